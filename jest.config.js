@@ -1,0 +1,39 @@
+// One jest run, two projects: pure unit tests (no infrastructure) and tests against real infrastructure.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@loanflow/(platform|proto|launcher)$': '<rootDir>/packages/$1/src',
+    '^@loanflow/applications$': '<rootDir>/services/applications/src/main',
+    '^@loanflow/gateway$': '<rootDir>/gateway/src/main',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: [
+        '<rootDir>/{packages,services}/*/test/**/*.test.ts',
+        '<rootDir>/gateway/test/**/*.test.ts',
+        '<rootDir>/test/{smoke,e2e}/**/*.test.ts',
+      ],
+      setupFiles: ['<rootDir>/test/infra/jest-env.js'],
+      testTimeout: 60000,
+    },
+  ],
+};
