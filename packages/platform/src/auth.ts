@@ -1,0 +1,99 @@
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { unauthenticated } from './errors';
+
+/** Roles of the approval chain and the back office (see GLOSSARY.md). */
+export const ROLES = [
+  'account_manager',
+  'market_specialist',
+  'group_leader',
+  'corporate_lending',
+  'credit_officer',
+  'pre_meeting_reviewer',
+  'committee_member',
+  'committee_chair',
+  'risk_manager',
+  'final_approver',
+  'disbursement_reviewer',
+  'post_loan_officer',
+  'auditor',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Branch code of the head office; its staff with head-office scope see every branch. */
+export const HEAD_OFFICE = 'HQ';
+
+export interface Principal {
+  userId: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  branchId: string;
+}
+
+export const hasRole = (p: Principal, ...roles: Role[]): boolean =>
+  roles.some((r) => p.roles.includes(r));
+
+/** Whether the principal may see data of `branchId`: own branch, or head-office staff. */
+export const canAccessBranch = (p: Principal, branchId: string): boolean =>
+  p.branchId === HEAD_OFFICE || p.branchId === branchId;
+
+const ISSUER = 'loanflow-gateway';
+const AUDIENCE = 'loanflow';
+const ALGORITHM = 'ES256';
+
+export interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+/** An ES256 key pair for development and tests; production keys come from the environment. */
+export function generateSigningKeys(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return { privateKey, publicKey };
+}
+
+/** Issued by the gateway only; services hold the public key and verify every call themselves. */
+export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3600): string {
+  return jwt.sign(
+    { username: p.username, name: p.displayName, roles: p.roles, branch: p.branchId },
+    privateKey,
+    { algorithm: ALGORITHM, subject: p.userId, issuer: ISSUER, audience: AUDIENCE, expiresIn: ttlSeconds },
+  );
+}
+
+export function verifyAccessToken(token: string, publicKey: string): Principal {
+  let claims: jwt.JwtPayload;
+  try {
+    claims = jwt.verify(token, publicKey, {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    }) as jwt.JwtPayload;
+  } catch (err) {
+    throw unauthenticated(`invalid access token: ${(err as Error).message}`);
+  }
+  const roles = Array.isArray(claims.roles)
+    ? (claims.roles.filter((r) => (ROLES as readonly string[]).includes(r)) as Role[])
+    : [];
+  if (!claims.sub || typeof claims.branch !== 'string') throw unauthenticated('malformed access token');
+  return {
+    userId: claims.sub,
+    username: String(claims.username ?? ''),
+    displayName: String(claims.name ?? ''),
+    roles,
+    branchId: claims.branch,
+  };
+}
+
+/** `Bearer <token>` → token. */
+export function bearerToken(header: string | undefined): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!m) throw unauthenticated('missing bearer token');
+  return m[1]!;
+}

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Logger } from './logger';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+// NUMERIC and BIGINT come back as strings (pg's default); money stays exact end to end.
+// DATE stays a calendar date string instead of a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** A pool whose connections resolve unqualified names in the service's own schema. */
+export function createPool(opts: {
+  connectionString: string;
+  schema: string;
+  max?: number;
+  applicationName?: string;
+}): Pool {
+  const schema = assertSchemaName(opts.schema);
+  return new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.max ?? 10,
+    application_name: opts.applicationName ?? schema,
+    options: `-c search_path=${schema},public`,
+    idleTimeoutMillis: 30000,
+    connectionTimeoutMillis: 10000,
+  });
+}
+
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface MigrationSource {
+  /** Namespace of the files, e.g. `platform` or the service name. */
+  name: string;
+  dir: string;
+}
+
+interface MigrationFile {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+function readMigrations(source: MigrationSource): MigrationFile[] {
+  return readdirSync(source.dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .map((f) => {
+      const sql = readFileSync(join(source.dir, f), 'utf8');
+      return {
+        version: Number.parseInt(f, 10),
+        name: `${source.name}/${f}`,
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    })
+    .sort((a, b) => a.version - b.version);
+}
+
+/**
+ * Applies numbered SQL files (`001_name.sql`, ...) of each source in turn to the service's schema, each in its own
+ * transaction, under an advisory lock so that replicas starting together apply each file once.
+ * A file changed after it was applied is an error: migrations are append-only.
+ */
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  sources: MigrationSource[],
+  log?: Logger,
+): Promise<number> {
+  assertSchemaName(schema);
+  const files = sources.flatMap(readMigrations);
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
+      name text PRIMARY KEY,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Map<string, string>(
+      (await client.query(`SELECT name, checksum FROM ${schema}.schema_migrations`)).rows.map(
+        (r: { name: string; checksum: string }) => [r.name, r.checksum],
+      ),
+    );
+    let count = 0;
+    for (const file of files) {
+      const seen = applied.get(file.name);
+      if (seen !== undefined) {
+        if (seen !== file.checksum) throw new Error(`migration ${file.name} changed after it was applied to ${schema}`);
+        continue;
+      }
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL search_path = ${schema}, public`);
+        await client.query(file.sql);
+        await client.query(
+          `INSERT INTO ${schema}.schema_migrations (name, checksum) VALUES ($1, $2)`,
+          [file.name, file.checksum],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${file.name} failed on ${schema}: ${(err as Error).message}`);
+      }
+      count++;
+      log?.info({ schema, migration: file.name }, 'migration applied');
+    }
+    return count;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** The platform's own tables every service schema carries: the outbox and the inbox. */
+export const platformMigrations: MigrationSource = {
+  name: 'platform',
+  dir: join(__dirname, '..', 'migrations'),
+};

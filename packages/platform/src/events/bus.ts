@@ -1,0 +1,36 @@
+/** A message as consumers see it, whatever carries it. */
+export interface BusMessage {
+  subject: string;
+  data: Uint8Array;
+  headers: Record<string, string>;
+  /** 1 on first delivery; more when redelivered after a missing ack or a failure. */
+  deliveryCount: number;
+}
+
+export interface ConsumeOptions {
+  /** Durable name: replicas with the same name share the work (a queue group). */
+  durable: string;
+  /** One subject, wildcards allowed (`loanflow.applications.>`); NATS 2.9 takes one filter. */
+  filterSubject: string;
+  /** Time to ack before the message is redelivered. */
+  ackWaitMs?: number;
+  maxDeliver?: number;
+  /** Throwing makes the message come again later. */
+  handler: (msg: BusMessage) => Promise<void>;
+}
+
+export interface Subscription {
+  /** Stops taking messages and waits for the ones in hand to finish. */
+  drain(): Promise<void>;
+}
+
+export interface EventBus {
+  /** `duplicate` is true when the bus had already stored a message with this id. */
+  publish(
+    subject: string,
+    data: Uint8Array,
+    opts: { msgId: string; headers?: Record<string, string> },
+  ): Promise<{ duplicate: boolean }>;
+  consume(opts: ConsumeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}

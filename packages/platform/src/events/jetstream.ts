@@ -1,0 +1,123 @@
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  headers as natsHeaders,
+  nanos,
+  type ConsumerConfig,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from 'nats';
+import type { Logger } from '../logger';
+import type { BusMessage, ConsumeOptions, EventBus, Subscription } from './bus';
+import { STREAM_NAME, SUBJECT_PREFIX } from './envelope';
+
+/** How long JetStream remembers a Nats-Msg-Id to drop a republished duplicate. */
+const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
+
+/** Domain events on NATS JetStream: one file-backed stream for `loanflow.>`. */
+export class JetStreamBus implements EventBus {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly log: Logger,
+    private readonly stream: string,
+  ) {}
+
+  static async connect(opts: {
+    url: string;
+    name: string;
+    log: Logger;
+    stream?: string;
+    subjectPrefix?: string;
+  }): Promise<JetStreamBus> {
+    const nc = await connect({ servers: opts.url.split(','), name: opts.name, maxReconnectAttempts: -1 });
+    const jsm = await nc.jetstreamManager();
+    const stream = opts.stream ?? STREAM_NAME;
+    const config = {
+      name: stream,
+      subjects: [`${opts.subjectPrefix ?? SUBJECT_PREFIX}.>`],
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    };
+    try {
+      await jsm.streams.info(stream);
+    } catch {
+      await jsm.streams.add(config).catch(async (err: Error) => {
+        // Another replica created it in between.
+        if (!/already in use|exists/i.test(err.message)) throw err;
+      });
+    }
+    return new JetStreamBus(nc, nc.jetstream(), jsm, opts.log, stream);
+  }
+
+  async publish(
+    subject: string,
+    data: Uint8Array,
+    opts: { msgId: string; headers?: Record<string, string> },
+  ): Promise<{ duplicate: boolean }> {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(opts.headers ?? {})) h.set(k, v);
+    const ack = await this.js.publish(subject, data, { msgID: opts.msgId, headers: h });
+    return { duplicate: ack.duplicate };
+  }
+
+  async consume(opts: ConsumeOptions): Promise<Subscription> {
+    const config: Partial<ConsumerConfig> = {
+      durable_name: opts.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: opts.filterSubject,
+      ack_wait: nanos(opts.ackWaitMs ?? 30000),
+      max_deliver: opts.maxDeliver ?? 20,
+    };
+    try {
+      await this.jsm.consumers.info(this.stream, opts.durable);
+      await this.jsm.consumers.update(this.stream, opts.durable, {
+        ack_wait: config.ack_wait,
+        max_deliver: config.max_deliver,
+      });
+    } catch {
+      await this.jsm.consumers.add(this.stream, config);
+    }
+    const consumer = await this.js.consumers.get(this.stream, opts.durable);
+    const messages = await consumer.consume({ max_messages: 64 });
+    const loop = (async () => {
+      for await (const m of messages) {
+        const headers: Record<string, string> = {};
+        if (m.headers) for (const [k, v] of m.headers) headers[k] = v[0] ?? '';
+        const msg: BusMessage = {
+          subject: m.subject,
+          data: m.data,
+          headers,
+          deliveryCount: m.info.deliveryCount,
+        };
+        try {
+          await opts.handler(msg);
+          await m.ackAck().catch(() => m.ack());
+        } catch (err) {
+          // Back off a little more each time; after max_deliver JetStream gives up on it.
+          const delay = Math.min(30000, 500 * 2 ** Math.min(m.info.deliveryCount, 6));
+          this.log.error({ err, subject: m.subject, delivery: m.info.deliveryCount }, 'event handler failed; will retry');
+          m.nak(delay);
+        }
+      }
+    })();
+    return {
+      drain: async () => {
+        messages.stop();
+        await loop;
+      },
+    };
+  }
+
+  /** Deletes a durable consumer (tests and decommissioning). */
+  async deleteConsumer(durable: string): Promise<void> {
+    await this.jsm.consumers.delete(this.stream, durable).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}

@@ -1,0 +1,167 @@
+import { SpanKind } from '@opentelemetry/api';
+import { uuidv7 } from '../ids';
+import type { Logger } from '../logger';
+import { assertSchemaName, type Pool, type Queryable } from '../db';
+import { extractTraceContext, injectTraceContext, inSpan } from '../telemetry';
+import type { EventBus } from './bus';
+import { assertEventType, subjectOf, type EventEnvelope } from './envelope';
+
+export const OUTBOX_CHANNEL = 'loanflow_outbox';
+
+export interface NewEvent<T> {
+  /** `<service>.<entity>.<verb>` */
+  type: string;
+  subjectId: string;
+  data: T;
+  schemaVersion?: number;
+  /** Fixed id for a deterministic event; a fresh UUIDv7 otherwise. */
+  id?: string;
+}
+
+/**
+ * Records an event in the caller's transaction. It is published only if that transaction
+ * commits, and the current trace context rides along so consumers continue the same trace.
+ */
+export async function appendToOutbox<T>(tx: Queryable, source: string, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+  const envelope: EventEnvelope<T> = {
+    id: event.id ?? uuidv7(),
+    type: assertEventType(event.type),
+    schemaVersion: event.schemaVersion ?? 1,
+    source,
+    subjectId: event.subjectId,
+    occurredAt: new Date().toISOString(),
+    data: event.data,
+  };
+  await tx.query(
+    `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [envelope.id, subjectOf(envelope.type), envelope.type, envelope.subjectId, JSON.stringify(envelope), JSON.stringify(injectTraceContext())],
+  );
+  // Delivered on commit only; wakes the relay without waiting for its poll.
+  await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_CHANNEL]);
+  return envelope;
+}
+
+interface OutboxRow {
+  seq: string;
+  event_id: string;
+  subject: string;
+  event_type: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes committed outbox rows to the bus in order, with Nats-Msg-Id = event id so a row
+ * published twice (a crash between publish and mark) is stored once. One relay per schema works
+ * at a time (transaction-level advisory lock); other replicas stand by.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private listener: import('pg').PoolClient | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly opts: { pollMs?: number; batchSize?: number } = {},
+  ) {
+    assertSchemaName(schema);
+  }
+
+  async start(): Promise<void> {
+    this.listener = await this.pool.connect();
+    this.listener.on('notification', (n) => {
+      if (n.payload === this.schema) this.kick();
+    });
+    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
+    this.kick();
+  }
+
+  /** Publishes what is pending now; resolves when the backlog seen at the call is handled. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          while ((await this.publishBatch()) > 0 && !this.stopped);
+        } catch (err) {
+          this.log.warn({ err }, 'outbox relay: publish failed, will retry');
+        }
+      } while (this.again && !this.stopped);
+      this.running = null;
+    })();
+    return this.running;
+  }
+
+  private async publishBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const lock = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`outbox:${this.schema}`]);
+      if (!lock.rows[0].ok) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT seq, event_id, subject, event_type, payload, headers FROM outbox
+          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.opts.batchSize ?? 100],
+      );
+      const published: string[] = [];
+      try {
+        for (const row of rows) {
+          await inSpan(
+            `publish ${row.subject}`,
+            { kind: SpanKind.PRODUCER, parent: extractTraceContext(row.headers), attributes: { 'messaging.system': 'nats', 'messaging.destination.name': row.subject, 'loan.event_id': row.event_id } },
+            async () => {
+              const headers = injectTraceContext({ 'loanflow-event-type': row.event_type });
+              await this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), { msgId: row.event_id, headers });
+            },
+          );
+          published.push(row.seq);
+        }
+      } catch (err) {
+        const failed = rows[published.length];
+        if (failed) {
+          await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [failed.seq, String((err as Error).message).slice(0, 500)]);
+        }
+        throw err;
+      } finally {
+        if (published.length > 0) {
+          await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [published]);
+        }
+        await client.query('COMMIT');
+      }
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Stops polling and finishes the batch in hand. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.stopped = true;
+    await this.running;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+}
