@@ -1,0 +1,22 @@
+import { commonEnv, loadConfig, port } from '@loanflow/platform';
+import { z } from 'zod';
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+export const applicationsEnv = z.object({
+  ...commonEnv,
+  APPLICATIONS_GRPC_HOST: z.string().default('0.0.0.0'),
+  APPLICATIONS_GRPC_PORT: port(50051),
+  APPLICATIONS_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('applications'),
+  /** PEM public key of the gateway's token signer (ES256). */
+  AUTH_JWT_PUBLIC_KEY: z.string().min(1, 'is required (PEM public key of the gateway token signer)'),
+  PII_ENCRYPTION_KEY: base64Key,
+  PII_INDEX_KEY: base64Key,
+});
+
+export type ApplicationsConfig = z.infer<typeof applicationsEnv>;
+
+export const loadApplicationsConfig = (env: NodeJS.ProcessEnv = process.env): ApplicationsConfig =>
+  loadConfig('applications', applicationsEnv, env);

@@ -1,0 +1,154 @@
+import type { Queryable } from '@loanflow/platform';
+import type { RepaymentMethod } from '../domain/schedule';
+import type { ApplicationStatus, CustomerType, LoanApplication, StoredAssessment } from '../app/model';
+
+interface DbRow {
+  id: string;
+  customer_id: string;
+  customer_type: CustomerType;
+  customer_name: string;
+  product_code: string;
+  branch_id: string;
+  amount: string;
+  term_months: number;
+  repayment_method: RepaymentMethod;
+  rate_percent: string;
+  purpose: string;
+  business_situation: string;
+  monthly_income: string | null;
+  existing_monthly_debt_payments: string | null;
+  status: ApplicationStatus;
+  assessment: StoredAssessment | null;
+  version: number;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+  withdrawn_at: Date | null;
+  withdraw_reason: string | null;
+}
+
+const SELECT = `SELECT a.*, c.name AS customer_name FROM loan_applications a JOIN customers c ON c.id = a.customer_id`;
+
+function toApplication(r: DbRow): LoanApplication {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    customerType: r.customer_type,
+    customerName: r.customer_name,
+    productCode: r.product_code,
+    branchId: r.branch_id,
+    amount: r.amount,
+    termMonths: r.term_months,
+    repaymentMethod: r.repayment_method,
+    ratePercent: r.rate_percent,
+    purpose: r.purpose,
+    businessSituation: r.business_situation,
+    monthlyIncome: r.monthly_income ?? undefined,
+    existingMonthlyDebtPayments: r.existing_monthly_debt_payments ?? undefined,
+    status: r.status,
+    assessment: r.assessment ?? undefined,
+    version: r.version,
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    submittedAt: r.submitted_at?.toISOString(),
+    withdrawnAt: r.withdrawn_at?.toISOString(),
+    withdrawReason: r.withdraw_reason ?? undefined,
+  };
+}
+
+export interface DraftFields {
+  customerId: string;
+  customerType: CustomerType;
+  productCode: string;
+  branchId: string;
+  amount: string;
+  termMonths: number;
+  repaymentMethod: RepaymentMethod;
+  ratePercent: string;
+  purpose: string;
+  businessSituation: string;
+  monthlyIncome?: string;
+  existingMonthlyDebtPayments?: string;
+}
+
+export async function insertApplication(db: Queryable, id: string, d: DraftFields, createdBy: string): Promise<void> {
+  await db.query(
+    `INSERT INTO loan_applications (id, customer_id, customer_type, product_code, branch_id, amount, term_months,
+       repayment_method, rate_percent, purpose, business_situation, monthly_income, existing_monthly_debt_payments,
+       status, created_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'draft',$14)`,
+    [id, d.customerId, d.customerType, d.productCode, d.branchId, d.amount, d.termMonths, d.repaymentMethod, d.ratePercent,
+      d.purpose, d.businessSituation, d.monthlyIncome ?? null, d.existingMonthlyDebtPayments ?? null, createdBy],
+  );
+}
+
+export async function updateDraft(db: Queryable, id: string, d: DraftFields): Promise<void> {
+  await db.query(
+    `UPDATE loan_applications SET customer_id = $2, customer_type = $3, product_code = $4, branch_id = $5, amount = $6,
+       term_months = $7, repayment_method = $8, rate_percent = $9, purpose = $10, business_situation = $11,
+       monthly_income = $12, existing_monthly_debt_payments = $13, version = version + 1, updated_at = now()
+     WHERE id = $1`,
+    [id, d.customerId, d.customerType, d.productCode, d.branchId, d.amount, d.termMonths, d.repaymentMethod, d.ratePercent,
+      d.purpose, d.businessSituation, d.monthlyIncome ?? null, d.existingMonthlyDebtPayments ?? null],
+  );
+}
+
+export async function applicationById(db: Queryable, id: string, lock = false): Promise<LoanApplication | undefined> {
+  const { rows } = await db.query<DbRow>(`${SELECT} WHERE a.id = $1${lock ? ' FOR UPDATE OF a' : ''}`, [id]);
+  return rows[0] ? toApplication(rows[0]) : undefined;
+}
+
+export async function markSubmitted(db: Queryable, id: string, assessment: StoredAssessment, by: string): Promise<void> {
+  await db.query(
+    `UPDATE loan_applications SET status = 'submitted', assessment = $2, submitted_by = $3, submitted_at = now(),
+       version = version + 1, updated_at = now() WHERE id = $1`,
+    [id, JSON.stringify(assessment), by],
+  );
+}
+
+export async function markWithdrawn(db: Queryable, id: string, reason: string, by: string): Promise<void> {
+  await db.query(
+    `UPDATE loan_applications SET status = 'withdrawn', withdraw_reason = $2, withdrawn_by = $3, withdrawn_at = now(),
+       version = version + 1, updated_at = now() WHERE id = $1`,
+    [id, reason, by],
+  );
+}
+
+/** Other applications of the customer waiting for a decision. */
+export async function countPending(db: Queryable, customerId: string, exceptId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM loan_applications WHERE customer_id = $1 AND id <> $2 AND status = 'submitted'`,
+    [customerId, exceptId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface ApplicationFilter {
+  status?: ApplicationStatus;
+  customerId?: string;
+  productCode?: string;
+  branchId?: string;
+}
+
+/** Newest first; keyset-paginated on the time-ordered id. */
+export async function listApplications(db: Queryable, f: ApplicationFilter, page: { size: number; before?: string }): Promise<LoanApplication[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.status) add('a.status = ?', f.status);
+  if (f.customerId) add('a.customer_id = ?', f.customerId);
+  if (f.productCode) add('a.product_code = ?', f.productCode);
+  if (f.branchId) add('a.branch_id = ?', f.branchId);
+  if (page.before) add('a.id < ?::uuid', page.before);
+  params.push(page.size + 1);
+  const { rows } = await db.query<DbRow>(
+    `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toApplication);
+}

@@ -1,0 +1,163 @@
+import type { Queryable } from '@loanflow/platform';
+import type { Customer, CustomerType } from '../app/model';
+
+/** What is stored for a new customer; personal data arrives already encrypted and indexed. */
+export interface CustomerRow {
+  id: string;
+  type: CustomerType;
+  name: string;
+  branchId: string;
+  residentIdEnc?: string;
+  residentIdIdx?: string;
+  residentIdMasked?: string;
+  birthDate?: string;
+  sex?: 'male' | 'female';
+  mobileEnc?: string;
+  mobileIdx?: string;
+  mobileMasked?: string;
+  address?: string;
+  occupation?: string;
+  employer?: string;
+  monthlyIncome?: string;
+  creditCode?: string;
+  legalRepresentative?: string;
+  registeredCapital?: string;
+  industry?: string;
+  annualRevenue?: string;
+  createdBy: string;
+}
+
+const COLUMNS = `id, type, name, branch_id, resident_id_masked, birth_date, sex, mobile_masked, address,
+  occupation, employer, monthly_income, credit_code, legal_representative, registered_capital,
+  industry, annual_revenue, resident_id_idx, created_by, created_at, updated_at`;
+
+interface DbRow {
+  id: string;
+  type: CustomerType;
+  name: string;
+  branch_id: string;
+  resident_id_masked: string | null;
+  resident_id_idx: string | null;
+  birth_date: string | null;
+  sex: 'male' | 'female' | null;
+  mobile_masked: string | null;
+  address: string | null;
+  occupation: string | null;
+  employer: string | null;
+  monthly_income: string | null;
+  credit_code: string | null;
+  legal_representative: string | null;
+  registered_capital: string | null;
+  industry: string | null;
+  annual_revenue: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toCustomer(r: DbRow): Customer {
+  const base = {
+    id: r.id,
+    name: r.name,
+    branchId: r.branch_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    identityIndex: r.resident_id_idx ?? undefined,
+  };
+  if (r.type === 'individual') {
+    return {
+      ...base,
+      type: 'individual',
+      individual: {
+        residentIdMasked: r.resident_id_masked ?? '',
+        birthDate: r.birth_date ?? '',
+        sex: r.sex ?? 'male',
+        mobileMasked: r.mobile_masked ?? '',
+        address: r.address ?? '',
+        occupation: r.occupation ?? '',
+        employer: r.employer ?? '',
+        monthlyIncome: r.monthly_income ?? undefined,
+      },
+    };
+  }
+  return {
+    ...base,
+    type: 'corporate',
+    corporate: {
+      creditCode: r.credit_code ?? '',
+      legalRepresentative: r.legal_representative ?? '',
+      registeredCapital: r.registered_capital ?? undefined,
+      industry: r.industry ?? '',
+      annualRevenue: r.annual_revenue ?? undefined,
+      contactMobileMasked: r.mobile_masked ?? '',
+    },
+  };
+}
+
+/** Inserts the customer; returns undefined when the identity number or credit code is taken. */
+export async function insertCustomer(db: Queryable, c: CustomerRow): Promise<Customer | undefined> {
+  const { rows } = await db.query<DbRow>(
+    `INSERT INTO customers (id, type, name, branch_id, resident_id_enc, resident_id_idx, resident_id_masked,
+       birth_date, sex, mobile_enc, mobile_idx, mobile_masked, address, occupation, employer, monthly_income,
+       credit_code, legal_representative, registered_capital, industry, annual_revenue, created_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+     ON CONFLICT DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      c.id, c.type, c.name, c.branchId, c.residentIdEnc ?? null, c.residentIdIdx ?? null, c.residentIdMasked ?? null,
+      c.birthDate ?? null, c.sex ?? null, c.mobileEnc ?? null, c.mobileIdx ?? null, c.mobileMasked ?? null,
+      c.address ?? null, c.occupation ?? null, c.employer ?? null, c.monthlyIncome ?? null,
+      c.creditCode ?? null, c.legalRepresentative ?? null, c.registeredCapital ?? null, c.industry ?? null,
+      c.annualRevenue ?? null, c.createdBy,
+    ],
+  );
+  return rows[0] ? toCustomer(rows[0]) : undefined;
+}
+
+export async function customerById(db: Queryable, id: string, forUpdate = false): Promise<Customer | undefined> {
+  const { rows } = await db.query<DbRow>(
+    `SELECT ${COLUMNS} FROM customers WHERE id = $1${forUpdate ? ' FOR SHARE' : ''}`,
+    [id],
+  );
+  return rows[0] ? toCustomer(rows[0]) : undefined;
+}
+
+export type CustomerCriterion =
+  | { by: 'residentIdIdx'; value: string }
+  | { by: 'mobileIdx'; value: string }
+  | { by: 'creditCode'; value: string }
+  | { by: 'namePrefix'; value: string };
+
+/** Exact matches on indexed columns, or a name prefix; keyset-paginated on (name, id). */
+export async function findCustomers(
+  db: Queryable,
+  criterion: CustomerCriterion,
+  scope: { branchId?: string },
+  page: { size: number; after?: string[] },
+): Promise<Customer[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const column = { residentIdIdx: 'resident_id_idx', mobileIdx: 'mobile_idx', creditCode: 'credit_code', namePrefix: '' }[criterion.by];
+  if (criterion.by === 'namePrefix') {
+    params.push(criterion.value.replace(/[\\%_]/g, (m) => `\\${m}`) + '%');
+    where.push(`name LIKE $${params.length}`);
+  } else {
+    params.push(criterion.value);
+    where.push(`${column} = $${params.length}`);
+  }
+  if (scope.branchId) {
+    params.push(scope.branchId);
+    where.push(`branch_id = $${params.length}`);
+  }
+  if (page.after) {
+    params.push(page.after[0], page.after[1]);
+    where.push(`(name, id) > ($${params.length - 1}, $${params.length}::uuid)`);
+  }
+  params.push(page.size + 1);
+  const { rows } = await db.query<DbRow>(
+    `SELECT ${COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY name, id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toCustomer);
+}

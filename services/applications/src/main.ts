@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import {
+  createLogger,
+  createPool,
+  GrpcServer,
+  JetStreamBus,
+  migrate,
+  OutboxRelay,
+  PiiProtector,
+  platformMigrations,
+  shutdownTracing,
+  stopOnSignals,
+  withTransaction,
+  type EventBus,
+  type Logger,
+} from '@loanflow/platform';
+import { DEFAULT_RULESET } from './domain/preassessment';
+import { SEED_PRODUCTS } from './domain/products';
+import { loadApplicationsConfig, type ApplicationsConfig } from './config';
+import { seedCatalogue } from './infra/catalogue-repo';
+import { applicationsService } from './infra/grpc-handlers';
+
+export interface RunningApplications {
+  grpcPort: number;
+  /** Publishes pending outbox rows now (tests and benchmarks). */
+  flushOutbox(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const MIGRATIONS = { name: 'applications', dir: join(__dirname, '..', 'migrations') };
+
+/** Wires config → database → bus → gRPC server; stop() undoes it in reverse order. */
+export async function start(
+  config: ApplicationsConfig,
+  opts: { log?: Logger; bus?: EventBus } = {},
+): Promise<RunningApplications> {
+  const log = opts.log ?? createLogger('applications', config.LOG_LEVEL);
+  const schema = config.APPLICATIONS_DB_SCHEMA;
+  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'applications' });
+  await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
+  await withTransaction(pool, (tx) => seedCatalogue(tx, SEED_PRODUCTS, [DEFAULT_RULESET]));
+
+  const ownBus = !opts.bus;
+  const bus = opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'applications', log }));
+  const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
+  await relay.start();
+
+  const pii = new PiiProtector(config.PII_ENCRYPTION_KEY, config.PII_INDEX_KEY);
+  const server = new GrpcServer({
+    log,
+    services: [applicationsService({ pool, pii }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY })],
+  });
+  const grpcPort = await server.listen(config.APPLICATIONS_GRPC_HOST, config.APPLICATIONS_GRPC_PORT);
+
+  return {
+    grpcPort,
+    flushOutbox: () => relay.kick(),
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT_MS);
+      // Events committed by the calls just drained still go out before the pool closes.
+      await relay.kick();
+      await relay.stop();
+      if (ownBus) await bus.close();
+      await pool.end();
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadApplicationsConfig();
+  const log = createLogger('applications', config.LOG_LEVEL);
+  start(config, { log }).then(
+    (running) =>
+      stopOnSignals(
+        { stop: async () => { await running.stop(); await shutdownTracing(); } },
+        log,
+        config.SHUTDOWN_TIMEOUT_MS,
+      ),
+    (err: unknown) => {
+      log.fatal({ err }, 'applications failed to start');
+      process.exit(1);
+    },
+  );
+}
