@@ -20,6 +20,8 @@ import { loadApplicationsConfig, type ApplicationsConfig } from './config';
 import { seedCatalogue } from './infra/catalogue-repo';
 import { applicationsService } from './infra/grpc-handlers';
 
+export { loadApplicationsConfig } from './config';
+
 export interface RunningApplications {
   grpcPort: number;
   /** Publishes pending outbox rows now (tests and benchmarks). */

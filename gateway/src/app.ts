@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+import { credentials, makeGenericClientConstructor, Metadata, type ServiceDefinition } from '@grpc/grpc-js';
+import type { Logger, Pool } from '@loanflow/platform';
+import express, { type Express } from 'express';
+import { service as healthService } from 'grpc-health-check';
+import swaggerUi from 'swagger-ui-express';
+import { idempotency } from './http/idempotency';
+import { accessLog, authenticate, requestId, requireJson, tracing } from './http/middleware';
+import { openApiDocument } from './http/openapi';
+import { errorHandler, notFoundRoute } from './http/problem';
+import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
+
+export interface GatewayAppDeps extends RouteDeps {
+  log: Logger;
+  jwtPublicKey: string;
+  bodyLimit: string;
+  idempotencyTtlHours: number;
+  /** Readiness of the upstream services; see upstreamHealth(). */
+  ready: () => Promise<Record<string, boolean>>;
+}
+
+export function createApp(deps: GatewayAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestId, tracing, accessLog(deps.log));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await deps.ready();
+    const ok = Object.values(checks).every(Boolean);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'LoanFlow API' }));
+  app.get('/', (_req, res) => {
+    res.type('html').send(
+      '<!doctype html><meta charset="utf-8"><title>LoanFlow</title><h1>LoanFlow</h1>' +
+        '<p>Credit approval and servicing. API: <a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></p>',
+    );
+  });
+
+  const api = express.Router();
+  api.use(requireJson, express.json({ limit: deps.bodyLimit, strict: true }));
+  api.use(publicRoutes(deps));
+  api.use(authenticate(deps.jwtPublicKey), idempotency(deps.pool, deps.log, deps.idempotencyTtlHours), protectedRoutes(deps));
+  app.use('/api/v1', api);
+  app.use(notFoundRoute);
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+type HealthClient = {
+  check(
+    req: { service: string },
+    md: Metadata,
+    opts: { deadline: Date },
+    cb: (err: Error | null, res?: { status: string | number }) => void,
+  ): void;
+  close(): void;
+};
+const HealthClientCtor = makeGenericClientConstructor(healthService as unknown as ServiceDefinition, 'grpc.health.v1.Health');
+
+/** Readiness: the database answers and every upstream gRPC health service says SERVING. */
+export function upstreamHealth(pool: Pool, addresses: Record<string, string>) {
+  const clients = Object.entries(addresses).map(
+    ([name, address]) => [name, new HealthClientCtor(address, credentials.createInsecure()) as unknown as HealthClient] as const,
+  );
+  const check = async () => {
+    const result: Record<string, boolean> = {};
+    result.database = await pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    for (const [name, client] of clients) {
+      result[name] = await new Promise<boolean>((resolve) =>
+        client.check({ service: '' }, new Metadata(), { deadline: new Date(Date.now() + 1000) }, (err, res) =>
+          resolve(!err && (res?.status === 'SERVING' || res?.status === 1)),
+        ),
+      );
+    }
+    return result;
+  };
+  return { check, close: () => clients.forEach(([, c]) => c.close()) };
+}
+
+/** Stops accepting connections, lets requests in flight finish, then closes what is left. */
+export function closeHttpServer(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

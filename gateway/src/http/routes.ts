@@ -1,0 +1,182 @@
+import { Metadata } from '@grpc/grpc-js';
+import {
+  invalidArgument,
+  signAccessToken,
+  type PromiseClient,
+  type Pool,
+  type Principal,
+  type Role,
+} from '@loanflow/platform';
+import { applicationsV1 as pb } from '@loanflow/proto';
+import { Router, type Request, type Response } from 'express';
+import { authenticate as checkPassword } from '../auth/users';
+import { requireRole } from './middleware';
+import {
+  applicationJson,
+  customerJson,
+  productJson,
+  toPbCustomerType,
+  toPbMethod,
+  toPbStatus,
+} from './representations';
+import {
+  applicationBody,
+  applicationPatch,
+  applicationQuery,
+  customerBody,
+  customerQuery,
+  loginBody,
+  parseInput,
+  withdrawBody,
+} from './validation';
+
+export interface RouteDeps {
+  pool: Pool;
+  applications: PromiseClient<pb.ApplicationsServiceClient>;
+  jwtPrivateKey: string;
+  tokenTtlSeconds: number;
+  rpcTimeoutMs: number;
+}
+
+/** Who may enter customers and applications (the owning service checks again, with branch scope). */
+const FRONT_OFFICE: Role[] = ['account_manager', 'corporate_lending'];
+
+/** Login needs no token; everything else is mounted behind authentication. */
+export function publicRoutes(deps: RouteDeps): Router {
+  const r = Router();
+  r.post('/auth/login', async (req, res) => {
+    const body = parseInput(loginBody, req.body);
+    const principal = await checkPassword(deps.pool, body.username, body.password);
+    res.json({
+      accessToken: signAccessToken(principal, deps.jwtPrivateKey, deps.tokenTtlSeconds),
+      tokenType: 'Bearer',
+      expiresIn: deps.tokenTtlSeconds,
+      user: principal,
+    });
+  });
+  return r;
+}
+
+export function protectedRoutes(deps: RouteDeps): Router {
+  const r = Router();
+  const call = (res: Response) => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${res.locals.token as string}`);
+    metadata.set('x-request-id', res.locals.requestId as string);
+    return { metadata, timeoutMs: deps.rpcTimeoutMs };
+  };
+  const route = (res: Response, name: string) => {
+    res.locals.route = name;
+  };
+
+  r.get('/me', (_req, res) => {
+    res.json(res.locals.principal as Principal);
+  });
+
+  r.get('/products', async (_req, res) => {
+    route(res, '/products');
+    const out = await deps.applications.listProducts({}, call(res));
+    res.json({ items: out.products.map(productJson) });
+  });
+  r.get('/products/:code', async (req, res) => {
+    route(res, '/products/:code');
+    const out = await deps.applications.getProduct({ code: req.params.code as string }, call(res));
+    res.json(productJson(out.product!));
+  });
+
+  r.post('/customers', requireRole(...FRONT_OFFICE), async (req, res) => {
+    route(res, '/customers');
+    const b = parseInput(customerBody, req.body);
+    const out = await deps.applications.createCustomer(
+      pb.CreateCustomerRequest.fromPartial({
+        type: toPbCustomerType(b.type),
+        name: b.name,
+        branchId: b.branchId ?? '',
+        individual: b.individual,
+        corporate: b.corporate,
+      }),
+      call(res),
+    );
+    res.status(201).location(`/api/v1/customers/${out.customer!.id}`).json(customerJson(out.customer!));
+  });
+  r.get('/customers', async (req, res) => {
+    route(res, '/customers');
+    const { name, ...q } = parseInput(customerQuery, req.query);
+    const out = await deps.applications.findCustomers(
+      pb.FindCustomersRequest.fromPartial({ ...q, namePrefix: name ?? '' }),
+      call(res),
+    );
+    res.json({ items: out.customers.map(customerJson), nextPageToken: out.nextPageToken || null });
+  });
+  r.get('/customers/:id', async (req, res) => {
+    route(res, '/customers/:id');
+    const out = await deps.applications.getCustomer({ id: req.params.id as string }, call(res));
+    res.json(customerJson(out.customer!));
+  });
+
+  const sendApplication = (res: Response, a: pb.Application, status = 200) => {
+    res.status(status).setHeader('ETag', `"${a.version}"`);
+    res.json(applicationJson(a));
+  };
+
+  r.post('/applications', requireRole(...FRONT_OFFICE), async (req, res) => {
+    route(res, '/applications');
+    const b = parseInput(applicationBody, req.body);
+    const out = await deps.applications.createApplication(
+      pb.CreateApplicationRequest.fromPartial({ draft: { ...b, repaymentMethod: toPbMethod(b.repaymentMethod) } }),
+      call(res),
+    );
+    res.location(`/api/v1/applications/${out.application!.id}`);
+    sendApplication(res, out.application!, 201);
+  });
+  r.get('/applications', async (req, res) => {
+    route(res, '/applications');
+    const q = parseInput(applicationQuery, req.query);
+    const out = await deps.applications.listApplications(
+      pb.ListApplicationsRequest.fromPartial({ ...q, status: toPbStatus(q.status) }),
+      call(res),
+    );
+    res.json({ items: out.applications.map(applicationJson), nextPageToken: out.nextPageToken || null });
+  });
+  r.get('/applications/:id', async (req, res) => {
+    route(res, '/applications/:id');
+    const out = await deps.applications.getApplication({ id: req.params.id as string }, call(res));
+    sendApplication(res, out.application!);
+  });
+  r.patch('/applications/:id', requireRole(...FRONT_OFFICE), async (req, res) => {
+    route(res, '/applications/:id');
+    const b = parseInput(applicationPatch, req.body);
+    const mask = Object.keys(b).map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+    const out = await deps.applications.updateApplication(
+      pb.UpdateApplicationRequest.fromPartial({
+        id: req.params.id as string,
+        draft: { ...b, repaymentMethod: toPbMethod(b.repaymentMethod) },
+        updateMask: mask,
+        expectedVersion: ifMatchVersion(req),
+      }),
+      call(res),
+    );
+    sendApplication(res, out.application!);
+  });
+  r.post('/applications/:id/submit', requireRole(...FRONT_OFFICE), async (req, res) => {
+    route(res, '/applications/:id/submit');
+    const out = await deps.applications.submitApplication({ id: req.params.id as string }, call(res));
+    sendApplication(res, out.application!);
+  });
+  r.post('/applications/:id/withdraw', requireRole(...FRONT_OFFICE), async (req, res) => {
+    route(res, '/applications/:id/withdraw');
+    const b = parseInput(withdrawBody, req.body);
+    const out = await deps.applications.withdrawApplication({ id: req.params.id as string, reason: b.reason }, call(res));
+    sendApplication(res, out.application!);
+  });
+  return r;
+}
+
+/** `If-Match: "3"` → 3; absent → 0 (no check). */
+function ifMatchVersion(req: Request): number {
+  const h = req.get('if-match');
+  if (h === undefined) return 0;
+  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(h.trim());
+  if (!m) throw invalidArgument([{ field: 'If-Match', reason: 'must be the ETag of the application, e.g. "3"' }]);
+  return Number(m[1]);
+}

@@ -1,0 +1,91 @@
+import { invalidArgument, type FieldViolation } from '@loanflow/platform';
+import { z } from 'zod';
+
+/** Parses a body or query with a strict schema; every problem becomes a field violation. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const violations: FieldViolation[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) violations.push({ field: [path, key].filter(Boolean).join('.'), reason: 'is not a known field' });
+    } else {
+      violations.push({ field: path || '(body)', reason: issue.message });
+    }
+  }
+  throw invalidArgument(violations);
+}
+
+// Money travels as a decimal string: a JSON number would pass through binary floating point.
+export const money = z.string({ error: 'must be a decimal string such as "150000.00"' }).max(32);
+const text = (max: number) => z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
+
+export const customerBody = z.strictObject({
+  type: z.enum(['individual', 'corporate'], { error: 'must be individual or corporate' }),
+  name: text(200),
+  branchId: text(32).optional(),
+  individual: z
+    .strictObject({
+      residentId: text(32),
+      mobile: text(32),
+      address: text(500).optional(),
+      occupation: text(100).optional(),
+      employer: text(200).optional(),
+      monthlyIncome: money.optional(),
+    })
+    .optional(),
+  corporate: z
+    .strictObject({
+      creditCode: text(32),
+      legalRepresentative: text(100),
+      registeredCapital: money.optional(),
+      industry: text(100).optional(),
+      annualRevenue: money.optional(),
+      contactMobile: text(32).optional(),
+    })
+    .optional(),
+});
+
+export const REPAYMENT_METHODS = ['equal_installments', 'equal_principal', 'interest_only_bullet', 'lump_sum'] as const;
+
+const draftShape = {
+  customerId: text(64),
+  productCode: text(64),
+  amount: money,
+  termMonths: z.number({ error: 'must be a whole number of months' }).int('must be a whole number of months'),
+  repaymentMethod: z.enum(REPAYMENT_METHODS, { error: `must be one of ${REPAYMENT_METHODS.join(', ')}` }),
+  ratePercent: z.string({ error: 'must be a decimal string such as "4.35"' }).max(16).optional(),
+  purpose: text(1000),
+  businessSituation: text(4000).optional(),
+  monthlyIncome: money.optional(),
+  existingMonthlyDebtPayments: money.optional(),
+};
+
+export const applicationBody = z.strictObject(draftShape);
+export const applicationPatch = z.strictObject(
+  Object.fromEntries(Object.entries(draftShape).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof typeof draftShape]: z.ZodOptional<(typeof draftShape)[K]>;
+  },
+);
+
+export const withdrawBody = z.strictObject({ reason: text(1000) });
+export const loginBody = z.strictObject({ username: text(64), password: text(256) });
+
+const pageSize = z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).optional();
+export const customerQuery = z.strictObject({
+  residentId: text(32).optional(),
+  creditCode: text(32).optional(),
+  mobile: text(32).optional(),
+  name: text(200).optional(),
+  pageSize,
+  pageToken: text(512).optional(),
+});
+export const applicationQuery = z.strictObject({
+  status: z.enum(['draft', 'submitted', 'withdrawn'], { error: 'must be draft, submitted or withdrawn' }).optional(),
+  customerId: text(64).optional(),
+  productCode: text(64).optional(),
+  branchId: text(32).optional(),
+  pageSize,
+  pageToken: text(512).optional(),
+});

