@@ -19,6 +19,7 @@ import { purgeIdempotencyKeys } from './http/idempotency';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './demo';
 export { loadGatewayConfig } from './config';
+export { hashPassword } from './auth/passwords';
 
 export interface RunningGateway {
   httpPort: number;
@@ -30,7 +31,7 @@ export const MIGRATIONS = { name: 'gateway', dir: join(__dirname, '..', 'migrati
 export async function start(config: GatewayConfig, opts: { log?: Logger; demo?: boolean } = {}): Promise<RunningGateway> {
   const log = opts.log ?? createLogger('gateway', config.LOG_LEVEL);
   const schema = config.GATEWAY_DB_SCHEMA;
-  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'gateway' });
+  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'gateway', log });
   await migrate(pool, schema, [MIGRATIONS], log);
   if (opts.demo) log.info({ created: await seedDemoUsers(pool) }, 'demo users ready');
 

@@ -86,9 +86,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
-/** Only JSON bodies are accepted on writes (`req.is` is null when there is no body). */
+/** Only JSON bodies are accepted on writes; an empty body (e.g. a bare POST …/submit) is fine. */
 export const requireJson: RequestHandler = (req, res, next) => {
-  if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.is('application/json') === false) {
+  const empty = req.headers['content-length'] === '0' || req.is('application/json') === null;
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && !empty && !req.is('application/json')) {
     res.status(415).type('application/problem+json').json({
       type: 'https://loanflow.dev/problems/unsupported-media-type',
       title: 'Unsupported media type',

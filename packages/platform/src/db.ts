@@ -25,9 +25,10 @@ export function createPool(opts: {
   schema: string;
   max?: number;
   applicationName?: string;
+  log?: Logger;
 }): Pool {
   const schema = assertSchemaName(opts.schema);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: opts.connectionString,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? schema,
@@ -35,6 +36,10 @@ export function createPool(opts: {
     idleTimeoutMillis: 30000,
     connectionTimeoutMillis: 10000,
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', (err) => opts.log?.warn({ err: err.message, schema }, 'idle database connection lost'));
+  return pool;
 }
 
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -38,7 +38,7 @@ export async function start(
 ): Promise<RunningApplications> {
   const log = opts.log ?? createLogger('applications', config.LOG_LEVEL);
   const schema = config.APPLICATIONS_DB_SCHEMA;
-  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'applications' });
+  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'applications', log });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
   await withTransaction(pool, (tx) => seedCatalogue(tx, SEED_PRODUCTS, [DEFAULT_RULESET]));
 

@@ -15,6 +15,8 @@ export interface ConsumeOptions {
   /** Time to ack before the message is redelivered. */
   ackWaitMs?: number;
   maxDeliver?: number;
+  /** Where a new durable starts: the whole stream (default) or only messages published from now. */
+  startAt?: 'all' | 'new';
   /** Throwing makes the message come again later. */
   handler: (msg: BusMessage) => Promise<void>;
 }

@@ -67,7 +67,7 @@ export class JetStreamBus implements EventBus {
     const config: Partial<ConsumerConfig> = {
       durable_name: opts.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: opts.startAt === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subject: opts.filterSubject,
       ack_wait: nanos(opts.ackWaitMs ?? 30000),
       max_deliver: opts.maxDeliver ?? 20,

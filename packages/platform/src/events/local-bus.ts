@@ -20,7 +20,7 @@ export class LocalEventBus implements EventBus {
 
   async consume(opts: ConsumeOptions): Promise<Subscription> {
     const existing = this.consumers.get(opts.durable);
-    const c = existing ?? { opts, offset: 0, running: null, stopped: false };
+    const c = existing ?? { opts, offset: opts.startAt === 'new' ? this.log.length : 0, running: null, stopped: false };
     c.opts = opts;
     c.stopped = false;
     this.consumers.set(opts.durable, c);
@@ -36,6 +36,10 @@ export class LocalEventBus implements EventBus {
   private pump(c: { opts: ConsumeOptions; offset: number; running: Promise<void> | null; stopped: boolean }): void {
     if (c.running || c.stopped) return;
     c.running = (async () => {
+      // Suspend once so `c.running` is assigned before the run can end and clear it; a run that
+      // finished synchronously (nothing to deliver yet) left a settled promise there for good, and
+      // the consumer never woke up for later messages.
+      await Promise.resolve();
       while (!c.stopped && c.offset < this.log.length) {
         const entry = this.log[c.offset]!;
         c.offset++;
