@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { creditCodeCheckChar, residentIdCheckChar } from '../../services/applications/src/domain/identity';
+import { creditCodeCheckChar, residentIdCheckChar } from '@loanflow/applications';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { loadApplicationsConfig, start as startApplications, type RunningApplications } from '@loanflow/applications';
-import { hashPassword, loadGatewayConfig, start as startGateway, type RunningGateway } from '@loanflow/gateway';
+import {
+  loadApplicationsConfig,
+  start as startApplications,
+  type RunningApplications,
+} from '@loanflow/applications';
+import {
+  hashPassword,
+  loadGatewayConfig,
+  start as startGateway,
+  type RunningGateway,
+} from '@loanflow/gateway';
 import {
   createLogger,
   generatePiiKey,
@@ -52,7 +61,9 @@ let passwordHash: Promise<string> | undefined;
  * Starts the applications service and the gateway in this process, each with its own gRPC or
  * HTTP server on a free port and its own fresh schema, as separate deployments would be.
  */
-export async function startSystem(opts: { users?: TestUser[]; bus?: EventBus; logLevel?: string } = {}): Promise<TestSystem> {
+export async function startSystem(
+  opts: { users?: TestUser[]; bus?: EventBus; logLevel?: string } = {},
+): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
   initTracing('loanflow-test');
   const suffix = randomBytes(4).toString('hex');
@@ -70,7 +81,12 @@ export async function startSystem(opts: { users?: TestUser[]; bus?: EventBus; lo
   };
   const log = createLogger('test', env.LOG_LEVEL);
   const applications = await startApplications(
-    loadApplicationsConfig({ ...env, APPLICATIONS_DB_SCHEMA: schemas.applications, APPLICATIONS_GRPC_HOST: '127.0.0.1', APPLICATIONS_GRPC_PORT: '0' }),
+    loadApplicationsConfig({
+      ...env,
+      APPLICATIONS_DB_SCHEMA: schemas.applications,
+      APPLICATIONS_GRPC_HOST: '127.0.0.1',
+      APPLICATIONS_GRPC_PORT: '0',
+    }),
     { log, bus: opts.bus },
   );
   const gateway = await startGateway(
@@ -111,7 +127,8 @@ export async function startSystem(opts: { users?: TestUser[]; bus?: EventBus; lo
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password: TEST_PASSWORD }),
       });
-      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
       const token = ((await res.json()) as { accessToken: string }).accessToken;
       tokens.set(username, token);
       return token;
@@ -146,7 +163,9 @@ export async function api<T = Record<string, unknown>>(
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
-      ...(opts.body !== undefined || opts.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.body !== undefined || opts.rawBody !== undefined
+        ? { 'content-type': 'application/json' }
+        : {}),
       ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
       ...opts.headers,
     },

@@ -21,6 +21,7 @@ import { seedCatalogue } from './infra/catalogue-repo';
 import { applicationsService } from './infra/grpc-handlers';
 
 export { loadApplicationsConfig } from './config';
+export { creditCodeCheckChar, residentIdCheckChar } from './domain/identity';
 
 export interface RunningApplications {
   grpcPort: number;
@@ -38,21 +39,33 @@ export async function start(
 ): Promise<RunningApplications> {
   const log = opts.log ?? createLogger('applications', config.LOG_LEVEL);
   const schema = config.APPLICATIONS_DB_SCHEMA;
-  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'applications', log });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    schema,
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'applications',
+    log,
+  });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
   await withTransaction(pool, (tx) => seedCatalogue(tx, SEED_PRODUCTS, [DEFAULT_RULESET]));
 
   const ownBus = !opts.bus;
-  const bus = opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'applications', log }));
+  const bus =
+    opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'applications', log }));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 
   const pii = new PiiProtector(config.PII_ENCRYPTION_KEY, config.PII_INDEX_KEY);
   const server = new GrpcServer({
     log,
-    services: [applicationsService({ pool, pii }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY })],
+    services: [
+      applicationsService({ pool, pii }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),
+    ],
   });
-  const grpcPort = await server.listen(config.APPLICATIONS_GRPC_HOST, config.APPLICATIONS_GRPC_PORT);
+  const grpcPort = await server.listen(
+    config.APPLICATIONS_GRPC_HOST,
+    config.APPLICATIONS_GRPC_PORT,
+  );
 
   return {
     grpcPort,
@@ -74,7 +87,12 @@ if (require.main === module) {
   start(config, { log }).then(
     (running) =>
       stopOnSignals(
-        { stop: async () => { await running.stop(); await shutdownTracing(); } },
+        {
+          stop: async () => {
+            await running.stop();
+            await shutdownTracing();
+          },
+        },
         log,
         config.SHUTDOWN_TIMEOUT_MS,
       ),
