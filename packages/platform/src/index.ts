@@ -15,3 +15,4 @@ export * from './lifecycle';
 export * from './logger';
 export * from './pii';
 export * from './telemetry';
+export * from './events/report-stream';

@@ -63,8 +63,16 @@ export interface DraftInput {
 }
 
 export const DRAFT_FIELDS: (keyof DraftInput)[] = [
-  'customerId', 'productCode', 'amount', 'termMonths', 'repaymentMethod', 'ratePercent',
-  'purpose', 'businessSituation', 'monthlyIncome', 'existingMonthlyDebtPayments',
+  'customerId',
+  'productCode',
+  'amount',
+  'termMonths',
+  'repaymentMethod',
+  'ratePercent',
+  'purpose',
+  'businessSituation',
+  'monthlyIncome',
+  'existingMonthlyDebtPayments',
 ];
 
 /** Checks every field, and the whole draft against its product; all problems at once. */
@@ -81,18 +89,31 @@ async function validateDraft(
     if (!customer) v.add('customerId', 'no such customer');
   }
   const product = input.productCode ? await productByCode(tx, input.productCode) : undefined;
-  if (!product) v.add('productCode', input.productCode ? `unknown product ${input.productCode}` : 'is required');
+  if (!product)
+    v.add(
+      'productCode',
+      input.productCode ? `unknown product ${input.productCode}` : 'is required',
+    );
 
   const amount = v.optionalAmount('amount', input.amount);
   if (!input.amount.trim()) v.add('amount', 'is required');
-  if (!Number.isInteger(input.termMonths) || input.termMonths <= 0) v.add('termMonths', 'must be a whole number of months above 0');
-  if (!isRepaymentMethod(input.repaymentMethod)) v.add('repaymentMethod', 'must be one of equal_installments, equal_principal, interest_only_bullet, lump_sum');
+  if (!Number.isInteger(input.termMonths) || input.termMonths <= 0)
+    v.add('termMonths', 'must be a whole number of months above 0');
+  if (!isRepaymentMethod(input.repaymentMethod))
+    v.add(
+      'repaymentMethod',
+      'must be one of equal_installments, equal_principal, interest_only_bullet, lump_sum',
+    );
   let rate: Decimal | undefined;
-  if (input.ratePercent.trim()) rate = v.take('ratePercent', parseRatePercent(input.ratePercent.trim()));
+  if (input.ratePercent.trim())
+    rate = v.take('ratePercent', parseRatePercent(input.ratePercent.trim()));
   const purpose = v.text('purpose', input.purpose, { required: true, max: 1000 });
   const businessSituation = v.text('businessSituation', input.businessSituation, { max: 4000 });
   const monthlyIncome = v.optionalAmount('monthlyIncome', input.monthlyIncome);
-  const existingDebt = v.optionalAmount('existingMonthlyDebtPayments', input.existingMonthlyDebtPayments);
+  const existingDebt = v.optionalAmount(
+    'existingMonthlyDebtPayments',
+    input.existingMonthlyDebtPayments,
+  );
 
   if (customer && product && amount && v.list.length === 0) {
     v.list.push(
@@ -130,7 +151,11 @@ async function validateDraft(
   };
 }
 
-export async function createApplication(deps: ApplicationDeps, actor: Principal, input: DraftInput): Promise<LoanApplication> {
+export async function createApplication(
+  deps: ApplicationDeps,
+  actor: Principal,
+  input: DraftInput,
+): Promise<LoanApplication> {
   requireRole(actor, FRONT_OFFICE, 'entering a loan application');
   const id = uuidv7();
   return withTransaction(deps.pool, async (tx) => {
@@ -155,7 +180,12 @@ export async function createApplication(deps: ApplicationDeps, actor: Principal,
 }
 
 /** Loads an application the actor may see, locked for a change when `lock`. */
-async function visibleApplication(tx: PoolClient | Pool, actor: Principal, id: string, lock = false): Promise<LoanApplication> {
+async function visibleApplication(
+  tx: PoolClient | Pool,
+  actor: Principal,
+  id: string,
+  lock = false,
+): Promise<LoanApplication> {
   if (!isUuid(id)) throw invalidArgument([{ field: 'id', reason: 'must be a UUID' }]);
   const app = await applicationById(tx, id, lock);
   if (!app) throw notFound(`application ${id}`);
@@ -174,13 +204,24 @@ export async function updateApplication(
   requireRole(actor, FRONT_OFFICE, 'editing a loan application');
   const unknown = mask.filter((m) => !(DRAFT_FIELDS as string[]).includes(m));
   if (unknown.length > 0 || mask.length === 0) {
-    throw invalidArgument([{ field: 'updateMask', reason: mask.length === 0 ? 'name at least one field to change' : `unknown fields: ${unknown.join(', ')}` }]);
+    throw invalidArgument([
+      {
+        field: 'updateMask',
+        reason:
+          mask.length === 0
+            ? 'name at least one field to change'
+            : `unknown fields: ${unknown.join(', ')}`,
+      },
+    ]);
   }
   return withTransaction(deps.pool, async (tx) => {
     const current = await visibleApplication(tx, actor, id, true);
-    if (current.status !== 'draft') throw failedPrecondition(`only a draft can be edited; this application is ${current.status}`);
+    if (current.status !== 'draft')
+      throw failedPrecondition(`only a draft can be edited; this application is ${current.status}`);
     if (expectedVersion && expectedVersion !== current.version) {
-      throw conflict(`the application changed since version ${expectedVersion}; it is at version ${current.version}`);
+      throw conflict(
+        `the application changed since version ${expectedVersion}; it is at version ${current.version}`,
+      );
     }
     const merged: DraftInput = {
       customerId: current.customerId,
@@ -194,14 +235,19 @@ export async function updateApplication(
       monthlyIncome: current.monthlyIncome ?? '',
       existingMonthlyDebtPayments: current.existingMonthlyDebtPayments ?? '',
     };
-    for (const field of mask as (keyof DraftInput)[]) (merged as unknown as Record<string, unknown>)[field] = input[field];
+    for (const field of mask as (keyof DraftInput)[])
+      (merged as unknown as Record<string, unknown>)[field] = input[field];
     const { fields } = await validateDraft(tx, actor, merged);
     await updateDraft(tx, id, fields);
     return (await applicationById(tx, id))!;
   });
 }
 
-export async function getApplication(deps: ApplicationDeps, actor: Principal, id: string): Promise<LoanApplication> {
+export async function getApplication(
+  deps: ApplicationDeps,
+  actor: Principal,
+  id: string,
+): Promise<LoanApplication> {
   return visibleApplication(deps.pool, actor, id);
 }
 
@@ -210,39 +256,53 @@ export async function findApplications(
   actor: Principal,
   q: ApplicationFilter & { pageSize: number; pageToken: string },
 ): Promise<{ applications: LoanApplication[]; nextPageToken: string }> {
-  if (q.customerId && !isUuid(q.customerId)) throw invalidArgument([{ field: 'customerId', reason: 'must be a UUID' }]);
+  if (q.customerId && !isUuid(q.customerId))
+    throw invalidArgument([{ field: 'customerId', reason: 'must be a UUID' }]);
   let branchId = q.branchId;
   if (actor.branchId !== HEAD_OFFICE) {
-    if (branchId && branchId !== actor.branchId) requireBranch(actor, branchId, 'the branch filter');
+    if (branchId && branchId !== actor.branchId)
+      requireBranch(actor, branchId, 'the branch filter');
     branchId = actor.branchId;
   }
   const size = pageSize(q.pageSize);
   const before = decodeCursor(q.pageToken, 1)?.[0];
-  if (before && !isUuid(before)) throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
+  if (before && !isUuid(before))
+    throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
   const rows = await listApplications(deps.pool, { ...q, branchId }, { size, before });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
-  return { applications: page, nextPageToken: rows.length > size && last ? encodeCursor([last.id]) : '' };
+  return {
+    applications: page,
+    nextPageToken: rows.length > size && last ? encodeCursor([last.id]) : '',
+  };
 }
 
 /**
  * Submits a draft: runs the pre-assessment with the rule set in force and records its opinion,
  * then emits application.submitted. Submitting an already submitted application changes nothing.
  */
-export async function submitApplication(deps: ApplicationDeps, actor: Principal, id: string): Promise<LoanApplication> {
+export async function submitApplication(
+  deps: ApplicationDeps,
+  actor: Principal,
+  id: string,
+): Promise<LoanApplication> {
   requireRole(actor, FRONT_OFFICE, 'submitting a loan application');
   return withTransaction(deps.pool, async (tx) => {
     const app = await visibleApplication(tx, actor, id, true);
     if (app.status === 'submitted') return app;
-    if (app.status !== 'draft') throw failedPrecondition(`a ${app.status} application cannot be submitted`);
-    const customer = (await customerById(tx, app.customerId))!;
+    if (app.status !== 'draft')
+      throw failedPrecondition(`a ${app.status} application cannot be submitted`);
+    // Locked: two applications of one customer submitted together must see each other as pending.
+    const customer = (await customerById(tx, app.customerId, true))!;
     const product = await productByCode(tx, app.productCode);
     if (!product) throw failedPrecondition(`product ${app.productCode} is no longer offered`);
     const asOf = (deps.today ?? todayInChina)();
     const ruleSet = await ruleSetOn(tx, asOf);
     if (!ruleSet) throw failedPrecondition(`no pre-assessment rule set is in force on ${asOf}`);
 
-    const income = app.monthlyIncome ?? (customer.type === 'individual' ? customer.individual.monthlyIncome : undefined);
+    const income =
+      app.monthlyIncome ??
+      (customer.type === 'individual' ? customer.individual.monthlyIncome : undefined);
     const assessment = assess(
       {
         asOf,
@@ -255,9 +315,18 @@ export async function submitApplication(deps: ApplicationDeps, actor: Principal,
         applicant: {
           birthDate: customer.type === 'individual' ? customer.individual.birthDate : undefined,
           monthlyIncome: income !== undefined ? new Decimal(income) : undefined,
-          existingMonthlyDebtPayments: app.existingMonthlyDebtPayments !== undefined ? new Decimal(app.existingMonthlyDebtPayments) : undefined,
-          annualRevenue: customer.type === 'corporate' && customer.corporate.annualRevenue ? new Decimal(customer.corporate.annualRevenue) : undefined,
-          registeredCapital: customer.type === 'corporate' && customer.corporate.registeredCapital ? new Decimal(customer.corporate.registeredCapital) : undefined,
+          existingMonthlyDebtPayments:
+            app.existingMonthlyDebtPayments !== undefined
+              ? new Decimal(app.existingMonthlyDebtPayments)
+              : undefined,
+          annualRevenue:
+            customer.type === 'corporate' && customer.corporate.annualRevenue
+              ? new Decimal(customer.corporate.annualRevenue)
+              : undefined,
+          registeredCapital:
+            customer.type === 'corporate' && customer.corporate.registeredCapital
+              ? new Decimal(customer.corporate.registeredCapital)
+              : undefined,
         },
         blacklistHit: await blacklistHit(tx, deps.pii, customer),
         otherPendingApplications: await countPending(tx, customer.id, app.id),
@@ -291,7 +360,11 @@ export async function submitApplication(deps: ApplicationDeps, actor: Principal,
 }
 
 /** Individuals are listed by their resident ID's blind index, companies by their credit code's. */
-async function blacklistHit(tx: PoolClient, pii: PiiProtector, customer: Customer): Promise<boolean> {
+async function blacklistHit(
+  tx: PoolClient,
+  pii: PiiProtector,
+  customer: Customer,
+): Promise<boolean> {
   const index =
     customer.type === 'individual'
       ? customer.identityIndex
@@ -302,15 +375,22 @@ async function blacklistHit(tx: PoolClient, pii: PiiProtector, customer: Custome
 const WITHDRAWABLE: ApplicationStatus[] = ['draft', 'submitted'];
 
 /** The customer or the bank takes the application back; withdrawing twice changes nothing. */
-export async function withdrawApplication(deps: ApplicationDeps, actor: Principal, id: string, reason: string): Promise<LoanApplication> {
+export async function withdrawApplication(
+  deps: ApplicationDeps,
+  actor: Principal,
+  id: string,
+  reason: string,
+): Promise<LoanApplication> {
   requireRole(actor, FRONT_OFFICE, 'withdrawing a loan application');
   const why = reason.trim();
   if (!why) throw invalidArgument([{ field: 'reason', reason: 'is required' }]);
-  if (why.length > 1000) throw invalidArgument([{ field: 'reason', reason: 'must be at most 1000 characters' }]);
+  if (why.length > 1000)
+    throw invalidArgument([{ field: 'reason', reason: 'must be at most 1000 characters' }]);
   return withTransaction(deps.pool, async (tx) => {
     const app = await visibleApplication(tx, actor, id, true);
     if (app.status === 'withdrawn') return app;
-    if (!WITHDRAWABLE.includes(app.status)) throw failedPrecondition(`a ${app.status} application cannot be withdrawn`);
+    if (!WITHDRAWABLE.includes(app.status))
+      throw failedPrecondition(`a ${app.status} application cannot be withdrawn`);
     await markWithdrawn(tx, id, why, actor.userId);
     const withdrawn = (await applicationById(tx, id))!;
     await appendToOutbox(tx, SOURCE, {

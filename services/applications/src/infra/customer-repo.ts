@@ -105,19 +105,45 @@ export async function insertCustomer(db: Queryable, c: CustomerRow): Promise<Cus
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [
-      c.id, c.type, c.name, c.branchId, c.residentIdEnc ?? null, c.residentIdIdx ?? null, c.residentIdMasked ?? null,
-      c.birthDate ?? null, c.sex ?? null, c.mobileEnc ?? null, c.mobileIdx ?? null, c.mobileMasked ?? null,
-      c.address ?? null, c.occupation ?? null, c.employer ?? null, c.monthlyIncome ?? null,
-      c.creditCode ?? null, c.legalRepresentative ?? null, c.registeredCapital ?? null, c.industry ?? null,
-      c.annualRevenue ?? null, c.createdBy,
+      c.id,
+      c.type,
+      c.name,
+      c.branchId,
+      c.residentIdEnc ?? null,
+      c.residentIdIdx ?? null,
+      c.residentIdMasked ?? null,
+      c.birthDate ?? null,
+      c.sex ?? null,
+      c.mobileEnc ?? null,
+      c.mobileIdx ?? null,
+      c.mobileMasked ?? null,
+      c.address ?? null,
+      c.occupation ?? null,
+      c.employer ?? null,
+      c.monthlyIncome ?? null,
+      c.creditCode ?? null,
+      c.legalRepresentative ?? null,
+      c.registeredCapital ?? null,
+      c.industry ?? null,
+      c.annualRevenue ?? null,
+      c.createdBy,
     ],
   );
   return rows[0] ? toCustomer(rows[0]) : undefined;
 }
 
-export async function customerById(db: Queryable, id: string, forUpdate = false): Promise<Customer | undefined> {
+/**
+ * `forUpdate` locks the customer row until the transaction ends, so that decisions counting the
+ * customer's applications are taken one at a time. NO KEY UPDATE still lets applications be
+ * inserted for the customer meanwhile (their foreign key takes only KEY SHARE).
+ */
+export async function customerById(
+  db: Queryable,
+  id: string,
+  forUpdate = false,
+): Promise<Customer | undefined> {
   const { rows } = await db.query<DbRow>(
-    `SELECT ${COLUMNS} FROM customers WHERE id = $1${forUpdate ? ' FOR SHARE' : ''}`,
+    `SELECT ${COLUMNS} FROM customers WHERE id = $1${forUpdate ? ' FOR NO KEY UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? toCustomer(rows[0]) : undefined;
@@ -138,7 +164,12 @@ export async function findCustomers(
 ): Promise<Customer[]> {
   const params: unknown[] = [];
   const where: string[] = [];
-  const column = { residentIdIdx: 'resident_id_idx', mobileIdx: 'mobile_idx', creditCode: 'credit_code', namePrefix: '' }[criterion.by];
+  const column = {
+    residentIdIdx: 'resident_id_idx',
+    mobileIdx: 'mobile_idx',
+    creditCode: 'credit_code',
+    namePrefix: '',
+  }[criterion.by];
   if (criterion.by === 'namePrefix') {
     params.push(criterion.value.replace(/[\\%_]/g, (m) => `\\${m}`) + '%');
     where.push(`name LIKE $${params.length}`);
