@@ -22,7 +22,10 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts',
+        '<rootDir>/gateway/src/**/*.test.ts',
+      ],
     },
     {
       ...common,

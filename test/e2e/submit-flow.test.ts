@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, decodeEnvelope, JetStreamBus, type BusMessage, type Subscription } from '@loanflow/platform';
+import {
+  createLogger,
+  decodeEnvelope,
+  JetStreamBus,
+  type BusMessage,
+  type Subscription,
+} from '@loanflow/platform';
 import { api, startSystem, type TestSystem } from '../support/system';
 import { mobile, residentId } from '../support/identities';
 
@@ -16,7 +22,11 @@ describe('end to end: log in → customer → application → submit → event',
   const received: BusMessage[] = [];
 
   beforeAll(async () => {
-    bus = await JetStreamBus.connect({ url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'e2e', log: createLogger('e2e', 'silent') });
+    bus = await JetStreamBus.connect({
+      url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      name: 'e2e',
+      log: createLogger('e2e', 'silent'),
+    });
     subscription = await bus.consume({
       durable,
       filterSubject: 'loanflow.applications.application.submitted',
@@ -45,7 +55,13 @@ describe('end to end: log in → customer → application → submit → event',
       body: {
         type: 'individual',
         name: '陈静',
-        individual: { residentId: residentId('1990-04-01', 'female'), mobile: mobile(), occupation: 'Accountant', employer: '上海银行', monthlyIncome: '30000.00' },
+        individual: {
+          residentId: residentId('1990-04-01', 'female'),
+          mobile: mobile(),
+          occupation: 'Accountant',
+          employer: '上海银行',
+          monthlyIncome: '30000.00',
+        },
       },
     });
     expect(customer.status).toBe(201);
@@ -66,14 +82,23 @@ describe('end to end: log in → customer → application → submit → event',
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('draft');
 
-    const submitted = await api(system.baseUrl, 'POST', `/api/v1/applications/${created.body.id as string}/submit`, {
-      token,
-      headers: { traceparent },
-    });
+    const submitted = await api(
+      system.baseUrl,
+      'POST',
+      `/api/v1/applications/${created.body.id as string}/submit`,
+      {
+        token,
+        headers: { traceparent },
+      },
+    );
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe('submitted');
     expect(submitted.headers.get('x-trace-id')).toBe(traceId);
-    const assessment = submitted.body.preAssessment as { opinion: string; score: number; results: unknown[] };
+    const assessment = submitted.body.preAssessment as {
+      opinion: string;
+      score: number;
+      results: unknown[];
+    };
     expect(assessment.opinion).toBe('recommend');
     expect(assessment.results.length).toBeGreaterThan(0);
 

@@ -4,36 +4,124 @@ import type { Logger } from '@loanflow/platform';
 const CUSTOMERS = [
   {
     login: 'am.li',
-    customer: { type: 'individual', name: '王秀英', individual: { residentId: '310115198503120020', mobile: '13816881234', address: '上海市浦东新区张杨路 500 号', occupation: 'Engineer', employer: '上海电气集团', monthlyIncome: '28000.00' } },
+    customer: {
+      type: 'individual',
+      name: '王秀英',
+      individual: {
+        residentId: '310115198503120020',
+        mobile: '13816881234',
+        address: '上海市浦东新区张杨路 500 号',
+        occupation: 'Engineer',
+        employer: '上海电气集团',
+        monthlyIncome: '28000.00',
+      },
+    },
     applications: [
-      { productCode: 'PERSONAL_CONSUMER', amount: '150000.00', termMonths: 24, repaymentMethod: 'equal_installments', purpose: 'Home renovation', existingMonthlyDebtPayments: '2500.00', submit: true },
-      { productCode: 'MORTGAGE', amount: '2000000.00', termMonths: 300, repaymentMethod: 'equal_installments', purpose: 'First home purchase', existingMonthlyDebtPayments: '2500.00', submit: false },
+      {
+        productCode: 'PERSONAL_CONSUMER',
+        amount: '150000.00',
+        termMonths: 24,
+        repaymentMethod: 'equal_installments',
+        purpose: 'Home renovation',
+        existingMonthlyDebtPayments: '2500.00',
+        submit: true,
+      },
+      {
+        productCode: 'MORTGAGE',
+        amount: '2000000.00',
+        termMonths: 300,
+        repaymentMethod: 'equal_installments',
+        purpose: 'First home purchase',
+        existingMonthlyDebtPayments: '2500.00',
+        submit: false,
+      },
     ],
   },
   {
     login: 'am.li',
-    customer: { type: 'individual', name: '刘洋', individual: { residentId: '310115196501010056', mobile: '13901234567', address: '上海市浦东新区世纪大道 100 号', occupation: 'Shop owner', employer: '刘记餐饮', monthlyIncome: '15000.00' } },
+    customer: {
+      type: 'individual',
+      name: '刘洋',
+      individual: {
+        residentId: '310115196501010056',
+        mobile: '13901234567',
+        address: '上海市浦东新区世纪大道 100 号',
+        occupation: 'Shop owner',
+        employer: '刘记餐饮',
+        monthlyIncome: '15000.00',
+      },
+    },
     applications: [
-      { productCode: 'SMALL_BUSINESS', amount: '800000.00', termMonths: 36, repaymentMethod: 'interest_only_bullet', purpose: 'Second restaurant fit-out', businessSituation: 'Two restaurants, 12 staff, revenue ¥2.4m a year', existingMonthlyDebtPayments: '6000.00', submit: true },
+      {
+        productCode: 'SMALL_BUSINESS',
+        amount: '800000.00',
+        termMonths: 36,
+        repaymentMethod: 'interest_only_bullet',
+        purpose: 'Second restaurant fit-out',
+        businessSituation: 'Two restaurants, 12 staff, revenue ¥2.4m a year',
+        existingMonthlyDebtPayments: '6000.00',
+        submit: true,
+      },
     ],
   },
   {
     login: 'am.zhao',
-    customer: { type: 'individual', name: '张伟', individual: { residentId: '11010819780506003X', mobile: '13601011234', address: '北京市海淀区中关村大街 27 号', occupation: 'Teacher', employer: '北京市第八中学', monthlyIncome: '18000.00' } },
+    customer: {
+      type: 'individual',
+      name: '张伟',
+      individual: {
+        residentId: '11010819780506003X',
+        mobile: '13601011234',
+        address: '北京市海淀区中关村大街 27 号',
+        occupation: 'Teacher',
+        employer: '北京市第八中学',
+        monthlyIncome: '18000.00',
+      },
+    },
     applications: [
-      { productCode: 'PERSONAL_CONSUMER', amount: '60000.00', termMonths: 12, repaymentMethod: 'equal_principal', purpose: 'Car purchase', submit: true },
+      {
+        productCode: 'PERSONAL_CONSUMER',
+        amount: '60000.00',
+        termMonths: 12,
+        repaymentMethod: 'equal_principal',
+        purpose: 'Car purchase',
+        submit: true,
+      },
     ],
   },
   {
     login: 'corp.sun',
-    customer: { type: 'corporate', name: '上海浦江精密机械有限公司', corporate: { creditCode: '91310115MA1FL0001N', legalRepresentative: '陈建国', registeredCapital: '10000000.00', industry: 'Machinery manufacturing', annualRevenue: '86000000.00', contactMobile: '13788889999' } },
+    customer: {
+      type: 'corporate',
+      name: '上海浦江精密机械有限公司',
+      corporate: {
+        creditCode: '91310115MA1FL0001N',
+        legalRepresentative: '陈建国',
+        registeredCapital: '10000000.00',
+        industry: 'Machinery manufacturing',
+        annualRevenue: '86000000.00',
+        contactMobile: '13788889999',
+      },
+    },
     applications: [
-      { productCode: 'CORP_WORKING_CAPITAL', amount: '5000000.00', termMonths: 12, repaymentMethod: 'interest_only_bullet', purpose: 'Raw material purchase for Q1 orders', businessSituation: 'Order book ¥30m; main customers in automotive', submit: true },
+      {
+        productCode: 'CORP_WORKING_CAPITAL',
+        amount: '5000000.00',
+        termMonths: 12,
+        repaymentMethod: 'interest_only_bullet',
+        purpose: 'Raw material purchase for Q1 orders',
+        businessSituation: 'Order book ¥30m; main customers in automotive',
+        submit: true,
+      },
     ],
   },
 ];
 
-async function api(base: string, path: string, init: { method?: string; token?: string; body?: unknown; key?: string }) {
+async function api(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown; key?: string },
+) {
   const res = await fetch(`${base}/api/v1${path}`, {
     method: init.method ?? 'GET',
     headers: {
@@ -51,18 +139,35 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
   const tokens = new Map<string, string>();
   for (const entry of CUSTOMERS) {
     if (!tokens.has(entry.login)) {
-      const login = await api(baseUrl, '/auth/login', { method: 'POST', body: { username: entry.login, password } });
-      if (login.status !== 200) throw new Error(`demo login ${entry.login} failed: ${JSON.stringify(login.body)}`);
+      const login = await api(baseUrl, '/auth/login', {
+        method: 'POST',
+        body: { username: entry.login, password },
+      });
+      if (login.status !== 200)
+        throw new Error(`demo login ${entry.login} failed: ${JSON.stringify(login.body)}`);
       tokens.set(entry.login, login.body.accessToken as string);
     }
     const token = tokens.get(entry.login)!;
-    const created = await api(baseUrl, '/customers', { method: 'POST', token, body: entry.customer });
+    const created = await api(baseUrl, '/customers', {
+      method: 'POST',
+      token,
+      body: entry.customer,
+    });
     if (created.status === 409) continue;
-    if (created.status !== 201) throw new Error(`demo customer ${entry.customer.name}: ${JSON.stringify(created.body)}`);
+    if (created.status !== 201)
+      throw new Error(`demo customer ${entry.customer.name}: ${JSON.stringify(created.body)}`);
     for (const { submit, ...draft } of entry.applications) {
-      const app = await api(baseUrl, '/applications', { method: 'POST', token, body: { ...draft, customerId: created.body.id } });
+      const app = await api(baseUrl, '/applications', {
+        method: 'POST',
+        token,
+        body: { ...draft, customerId: created.body.id },
+      });
       if (app.status !== 201) throw new Error(`demo application: ${JSON.stringify(app.body)}`);
-      if (submit) await api(baseUrl, `/applications/${app.body.id as string}/submit`, { method: 'POST', token });
+      if (submit)
+        await api(baseUrl, `/applications/${app.body.id as string}/submit`, {
+          method: 'POST',
+          token,
+        });
     }
   }
   log.info('demo customers and applications ready');

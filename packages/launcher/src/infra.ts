@@ -42,9 +42,13 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** DATABASE_URL when given; otherwise an embedded PostgreSQL kept under the data folder. */
-export async function database(dataDir: string, log: Logger): Promise<{ url: string; started?: Started }> {
+export async function database(
+  dataDir: string,
+  log: Logger,
+): Promise<{ url: string; started?: Started }> {
   if (process.env.DATABASE_URL) {
-    if (!(await answers(process.env.DATABASE_URL))) throw new Error(`DATABASE_URL does not answer: ${redact(process.env.DATABASE_URL)}`);
+    if (!(await answers(process.env.DATABASE_URL)))
+      throw new Error(`DATABASE_URL does not answer: ${redact(process.env.DATABASE_URL)}`);
     return { url: process.env.DATABASE_URL };
   }
   const databaseDir = join(dataDir, 'postgres');
@@ -63,27 +67,41 @@ export async function database(dataDir: string, log: Logger): Promise<{ url: str
     writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
     const init = spawnSync(
       initdb,
-      [`--pgdata=${databaseDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--locale=C', '--encoding=UTF8'],
+      [
+        `--pgdata=${databaseDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        '--locale=C',
+        '--encoding=UTF8',
+      ],
       { ...ids, encoding: 'utf8', env: { ...process.env, LC_MESSAGES: 'C' } },
     );
     rmSync(pwfile, { force: true });
-    if (init.status !== 0) throw new Error(`initdb failed: ${(init.stderr || init.stdout).slice(-800)}`);
+    if (init.status !== 0)
+      throw new Error(`initdb failed: ${(init.stderr || init.stdout).slice(-800)}`);
   }
   // Started in its own process group (not through the package's start()), so that Ctrl-C in the
   // terminal reaches only the launcher, which drains the services before stopping the database.
-  const child = spawn(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
-    ...ids,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  });
+  const child = spawn(
+    postgres,
+    ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
+    {
+      ...ids,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('ready to accept connections')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}): ${output.slice(-500)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited (${code}): ${output.slice(-500)}`)),
+    );
   });
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   log.info({ port }, 'embedded PostgreSQL started');
@@ -97,7 +115,8 @@ export async function database(dataDir: string, log: Logger): Promise<{ url: str
 }
 
 function postgresUserIds(): { uid: number; gid: number } {
-  const read = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const read = (flag: string) =>
+    Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const uid = read('-u');
   if (!uid) throw new Error('running as root: PostgreSQL needs a "postgres" system user to run as');
   return { uid, gid: read('-g') };
@@ -106,9 +125,15 @@ function postgresUserIds(): { uid: number; gid: number } {
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /** NATS_URL when given; otherwise nats-server from the PATH; otherwise an in-process bus. */
-export async function eventBus(dataDir: string, log: Logger): Promise<{ bus: EventBus; description: string; started?: Started }> {
+export async function eventBus(
+  dataDir: string,
+  log: Logger,
+): Promise<{ bus: EventBus; description: string; started?: Started }> {
   if (process.env.NATS_URL) {
-    return { bus: await JetStreamBus.connect({ url: process.env.NATS_URL, name: 'loanflow', log }), description: `NATS JetStream at ${process.env.NATS_URL}` };
+    return {
+      bus: await JetStreamBus.connect({ url: process.env.NATS_URL, name: 'loanflow', log }),
+      description: `NATS JetStream at ${process.env.NATS_URL}`,
+    };
   }
   const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
   const binary = which.status === 0 ? which.stdout.trim() : '';
@@ -116,7 +141,11 @@ export async function eventBus(dataDir: string, log: Logger): Promise<{ bus: Eve
     const port = await freePort();
     const storeDir = join(dataDir, 'nats');
     mkdirSync(storeDir, { recursive: true });
-    const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore', detached: true });
+    const child: ChildProcess = spawn(
+      binary,
+      ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+      { stdio: 'ignore', detached: true },
+    );
     const url = `nats://127.0.0.1:${port}`;
     let bus: EventBus | undefined;
     for (let i = 0; i < 50 && !bus; i++) {
@@ -133,9 +162,15 @@ export async function eventBus(dataDir: string, log: Logger): Promise<{ bus: Eve
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });
-    return { bus, description: `local nats-server (JetStream) at ${url}`, started: { name: 'nats-server', stop } };
+    return {
+      bus,
+      description: `local nats-server (JetStream) at ${url}`,
+      started: { name: 'nats-server', stop },
+    };
   }
-  log.warn('no NATS_URL and no nats-server on the PATH: using the in-process event bus (events are not kept across restarts)');
+  log.warn(
+    'no NATS_URL and no nats-server on the PATH: using the in-process event bus (events are not kept across restarts)',
+  );
   return { bus: new LocalEventBus(), description: 'in-process event bus' };
 }
 
@@ -154,9 +189,19 @@ export function secrets(dataDir: string): Secrets {
   const file = join(dataDir, 'keys.json');
   let stored: Partial<Secrets> = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
-  if (!stored.jwtPrivateKey || !stored.jwtPublicKey || !stored.piiEncryptionKey || !stored.piiIndexKey) {
+  if (
+    !stored.jwtPrivateKey ||
+    !stored.jwtPublicKey ||
+    !stored.piiEncryptionKey ||
+    !stored.piiIndexKey
+  ) {
     const { privateKey, publicKey } = generateSigningKeys();
-    stored = { jwtPrivateKey: privateKey, jwtPublicKey: publicKey, piiEncryptionKey: generatePiiKey(), piiIndexKey: generatePiiKey() };
+    stored = {
+      jwtPrivateKey: privateKey,
+      jwtPublicKey: publicKey,
+      piiEncryptionKey: generatePiiKey(),
+      piiIndexKey: generatePiiKey(),
+    };
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }

@@ -1,6 +1,11 @@
 import { join, resolve } from 'node:path';
 import { loadApplicationsConfig, start as startApplications } from '@loanflow/applications';
-import { DEMO_PASSWORD, DEMO_USERS, loadGatewayConfig, start as startGateway } from '@loanflow/gateway';
+import {
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  loadGatewayConfig,
+  start as startGateway,
+} from '@loanflow/gateway';
 import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
 import { seedDemoBook } from './demo-data';
 import { database, eventBus, freePort, secrets, type Started } from './infra';
@@ -11,10 +16,13 @@ import { database, eventBus, freePort, secrets, type Started } from './infra';
  */
 async function main(): Promise<void> {
   const log = createLogger('loanflow', process.env.LOG_LEVEL ?? 'info');
-  const dataDir = resolve(process.env.LOANFLOW_DATA_DIR ?? join(__dirname, '..', '..', '..', '.data'));
+  const dataDir = resolve(
+    process.env.LOANFLOW_DATA_DIR ?? join(__dirname, '..', '..', '..', '.data'),
+  );
   const started: Started[] = [];
   const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch((err: unknown) => log.error({ err, what: s.name }, 'stop failed'));
+    for (const s of started.reverse())
+      await s.stop().catch((err: unknown) => log.error({ err, what: s.name }, 'stop failed'));
     await shutdownTracing();
   };
   stopOnSignals({ stop: stopAll }, log, 15000);
@@ -37,13 +45,21 @@ async function main(): Promise<void> {
   };
   const applicationsPort = process.env.APPLICATIONS_GRPC_PORT ?? String(await freePort());
   const applications = await startApplications(
-    loadApplicationsConfig({ ...env, APPLICATIONS_GRPC_HOST: '127.0.0.1', APPLICATIONS_GRPC_PORT: applicationsPort }),
+    loadApplicationsConfig({
+      ...env,
+      APPLICATIONS_GRPC_HOST: '127.0.0.1',
+      APPLICATIONS_GRPC_PORT: applicationsPort,
+    }),
     { bus: events.bus },
   );
   started.push({ name: 'applications', stop: () => applications.stop() });
 
   const gateway = await startGateway(
-    loadGatewayConfig({ ...env, APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`, GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1' }),
+    loadGatewayConfig({
+      ...env,
+      APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+      GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
+    }),
     { demo: true },
   );
   started.push({ name: 'gateway', stop: () => gateway.stop() });
@@ -62,7 +78,9 @@ async function main(): Promise<void> {
       `  gRPC         applications on 127.0.0.1:${applications.grpcPort}`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
-      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(width)}  ${u.branchId.padEnd(5)} ${u.roles.join(', ')}`),
+      ...DEMO_USERS.map(
+        (u) => `  ${u.username.padEnd(width)}  ${u.branchId.padEnd(5)} ${u.roles.join(', ')}`,
+      ),
       '',
       'Try:',
       `  TOKEN=$(curl -s -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\`,

@@ -9,9 +9,14 @@ export const applicationsEnv = z.object({
   ...commonEnv,
   APPLICATIONS_GRPC_HOST: z.string().default('0.0.0.0'),
   APPLICATIONS_GRPC_PORT: port(50051),
-  APPLICATIONS_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('applications'),
+  APPLICATIONS_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('applications'),
   /** PEM public key of the gateway's token signer (ES256). */
-  AUTH_JWT_PUBLIC_KEY: z.string().min(1, 'is required (PEM public key of the gateway token signer)'),
+  AUTH_JWT_PUBLIC_KEY: z
+    .string()
+    .min(1, 'is required (PEM public key of the gateway token signer)'),
   PII_ENCRYPTION_KEY: base64Key,
   PII_INDEX_KEY: base64Key,
 });

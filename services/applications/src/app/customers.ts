@@ -11,9 +11,21 @@ import {
   type Principal,
 } from '@loanflow/platform';
 import type { Check } from '../domain/field';
-import { checkCreditCode, checkMobile, checkResidentId, maskMobile, maskResidentId } from '../domain/identity';
+import {
+  checkCreditCode,
+  checkMobile,
+  checkResidentId,
+  maskMobile,
+  maskResidentId,
+} from '../domain/identity';
 import { formatAmount, parseAmount } from '../domain/money';
-import { customerById, findCustomers, insertCustomer, type CustomerCriterion, type CustomerRow } from '../infra/customer-repo';
+import {
+  customerById,
+  findCustomers,
+  insertCustomer,
+  type CustomerCriterion,
+  type CustomerRow,
+} from '../infra/customer-repo';
 import { FRONT_OFFICE, requireBranch, requireRole } from './access';
 import type { Customer, CustomerType } from './model';
 import { decodeCursor, encodeCursor, pageSize } from './pagination';
@@ -41,7 +53,11 @@ export interface CreateCustomerCommand {
 }
 
 /** Blind-index domains: one per kind of identifier so values do not link across columns. */
-export const INDEX_DOMAIN = { residentId: 'resident_id', mobile: 'mobile', creditCode: 'credit_code' } as const;
+export const INDEX_DOMAIN = {
+  residentId: 'resident_id',
+  mobile: 'mobile',
+  creditCode: 'credit_code',
+} as const;
 
 export interface CustomerDeps {
   pool: Pool;
@@ -77,13 +93,24 @@ class Violations {
 
 export { Violations };
 
-export async function createCustomer(deps: CustomerDeps, actor: Principal, cmd: CreateCustomerCommand): Promise<Customer> {
+export async function createCustomer(
+  deps: CustomerDeps,
+  actor: Principal,
+  cmd: CreateCustomerCommand,
+): Promise<Customer> {
   requireRole(actor, FRONT_OFFICE, 'entering a customer');
   const v = new Violations();
   const name = v.text('name', cmd.name, { required: true, max: 200 });
   const branchId = cmd.branchId.trim() || actor.branchId;
-  if (branchId === HEAD_OFFICE) v.add('branchId', 'customers belong to a branch, not to the head office');
-  const row: CustomerRow = { id: uuidv7(), type: 'individual', name, branchId, createdBy: actor.userId };
+  if (branchId === HEAD_OFFICE)
+    v.add('branchId', 'customers belong to a branch, not to the head office');
+  const row: CustomerRow = {
+    id: uuidv7(),
+    type: 'individual',
+    name,
+    branchId,
+    createdBy: actor.userId,
+  };
 
   if (cmd.type === 'individual') {
     const p = cmd.individual;
@@ -115,7 +142,10 @@ export async function createCustomer(deps: CustomerDeps, actor: Principal, cmd: 
       Object.assign(row, {
         type: 'corporate',
         creditCode: code?.normalized,
-        legalRepresentative: v.text('corporate.legalRepresentative', p.legalRepresentative, { required: true, max: 100 }),
+        legalRepresentative: v.text('corporate.legalRepresentative', p.legalRepresentative, {
+          required: true,
+          max: 100,
+        }),
         industry: v.text('corporate.industry', p.industry, { max: 100 }),
         registeredCapital: v.optionalAmount('corporate.registeredCapital', p.registeredCapital),
         annualRevenue: v.optionalAmount('corporate.annualRevenue', p.annualRevenue),
@@ -150,7 +180,11 @@ function protectMobile(pii: PiiProtector, normalized: string): Partial<CustomerR
   };
 }
 
-export async function getCustomer(deps: CustomerDeps, actor: Principal, id: string): Promise<Customer> {
+export async function getCustomer(
+  deps: CustomerDeps,
+  actor: Principal,
+  id: string,
+): Promise<Customer> {
   if (!isUuid(id)) throw invalidArgument([{ field: 'id', reason: 'must be a UUID' }]);
   const customer = await customerById(deps.pool, id);
   if (!customer) throw notFound(`customer ${id}`);
@@ -172,21 +206,36 @@ export async function searchCustomers(
   actor: Principal,
   q: FindCustomersQuery,
 ): Promise<{ customers: Customer[]; nextPageToken: string }> {
-  const given = (['residentId', 'creditCode', 'mobile', 'namePrefix'] as const).filter((k) => q[k].trim() !== '');
+  const given = (['residentId', 'creditCode', 'mobile', 'namePrefix'] as const).filter(
+    (k) => q[k].trim() !== '',
+  );
   if (given.length !== 1) {
-    throw invalidArgument([{ field: given[1] ?? 'residentId', reason: 'give exactly one of residentId, creditCode, mobile, namePrefix' }]);
+    throw invalidArgument([
+      {
+        field: given[1] ?? 'residentId',
+        reason: 'give exactly one of residentId, creditCode, mobile, namePrefix',
+      },
+    ]);
   }
   const v = new Violations();
   let criterion: CustomerCriterion | undefined;
   switch (given[0]) {
     case 'residentId': {
       const id = v.take('residentId', checkResidentId(q.residentId));
-      if (id) criterion = { by: 'residentIdIdx', value: deps.pii.blindIndex(INDEX_DOMAIN.residentId, id.normalized) };
+      if (id)
+        criterion = {
+          by: 'residentIdIdx',
+          value: deps.pii.blindIndex(INDEX_DOMAIN.residentId, id.normalized),
+        };
       break;
     }
     case 'mobile': {
       const m = v.take('mobile', checkMobile(q.mobile));
-      if (m) criterion = { by: 'mobileIdx', value: deps.pii.blindIndex(INDEX_DOMAIN.mobile, m.normalized) };
+      if (m)
+        criterion = {
+          by: 'mobileIdx',
+          value: deps.pii.blindIndex(INDEX_DOMAIN.mobile, m.normalized),
+        };
       break;
     }
     case 'creditCode': {
@@ -195,7 +244,10 @@ export async function searchCustomers(
       break;
     }
     default:
-      criterion = { by: 'namePrefix', value: v.text('namePrefix', q.namePrefix, { required: true, max: 200 }) };
+      criterion = {
+        by: 'namePrefix',
+        value: v.text('namePrefix', q.namePrefix, { required: true, max: 200 }),
+      };
   }
   const size = pageSize(q.pageSize);
   const after = decodeCursor(q.pageToken, 2);
@@ -208,5 +260,8 @@ export async function searchCustomers(
   );
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
-  return { customers: page, nextPageToken: rows.length > size && last ? encodeCursor([last.name, last.id]) : '' };
+  return {
+    customers: page,
+    nextPageToken: rows.length > size && last ? encodeCursor([last.name, last.id]) : '',
+  };
 }

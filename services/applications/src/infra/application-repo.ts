@@ -1,6 +1,11 @@
 import type { Queryable } from '@loanflow/platform';
 import type { RepaymentMethod } from '../domain/schedule';
-import type { ApplicationStatus, CustomerType, LoanApplication, StoredAssessment } from '../app/model';
+import type {
+  ApplicationStatus,
+  CustomerType,
+  LoanApplication,
+  StoredAssessment,
+} from '../app/model';
 
 interface DbRow {
   id: string;
@@ -73,14 +78,33 @@ export interface DraftFields {
   existingMonthlyDebtPayments?: string;
 }
 
-export async function insertApplication(db: Queryable, id: string, d: DraftFields, createdBy: string): Promise<void> {
+export async function insertApplication(
+  db: Queryable,
+  id: string,
+  d: DraftFields,
+  createdBy: string,
+): Promise<void> {
   await db.query(
     `INSERT INTO loan_applications (id, customer_id, customer_type, product_code, branch_id, amount, term_months,
        repayment_method, rate_percent, purpose, business_situation, monthly_income, existing_monthly_debt_payments,
        status, created_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'draft',$14)`,
-    [id, d.customerId, d.customerType, d.productCode, d.branchId, d.amount, d.termMonths, d.repaymentMethod, d.ratePercent,
-      d.purpose, d.businessSituation, d.monthlyIncome ?? null, d.existingMonthlyDebtPayments ?? null, createdBy],
+    [
+      id,
+      d.customerId,
+      d.customerType,
+      d.productCode,
+      d.branchId,
+      d.amount,
+      d.termMonths,
+      d.repaymentMethod,
+      d.ratePercent,
+      d.purpose,
+      d.businessSituation,
+      d.monthlyIncome ?? null,
+      d.existingMonthlyDebtPayments ?? null,
+      createdBy,
+    ],
   );
 }
 
@@ -90,17 +114,42 @@ export async function updateDraft(db: Queryable, id: string, d: DraftFields): Pr
        term_months = $7, repayment_method = $8, rate_percent = $9, purpose = $10, business_situation = $11,
        monthly_income = $12, existing_monthly_debt_payments = $13, version = version + 1, updated_at = now()
      WHERE id = $1`,
-    [id, d.customerId, d.customerType, d.productCode, d.branchId, d.amount, d.termMonths, d.repaymentMethod, d.ratePercent,
-      d.purpose, d.businessSituation, d.monthlyIncome ?? null, d.existingMonthlyDebtPayments ?? null],
+    [
+      id,
+      d.customerId,
+      d.customerType,
+      d.productCode,
+      d.branchId,
+      d.amount,
+      d.termMonths,
+      d.repaymentMethod,
+      d.ratePercent,
+      d.purpose,
+      d.businessSituation,
+      d.monthlyIncome ?? null,
+      d.existingMonthlyDebtPayments ?? null,
+    ],
   );
 }
 
-export async function applicationById(db: Queryable, id: string, lock = false): Promise<LoanApplication | undefined> {
-  const { rows } = await db.query<DbRow>(`${SELECT} WHERE a.id = $1${lock ? ' FOR UPDATE OF a' : ''}`, [id]);
+export async function applicationById(
+  db: Queryable,
+  id: string,
+  lock = false,
+): Promise<LoanApplication | undefined> {
+  const { rows } = await db.query<DbRow>(
+    `${SELECT} WHERE a.id = $1${lock ? ' FOR UPDATE OF a' : ''}`,
+    [id],
+  );
   return rows[0] ? toApplication(rows[0]) : undefined;
 }
 
-export async function markSubmitted(db: Queryable, id: string, assessment: StoredAssessment, by: string): Promise<void> {
+export async function markSubmitted(
+  db: Queryable,
+  id: string,
+  assessment: StoredAssessment,
+  by: string,
+): Promise<void> {
   await db.query(
     `UPDATE loan_applications SET status = 'submitted', assessment = $2, submitted_by = $3, submitted_at = now(),
        version = version + 1, updated_at = now() WHERE id = $1`,
@@ -108,7 +157,12 @@ export async function markSubmitted(db: Queryable, id: string, assessment: Store
   );
 }
 
-export async function markWithdrawn(db: Queryable, id: string, reason: string, by: string): Promise<void> {
+export async function markWithdrawn(
+  db: Queryable,
+  id: string,
+  reason: string,
+  by: string,
+): Promise<void> {
   await db.query(
     `UPDATE loan_applications SET status = 'withdrawn', withdraw_reason = $2, withdrawn_by = $3, withdrawn_at = now(),
        version = version + 1, updated_at = now() WHERE id = $1`,
@@ -117,7 +171,11 @@ export async function markWithdrawn(db: Queryable, id: string, reason: string, b
 }
 
 /** Other applications of the customer waiting for a decision. */
-export async function countPending(db: Queryable, customerId: string, exceptId: string): Promise<number> {
+export async function countPending(
+  db: Queryable,
+  customerId: string,
+  exceptId: string,
+): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
     `SELECT count(*) AS n FROM loan_applications WHERE customer_id = $1 AND id <> $2 AND status = 'submitted'`,
     [customerId, exceptId],
@@ -133,7 +191,11 @@ export interface ApplicationFilter {
 }
 
 /** Newest first; keyset-paginated on the time-ordered id. */
-export async function listApplications(db: Queryable, f: ApplicationFilter, page: { size: number; before?: string }): Promise<LoanApplication[]> {
+export async function listApplications(
+  db: Queryable,
+  f: ApplicationFilter,
+  page: { size: number; before?: string },
+): Promise<LoanApplication[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {

@@ -12,7 +12,14 @@ import {
 } from '../app/applications';
 import { createCustomer, getCustomer, searchCustomers, type CustomerDeps } from '../app/customers';
 import { listProducts, getProduct } from '../app/products';
-import { applicationToPb, customerToPb, fromPbCustomerType, fromPbMethod, fromPbStatus, productToPb } from './proto-mapping';
+import {
+  applicationToPb,
+  customerToPb,
+  fromPbCustomerType,
+  fromPbMethod,
+  fromPbStatus,
+  productToPb,
+} from './proto-mapping';
 
 const SERVICE = 'loanflow.applications.v1.ApplicationsService';
 
@@ -24,10 +31,16 @@ function draftInput(d: pb.ApplicationDraft | undefined): DraftInput {
 /** snake_case names of the proto (update_mask) → the use case's field names. */
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export function applicationsService(deps: ApplicationDeps & CustomerDeps, opts: { log: Logger; jwtPublicKey: string }): ServiceBinding {
+export function applicationsService(
+  deps: ApplicationDeps & CustomerDeps,
+  opts: { log: Logger; jwtPublicKey: string },
+): ServiceBinding {
   const who = (ctx: CallContext) => ctx.principal();
   const handlers = {
-    createCustomer: async (req: pb.CreateCustomerRequest, ctx: CallContext): Promise<pb.CreateCustomerResponse> => {
+    createCustomer: async (
+      req: pb.CreateCustomerRequest,
+      ctx: CallContext,
+    ): Promise<pb.CreateCustomerResponse> => {
       const customer = await createCustomer(deps, who(ctx), {
         type: fromPbCustomerType(req.type),
         name: req.name,
@@ -37,31 +50,62 @@ export function applicationsService(deps: ApplicationDeps & CustomerDeps, opts: 
       });
       return { customer: customerToPb(customer) };
     },
-    getCustomer: async (req: pb.GetCustomerRequest, ctx: CallContext): Promise<pb.GetCustomerResponse> => ({
+    getCustomer: async (
+      req: pb.GetCustomerRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetCustomerResponse> => ({
       customer: customerToPb(await getCustomer(deps, who(ctx), req.id)),
     }),
-    findCustomers: async (req: pb.FindCustomersRequest, ctx: CallContext): Promise<pb.FindCustomersResponse> => {
+    findCustomers: async (
+      req: pb.FindCustomersRequest,
+      ctx: CallContext,
+    ): Promise<pb.FindCustomersResponse> => {
       const found = await searchCustomers(deps, who(ctx), req);
       return { customers: found.customers.map(customerToPb), nextPageToken: found.nextPageToken };
     },
-    listProducts: async (_req: pb.ListProductsRequest, ctx: CallContext): Promise<pb.ListProductsResponse> => ({
+    listProducts: async (
+      _req: pb.ListProductsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListProductsResponse> => ({
       products: (await listProducts(deps, who(ctx))).map(productToPb),
     }),
-    getProduct: async (req: pb.GetProductRequest, ctx: CallContext): Promise<pb.GetProductResponse> => ({
+    getProduct: async (
+      req: pb.GetProductRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetProductResponse> => ({
       product: productToPb(await getProduct(deps, who(ctx), req.code)),
     }),
-    createApplication: async (req: pb.CreateApplicationRequest, ctx: CallContext): Promise<pb.CreateApplicationResponse> => ({
+    createApplication: async (
+      req: pb.CreateApplicationRequest,
+      ctx: CallContext,
+    ): Promise<pb.CreateApplicationResponse> => ({
       application: applicationToPb(await createApplication(deps, who(ctx), draftInput(req.draft))),
     }),
-    updateApplication: async (req: pb.UpdateApplicationRequest, ctx: CallContext): Promise<pb.UpdateApplicationResponse> => ({
+    updateApplication: async (
+      req: pb.UpdateApplicationRequest,
+      ctx: CallContext,
+    ): Promise<pb.UpdateApplicationResponse> => ({
       application: applicationToPb(
-        await updateApplication(deps, who(ctx), req.id, draftInput(req.draft), req.updateMask.map(camel), req.expectedVersion),
+        await updateApplication(
+          deps,
+          who(ctx),
+          req.id,
+          draftInput(req.draft),
+          req.updateMask.map(camel),
+          req.expectedVersion,
+        ),
       ),
     }),
-    getApplication: async (req: pb.GetApplicationRequest, ctx: CallContext): Promise<pb.GetApplicationResponse> => ({
+    getApplication: async (
+      req: pb.GetApplicationRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetApplicationResponse> => ({
       application: applicationToPb(await getApplication(deps, who(ctx), req.id)),
     }),
-    listApplications: async (req: pb.ListApplicationsRequest, ctx: CallContext): Promise<pb.ListApplicationsResponse> => {
+    listApplications: async (
+      req: pb.ListApplicationsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListApplicationsResponse> => {
       const found = await findApplications(deps, who(ctx), {
         status: fromPbStatus(req.status),
         customerId: req.customerId || undefined,
@@ -70,12 +114,21 @@ export function applicationsService(deps: ApplicationDeps & CustomerDeps, opts: 
         pageSize: req.pageSize,
         pageToken: req.pageToken,
       });
-      return { applications: found.applications.map(applicationToPb), nextPageToken: found.nextPageToken };
+      return {
+        applications: found.applications.map(applicationToPb),
+        nextPageToken: found.nextPageToken,
+      };
     },
-    submitApplication: async (req: pb.SubmitApplicationRequest, ctx: CallContext): Promise<pb.SubmitApplicationResponse> => ({
+    submitApplication: async (
+      req: pb.SubmitApplicationRequest,
+      ctx: CallContext,
+    ): Promise<pb.SubmitApplicationResponse> => ({
       application: applicationToPb(await submitApplication(deps, who(ctx), req.id)),
     }),
-    withdrawApplication: async (req: pb.WithdrawApplicationRequest, ctx: CallContext): Promise<pb.WithdrawApplicationResponse> => ({
+    withdrawApplication: async (
+      req: pb.WithdrawApplicationRequest,
+      ctx: CallContext,
+    ): Promise<pb.WithdrawApplicationResponse> => ({
       application: applicationToPb(await withdrawApplication(deps, who(ctx), req.id, req.reason)),
     }),
   };

@@ -35,7 +35,8 @@ export const toPbCustomerType = (t: CustomerType) => CUSTOMER_TYPE[t];
 export const toPbMethod = (m: RepaymentMethod) => METHOD[m];
 export const toPbOpinion = (o: Opinion) => OPINION[o];
 /** '' for UNSPECIFIED or unknown values: callers report the field. */
-export const fromPbCustomerType = (t: pb.CustomerType): CustomerType | '' => customerTypeOf[t] ?? '';
+export const fromPbCustomerType = (t: pb.CustomerType): CustomerType | '' =>
+  customerTypeOf[t] ?? '';
 export const fromPbMethod = (m: pb.RepaymentMethod): RepaymentMethod | '' => methodOf[m] ?? '';
 export const fromPbStatus = (s: pb.ApplicationStatus): ApplicationStatus | undefined => statusOf[s];
 
@@ -48,7 +49,10 @@ export function customerToPb(c: Customer): pb.Customer {
     createdBy: c.createdBy,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    individual: c.type === 'individual' ? { ...c.individual, monthlyIncome: c.individual.monthlyIncome ?? '' } : undefined,
+    individual:
+      c.type === 'individual'
+        ? { ...c.individual, monthlyIncome: c.individual.monthlyIncome ?? '' }
+        : undefined,
     corporate:
       c.type === 'corporate'
         ? {
