@@ -18,6 +18,8 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 module.exports = {
+  // Per-project timeouts are ignored by jest; integration tests against real infrastructure need room.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -36,7 +38,6 @@ module.exports = {
         '<rootDir>/test/{smoke,e2e}/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/infra/jest-env.js'],
-      testTimeout: 60000,
     },
   ],
 };

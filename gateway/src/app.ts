@@ -1,5 +1,10 @@
-import type { Server } from 'node:http';
-import { credentials, makeGenericClientConstructor, Metadata, type ServiceDefinition } from '@grpc/grpc-js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
 import type { Logger, Pool } from '@loanflow/platform';
 import express, { type Express } from 'express';
 import { service as healthService } from 'grpc-health-check';
@@ -36,18 +41,28 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'LoanFlow API' }));
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(openApiDocument, { customSiteTitle: 'LoanFlow API' }),
+  );
   app.get('/', (_req, res) => {
-    res.type('html').send(
-      '<!doctype html><meta charset="utf-8"><title>LoanFlow</title><h1>LoanFlow</h1>' +
-        '<p>Credit approval and servicing. API: <a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></p>',
-    );
+    res
+      .type('html')
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>LoanFlow</title><h1>LoanFlow</h1>' +
+          '<p>Credit approval and servicing. API: <a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></p>',
+      );
   });
 
   const api = express.Router();
   api.use(requireJson, express.json({ limit: deps.bodyLimit, strict: true }));
   api.use(publicRoutes(deps));
-  api.use(authenticate(deps.jwtPublicKey), idempotency(deps.pool, deps.log, deps.idempotencyTtlHours), protectedRoutes(deps));
+  api.use(
+    authenticate(deps.jwtPublicKey),
+    idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
+    protectedRoutes(deps),
+  );
   app.use('/api/v1', api);
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
@@ -63,12 +78,19 @@ type HealthClient = {
   ): void;
   close(): void;
 };
-const HealthClientCtor = makeGenericClientConstructor(healthService as unknown as ServiceDefinition, 'grpc.health.v1.Health');
+const HealthClientCtor = makeGenericClientConstructor(
+  healthService as unknown as ServiceDefinition,
+  'grpc.health.v1.Health',
+);
 
 /** Readiness: the database answers and every upstream gRPC health service says SERVING. */
 export function upstreamHealth(pool: Pool, addresses: Record<string, string>) {
   const clients = Object.entries(addresses).map(
-    ([name, address]) => [name, new HealthClientCtor(address, credentials.createInsecure()) as unknown as HealthClient] as const,
+    ([name, address]) =>
+      [
+        name,
+        new HealthClientCtor(address, credentials.createInsecure()) as unknown as HealthClient,
+      ] as const,
   );
   const check = async () => {
     const result: Record<string, boolean> = {};
@@ -78,8 +100,11 @@ export function upstreamHealth(pool: Pool, addresses: Record<string, string>) {
     );
     for (const [name, client] of clients) {
       result[name] = await new Promise<boolean>((resolve) =>
-        client.check({ service: '' }, new Metadata(), { deadline: new Date(Date.now() + 1000) }, (err, res) =>
-          resolve(!err && (res?.status === 'SERVING' || res?.status === 1)),
+        client.check(
+          { service: '' },
+          new Metadata(),
+          { deadline: new Date(Date.now() + 1000) },
+          (err, res) => resolve(!err && (res?.status === 'SERVING' || res?.status === 1)),
         ),
       );
     }
@@ -88,14 +113,29 @@ export function upstreamHealth(pool: Pool, addresses: Record<string, string>) {
   return { check, close: () => clients.forEach(([, c]) => c.close()) };
 }
 
-/** Stops accepting connections, lets requests in flight finish, then closes what is left. */
-export function closeHttpServer(server: Server, deadlineMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
+/**
+ * Graceful close of the HTTP server; set up when the server is created, called at shutdown. It
+ * stops accepting connections, lets requests in flight finish, then closes what is left at the
+ * deadline. Responses still open at that point say `Connection: close`: otherwise their kept-alive
+ * connections would idle (and take new requests) until the deadline instead of ending with them.
+ */
+export function gracefulClose(server: Server): (deadlineMs: number) => Promise<void> {
+  const open = new Set<ServerResponse>();
+  let closing = false;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('Connection', 'close');
+    open.add(res);
+    res.once('close', () => open.delete(res));
   });
+  return (deadlineMs) =>
+    new Promise((resolve) => {
+      closing = true;
+      for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
 }

@@ -5,12 +5,25 @@ export const gatewayEnv = z.object({
   ...commonEnv,
   GATEWAY_HTTP_HOST: z.string().default('0.0.0.0'),
   GATEWAY_HTTP_PORT: port(8080),
-  GATEWAY_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('gateway'),
-  APPLICATIONS_ADDR: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').default('127.0.0.1:50051'),
-  AUTH_JWT_PRIVATE_KEY: z.string().min(1, 'is required (PEM private key, ES256, for signing access tokens)'),
-  AUTH_JWT_PUBLIC_KEY: z.string().min(1, 'is required (PEM public key matching AUTH_JWT_PRIVATE_KEY)'),
+  GATEWAY_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('gateway'),
+  APPLICATIONS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50051'),
+  AUTH_JWT_PRIVATE_KEY: z
+    .string()
+    .min(1, 'is required (PEM private key, ES256, for signing access tokens)'),
+  AUTH_JWT_PUBLIC_KEY: z
+    .string()
+    .min(1, 'is required (PEM public key matching AUTH_JWT_PRIVATE_KEY)'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
-  GATEWAY_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 256kb').default('256kb'),
+  GATEWAY_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'like 256kb')
+    .default('256kb'),
   /** Upstream call deadline. */
   GATEWAY_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /** How long a recorded idempotent response is kept. */

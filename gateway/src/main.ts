@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { applicationsV1 } from '@loanflow/proto';
-import { closeHttpServer, createApp, upstreamHealth } from './app';
+import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { seedDemoUsers } from './demo';
 import { purgeIdempotencyKeys } from './http/idempotency';
@@ -28,14 +28,25 @@ export interface RunningGateway {
 
 export const MIGRATIONS = { name: 'gateway', dir: join(__dirname, '..', 'migrations') };
 
-export async function start(config: GatewayConfig, opts: { log?: Logger; demo?: boolean } = {}): Promise<RunningGateway> {
+export async function start(
+  config: GatewayConfig,
+  opts: { log?: Logger; demo?: boolean } = {},
+): Promise<RunningGateway> {
   const log = opts.log ?? createLogger('gateway', config.LOG_LEVEL);
   const schema = config.GATEWAY_DB_SCHEMA;
-  const pool = createPool({ connectionString: config.DATABASE_URL, schema, max: config.DATABASE_POOL_MAX, applicationName: 'gateway', log });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    schema,
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'gateway',
+    log,
+  });
   await migrate(pool, schema, [MIGRATIONS], log);
   if (opts.demo) log.info({ created: await seedDemoUsers(pool) }, 'demo users ready');
 
-  const applications = promiseClient(createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR));
+  const applications = promiseClient(
+    createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR),
+  );
   const health = upstreamHealth(pool, { applications: config.APPLICATIONS_ADDR });
   const app = createApp({
     log,
@@ -51,22 +62,28 @@ export async function start(config: GatewayConfig, opts: { log?: Logger; demo?: 
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65000;
+  const closeServer = gracefulClose(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.GATEWAY_HTTP_PORT, config.GATEWAY_HTTP_HOST, resolve);
   });
   const httpPort = (server.address() as AddressInfo).port;
   log.info({ port: httpPort }, 'gateway listening');
-  const purge = setInterval(() => {
-    purgeIdempotencyKeys(pool, config.IDEMPOTENCY_TTL_HOURS).catch((err: unknown) => log.warn({ err }, 'idempotency purge failed'));
-  }, 10 * 60 * 1000);
+  const purge = setInterval(
+    () => {
+      purgeIdempotencyKeys(pool, config.IDEMPOTENCY_TTL_HOURS).catch((err: unknown) =>
+        log.warn({ err }, 'idempotency purge failed'),
+      );
+    },
+    10 * 60 * 1000,
+  );
   purge.unref();
 
   return {
     httpPort,
     async stop() {
       clearInterval(purge);
-      await closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS);
+      await closeServer(config.SHUTDOWN_TIMEOUT_MS);
       health.close();
       applications.close();
       await pool.end();

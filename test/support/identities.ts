@@ -3,10 +3,19 @@ import { creditCodeCheckChar, residentIdCheckChar } from '@loanflow/applications
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-/** A valid, random resident ID number (GB 11643) for a person born on `birthDate`. */
-export function residentId(birthDate = '1988-06-15', sex: 'male' | 'female' = 'male'): string {
-  const sequence = randomInt(0, 50) * 2 + (sex === 'male' ? 1 : 0);
-  const first17 = `310115${birthDate.replace(/-/g, '')}${pad(randomInt(0, 100), 2)}${sequence % 10}`;
+/** A random birth date between 1966 and 1999 (adults of working age for any product). */
+export function birthDate(): string {
+  return `${randomInt(1966, 2000)}-${pad(randomInt(1, 13), 2)}-${pad(randomInt(1, 29), 2)}`;
+}
+
+/**
+ * A valid, random resident ID number (GB 11643). Region, birth date and sequence all vary, so
+ * test runs sharing a database do not collide.
+ */
+export function residentId(born = birthDate(), sex: 'male' | 'female' = 'male'): string {
+  const region = ['310115', '310104', '110108', '440305', '330106'][randomInt(0, 5)];
+  const sexDigit = randomInt(0, 5) * 2 + (sex === 'male' ? 1 : 0);
+  const first17 = `${region}${born.replace(/-/g, '')}${pad(randomInt(0, 100), 2)}${sexDigit}`;
   return first17 + residentIdCheckChar(first17);
 }
 

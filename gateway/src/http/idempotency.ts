@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DomainError, invalidArgument, type Logger, type Pool, type Principal } from '@loanflow/platform';
+import {
+  DomainError,
+  invalidArgument,
+  type Logger,
+  type Pool,
+  type Principal,
+} from '@loanflow/platform';
 import type { RequestHandler } from 'express';
-import { sendProblem } from './problem';
+import { problemInstance, sendProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
@@ -29,11 +35,19 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined) return next();
     if (!KEY.test(key)) {
-      sendProblem(res, invalidArgument([{ field: 'Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' }]), req.originalUrl);
+      sendProblem(
+        res,
+        invalidArgument([
+          { field: 'Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' },
+        ]),
+        req.originalUrl,
+      );
       return;
     }
     const userId = (res.locals.principal as Principal).userId;
-    const hash = createHash('sha256').update(`${req.method} ${req.path}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`${req.method} ${req.path}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex');
     try {
       await pool.query(
         `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
@@ -50,26 +64,44 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
           [userId, key],
         );
         const prior = rows[0];
-        if (!prior) return next(new DomainError('conflict', 'idempotency key was released while checking it; retry'));
+        if (!prior)
+          return next(
+            new DomainError('conflict', 'idempotency key was released while checking it; retry'),
+          );
         if (prior.request_hash !== hash) {
-          res.status(422).type('application/problem+json').json({
-            type: 'https://loanflow.dev/problems/idempotency-key-reused',
-            title: 'Idempotency key reused',
-            status: 422,
-            detail: `this Idempotency-Key was used for a different request (${prior.method} ${prior.path} with another body)`,
-            code: 'invalid_argument',
-            errors: [{ field: 'Idempotency-Key', reason: 'already used with a different request' }],
-            instance: req.originalUrl,
-            requestId: res.locals.requestId,
-          });
+          res
+            .status(422)
+            .type('application/problem+json')
+            .json({
+              type: 'https://loanflow.dev/problems/idempotency-key-reused',
+              title: 'Idempotency key reused',
+              status: 422,
+              detail: `this Idempotency-Key was used for a different request (${prior.method} ${prior.path} with another body)`,
+              code: 'invalid_argument',
+              errors: [
+                { field: 'Idempotency-Key', reason: 'already used with a different request' },
+              ],
+              instance: problemInstance(req.originalUrl),
+              requestId: res.locals.requestId,
+            });
           return;
         }
         if (prior.status === 'in_progress') {
           res.setHeader('Retry-After', '1');
-          sendProblem(res, new DomainError('conflict', 'a request with this Idempotency-Key is still being processed'), req.originalUrl);
+          sendProblem(
+            res,
+            new DomainError(
+              'conflict',
+              'a request with this Idempotency-Key is still being processed',
+            ),
+            req.originalUrl,
+          );
           return;
         }
-        for (const [h, v] of Object.entries((prior.response_headers ?? {}) as Record<string, string>)) res.setHeader(h, v);
+        for (const [h, v] of Object.entries(
+          (prior.response_headers ?? {}) as Record<string, string>,
+        ))
+          res.setHeader(h, v);
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(prior.response_status as number).send(JSON.stringify(prior.response_body));
         return;
@@ -80,12 +112,19 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
 
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
+      // res.json sets this only later; without it the replay (res.send of a string) would be text/html.
+      if (!res.get('Content-Type')) res.type('application/json');
       const headers = Object.fromEntries(
-        REPLAYED_HEADERS.map((h) => [h, res.getHeader(h)]).filter(([, v]) => v !== undefined).map(([h, v]) => [h, String(v)]),
+        REPLAYED_HEADERS.map((h) => [h, res.getHeader(h)])
+          .filter(([, v]) => v !== undefined)
+          .map(([h, v]) => [h, String(v)]),
       );
       const record =
         res.statusCode >= 500
-          ? pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key])
+          ? pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [
+              userId,
+              key,
+            ])
           : pool.query(
               `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4,
                  response_headers = $5, completed_at = now() WHERE user_id = $1 AND key = $2`,
@@ -106,6 +145,9 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
 
 /** Drops recorded responses older than the time-to-live. */
 export async function purgeIdempotencyKeys(pool: Pool, ttlHours: number): Promise<number> {
-  const res = await pool.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)', [ttlHours]);
+  const res = await pool.query(
+    'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)',
+    [ttlHours],
+  );
   return res.rowCount ?? 0;
 }

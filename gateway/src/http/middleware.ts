@@ -13,7 +13,7 @@ import {
   type Role,
 } from '@loanflow/platform';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { sendProblem } from './problem';
+import { problemInstance, sendProblem } from './problem';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -31,7 +31,10 @@ export const tracing: RequestHandler = (req, res, next) => {
   const parent = extractTraceContext(req.headers as Record<string, string>);
   const span: Span = tracer().startSpan(
     `${req.method} ${req.path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method, 'url.path': req.path },
+    },
     parent,
   );
   res.setHeader('X-Trace-Id', span.spanContext().traceId);
@@ -82,7 +85,11 @@ export function requireRole(...roles: Role[]): RequestHandler {
   return (req, res, next) => {
     const p = res.locals.principal as Principal;
     if (hasRole(p, ...roles)) return next();
-    sendProblem(res, permissionDenied(`this action needs one of the roles ${roles.join(', ')}`), req.originalUrl);
+    sendProblem(
+      res,
+      permissionDenied(`this action needs one of the roles ${roles.join(', ')}`),
+      req.originalUrl,
+    );
   };
 }
 
@@ -90,15 +97,18 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export const requireJson: RequestHandler = (req, res, next) => {
   const empty = req.headers['content-length'] === '0' || req.is('application/json') === null;
   if (['POST', 'PUT', 'PATCH'].includes(req.method) && !empty && !req.is('application/json')) {
-    res.status(415).type('application/problem+json').json({
-      type: 'https://loanflow.dev/problems/unsupported-media-type',
-      title: 'Unsupported media type',
-      status: 415,
-      detail: 'send the body as application/json',
-      code: 'invalid_argument',
-      instance: req.originalUrl,
-      requestId: res.locals.requestId,
-    });
+    res
+      .status(415)
+      .type('application/problem+json')
+      .json({
+        type: 'https://loanflow.dev/problems/unsupported-media-type',
+        title: 'Unsupported media type',
+        status: 415,
+        detail: 'send the body as application/json',
+        code: 'invalid_argument',
+        instance: problemInstance(req.originalUrl),
+        requestId: res.locals.requestId,
+      });
     return;
   }
   next();

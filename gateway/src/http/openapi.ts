@@ -4,7 +4,10 @@ const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
-const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const json = (schema: object, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -13,10 +16,24 @@ const idempotencyKey = {
   description: 'Same key and body → the recorded response again; same key, other body → 422.',
   schema: { type: 'string', maxLength: 255 },
 };
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
 const page = [
-  { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-  { name: 'pageToken', in: 'query', schema: { type: 'string' }, description: 'nextPageToken of the previous page' },
+  {
+    name: 'pageSize',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+  {
+    name: 'pageToken',
+    in: 'query',
+    schema: { type: 'string' },
+    description: 'nextPageToken of the previous page',
+  },
 ];
 const errors = {
   400: problem('Invalid input; `errors` lists each field and reason'),
@@ -24,7 +41,10 @@ const errors = {
   403: problem('Role or branch scope does not allow it'),
 };
 const money = { type: 'string', pattern: '^\\d{1,15}(\\.\\d{1,2})?$', examples: ['150000.00'] };
-const method = { type: 'string', enum: ['equal_installments', 'equal_principal', 'interest_only_bullet', 'lump_sum'] };
+const method = {
+  type: 'string',
+  enum: ['equal_installments', 'equal_principal', 'interest_only_bullet', 'lump_sum'],
+};
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -45,9 +65,23 @@ export const openApiDocument = {
         responses: { 200: json(ref('LoginResponse')), 400: errors[400], 401: errors[401] },
       },
     },
-    '/me': { get: { summary: 'The signed-in user', responses: { 200: json(ref('Principal')), 401: errors[401] } } },
+    '/me': {
+      get: {
+        summary: 'The signed-in user',
+        responses: { 200: json(ref('Principal')), 401: errors[401] },
+      },
+    },
     '/products': {
-      get: { summary: 'Loan products', responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: ref('Product') } } }), 401: errors[401] } },
+      get: {
+        summary: 'Loan products',
+        responses: {
+          200: json({
+            type: 'object',
+            properties: { items: { type: 'array', items: ref('Product') } },
+          }),
+          401: errors[401],
+        },
+      },
     },
     '/products/{code}': {
       get: {
@@ -61,10 +95,16 @@ export const openApiDocument = {
         summary: 'Enter a customer (account manager, corporate lending)',
         parameters: [idempotencyKey],
         requestBody: body(ref('CustomerInput')),
-        responses: { 201: json(ref('Customer'), 'Created'), ...errors, 409: problem('The identity number or credit code is already a customer'), 422: problem('Idempotency key reused') },
+        responses: {
+          201: json(ref('Customer'), 'Created'),
+          ...errors,
+          409: problem('The identity number or credit code is already a customer'),
+          422: problem('Idempotency key reused'),
+        },
       },
       get: {
-        summary: 'Find customers by exactly one of residentId, creditCode, mobile (exact) or name (prefix)',
+        summary:
+          'Find customers by exactly one of residentId, creditCode, mobile (exact) or name (prefix)',
         parameters: [
           { name: 'residentId', in: 'query', schema: { type: 'string' } },
           { name: 'creditCode', in: 'query', schema: { type: 'string' } },
@@ -76,19 +116,31 @@ export const openApiDocument = {
       },
     },
     '/customers/{id}': {
-      get: { summary: 'One customer', parameters: [idParam], responses: { 200: json(ref('Customer')), ...errors, 404: problem('No such customer') } },
+      get: {
+        summary: 'One customer',
+        parameters: [idParam],
+        responses: { 200: json(ref('Customer')), ...errors, 404: problem('No such customer') },
+      },
     },
     '/applications': {
       post: {
         summary: 'Create a draft loan application',
         parameters: [idempotencyKey],
         requestBody: body(ref('ApplicationInput')),
-        responses: { 201: json(ref('Application'), 'Created'), ...errors, 422: problem('Idempotency key reused') },
+        responses: {
+          201: json(ref('Application'), 'Created'),
+          ...errors,
+          422: problem('Idempotency key reused'),
+        },
       },
       get: {
         summary: 'List applications, newest first (branch-scoped)',
         parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['draft', 'submitted', 'withdrawn'] } },
+          {
+            name: 'status',
+            in: 'query',
+            schema: { type: 'string', enum: ['draft', 'submitted', 'withdrawn'] },
+          },
           { name: 'customerId', in: 'query', schema: { type: 'string', format: 'uuid' } },
           { name: 'productCode', in: 'query', schema: { type: 'string' } },
           { name: 'branchId', in: 'query', schema: { type: 'string' } },
@@ -98,27 +150,55 @@ export const openApiDocument = {
       },
     },
     '/applications/{id}': {
-      get: { summary: 'One application (ETag = version)', parameters: [idParam], responses: { 200: json(ref('Application')), ...errors, 404: problem('No such application') } },
+      get: {
+        summary: 'One application (ETag = version)',
+        parameters: [idParam],
+        responses: {
+          200: json(ref('Application')),
+          ...errors,
+          404: problem('No such application'),
+        },
+      },
       patch: {
         summary: 'Edit a draft; send If-Match with the ETag to guard against lost updates',
         parameters: [idParam, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
         requestBody: body(ref('ApplicationPatch')),
-        responses: { 200: json(ref('Application')), ...errors, 404: problem('No such application'), 409: problem('Changed since If-Match, or not a draft') },
+        responses: {
+          200: json(ref('Application')),
+          ...errors,
+          404: problem('No such application'),
+          409: problem('Changed since If-Match, or not a draft'),
+        },
       },
     },
     '/applications/{id}/submit': {
       post: {
         summary: 'Submit a draft: runs the pre-assessment and starts the approval process',
         parameters: [idParam, idempotencyKey],
-        responses: { 200: json(ref('Application')), ...errors, 404: problem('No such application'), 409: problem('Not a draft') },
+        responses: {
+          200: json(ref('Application')),
+          ...errors,
+          404: problem('No such application'),
+          409: problem('Not a draft'),
+        },
       },
     },
     '/applications/{id}/withdraw': {
       post: {
         summary: 'Withdraw a draft or submitted application',
         parameters: [idParam, idempotencyKey],
-        requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } }, additionalProperties: false }),
-        responses: { 200: json(ref('Application')), ...errors, 404: problem('No such application'), 409: problem('Cannot be withdrawn now') },
+        requestBody: body({
+          type: 'object',
+          required: ['reason'],
+          properties: { reason: { type: 'string', maxLength: 1000 } },
+          additionalProperties: false,
+        }),
+        responses: {
+          200: json(ref('Application')),
+          ...errors,
+          404: problem('No such application'),
+          409: problem('Cannot be withdrawn now'),
+        },
       },
     },
   },
@@ -136,26 +216,56 @@ export const openApiDocument = {
           code: { type: 'string' },
           instance: { type: 'string' },
           requestId: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { field: { type: 'string' }, reason: { type: 'string' } },
+            },
+          },
         },
       },
-      LoginRequest: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } }, additionalProperties: false },
+      LoginRequest: {
+        type: 'object',
+        required: ['username', 'password'],
+        properties: { username: { type: 'string' }, password: { type: 'string' } },
+        additionalProperties: false,
+      },
       LoginResponse: {
         type: 'object',
-        properties: { accessToken: { type: 'string' }, tokenType: { const: 'Bearer' }, expiresIn: { type: 'integer' }, user: ref('Principal') },
+        properties: {
+          accessToken: { type: 'string' },
+          tokenType: { const: 'Bearer' },
+          expiresIn: { type: 'integer' },
+          user: ref('Principal'),
+        },
       },
       Principal: {
         type: 'object',
-        properties: { userId: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, branchId: { type: 'string' } },
+        properties: {
+          userId: { type: 'string' },
+          username: { type: 'string' },
+          displayName: { type: 'string' },
+          roles: { type: 'array', items: { type: 'string' } },
+          branchId: { type: 'string' },
+        },
       },
       Product: {
         type: 'object',
         properties: {
-          code: { type: 'string' }, name: { type: 'string' }, nameZh: { type: 'string' },
-          customerType: { type: 'string', enum: ['individual', 'corporate'] }, category: { type: 'string' },
-          minAmount: money, maxAmount: money, minTermMonths: { type: 'integer' }, maxTermMonths: { type: 'integer' },
+          code: { type: 'string' },
+          name: { type: 'string' },
+          nameZh: { type: 'string' },
+          customerType: { type: 'string', enum: ['individual', 'corporate'] },
+          category: { type: 'string' },
+          minAmount: money,
+          maxAmount: money,
+          minTermMonths: { type: 'integer' },
+          maxTermMonths: { type: 'integer' },
           repaymentMethods: { type: 'array', items: method },
-          minRatePercent: { type: 'string' }, maxRatePercent: { type: 'string' }, referenceRatePercent: { type: 'string' },
+          minRatePercent: { type: 'string' },
+          maxRatePercent: { type: 'string' },
+          referenceRatePercent: { type: 'string' },
           requiredDocuments: { type: 'array', items: { type: 'string' } },
         },
       },
@@ -172,15 +282,26 @@ export const openApiDocument = {
             required: ['residentId', 'mobile'],
             properties: {
               residentId: { type: 'string', description: 'GB 11643 resident ID number (checked)' },
-              mobile: { type: 'string' }, address: { type: 'string' }, occupation: { type: 'string' }, employer: { type: 'string' }, monthlyIncome: money,
+              mobile: { type: 'string' },
+              address: { type: 'string' },
+              occupation: { type: 'string' },
+              employer: { type: 'string' },
+              monthlyIncome: money,
             },
           },
           corporate: {
             type: 'object',
             required: ['creditCode', 'legalRepresentative'],
             properties: {
-              creditCode: { type: 'string', description: 'GB 32100 unified social credit code (checked)' },
-              legalRepresentative: { type: 'string' }, registeredCapital: money, industry: { type: 'string' }, annualRevenue: money, contactMobile: { type: 'string' },
+              creditCode: {
+                type: 'string',
+                description: 'GB 32100 unified social credit code (checked)',
+              },
+              legalRepresentative: { type: 'string' },
+              registeredCapital: money,
+              industry: { type: 'string' },
+              annualRevenue: money,
+              contactMobile: { type: 'string' },
             },
           },
         },
@@ -188,44 +309,102 @@ export const openApiDocument = {
       Customer: {
         type: 'object',
         properties: {
-          id: { type: 'string', format: 'uuid' }, type: { type: 'string' }, name: { type: 'string' }, branchId: { type: 'string' },
+          id: { type: 'string', format: 'uuid' },
+          type: { type: 'string' },
+          name: { type: 'string' },
+          branchId: { type: 'string' },
           individual: { type: ['object', 'null'], description: 'ID number and mobile are masked' },
           corporate: { type: ['object', 'null'] },
-          createdBy: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
+          createdBy: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
         },
       },
-      CustomerPage: { type: 'object', properties: { items: { type: 'array', items: ref('Customer') }, nextPageToken: { type: ['string', 'null'] } } },
+      CustomerPage: {
+        type: 'object',
+        properties: {
+          items: { type: 'array', items: ref('Customer') },
+          nextPageToken: { type: ['string', 'null'] },
+        },
+      },
       ApplicationInput: {
         type: 'object',
-        required: ['customerId', 'productCode', 'amount', 'termMonths', 'repaymentMethod', 'purpose'],
+        required: [
+          'customerId',
+          'productCode',
+          'amount',
+          'termMonths',
+          'repaymentMethod',
+          'purpose',
+        ],
         additionalProperties: false,
         properties: {
-          customerId: { type: 'string', format: 'uuid' }, productCode: { type: 'string' }, amount: money,
-          termMonths: { type: 'integer', minimum: 1 }, repaymentMethod: method,
-          ratePercent: { type: 'string', description: "Annual rate in percent; defaults to the product's reference rate" },
-          purpose: { type: 'string' }, businessSituation: { type: 'string' }, monthlyIncome: money, existingMonthlyDebtPayments: money,
+          customerId: { type: 'string', format: 'uuid' },
+          productCode: { type: 'string' },
+          amount: money,
+          termMonths: { type: 'integer', minimum: 1 },
+          repaymentMethod: method,
+          ratePercent: {
+            type: 'string',
+            description: "Annual rate in percent; defaults to the product's reference rate",
+          },
+          purpose: { type: 'string' },
+          businessSituation: { type: 'string' },
+          monthlyIncome: money,
+          existingMonthlyDebtPayments: money,
         },
       },
-      ApplicationPatch: { type: 'object', additionalProperties: false, description: 'Any fields of ApplicationInput' },
+      ApplicationPatch: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Any fields of ApplicationInput',
+      },
       Application: {
         type: 'object',
         properties: {
-          id: { type: 'string', format: 'uuid' }, customerId: { type: 'string' }, customerType: { type: 'string' }, customerName: { type: 'string' },
-          productCode: { type: 'string' }, branchId: { type: 'string' }, amount: money, termMonths: { type: 'integer' }, repaymentMethod: method,
-          ratePercent: { type: 'string' }, purpose: { type: 'string' }, businessSituation: { type: 'string' },
+          id: { type: 'string', format: 'uuid' },
+          customerId: { type: 'string' },
+          customerType: { type: 'string' },
+          customerName: { type: 'string' },
+          productCode: { type: 'string' },
+          branchId: { type: 'string' },
+          amount: money,
+          termMonths: { type: 'integer' },
+          repaymentMethod: method,
+          ratePercent: { type: 'string' },
+          purpose: { type: 'string' },
+          businessSituation: { type: 'string' },
           status: { type: 'string', enum: ['draft', 'submitted', 'withdrawn'] },
           preAssessment: {
             type: ['object', 'null'],
             properties: {
-              ruleSetVersion: { type: 'string' }, score: { type: 'integer' }, opinion: { type: 'string', enum: ['recommend', 'caution', 'decline'] },
-              results: { type: 'array', items: { type: 'object', properties: { ruleId: { type: 'string' }, outcome: { type: 'string', enum: ['pass', 'warn', 'fail'] }, reason: { type: 'string' } } } },
+              ruleSetVersion: { type: 'string' },
+              score: { type: 'integer' },
+              opinion: { type: 'string', enum: ['recommend', 'caution', 'decline'] },
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    ruleId: { type: 'string' },
+                    outcome: { type: 'string', enum: ['pass', 'warn', 'fail'] },
+                    reason: { type: 'string' },
+                  },
+                },
+              },
               assessedAt: { type: 'string', format: 'date-time' },
             },
           },
           version: { type: 'integer' },
         },
       },
-      ApplicationPage: { type: 'object', properties: { items: { type: 'array', items: ref('Application') }, nextPageToken: { type: ['string', 'null'] } } },
+      ApplicationPage: {
+        type: 'object',
+        properties: {
+          items: { type: 'array', items: ref('Application') },
+          nextPageToken: { type: ['string', 'null'] },
+        },
+      },
     },
   },
 };

@@ -2,20 +2,28 @@ import { applicationsV1 as pb } from '@loanflow/proto';
 
 /** Proto enum names → the lower-case words of the REST API. */
 const word = (value: string, prefix: string): string | null =>
-  value.startsWith(prefix) && !value.endsWith('UNSPECIFIED') ? value.slice(prefix.length).toLowerCase() : null;
+  value.startsWith(prefix) && !value.endsWith('UNSPECIFIED')
+    ? value.slice(prefix.length).toLowerCase()
+    : null;
 
 export const customerTypeWord = (t: pb.CustomerType) => word(t, 'CUSTOMER_TYPE_');
 export const methodWord = (m: pb.RepaymentMethod) => word(m, 'REPAYMENT_METHOD_');
 const orNull = (s: string) => (s === '' ? null : s);
 
 export function toPbCustomerType(t: 'individual' | 'corporate'): pb.CustomerType {
-  return t === 'individual' ? pb.CustomerType.CUSTOMER_TYPE_INDIVIDUAL : pb.CustomerType.CUSTOMER_TYPE_CORPORATE;
+  return t === 'individual'
+    ? pb.CustomerType.CUSTOMER_TYPE_INDIVIDUAL
+    : pb.CustomerType.CUSTOMER_TYPE_CORPORATE;
 }
 export function toPbMethod(m: string | undefined): pb.RepaymentMethod {
-  return m ? (`REPAYMENT_METHOD_${m.toUpperCase()}` as pb.RepaymentMethod) : pb.RepaymentMethod.REPAYMENT_METHOD_UNSPECIFIED;
+  return m
+    ? (`REPAYMENT_METHOD_${m.toUpperCase()}` as pb.RepaymentMethod)
+    : pb.RepaymentMethod.REPAYMENT_METHOD_UNSPECIFIED;
 }
 export function toPbStatus(s: string | undefined): pb.ApplicationStatus {
-  return s ? (`APPLICATION_STATUS_${s.toUpperCase()}` as pb.ApplicationStatus) : pb.ApplicationStatus.APPLICATION_STATUS_UNSPECIFIED;
+  return s
+    ? (`APPLICATION_STATUS_${s.toUpperCase()}` as pb.ApplicationStatus)
+    : pb.ApplicationStatus.APPLICATION_STATUS_UNSPECIFIED;
 }
 
 export function customerJson(c: pb.Customer) {

@@ -97,7 +97,10 @@ export function protectedRoutes(deps: RouteDeps): Router {
       }),
       call(res),
     );
-    res.status(201).location(`/api/v1/customers/${out.customer!.id}`).json(customerJson(out.customer!));
+    res
+      .status(201)
+      .location(`/api/v1/customers/${out.customer!.id}`)
+      .json(customerJson(out.customer!));
   });
   r.get('/customers', async (req, res) => {
     route(res, '/customers');
@@ -123,7 +126,9 @@ export function protectedRoutes(deps: RouteDeps): Router {
     route(res, '/applications');
     const b = parseInput(applicationBody, req.body);
     const out = await deps.applications.createApplication(
-      pb.CreateApplicationRequest.fromPartial({ draft: { ...b, repaymentMethod: toPbMethod(b.repaymentMethod) } }),
+      pb.CreateApplicationRequest.fromPartial({
+        draft: { ...b, repaymentMethod: toPbMethod(b.repaymentMethod) },
+      }),
       call(res),
     );
     res.location(`/api/v1/applications/${out.application!.id}`);
@@ -136,7 +141,10 @@ export function protectedRoutes(deps: RouteDeps): Router {
       pb.ListApplicationsRequest.fromPartial({ ...q, status: toPbStatus(q.status) }),
       call(res),
     );
-    res.json({ items: out.applications.map(applicationJson), nextPageToken: out.nextPageToken || null });
+    res.json({
+      items: out.applications.map(applicationJson),
+      nextPageToken: out.nextPageToken || null,
+    });
   });
   r.get('/applications/:id', async (req, res) => {
     route(res, '/applications/:id');
@@ -160,23 +168,32 @@ export function protectedRoutes(deps: RouteDeps): Router {
   });
   r.post('/applications/:id/submit', requireRole(...FRONT_OFFICE), async (req, res) => {
     route(res, '/applications/:id/submit');
-    const out = await deps.applications.submitApplication({ id: req.params.id as string }, call(res));
+    const out = await deps.applications.submitApplication(
+      { id: req.params.id as string },
+      call(res),
+    );
     sendApplication(res, out.application!);
   });
   r.post('/applications/:id/withdraw', requireRole(...FRONT_OFFICE), async (req, res) => {
     route(res, '/applications/:id/withdraw');
     const b = parseInput(withdrawBody, req.body);
-    const out = await deps.applications.withdrawApplication({ id: req.params.id as string, reason: b.reason }, call(res));
+    const out = await deps.applications.withdrawApplication(
+      { id: req.params.id as string, reason: b.reason },
+      call(res),
+    );
     sendApplication(res, out.application!);
   });
   return r;
 }
 
-/** `If-Match: "3"` → 3; absent → 0 (no check). */
+/** `If-Match: "3"` → 3; absent → 0 (no check), so `"0"` is refused rather than passed on as "no check". */
 function ifMatchVersion(req: Request): number {
   const h = req.get('if-match');
   if (h === undefined) return 0;
-  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(h.trim());
-  if (!m) throw invalidArgument([{ field: 'If-Match', reason: 'must be the ETag of the application, e.g. "3"' }]);
+  const m = /^(?:W\/)?"([1-9]\d{0,8})"$/.exec(h.trim());
+  if (!m)
+    throw invalidArgument([
+      { field: 'If-Match', reason: 'must be the ETag of the application, e.g. "3"' },
+    ]);
   return Number(m[1]);
 }

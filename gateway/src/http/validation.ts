@@ -2,14 +2,22 @@ import { invalidArgument, type FieldViolation } from '@loanflow/platform';
 import { z } from 'zod';
 
 /** Parses a body or query with a strict schema; every problem becomes a field violation. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix = '',
+): z.infer<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const violations: FieldViolation[] = [];
   for (const issue of parsed.error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) violations.push({ field: [path, key].filter(Boolean).join('.'), reason: 'is not a known field' });
+      for (const key of issue.keys)
+        violations.push({
+          field: [path, key].filter(Boolean).join('.'),
+          reason: 'is not a known field',
+        });
     } else {
       violations.push({ field: path || '(body)', reason: issue.message });
     }
@@ -19,7 +27,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
 
 // Money travels as a decimal string: a JSON number would pass through binary floating point.
 export const money = z.string({ error: 'must be a decimal string such as "150000.00"' }).max(32);
-const text = (max: number) => z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
 
 export const customerBody = z.strictObject({
   type: z.enum(['individual', 'corporate'], { error: 'must be individual or corporate' }),
@@ -47,14 +56,23 @@ export const customerBody = z.strictObject({
     .optional(),
 });
 
-export const REPAYMENT_METHODS = ['equal_installments', 'equal_principal', 'interest_only_bullet', 'lump_sum'] as const;
+export const REPAYMENT_METHODS = [
+  'equal_installments',
+  'equal_principal',
+  'interest_only_bullet',
+  'lump_sum',
+] as const;
 
 const draftShape = {
   customerId: text(64),
   productCode: text(64),
   amount: money,
-  termMonths: z.number({ error: 'must be a whole number of months' }).int('must be a whole number of months'),
-  repaymentMethod: z.enum(REPAYMENT_METHODS, { error: `must be one of ${REPAYMENT_METHODS.join(', ')}` }),
+  termMonths: z
+    .number({ error: 'must be a whole number of months' })
+    .int('must be a whole number of months'),
+  repaymentMethod: z.enum(REPAYMENT_METHODS, {
+    error: `must be one of ${REPAYMENT_METHODS.join(', ')}`,
+  }),
   ratePercent: z.string({ error: 'must be a decimal string such as "4.35"' }).max(16).optional(),
   purpose: text(1000),
   businessSituation: text(4000).optional(),
@@ -72,7 +90,13 @@ export const applicationPatch = z.strictObject(
 export const withdrawBody = z.strictObject({ reason: text(1000) });
 export const loginBody = z.strictObject({ username: text(64), password: text(256) });
 
-const pageSize = z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).optional();
+// Without their own messages, int/min/max would report the type's message ("must be a number") for 0 or 500.
+const pageSize = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 100')
+  .max(100, 'must be between 1 and 100')
+  .optional();
 export const customerQuery = z.strictObject({
   residentId: text(32).optional(),
   creditCode: text(32).optional(),
@@ -82,7 +106,9 @@ export const customerQuery = z.strictObject({
   pageToken: text(512).optional(),
 });
 export const applicationQuery = z.strictObject({
-  status: z.enum(['draft', 'submitted', 'withdrawn'], { error: 'must be draft, submitted or withdrawn' }).optional(),
+  status: z
+    .enum(['draft', 'submitted', 'withdrawn'], { error: 'must be draft, submitted or withdrawn' })
+    .optional(),
   customerId: text(64).optional(),
   productCode: text(64).optional(),
   branchId: text(32).optional(),
