@@ -63,7 +63,13 @@ export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3
   return jwt.sign(
     { username: p.username, name: p.displayName, roles: p.roles, branch: p.branchId },
     privateKey,
-    { algorithm: ALGORITHM, subject: p.userId, issuer: ISSUER, audience: AUDIENCE, expiresIn: ttlSeconds },
+    {
+      algorithm: ALGORITHM,
+      subject: p.userId,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      expiresIn: ttlSeconds,
+    },
   );
 }
 
@@ -81,7 +87,8 @@ export function verifyAccessToken(token: string, publicKey: string): Principal {
   const roles = Array.isArray(claims.roles)
     ? (claims.roles.filter((r) => (ROLES as readonly string[]).includes(r)) as Role[])
     : [];
-  if (!claims.sub || typeof claims.branch !== 'string') throw unauthenticated('malformed access token');
+  if (!claims.sub || typeof claims.branch !== 'string')
+    throw unauthenticated('malformed access token');
   return {
     userId: claims.sub,
     username: String(claims.username ?? ''),

@@ -38,8 +38,11 @@ export const commonEnv = {
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  /** How long health reports NOT_SERVING before the server stops accepting (probe period). */
+  SHUTDOWN_NOT_SERVING_MS: z.coerce.number().int().min(0).max(60000).default(0),
 };
 
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
 export const secret = (minLength: number) =>
   z.string().min(minLength, `must be at least ${minLength} characters`);

@@ -38,11 +38,16 @@ export function createPool(opts: {
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on the next checkout.
-  pool.on('error', (err) => opts.log?.warn({ err: err.message, schema }, 'idle database connection lost'));
+  pool.on('error', (err) =>
+    opts.log?.warn({ err: err.message, schema }, 'idle database connection lost'),
+  );
   return pool;
 }
 
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -115,7 +120,8 @@ export async function migrate(
     for (const file of files) {
       const seen = applied.get(file.name);
       if (seen !== undefined) {
-        if (seen !== file.checksum) throw new Error(`migration ${file.name} changed after it was applied to ${schema}`);
+        if (seen !== file.checksum)
+          throw new Error(`migration ${file.name} changed after it was applied to ${schema}`);
         continue;
       }
       await client.query('BEGIN');
@@ -136,7 +142,9 @@ export async function migrate(
     }
     return count;
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`])
+      .catch(() => undefined);
     client.release();
   }
 }

@@ -35,7 +35,8 @@ export const invalidArgument = (violations: FieldViolation[], message?: string):
     message ?? violations.map((v) => `${v.field}: ${v.reason}`).join('; '),
     violations,
   );
-export const notFound = (what: string): DomainError => new DomainError('not_found', `${what} not found`);
+export const notFound = (what: string): DomainError =>
+  new DomainError('not_found', `${what} not found`);
 export const conflict = (message: string): DomainError => new DomainError('conflict', message);
 export const alreadyExists = (message: string): DomainError =>
   new DomainError('already_exists', message);
@@ -97,7 +98,9 @@ export function fromGrpcError(err: ServiceError): DomainError {
       // fall through to the status code
     }
   }
-  const code = codeByGrpc.get(err.code) ?? (err.code === GrpcStatus.DEADLINE_EXCEEDED ? 'unavailable' : 'internal');
+  const code =
+    codeByGrpc.get(err.code) ??
+    (err.code === GrpcStatus.DEADLINE_EXCEEDED ? 'unavailable' : 'internal');
   return new DomainError(code, err.details || err.message);
 }
 

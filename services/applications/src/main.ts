@@ -71,7 +71,7 @@ export async function start(
     grpcPort,
     flushOutbox: () => relay.kick(),
     async stop() {
-      await server.shutdown(config.SHUTDOWN_TIMEOUT_MS);
+      await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
       // Events committed by the calls just drained still go out before the pool closes.
       await relay.kick();
       await relay.stop();

@@ -23,7 +23,11 @@ export function assertEventType(type: string): string {
 
 export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
   const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<EventEnvelope>;
-  if (typeof parsed.id !== 'string' || typeof parsed.type !== 'string' || parsed.data === undefined) {
+  if (
+    typeof parsed.id !== 'string' ||
+    typeof parsed.type !== 'string' ||
+    parsed.data === undefined
+  ) {
     throw new Error('not a LoanFlow event envelope');
   }
   return parsed as EventEnvelope;

@@ -36,7 +36,15 @@ export async function consumeOnce(opts: {
       }
       await inSpan(
         `process ${msg.subject}`,
-        { kind: SpanKind.CONSUMER, parent: extractTraceContext(msg.headers), attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'loan.event_id': event.id } },
+        {
+          kind: SpanKind.CONSUMER,
+          parent: extractTraceContext(msg.headers),
+          attributes: {
+            'messaging.system': 'nats',
+            'messaging.destination.name': msg.subject,
+            'loan.event_id': event.id,
+          },
+        },
         () =>
           withTransaction(opts.pool, async (tx) => {
             const fresh = await tx.query(
@@ -45,7 +53,10 @@ export async function consumeOnce(opts: {
               [opts.consumer, event.id, event.type],
             );
             if (fresh.rowCount === 0) {
-              opts.log.debug({ eventId: event.id, delivery: msg.deliveryCount }, 'event already handled');
+              opts.log.debug(
+                { eventId: event.id, delivery: msg.deliveryCount },
+                'event already handled',
+              );
               return;
             }
             await opts.handler(event, tx);

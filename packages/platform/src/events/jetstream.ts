@@ -33,7 +33,11 @@ export class JetStreamBus implements EventBus {
     stream?: string;
     subjectPrefix?: string;
   }): Promise<JetStreamBus> {
-    const nc = await connect({ servers: opts.url.split(','), name: opts.name, maxReconnectAttempts: -1 });
+    const nc = await connect({
+      servers: opts.url.split(','),
+      name: opts.name,
+      maxReconnectAttempts: -1,
+    });
     const jsm = await nc.jetstreamManager();
     const stream = opts.stream ?? STREAM_NAME;
     const config = {
@@ -99,15 +103,22 @@ export class JetStreamBus implements EventBus {
         } catch (err) {
           // Back off a little more each time; after max_deliver JetStream gives up on it.
           const delay = Math.min(30000, 500 * 2 ** Math.min(m.info.deliveryCount, 6));
-          this.log.error({ err, subject: m.subject, delivery: m.info.deliveryCount }, 'event handler failed; will retry');
+          this.log.error(
+            { err, subject: m.subject, delivery: m.info.deliveryCount },
+            'event handler failed; will retry',
+          );
           m.nak(delay);
         }
       }
     })();
+    // The iterator ends with an error when the connection is closed under it; report, don't crash.
+    const done = loop.catch((err: unknown) =>
+      this.log.error({ err, durable: opts.durable }, 'consumer stopped with an error'),
+    );
     return {
       drain: async () => {
         messages.stop();
-        await loop;
+        await done;
       },
     };
   }

@@ -7,10 +7,18 @@ import type { BusMessage, ConsumeOptions, EventBus, Subscription } from './bus';
  */
 export class LocalEventBus implements EventBus {
   private readonly seen = new Set<string>();
-  private readonly log: { subject: string; data: Uint8Array; headers: Record<string, string> }[] = [];
-  private readonly consumers = new Map<string, { opts: ConsumeOptions; offset: number; running: Promise<void> | null; stopped: boolean }>();
+  private readonly log: { subject: string; data: Uint8Array; headers: Record<string, string> }[] =
+    [];
+  private readonly consumers = new Map<
+    string,
+    { opts: ConsumeOptions; offset: number; running: Promise<void> | null; stopped: boolean }
+  >();
 
-  async publish(subject: string, data: Uint8Array, opts: { msgId: string; headers?: Record<string, string> }) {
+  async publish(
+    subject: string,
+    data: Uint8Array,
+    opts: { msgId: string; headers?: Record<string, string> },
+  ) {
     if (this.seen.has(opts.msgId)) return { duplicate: true };
     this.seen.add(opts.msgId);
     this.log.push({ subject, data, headers: { ...opts.headers, 'Nats-Msg-Id': opts.msgId } });
@@ -20,7 +28,12 @@ export class LocalEventBus implements EventBus {
 
   async consume(opts: ConsumeOptions): Promise<Subscription> {
     const existing = this.consumers.get(opts.durable);
-    const c = existing ?? { opts, offset: opts.startAt === 'new' ? this.log.length : 0, running: null, stopped: false };
+    const c = existing ?? {
+      opts,
+      offset: opts.startAt === 'new' ? this.log.length : 0,
+      running: null,
+      stopped: false,
+    };
     c.opts = opts;
     c.stopped = false;
     this.consumers.set(opts.durable, c);
@@ -33,7 +46,12 @@ export class LocalEventBus implements EventBus {
     };
   }
 
-  private pump(c: { opts: ConsumeOptions; offset: number; running: Promise<void> | null; stopped: boolean }): void {
+  private pump(c: {
+    opts: ConsumeOptions;
+    offset: number;
+    running: Promise<void> | null;
+    stopped: boolean;
+  }): void {
     if (c.running || c.stopped) return;
     c.running = (async () => {
       // Suspend once so `c.running` is assigned before the run can end and clear it; a run that

@@ -22,7 +22,11 @@ export interface NewEvent<T> {
  * Records an event in the caller's transaction. It is published only if that transaction
  * commits, and the current trace context rides along so consumers continue the same trace.
  */
-export async function appendToOutbox<T>(tx: Queryable, source: string, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+export async function appendToOutbox<T>(
+  tx: Queryable,
+  source: string,
+  event: NewEvent<T>,
+): Promise<EventEnvelope<T>> {
   const envelope: EventEnvelope<T> = {
     id: event.id ?? uuidv7(),
     type: assertEventType(event.type),
@@ -35,7 +39,14 @@ export async function appendToOutbox<T>(tx: Queryable, source: string, event: Ne
   await tx.query(
     `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [envelope.id, subjectOf(envelope.type), envelope.type, envelope.subjectId, JSON.stringify(envelope), JSON.stringify(injectTraceContext())],
+    [
+      envelope.id,
+      subjectOf(envelope.type),
+      envelope.type,
+      envelope.subjectId,
+      JSON.stringify(envelope),
+      JSON.stringify(injectTraceContext()),
+    ],
   );
   // Delivered on commit only; wakes the relay without waiting for its poll.
   await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_CHANNEL]);
@@ -108,7 +119,9 @@ export class OutboxRelay {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const lock = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`outbox:${this.schema}`]);
+      const lock = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
+        `outbox:${this.schema}`,
+      ]);
       if (!lock.rows[0].ok) {
         await client.query('ROLLBACK');
         return 0;
@@ -123,10 +136,21 @@ export class OutboxRelay {
         for (const row of rows) {
           await inSpan(
             `publish ${row.subject}`,
-            { kind: SpanKind.PRODUCER, parent: extractTraceContext(row.headers), attributes: { 'messaging.system': 'nats', 'messaging.destination.name': row.subject, 'loan.event_id': row.event_id } },
+            {
+              kind: SpanKind.PRODUCER,
+              parent: extractTraceContext(row.headers),
+              attributes: {
+                'messaging.system': 'nats',
+                'messaging.destination.name': row.subject,
+                'loan.event_id': row.event_id,
+              },
+            },
             async () => {
               const headers = injectTraceContext({ 'loanflow-event-type': row.event_type });
-              await this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), { msgId: row.event_id, headers });
+              await this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), {
+                msgId: row.event_id,
+                headers,
+              });
             },
           );
           published.push(row.seq);
@@ -134,12 +158,18 @@ export class OutboxRelay {
       } catch (err) {
         const failed = rows[published.length];
         if (failed) {
-          await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1', [failed.seq, String((err as Error).message).slice(0, 500)]);
+          await client.query(
+            'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1',
+            [failed.seq, String((err as Error).message).slice(0, 500)],
+          );
         }
         throw err;
       } finally {
         if (published.length > 0) {
-          await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [published]);
+          await client.query(
+            'UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])',
+            [published],
+          );
         }
         await client.query('COMMIT');
       }

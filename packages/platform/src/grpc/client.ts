@@ -37,9 +37,16 @@ const retryServiceConfig = (serviceName: string) =>
     ],
   });
 
-type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: Partial<ChannelOptions>) => C;
+type ClientCtor<C> = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+  options?: Partial<ChannelOptions>,
+) => C;
 
-export function createGrpcClient<C>(Ctor: ClientCtor<C> & { serviceName: string }, address: string): C {
+export function createGrpcClient<C>(
+  Ctor: ClientCtor<C> & { serviceName: string },
+  address: string,
+): C {
   return new Ctor(address, credentials.createInsecure(), {
     interceptors: [traceInterceptor],
     'grpc.service_config': retryServiceConfig(Ctor.serviceName),
@@ -63,7 +70,10 @@ type UnaryMethod<Req, Res> = (
 
 /** The promise form of a ts-proto grpc-js client: `await client.getCustomer(req, { metadata })`. */
 export type PromiseClient<C> = {
-  [K in keyof C as C[K] extends UnaryMethod<never, unknown> ? K : never]: C[K] extends UnaryMethod<infer Req, infer Res>
+  [K in keyof C as C[K] extends UnaryMethod<never, unknown> ? K : never]: C[K] extends UnaryMethod<
+    infer Req,
+    infer Res
+  >
     ? (request: Req, options?: RpcOptions) => Promise<Res>
     : never;
 } & { close(): void };
@@ -77,8 +87,12 @@ export function promiseClient<C extends { close(): void }>(client: C): PromiseCl
       return (request: unknown, options: RpcOptions = {}) =>
         new Promise((resolve, reject) => {
           const deadline = new Date(Date.now() + (options.timeoutMs ?? 5000));
-          (method as UnaryMethod<unknown, unknown>).call(target, request, options.metadata ?? new Metadata(), { deadline }, (err, res) =>
-            err ? reject(fromGrpcError(err)) : resolve(res),
+          (method as UnaryMethod<unknown, unknown>).call(
+            target,
+            request,
+            options.metadata ?? new Metadata(),
+            { deadline },
+            (err, res) => (err ? reject(fromGrpcError(err)) : resolve(res)),
           );
         });
     },

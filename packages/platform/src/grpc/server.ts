@@ -46,9 +46,7 @@ export class GrpcServer {
   private readonly health: HealthImplementation;
   private boundPort = 0;
 
-  constructor(
-    private readonly opts: { log: Logger; services: ServiceBinding[] },
-  ) {
+  constructor(private readonly opts: { log: Logger; services: ServiceBinding[] }) {
     const statuses: Record<string, 'SERVING'> = { '': 'SERVING' };
     for (const s of opts.services) {
       this.server.addService(s.definition, s.implementation);
@@ -72,10 +70,14 @@ export class GrpcServer {
     return this.boundPort;
   }
 
-  /** NOT_SERVING first (load balancers stop sending), then drain with a deadline. */
-  async shutdown(timeoutMs: number): Promise<void> {
+  /**
+   * NOT_SERVING first, held for `notServingMs` so that probes and load balancers see it and stop
+   * sending; then stop accepting and drain the calls in flight, with a deadline.
+   */
+  async shutdown(timeoutMs: number, notServingMs = 0): Promise<void> {
     this.health.setStatus('', 'NOT_SERVING');
     for (const s of this.opts.services) this.health.setStatus(s.name, 'NOT_SERVING');
+    if (notServingMs > 0) await new Promise((r) => setTimeout(r, notServingMs));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.opts.log.warn('gRPC drain deadline passed; cancelling the calls still running');
@@ -109,7 +111,10 @@ export function implement<S extends Record<string, UnaryHandler<never, unknown>>
         principal: () => {
           if (!cached) {
             const header = call.metadata.get('authorization')[0];
-            cached = verifyAccessToken(bearerToken(typeof header === 'string' ? header : undefined), deps.jwtPublicKey);
+            cached = verifyAccessToken(
+              bearerToken(typeof header === 'string' ? header : undefined),
+              deps.jwtPublicKey,
+            );
           }
           return cached;
         },
@@ -125,7 +130,8 @@ export function implement<S extends Record<string, UnaryHandler<never, unknown>>
       ).then(
         (res) => callback(null, res),
         (err: unknown) => {
-          if (!(err instanceof DomainError)) deps.log.error({ err, method }, 'unhandled error in gRPC handler');
+          if (!(err instanceof DomainError))
+            deps.log.error({ err, method }, 'unhandled error in gRPC handler');
           const { code, details, metadata } = toGrpcError(err);
           callback({ code, details, metadata, name: 'Error', message: details });
         },

@@ -1,0 +1,190 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  bearerToken,
+  canAccessBranch,
+  generateSigningKeys,
+  hasRole,
+  HEAD_OFFICE,
+  signAccessToken,
+  verifyAccessToken,
+  type Principal,
+} from './auth';
+import { DomainError } from './errors';
+
+const keys = generateSigningKeys();
+const officer: Principal = {
+  userId: 'u-1001',
+  username: 'wang.li',
+  displayName: 'Wang Li',
+  roles: ['credit_officer', 'committee_member'],
+  branchId: 'SH01',
+};
+
+/** The DomainError a call throws, or a failure if it does not throw one. */
+function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('access tokens', () => {
+  it('verifies what it signed, back to the same principal', () => {
+    const token = signAccessToken(officer, keys.privateKey);
+    expect(verifyAccessToken(token, keys.publicKey)).toEqual(officer);
+    const claims = jwt.decode(token, { complete: true });
+    expect(claims?.header.alg).toBe('ES256');
+    expect(claims?.payload).toMatchObject({
+      sub: 'u-1001',
+      iss: 'loanflow-gateway',
+      aud: 'loanflow',
+      branch: 'SH01',
+    });
+  });
+
+  it('honours the time to live', () => {
+    const token = signAccessToken(officer, keys.privateKey, 120);
+    const { exp, iat } = jwt.decode(token) as jwt.JwtPayload;
+    expect(exp! - iat!).toBe(120);
+
+    const expired = signAccessToken(officer, keys.privateKey, -10);
+    const err = thrown(() => verifyAccessToken(expired, keys.publicKey));
+    expect(err.code).toBe('unauthenticated');
+    expect(err.message).toBe('invalid access token: jwt expired');
+  });
+
+  it('rejects a token signed with another key, or altered after signing', () => {
+    const foreign = signAccessToken(officer, generateSigningKeys().privateKey);
+    expect(thrown(() => verifyAccessToken(foreign, keys.publicKey))).toMatchObject({
+      code: 'unauthenticated',
+      message: 'invalid access token: invalid signature',
+    });
+
+    const [header, , signature] = signAccessToken(officer, keys.privateKey).split('.');
+    const promoted = Buffer.from(
+      JSON.stringify({
+        sub: 'u-1001',
+        branch: HEAD_OFFICE,
+        roles: ['admin'],
+        iss: 'loanflow-gateway',
+        aud: 'loanflow',
+      }),
+    ).toString('base64url');
+    expect(
+      thrown(() => verifyAccessToken(`${header}.${promoted}.${signature}`, keys.publicKey)).code,
+    ).toBe('unauthenticated');
+  });
+
+  it('rejects HS256 tokens keyed with the public key (algorithm confusion) and unsigned ones', () => {
+    const encode = (obj: object) => Buffer.from(JSON.stringify(obj)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const payload = encode({
+      sub: 'u-1',
+      branch: HEAD_OFFICE,
+      roles: ['admin'],
+      iss: 'loanflow-gateway',
+      aud: 'loanflow',
+      iat: now,
+      exp: now + 60,
+    });
+    const hs = `${encode({ alg: 'HS256', typ: 'JWT' })}.${payload}`;
+    const hsToken = `${hs}.${createHmac('sha256', keys.publicKey).update(hs).digest('base64url')}`;
+    expect(thrown(() => verifyAccessToken(hsToken, keys.publicKey)).code).toBe('unauthenticated');
+    const none = `${encode({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+    expect(thrown(() => verifyAccessToken(none, keys.publicKey)).code).toBe('unauthenticated');
+  });
+
+  it('rejects tokens of another issuer or audience, and tokens without subject or branch', () => {
+    const sign = (payload: object, options: jwt.SignOptions) =>
+      jwt.sign(payload, keys.privateKey, { algorithm: 'ES256', expiresIn: 60, ...options });
+    const valid = { issuer: 'loanflow-gateway', audience: 'loanflow' };
+    expect(
+      thrown(() =>
+        verifyAccessToken(
+          sign({ branch: 'SH01' }, { ...valid, subject: 'u-1', issuer: 'evil' }),
+          keys.publicKey,
+        ),
+      ).message,
+    ).toMatch(/jwt issuer invalid/);
+    expect(
+      thrown(() =>
+        verifyAccessToken(
+          sign({ branch: 'SH01' }, { ...valid, subject: 'u-1', audience: 'crm' }),
+          keys.publicKey,
+        ),
+      ).message,
+    ).toMatch(/jwt audience invalid/);
+    expect(
+      thrown(() => verifyAccessToken(sign({ branch: 'SH01' }, valid), keys.publicKey)).message,
+    ).toBe('malformed access token');
+    expect(
+      thrown(() =>
+        verifyAccessToken(sign({ branch: 7 }, { ...valid, subject: 'u-1' }), keys.publicKey),
+      ).message,
+    ).toBe('malformed access token');
+  });
+
+  it('keeps only known roles', () => {
+    const token = jwt.sign(
+      { branch: 'SH01', roles: ['credit_officer', 'superuser', 42] },
+      keys.privateKey,
+      {
+        algorithm: 'ES256',
+        subject: 'u-2',
+        issuer: 'loanflow-gateway',
+        audience: 'loanflow',
+        expiresIn: 60,
+      },
+    );
+    expect(verifyAccessToken(token, keys.publicKey)).toEqual({
+      userId: 'u-2',
+      username: '',
+      displayName: '',
+      roles: ['credit_officer'],
+      branchId: 'SH01',
+    });
+  });
+});
+
+describe('bearerToken', () => {
+  it('takes the token out of an Authorization header', () => {
+    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('bearer   abc.def.ghi')).toBe('abc.def.ghi');
+  });
+
+  it.each([
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'Bearer a b',
+    'abc.def.ghi',
+    ' Bearer abc',
+  ])('refuses %p as unauthenticated', (header) => {
+    expect(thrown(() => bearerToken(header))).toMatchObject({
+      code: 'unauthenticated',
+      message: 'missing bearer token',
+    });
+  });
+});
+
+describe('roles and branches', () => {
+  it('hasRole: any of the given roles', () => {
+    expect(hasRole(officer, 'credit_officer')).toBe(true);
+    expect(hasRole(officer, 'admin', 'committee_member')).toBe(true);
+    expect(hasRole(officer, 'admin', 'auditor')).toBe(false);
+    expect(hasRole(officer)).toBe(false);
+  });
+
+  it('canAccessBranch: own branch, or every branch from the head office', () => {
+    expect(canAccessBranch(officer, 'SH01')).toBe(true);
+    expect(canAccessBranch(officer, 'SH02')).toBe(false);
+    expect(canAccessBranch({ ...officer, branchId: HEAD_OFFICE }, 'SH02')).toBe(true);
+  });
+});

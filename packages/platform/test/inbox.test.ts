@@ -1,0 +1,245 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import type pg from 'pg';
+import {
+  consumeOnce,
+  createPool,
+  JetStreamBus,
+  migrate,
+  platformMigrations,
+  uuidv7,
+  type EventBus,
+  type EventEnvelope,
+  type EventHandler,
+  type Pool,
+} from '../src';
+import {
+  adminPool,
+  DATABASE_URL,
+  deferred,
+  dropSchema,
+  hex,
+  NATS_URL,
+  quietLog,
+  uniqueSchema,
+  uniqueStream,
+  waitFor,
+} from './support';
+
+describe('consumeOnce (inbox) on JetStream', () => {
+  let admin: pg.Pool;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    admin = adminPool();
+    nc = await connect({ servers: NATS_URL, name: 'platform-inbox-test' });
+    jsm = await nc.jetstreamManager();
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  afterAll(async () => {
+    await nc?.drain();
+    await admin?.end();
+  });
+
+  /** A schema with the inbox and a `disbursements` table the handlers write to, and a stream. */
+  async function fixture() {
+    const schema = uniqueSchema();
+    const { stream, prefix } = uniqueStream('inbox');
+    const pool: Pool = createPool({ connectionString: DATABASE_URL, schema, max: 4 });
+    cleanups.push(async () => {
+      await pool.end();
+      await dropSchema(admin, schema);
+    });
+    await migrate(pool, schema, [platformMigrations]);
+    await pool.query(
+      `CREATE TABLE ${schema}.disbursements (event_id uuid NOT NULL, amount numeric(18,2) NOT NULL)`,
+    );
+    const jetstream = await JetStreamBus.connect({
+      url: NATS_URL,
+      name: `inbox-test-${schema}`,
+      log: quietLog,
+      stream,
+      subjectPrefix: prefix,
+    });
+    cleanups.push(async () => {
+      await jetstream.close();
+      await jsm.streams.delete(stream).catch(() => undefined);
+    });
+    // The real bus, recording the delivery count of every message it hands to consumeOnce.
+    const deliveries: { subject: string; deliveryCount: number }[] = [];
+    const bus: EventBus = {
+      publish: (subject, data, opts) => jetstream.publish(subject, data, opts),
+      close: () => jetstream.close(),
+      consume: (opts) =>
+        jetstream.consume({
+          ...opts,
+          handler: (msg) => {
+            deliveries.push({ subject: msg.subject, deliveryCount: msg.deliveryCount });
+            return opts.handler(msg);
+          },
+        }),
+    };
+    const consumer = `inbox-test-${hex()}`;
+    const subject = `${prefix}.loans.loan.approved`;
+    const start = async (handler: EventHandler) => {
+      const sub = await consumeOnce({
+        bus,
+        pool,
+        log: quietLog,
+        consumer,
+        filterSubject: `${prefix}.>`,
+        handler,
+      });
+      let drained = false;
+      cleanups.push(async () => {
+        if (!drained) await sub.drain();
+      });
+      return {
+        drain: async () => {
+          drained = true;
+          await sub.drain();
+        },
+      };
+    };
+    const publishEnvelope = (event: EventEnvelope, msgId: string) =>
+      bus.publish(subject, Buffer.from(JSON.stringify(event)), { msgId });
+    /** Resolves once the consumer has acknowledged every message up to stream seq `seq`. */
+    const ackedThrough = (seq: number) =>
+      waitFor(`consumer ${consumer} to ack through ${seq}`, async () => {
+        const info = await jsm.consumers.info(stream, consumer);
+        return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 ? info : undefined;
+      });
+    const count = async (sql: string, params: unknown[] = []) =>
+      Number(
+        (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0]!.n,
+      );
+    return {
+      schema,
+      stream,
+      subject,
+      pool,
+      bus,
+      consumer,
+      deliveries,
+      start,
+      publishEnvelope,
+      ackedThrough,
+      count,
+    };
+  }
+
+  const loanApproved = (amount: string): EventEnvelope<{ amount: string }> => ({
+    id: uuidv7(),
+    type: 'loans.loan.approved',
+    schemaVersion: 1,
+    source: 'inbox-test',
+    subjectId: `loan-${hex(3)}`,
+    occurredAt: new Date().toISOString(),
+    data: { amount },
+  });
+
+  const disburse: EventHandler = async (event, tx) => {
+    const { amount } = event.data as { amount: string };
+    await tx.query('INSERT INTO disbursements (event_id, amount) VALUES ($1, $2)', [
+      event.id,
+      amount,
+    ]);
+  };
+
+  it('applies an event stored twice under different msg ids once, with one inbox row', async () => {
+    const f = await fixture();
+    const event = loanApproved('500000.00');
+    // Different msg ids get past JetStream's de-duplication: both copies are stored and delivered.
+    expect(await f.publishEnvelope(event, `${event.id}-first`)).toEqual({ duplicate: false });
+    expect(await f.publishEnvelope(event, `${event.id}-again`)).toEqual({ duplicate: false });
+    expect((await jsm.streams.info(f.stream)).state.messages).toBe(2);
+
+    let calls = 0;
+    await f.start(async (e, tx) => {
+      calls++;
+      await disburse(e, tx);
+    });
+    await f.ackedThrough(2);
+
+    expect(f.deliveries).toHaveLength(2);
+    expect(calls).toBe(1);
+    expect(await f.count('disbursements')).toBe(1);
+    const inbox = await f.pool.query('SELECT consumer, event_id, event_type FROM inbox');
+    expect(inbox.rows).toEqual([
+      { consumer: f.consumer, event_id: event.id, event_type: event.type },
+    ]);
+  });
+
+  it('retries a handler that failed, after rolling back the writes of the failed attempt', async () => {
+    const f = await fixture();
+    const event = loanApproved('120000.00');
+    await f.publishEnvelope(event, event.id);
+
+    let attempts = 0;
+    await f.start(async (e, tx) => {
+      attempts++;
+      await disburse(e, tx);
+      if (attempts === 1) throw new Error('core banking system timed out');
+    });
+    await f.ackedThrough(1);
+
+    expect(f.deliveries.map((d) => d.deliveryCount)).toEqual([1, 2]);
+    expect(attempts).toBe(2);
+    expect(await f.count('disbursements')).toBe(1);
+    expect(await f.count('inbox')).toBe(1);
+  });
+
+  it('drops a message that is not an event envelope and goes on consuming', async () => {
+    const f = await fixture();
+    await f.bus.publish(f.subject, Buffer.from('definitely not json'), { msgId: `junk-${hex()}` });
+    await f.bus.publish(f.subject, Buffer.from(JSON.stringify({ amount: '1.00' })), {
+      msgId: `no-envelope-${hex()}`,
+    });
+    const event = loanApproved('80000.00');
+    await f.publishEnvelope(event, event.id);
+
+    const handled: string[] = [];
+    await f.start(async (e, tx) => {
+      handled.push(e.id);
+      await disburse(e, tx);
+    });
+    const info = await f.ackedThrough(3);
+
+    expect(handled).toEqual([event.id]);
+    // Acknowledged on first delivery: not redelivered until max_deliver.
+    expect(f.deliveries.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
+    expect(info.delivered.consumer_seq).toBe(3);
+    expect(await f.count('inbox')).toBe(1);
+  });
+
+  it('drain() waits for the handler in flight to commit and be acknowledged', async () => {
+    const f = await fixture();
+    const event = loanApproved('42000.00');
+    await f.publishEnvelope(event, event.id);
+
+    const started = deferred();
+    let finished = false;
+    const sub = await f.start(async (e, tx) => {
+      started.resolve();
+      await new Promise((r) => setTimeout(r, 500));
+      await disburse(e, tx);
+      finished = true;
+    });
+    await started.promise;
+
+    await sub.drain();
+
+    expect(finished).toBe(true);
+    expect(await f.count('disbursements WHERE event_id = $1', [event.id])).toBe(1);
+    expect(await f.count('inbox')).toBe(1);
+    const info = await jsm.consumers.info(f.stream, f.consumer);
+    expect(info.ack_floor.stream_seq).toBe(1);
+    expect(info.num_ack_pending).toBe(0);
+  });
+});
