@@ -37,7 +37,6 @@ export class ReportStream {
       clientId: opts.clientId,
       brokers: opts.brokers.split(',').map((b) => b.trim()),
       logLevel: logLevel.WARN,
-      retry: { retries: 8 },
     });
     const producer = kafka.producer({
       idempotent: true,
