@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig, port } from '@loanflow/platform';
+import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
 
 export const gatewayEnv = z.object({
@@ -13,12 +13,8 @@ export const gatewayEnv = z.object({
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:50051'),
-  AUTH_JWT_PRIVATE_KEY: z
-    .string()
-    .min(1, 'is required (PEM private key, ES256, for signing access tokens)'),
-  AUTH_JWT_PUBLIC_KEY: z
-    .string()
-    .min(1, 'is required (PEM public key matching AUTH_JWT_PRIVATE_KEY)'),
+  AUTH_JWT_PRIVATE_KEY: pemKey('private'),
+  AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
   GATEWAY_BODY_LIMIT: z
     .string()

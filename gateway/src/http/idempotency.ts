@@ -49,14 +49,15 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
       .update(`${req.method} ${req.path}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');
     try {
-      await pool.query(
-        `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
-        [userId, key, ttlHours],
-      );
+      // Claims the key, or takes over a recorded one that has expired, in one statement.
       const claimed = await pool.query(
         `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status)
-         VALUES ($1, $2, $3, $4, $5, 'in_progress') ON CONFLICT DO NOTHING`,
-        [userId, key, req.method, req.path, hash],
+         VALUES ($1, $2, $3, $4, $5, 'in_progress')
+         ON CONFLICT (user_id, key) DO UPDATE SET method = excluded.method, path = excluded.path,
+           request_hash = excluded.request_hash, status = 'in_progress', response_status = NULL,
+           response_body = NULL, response_headers = NULL, created_at = now(), completed_at = NULL
+         WHERE idempotency_keys.created_at < now() - make_interval(hours => $6)`,
+        [userId, key, req.method, req.path, hash, ttlHours],
       );
       if (claimed.rowCount === 0) {
         const { rows } = await pool.query(

@@ -1,4 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { unauthenticated } from './errors';
 
@@ -58,11 +63,22 @@ export function generateSigningKeys(): KeyPair {
   return { privateKey, publicKey };
 }
 
+// Parsing a PEM costs more than checking a signature; keep the parsed keys.
+const parsedKeys = new Map<string, KeyObject>();
+function keyObject(pem: string, kind: 'private' | 'public'): KeyObject {
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+    parsedKeys.set(pem, key);
+  }
+  return key;
+}
+
 /** Issued by the gateway only; services hold the public key and verify every call themselves. */
 export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3600): string {
   return jwt.sign(
     { username: p.username, name: p.displayName, roles: p.roles, branch: p.branchId },
-    privateKey,
+    keyObject(privateKey, 'private'),
     {
       algorithm: ALGORITHM,
       subject: p.userId,
@@ -76,7 +92,7 @@ export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3
 export function verifyAccessToken(token: string, publicKey: string): Principal {
   let claims: jwt.JwtPayload;
   try {
-    claims = jwt.verify(token, publicKey, {
+    claims = jwt.verify(token, keyObject(publicKey, 'public'), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -46,3 +47,15 @@ export const port = (fallback: number) =>
   z.coerce.number().int().min(0).max(65535).default(fallback);
 export const secret = (minLength: number) =>
   z.string().min(minLength, `must be at least ${minLength} characters`);
+
+/** A PEM key that must parse at boot, not at the first request. */
+export const pemKey = (kind: 'public' | 'private') =>
+  z.string().refine((v) => {
+    try {
+      if (kind === 'public') createPublicKey(v);
+      else createPrivateKey(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `must be a PEM ${kind} key (ES256)`);

@@ -44,6 +44,22 @@ export function createPool(opts: {
   return pool;
 }
 
+const commitHooks = new WeakMap<Pool, Set<() => void>>();
+const clientsWithHooks = new WeakSet<object>();
+
+/** Runs `hook` after every transaction of `withTransaction` on this pool that asked for it. */
+export function onCommit(pool: Pool, hook: () => void): () => void {
+  let hooks = commitHooks.get(pool);
+  if (!hooks) commitHooks.set(pool, (hooks = new Set()));
+  hooks.add(hook);
+  return () => hooks.delete(hook);
+}
+
+/** Asks for the pool's commit hooks once the current transaction on `client` commits. */
+export function runCommitHooks(client: Queryable): void {
+  clientsWithHooks.add(client);
+}
+
 export async function withTransaction<T>(
   pool: Pool,
   fn: (client: PoolClient) => Promise<T>,
@@ -53,8 +69,10 @@ export async function withTransaction<T>(
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    if (clientsWithHooks.delete(client)) commitHooks.get(pool)?.forEach((hook) => hook());
     return result;
   } catch (err) {
+    clientsWithHooks.delete(client);
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {

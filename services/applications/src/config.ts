@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig, port } from '@loanflow/platform';
+import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
 
 const base64Key = z
@@ -14,9 +14,7 @@ export const applicationsEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('applications'),
   /** PEM public key of the gateway's token signer (ES256). */
-  AUTH_JWT_PUBLIC_KEY: z
-    .string()
-    .min(1, 'is required (PEM public key of the gateway token signer)'),
+  AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   PII_ENCRYPTION_KEY: base64Key,
   PII_INDEX_KEY: base64Key,
 });
