@@ -7,8 +7,7 @@ import {
   createPool,
   migrate,
   promiseClient,
-  shutdownTracing,
-  stopOnSignals,
+  runService,
   type Logger,
 } from '@loanflow/platform';
 import { applicationsV1 } from '@loanflow/proto';
@@ -91,24 +90,4 @@ export async function start(
   };
 }
 
-if (require.main === module) {
-  const config = loadGatewayConfig();
-  const log = createLogger('gateway', config.LOG_LEVEL);
-  start(config, { log }).then(
-    (running) =>
-      stopOnSignals(
-        {
-          stop: async () => {
-            await running.stop();
-            await shutdownTracing();
-          },
-        },
-        log,
-        config.SHUTDOWN_TIMEOUT_MS,
-      ),
-    (err: unknown) => {
-      log.fatal({ err }, 'gateway failed to start');
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runService('gateway', loadGatewayConfig, start);

@@ -1,4 +1,5 @@
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
+import { shutdownTracing } from './telemetry';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -35,4 +36,34 @@ export function stopOnSignals(component: Stoppable, log: Logger, deadlineMs: num
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/**
+ * The entry point of a deployed service: config from the environment, start, stop once on
+ * SIGTERM (then flush telemetry); a failure to start exits 1 with the reason logged.
+ */
+export function runService<C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(
+  name: string,
+  loadConfig: () => C,
+  start: (config: C, opts: { log: Logger }) => Promise<Stoppable>,
+): void {
+  const config = loadConfig();
+  const log = createLogger(name, config.LOG_LEVEL);
+  start(config, { log }).then(
+    (running) =>
+      stopOnSignals(
+        {
+          stop: async () => {
+            await running.stop();
+            await shutdownTracing();
+          },
+        },
+        log,
+        config.SHUTDOWN_TIMEOUT_MS,
+      ),
+    (err: unknown) => {
+      log.fatal({ err }, `${name} failed to start`);
+      process.exit(1);
+    },
+  );
 }

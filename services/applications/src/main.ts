@@ -8,8 +8,7 @@ import {
   OutboxRelay,
   PiiProtector,
   platformMigrations,
-  shutdownTracing,
-  stopOnSignals,
+  runService,
   withTransaction,
   type EventBus,
   type Logger,
@@ -81,24 +80,4 @@ export async function start(
   };
 }
 
-if (require.main === module) {
-  const config = loadApplicationsConfig();
-  const log = createLogger('applications', config.LOG_LEVEL);
-  start(config, { log }).then(
-    (running) =>
-      stopOnSignals(
-        {
-          stop: async () => {
-            await running.stop();
-            await shutdownTracing();
-          },
-        },
-        log,
-        config.SHUTDOWN_TIMEOUT_MS,
-      ),
-    (err: unknown) => {
-      log.fatal({ err }, 'applications failed to start');
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runService('applications', loadApplicationsConfig, start);

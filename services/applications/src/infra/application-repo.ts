@@ -78,6 +78,23 @@ export interface DraftFields {
   existingMonthlyDebtPayments?: string;
 }
 
+/** $1…$13 of both the insert and the update, in column order. */
+const draftParams = (id: string, d: DraftFields): unknown[] => [
+  id,
+  d.customerId,
+  d.customerType,
+  d.productCode,
+  d.branchId,
+  d.amount,
+  d.termMonths,
+  d.repaymentMethod,
+  d.ratePercent,
+  d.purpose,
+  d.businessSituation,
+  d.monthlyIncome ?? null,
+  d.existingMonthlyDebtPayments ?? null,
+];
+
 export async function insertApplication(
   db: Queryable,
   id: string,
@@ -89,22 +106,7 @@ export async function insertApplication(
        repayment_method, rate_percent, purpose, business_situation, monthly_income, existing_monthly_debt_payments,
        status, created_by)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'draft',$14)`,
-    [
-      id,
-      d.customerId,
-      d.customerType,
-      d.productCode,
-      d.branchId,
-      d.amount,
-      d.termMonths,
-      d.repaymentMethod,
-      d.ratePercent,
-      d.purpose,
-      d.businessSituation,
-      d.monthlyIncome ?? null,
-      d.existingMonthlyDebtPayments ?? null,
-      createdBy,
-    ],
+    [...draftParams(id, d), createdBy],
   );
 }
 
@@ -114,21 +116,7 @@ export async function updateDraft(db: Queryable, id: string, d: DraftFields): Pr
        term_months = $7, repayment_method = $8, rate_percent = $9, purpose = $10, business_situation = $11,
        monthly_income = $12, existing_monthly_debt_payments = $13, version = version + 1, updated_at = now()
      WHERE id = $1`,
-    [
-      id,
-      d.customerId,
-      d.customerType,
-      d.productCode,
-      d.branchId,
-      d.amount,
-      d.termMonths,
-      d.repaymentMethod,
-      d.ratePercent,
-      d.purpose,
-      d.businessSituation,
-      d.monthlyIncome ?? null,
-      d.existingMonthlyDebtPayments ?? null,
-    ],
+    draftParams(id, d),
   );
 }
 
