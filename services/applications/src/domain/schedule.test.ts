@@ -249,11 +249,33 @@ describe('installment properties', () => {
     );
   });
 
-  it('equal principal starts above the annuity, which starts above monthly interest', () => {
+  it('equal principal starts above the annuity once the rate is material', () => {
+    fc.assert(
+      fc.property(
+        principal,
+        fc.integer({ min: 100, max: 2400 }),
+        fc.integer({ min: 2, max: 360 }),
+        (p, bp, n) => {
+          const r = new Decimal(bp).div(100);
+          expect(
+            monthlyInstallment(p, r, n, 'equal_principal').greaterThan(
+              monthlyInstallment(p, r, n, 'equal_installments'),
+            ),
+          ).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('equal principal starts at or above the annuity, which starts above monthly interest', () => {
+    // At tiny rates the two first payments differ by less than a fen and round to the same
+    // amount (e.g. 100000 at 0.0001% over 2 months), so only "not below" holds after rounding.
     fc.assert(
       fc.property(principal, positiveRate, fc.integer({ min: 2, max: 360 }), (p, r, n) => {
         const annuity = monthlyInstallment(p, r, n, 'equal_installments');
-        expect(monthlyInstallment(p, r, n, 'equal_principal').greaterThan(annuity)).toBe(true);
+        expect(monthlyInstallment(p, r, n, 'equal_principal').greaterThanOrEqualTo(annuity)).toBe(
+          true,
+        );
         expect(annuity.greaterThan(monthlyInstallment(p, r, n, 'interest_only_bullet'))).toBe(true);
       }),
     );
