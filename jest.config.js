@@ -8,7 +8,11 @@ const swc = [
   },
 ];
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.(ts|js|mjs)$': swc },
+  // ESM-only packages (bpmn-moddle, feelin and theirs) are compiled to CommonJS like our code.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(bpmn-moddle|moddle|moddle-xml|saxen|min-dash|feelin|lezer-feel|@lezer|@bpmn-io|temporal-polyfill|temporal-spec|temporal-utils)/)',
+  ],
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@loanflow/(platform|proto|launcher)$': '<rootDir>/packages/$1/src',
