@@ -15,7 +15,7 @@ export const STREAM_NAME = 'LOANFLOW';
 
 export const subjectOf = (type: string): string => `${SUBJECT_PREFIX}.${type}`;
 
-const TYPE = /^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*$/;
+const TYPE = /^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_-]*$/;
 export function assertEventType(type: string): string {
   if (!TYPE.test(type)) throw new Error(`event type must be <service>.<entity>.<verb>: ${type}`);
   return type;
