@@ -99,27 +99,33 @@ describe('applications service stops gracefully on SIGTERM', () => {
         repaymentMethod: pb.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
         purpose: 'Tuition',
       };
-      const calls = Array.from({ length: 40 }, () =>
-        client
-          .createApplication(pb.CreateApplicationRequest.fromPartial({ draft }), {
-            metadata,
-            timeoutMs: 15000,
-          })
-          .then(
-            (r) => ({ ok: true as const, id: r.application!.id }),
-            (err: DomainError) => ({ ok: false as const, code: err.code }),
-          ),
-      );
-      // Let the first calls reach the server, then stop it as Kubernetes would.
+      const wave = (n: number) =>
+        Array.from({ length: n }, () =>
+          client
+            .createApplication(pb.CreateApplicationRequest.fromPartial({ draft }), {
+              metadata,
+              timeoutMs: 15000,
+            })
+            .then(
+              (r) => ({ ok: true as const, id: r.application!.id }),
+              (err: DomainError) => ({ ok: false as const, code: err.code }),
+            ),
+        );
+      // Calls in flight, then SIGTERM as Kubernetes sends it, then calls after shutdown began.
+      const before = wave(40);
       await new Promise((r) => setTimeout(r, 30));
       child.kill('SIGTERM');
-      const results = await Promise.all(calls);
+      // The process logs this as it stops accepting; calls made after it must be refused.
+      for (let i = 0; i < 100 && !output.includes('shutting down'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      const after = await Promise.all(wave(10));
+      const results = [...(await Promise.all(before)), ...after];
       expect(await exited).toBe(0);
 
       const succeeded = results.filter((r) => r.ok).map((r) => (r as { id: string }).id);
       const refused = results.filter((r) => !r.ok) as { code: string }[];
-      console.log(`succeeded ${succeeded.length}, refused ${refused.length}`);
       expect(succeeded.length).toBeGreaterThan(0);
+      expect(after.every((r) => !r.ok && r.code === 'unavailable')).toBe(true);
       expect(refused.every((r) => r.code === 'unavailable')).toBe(true);
 
       const stored = await db.query<{ id: string }>(`SELECT id FROM ${schema}.loan_applications`);

@@ -16,6 +16,7 @@ import {
   generateSigningKeys,
   HEAD_OFFICE,
   initTracing,
+  JetStreamBus,
   uuidv7,
   type EventBus,
   type Role,
@@ -140,6 +141,7 @@ export async function startSystem(
     async stop() {
       await gateway.stop();
       await applications.stop();
+      await deleteConsumers(env.NATS_URL, applications.consumers);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
       await db.end();
@@ -179,4 +181,18 @@ export async function api<T = Record<string, unknown>>(
     // not JSON; keep the text
   }
   return { status: res.status, headers: res.headers, body: body as T };
+}
+
+/** Removes the durable consumers a test deployment made, so they do not pile up on the server. */
+async function deleteConsumers(natsUrl: string, durables: string[]): Promise<void> {
+  const bus = await JetStreamBus.connect({
+    url: natsUrl,
+    name: 'test-cleanup',
+    log: createLogger('test', 'silent'),
+  });
+  try {
+    for (const durable of durables) await bus.deleteConsumer(durable);
+  } finally {
+    await bus.close();
+  }
 }

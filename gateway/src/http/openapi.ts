@@ -139,7 +139,10 @@ export const openApiDocument = {
           {
             name: 'status',
             in: 'query',
-            schema: { type: 'string', enum: ['draft', 'submitted', 'withdrawn'] },
+            schema: {
+              type: 'string',
+              enum: ['draft', 'submitted', 'withdrawn', 'approved', 'rejected'],
+            },
           },
           { name: 'customerId', in: 'query', schema: { type: 'string', format: 'uuid' } },
           { name: 'productCode', in: 'query', schema: { type: 'string' } },
@@ -374,7 +377,10 @@ export const openApiDocument = {
           ratePercent: { type: 'string' },
           purpose: { type: 'string' },
           businessSituation: { type: 'string' },
-          status: { type: 'string', enum: ['draft', 'submitted', 'withdrawn'] },
+          status: {
+            type: 'string',
+            enum: ['draft', 'submitted', 'withdrawn', 'approved', 'rejected'],
+          },
           preAssessment: {
             type: ['object', 'null'],
             properties: {

@@ -101,5 +101,9 @@ export function applicationJson(a: pb.Application) {
     submittedAt: orNull(a.submittedAt),
     withdrawnAt: orNull(a.withdrawnAt),
     withdrawReason: orNull(a.withdrawReason),
+    decidedAt: orNull(a.decidedAt),
+    approvedAmount: orNull(a.approvedAmount),
+    approvedRatePercent: orNull(a.approvedRatePercent),
+    approvedTermMonths: a.approvedTermMonths || null,
   };
 }

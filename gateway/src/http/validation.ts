@@ -107,7 +107,9 @@ export const customerQuery = z.strictObject({
 });
 export const applicationQuery = z.strictObject({
   status: z
-    .enum(['draft', 'submitted', 'withdrawn'], { error: 'must be draft, submitted or withdrawn' })
+    .enum(['draft', 'submitted', 'withdrawn', 'approved', 'rejected'], {
+      error: 'must be draft, submitted, withdrawn, approved or rejected',
+    })
     .optional(),
   customerId: text(64).optional(),
   productCode: text(64).optional(),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  consumeOnce,
   createLogger,
   createPool,
   GrpcServer,
@@ -16,6 +17,7 @@ import {
 import { DEFAULT_RULESET } from './domain/preassessment';
 import { SEED_PRODUCTS } from './domain/products';
 import { loadApplicationsConfig, type ApplicationsConfig } from './config';
+import { recordProcessDecision } from './app/decisions';
 import { seedCatalogue } from './infra/catalogue-repo';
 import { applicationsService } from './infra/grpc-handlers';
 
@@ -24,6 +26,8 @@ export { creditCodeCheckChar, residentIdCheckChar } from './domain/identity';
 
 export interface RunningApplications {
   grpcPort: number;
+  /** Durable JetStream consumers of this deployment (to delete when a test deployment ends). */
+  consumers: string[];
   /** Publishes pending outbox rows now (tests and benchmarks). */
   flushOutbox(): Promise<void>;
   stop(): Promise<void>;
@@ -54,6 +58,16 @@ export async function start(
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 
+  const decisions = await consumeOnce({
+    bus,
+    pool,
+    log,
+    // The durable is per schema, so test deployments sharing a NATS server do not share work.
+    consumer: `${schema}_decisions`,
+    filterSubject: 'loanflow.workflow.process.completed',
+    handler: (event, tx) => recordProcessDecision(tx, event, log),
+  });
+
   const pii = new PiiProtector(config.PII_ENCRYPTION_KEY, config.PII_INDEX_KEY);
   const server = new GrpcServer({
     log,
@@ -68,9 +82,12 @@ export async function start(
 
   return {
     grpcPort,
+    consumers: [`${schema}_decisions`],
     flushOutbox: () => relay.kick(),
     async stop() {
+      // Stop taking calls first, then events; both finish what they hold.
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
+      await decisions.drain();
       // Events committed by the calls just drained still go out before the pool closes.
       await relay.kick();
       await relay.stop();

@@ -93,6 +93,10 @@ describe('applications service: loan applications', () => {
         submittedAt: '',
         withdrawnAt: '',
         withdrawReason: '',
+        decidedAt: '',
+        approvedAmount: '',
+        approvedRatePercent: '',
+        approvedTermMonths: 0,
       });
       expect(await get(app.id, 'auditor')).toEqual(app);
       expect(await countRows(h, 'outbox', 'subject_id = $1', [app.id])).toBe(1);

@@ -430,6 +430,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     cleanups.push(() => events.close());
 
     const service = await start(config, { bus: opts.wrapBus ? opts.wrapBus(bus) : bus, log });
+    cleanups.push(async () => {
+      for (const durable of service.consumers) await bus.deleteConsumer(durable);
+    });
     let stopping: Promise<void> | undefined;
     const stopService = () => (stopping ??= service.stop());
     cleanups.push(stopService);

@@ -42,7 +42,7 @@ export interface CorporateCustomer extends CustomerBase {
 
 export type Customer = IndividualCustomer | CorporateCustomer;
 
-export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn';
+export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn' | 'approved' | 'rejected';
 
 export interface StoredAssessment extends Assessment {
   assessedAt: string;
@@ -72,4 +72,8 @@ export interface LoanApplication {
   submittedAt?: string;
   withdrawnAt?: string;
   withdrawReason?: string;
+  decidedAt?: string;
+  approvedAmount?: string;
+  approvedRatePercent?: string;
+  approvedTermMonths?: number;
 }

@@ -31,6 +31,10 @@ interface DbRow {
   submitted_at: Date | null;
   withdrawn_at: Date | null;
   withdraw_reason: string | null;
+  decided_at: Date | null;
+  approved_amount: string | null;
+  approved_rate_percent: string | null;
+  approved_term_months: number | null;
 }
 
 const SELECT = `SELECT a.*, c.name AS customer_name FROM loan_applications a JOIN customers c ON c.id = a.customer_id`;
@@ -60,6 +64,10 @@ function toApplication(r: DbRow): LoanApplication {
     submittedAt: r.submitted_at?.toISOString(),
     withdrawnAt: r.withdrawn_at?.toISOString(),
     withdrawReason: r.withdraw_reason ?? undefined,
+    decidedAt: r.decided_at?.toISOString(),
+    approvedAmount: r.approved_amount ?? undefined,
+    approvedRatePercent: r.approved_rate_percent ?? undefined,
+    approvedTermMonths: r.approved_term_months ?? undefined,
   };
 }
 
@@ -201,4 +209,33 @@ export async function listApplications(
     params,
   );
   return rows.map(toApplication);
+}
+
+export interface Decision {
+  status: 'approved' | 'rejected';
+  approvedAmount?: string;
+  approvedRatePercent?: string;
+  approvedTermMonths?: number;
+  processInstanceId: string;
+  decidedAt: string;
+}
+
+/** Records the approval decision on a submitted application; false when it is not submitted. */
+export async function recordDecision(db: Queryable, id: string, d: Decision): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE loan_applications SET status = $2, approved_amount = $3, approved_rate_percent = $4,
+       approved_term_months = $5, process_instance_id = $6, decided_at = $7, version = version + 1,
+       updated_at = now()
+     WHERE id = $1 AND status = 'submitted'`,
+    [
+      id,
+      d.status,
+      d.approvedAmount ?? null,
+      d.approvedRatePercent ?? null,
+      d.approvedTermMonths ?? null,
+      d.processInstanceId,
+      d.decidedAt,
+    ],
+  );
+  return (res.rowCount ?? 0) > 0;
 }

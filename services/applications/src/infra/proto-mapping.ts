@@ -18,6 +18,8 @@ const STATUS: Record<ApplicationStatus, pb.ApplicationStatus> = {
   draft: pb.ApplicationStatus.APPLICATION_STATUS_DRAFT,
   submitted: pb.ApplicationStatus.APPLICATION_STATUS_SUBMITTED,
   withdrawn: pb.ApplicationStatus.APPLICATION_STATUS_WITHDRAWN,
+  approved: pb.ApplicationStatus.APPLICATION_STATUS_APPROVED,
+  rejected: pb.ApplicationStatus.APPLICATION_STATUS_REJECTED,
 };
 const OPINION: Record<Opinion, pb.Opinion> = {
   recommend: pb.Opinion.OPINION_RECOMMEND,
@@ -84,6 +86,10 @@ export function applicationToPb(a: LoanApplication): pb.Application {
     submittedAt: a.submittedAt ?? '',
     withdrawnAt: a.withdrawnAt ?? '',
     withdrawReason: a.withdrawReason ?? '',
+    decidedAt: a.decidedAt ?? '',
+    approvedAmount: a.approvedAmount ?? '',
+    approvedRatePercent: a.approvedRatePercent ?? '',
+    approvedTermMonths: a.approvedTermMonths ?? 0,
     preAssessment: assessment
       ? {
           ruleSetVersion: assessment.ruleSetVersion,
