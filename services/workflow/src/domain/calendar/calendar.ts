@@ -1,0 +1,107 @@
+import { HOLIDAY_YEARS } from './holidays';
+
+/*
+ * Working days on the mainland China calendar. Dates are plain `YYYY-MM-DD` strings (the bank's
+ * business dates carry no time zone); internally a date is its day number since 1970-01-01.
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date; refuses dates like 2026-02-30. */
+export function dayNumber(date: string): number {
+  const match = ISO_DATE.exec(date);
+  if (!match) throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  // Date.UTC maps years 0–99 to 1900–1999, so the year is checked too.
+  if (
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day
+  )
+    throw new RangeError(`${date} is not a real calendar date`);
+  return ms / DAY_MS;
+}
+
+/** The `YYYY-MM-DD` date of a day number. */
+export function dateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+function yearOfDay(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
+}
+
+const daysOff = new Set<number>();
+const adjustedWorkdays = new Set<number>();
+for (const { holidays } of HOLIDAY_YEARS) {
+  for (const { off, workdays } of holidays) {
+    for (let day = dayNumber(off[0]); day <= dayNumber(off[1]); day++) daysOff.add(day);
+    for (const workday of workdays) adjustedWorkdays.add(dayNumber(workday));
+  }
+}
+const coveredYears = new Set(HOLIDAY_YEARS.map((y) => y.year));
+
+/**
+ * Whether the published holiday arrangements cover `year`. Outside them the calendar falls back to
+ * Monday–Friday, which is wrong around every public holiday: callers should warn.
+ */
+export function calendarCovers(year: number): boolean {
+  return coveredYears.has(year);
+}
+
+/** Whether `day` (a day number) is a working day. */
+export function isWorkingDayNumber(day: number): boolean {
+  if (adjustedWorkdays.has(day)) return true;
+  if (daysOff.has(day)) return false;
+  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+  return weekday !== 0 && weekday !== 6;
+}
+
+/** Whether `date` (YYYY-MM-DD) is a working day; adjusted weekend workdays count, holidays not. */
+export function isWorkingDay(date: string): boolean {
+  return isWorkingDayNumber(dayNumber(date));
+}
+
+/** The |n|-th working day after `day` (before it when n < 0); `day` itself when n = 0. */
+export function addWorkingDayNumbers(day: number, n: number): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`n must be a whole number of days (got ${n})`);
+  const step = n < 0 ? -1 : 1;
+  let current = day;
+  for (let left = Math.abs(n); left > 0;) {
+    current += step;
+    if (isWorkingDayNumber(current)) left--;
+  }
+  return current;
+}
+
+/**
+ * The n-th working day after `start` (n ≥ 1), counting only working days strictly after it, so
+ * the result is a working day even when `start` is not; n < 0 counts backwards; n = 0 is `start`.
+ */
+export function addWorkingDays(start: string, n: number): string {
+  return dateOfDay(addWorkingDayNumbers(dayNumber(start), n));
+}
+
+/**
+ * Working days in the half-open range (a, b]: 0 for the same day, negative when b is before a.
+ * Hence workingDaysBetween(a, addWorkingDays(a, n)) === n for every n ≥ 0.
+ */
+export function workingDaysBetween(a: string, b: string): number {
+  const from = dayNumber(a);
+  const to = dayNumber(b);
+  let count = 0;
+  for (let day = Math.min(from, to) + 1; day <= Math.max(from, to); day++)
+    if (isWorkingDayNumber(day)) count++;
+  return to < from && count > 0 ? -count : count; // never -0
+}
+
+/** Whether every date from a to b (inclusive, either order) lies in a covered year. */
+export function calendarCoversRange(a: string, b: string): boolean {
+  const [yearA, yearB] = [yearOfDay(dayNumber(a)), yearOfDay(dayNumber(b))];
+  for (let year = Math.min(yearA, yearB); year <= Math.max(yearA, yearB); year++)
+    if (!calendarCovers(year)) return false;
+  return true;
+}

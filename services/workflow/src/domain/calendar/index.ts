@@ -1,0 +1,16 @@
+export {
+  addWorkingDays,
+  calendarCovers,
+  calendarCoversRange,
+  isWorkingDay,
+  workingDaysBetween,
+} from './calendar';
+export { HOLIDAY_YEARS, type HolidayArrangement, type HolidayYear } from './holidays';
+export {
+  dueAt,
+  isOverdue,
+  OFFICE_HOURS,
+  reminderAt,
+  workingHoursOverdue,
+  type OfficeHours,
+} from './service-level';
