@@ -79,6 +79,7 @@ export async function startSystem(
     PII_INDEX_KEY: generatePiiKey(),
     LOG_LEVEL: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    EVENTS_START_AT: 'new',
   };
   const log = createLogger('test', env.LOG_LEVEL);
   const applications = await startApplications(

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       SHUTDOWN_TIMEOUT_MS: 10000,
       SHUTDOWN_NOT_SERVING_MS: 0,
+      EVENTS_START_AT: 'all',
       GRPC_PORT: 0,
       JWT_PUBLIC_KEY: 'pem',
       PII_KEY: 'k'.repeat(40),

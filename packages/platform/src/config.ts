@@ -38,6 +38,11 @@ export const commonEnv = {
     .default('postgres://postgres@127.0.0.1:5432/postgres'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /**
+   * Where a service's new durable consumers start: the whole stream (production: nothing
+   * published before the first deploy is missed) or new messages only (test deployments).
+   */
+  EVENTS_START_AT: z.enum(['all', 'new']).default('all'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   /** How long health reports NOT_SERVING before the server stops accepting (probe period). */
   SHUTDOWN_NOT_SERVING_MS: z.coerce.number().int().min(0).max(60000).default(0),

@@ -65,6 +65,7 @@ export async function start(
     // The durable is per schema, so test deployments sharing a NATS server do not share work.
     consumer: `${schema}_decisions`,
     filterSubject: 'loanflow.workflow.process.completed',
+    startAt: config.EVENTS_START_AT,
     handler: (event, tx) => recordProcessDecision(tx, event, log),
   });
 

@@ -398,6 +398,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_MAX: '5',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    EVENTS_START_AT: 'new',
   });
   const log = createLogger('applications-test', config.LOG_LEVEL);
 

@@ -21,6 +21,8 @@ CREATE TABLE process_instances (
   business_key text NOT NULL,
   status text NOT NULL CHECK (status IN ('active', 'completed', 'terminated')),
   state jsonb NOT NULL,
+  -- Business facts the task list shows and filters on (product, amount, branch, customer).
+  context jsonb NOT NULL DEFAULT '{}'::jsonb,
   revision integer NOT NULL DEFAULT 1,
   started_at timestamptz NOT NULL DEFAULT now(),
   ended_at timestamptz
@@ -37,7 +39,7 @@ CREATE TABLE tasks (
   element_id text NOT NULL,
   name text NOT NULL,
   step text NOT NULL,
-  state text NOT NULL CHECK (state IN ('open', 'completed', 'cancelled')),
+  state text NOT NULL CHECK (state IN ('open', 'suspended', 'completed', 'cancelled')),
   assignee text,
   owner text,
   candidate_groups text[] NOT NULL DEFAULT '{}',

@@ -1,2 +1,112 @@
-// The workflow service: see the issue; wired in main.ts once the engine core lands.
-export {};
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  consumeOnce,
+  createLogger,
+  createPool,
+  GrpcServer,
+  JetStreamBus,
+  migrate,
+  OutboxRelay,
+  platformMigrations,
+  runService,
+  type EventBus,
+  type Logger,
+} from '@loanflow/platform';
+import { loadWorkflowConfig, type WorkflowConfig } from './config';
+import { deployDefinition } from './app/definitions';
+import { startForApplication, type WorkflowDeps } from './app/instances';
+import { workflowService } from './infra/grpc-handlers';
+import { TimerPoller } from './infra/timer-poller';
+
+export { loadWorkflowConfig } from './config';
+
+export interface RunningWorkflow {
+  grpcPort: number;
+  consumers: string[];
+  /** Fires due timers now (tests). */
+  fireDueTimers(): Promise<void>;
+  flushOutbox(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const MIGRATIONS = { name: 'workflow', dir: join(__dirname, '..', 'migrations') };
+export const DEFAULT_PROCESS_FILE = join(__dirname, '..', 'processes', 'credit-approval.bpmn');
+
+/** Wires config → database → default process → bus → gRPC server; stop() undoes it in reverse. */
+export async function start(
+  config: WorkflowConfig,
+  opts: { log?: Logger; bus?: EventBus; now?: () => Date } = {},
+): Promise<RunningWorkflow> {
+  const log = opts.log ?? createLogger('workflow', config.LOG_LEVEL);
+  const schema = config.WORKFLOW_DB_SCHEMA;
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    schema,
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'workflow',
+    log,
+  });
+  await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
+  const deps: WorkflowDeps = {
+    pool,
+    log,
+    creditProcess: config.WORKFLOW_CREDIT_PROCESS,
+    now: opts.now,
+  };
+
+  // The bank's default chain ships with the service; a changed file deploys as a new version.
+  const { definition, created } = await deployDefinition(
+    deps,
+    'system',
+    readFileSync(DEFAULT_PROCESS_FILE, 'utf8'),
+  );
+  log.info(
+    { key: definition.key, version: definition.version, created },
+    'default process definition ready',
+  );
+
+  const ownBus = !opts.bus;
+  const bus =
+    opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'workflow', log }));
+  const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
+  await relay.start();
+  const consumer = `${schema}_application_submitted`;
+  const submissions = await consumeOnce({
+    bus,
+    pool,
+    log,
+    consumer,
+    filterSubject: 'loanflow.applications.application.submitted',
+    startAt: config.EVENTS_START_AT,
+    handler: async (event, tx) => {
+      await startForApplication(deps, tx, event);
+    },
+  });
+  const timers = new TimerPoller(deps, log, config.WORKFLOW_TIMER_POLL_MS);
+  timers.start();
+
+  const server = new GrpcServer({
+    log,
+    services: [workflowService(deps, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY })],
+  });
+  const grpcPort = await server.listen(config.WORKFLOW_GRPC_HOST, config.WORKFLOW_GRPC_PORT);
+
+  return {
+    grpcPort,
+    consumers: [consumer],
+    fireDueTimers: () => timers.tick(),
+    flushOutbox: () => relay.kick(),
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
+      await submissions.drain();
+      await timers.stop();
+      await relay.kick();
+      await relay.stop();
+      if (ownBus) await bus.close();
+      await pool.end();
+    },
+  };
+}
+
+if (require.main === module) runService('workflow', loadWorkflowConfig, start);

@@ -20,11 +20,13 @@ export async function consumeOnce(opts: {
   filterSubject: string;
   handler: EventHandler;
   ackWaitMs?: number;
+  startAt?: 'all' | 'new';
 }): Promise<Subscription> {
   return opts.bus.consume({
     durable: opts.consumer,
     filterSubject: opts.filterSubject,
     ackWaitMs: opts.ackWaitMs,
+    startAt: opts.startAt,
     handler: async (msg) => {
       let event: EventEnvelope;
       try {

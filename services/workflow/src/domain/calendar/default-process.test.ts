@@ -310,24 +310,27 @@ describe('credit-approval.bpmn', () => {
     const outgoing = (id: string): El[] => flows.filter((f) => f.sourceRef.id === id);
 
     describe('committee vote', () => {
-      const members = (n: number) => Array.from({ length: n }, (_, i) => `member${i}`);
       const loop = () => byId('Task_CommitteeVote').loopCharacteristics;
+      // The engine's tally: approvals and rejections so far, during the vote; committee_voteVotes after it.
+      const tally = (votes: (string | null)[]) => ({
+        nrOfInstances: votes.length,
+        approvals: votes.filter((v) => v === 'approve').length,
+        rejections: votes.filter((v) => v === 'reject').length,
+      });
       const done = (votes: (string | null)[]) =>
-        feel(loop().completionCondition.body, { votes, committeeMembers: members(votes.length) });
+        feel(loop().completionCondition.body, tally(votes));
       const rejected = (votes: (string | null)[]) =>
         feel(byId('Flow_Committee_Rejected').conditionExpression.body, {
-          votes,
-          committeeMembers: members(votes.length),
+          committee_voteVotes: tally(votes),
         });
 
       it('is a parallel vote, one task per member', () => {
         expect(loop().$type).toBe('bpmn:MultiInstanceLoopCharacteristics');
         expect(loop().isSequential).toBe(false);
         const zeebe = ext(loop(), 'zeebe:loopCharacteristics');
-        expect([zeebe.inputCollection, zeebe.inputElement, zeebe.outputCollection]).toEqual([
+        expect([zeebe.inputCollection, zeebe.inputElement]).toEqual([
           '=committeeMembers',
           'member',
-          'votes',
         ]);
         expect(ext(byId('Task_CommitteeVote'), 'zeebe:assignmentDefinition').assignee).toBe(
           '=member',

@@ -1,0 +1,303 @@
+import {
+  canAccessBranch,
+  HEAD_OFFICE,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  type Principal,
+} from '@loanflow/platform';
+import type { workflowV1 as pb } from '@loanflow/proto';
+import * as engine from '../domain/engine';
+import type { Actor } from '../domain/engine';
+import type { Variables } from '../domain/feel';
+import { parseTaskRowId } from '../infra/instance-store';
+import { taskToPb } from './effects';
+import { once, runCommand, type Command, type WorkflowDeps } from './instances';
+import { instanceView } from './views';
+
+export const ACTIONS = [
+  'claim',
+  'unclaim',
+  'complete',
+  'send-back',
+  'withdraw',
+  'transfer',
+  'delegate',
+  'add-signer',
+  'urge',
+] as const;
+export type TaskAction = (typeof ACTIONS)[number];
+
+export const actorOf = (p: Principal): Actor => ({ userId: p.userId, groups: [...p.roles] });
+
+export interface ActInput {
+  taskId: string;
+  action: string;
+  idempotencyKey: string;
+  outcome: string;
+  opinion: string;
+  formData: Variables | undefined;
+  targetElementId: string;
+  userId: string;
+  position: string;
+  reason: string;
+}
+
+function commandFor(input: ActInput, taskId: string, actor: Actor): Command {
+  switch (input.action as TaskAction) {
+    case 'claim':
+      return (m, s, now) => engine.claimTask(m, s, taskId, actor, now);
+    case 'unclaim':
+      return (m, s, now) => engine.unclaimTask(m, s, taskId, actor, now);
+    case 'complete': {
+      if (input.outcome !== 'approve' && input.outcome !== 'reject') {
+        throw invalidArgument([{ field: 'outcome', reason: 'must be approve or reject' }]);
+      }
+      const outcome = input.outcome;
+      // Form fields become process variables too (e.g. the credit officer's recommended amount),
+      // and `outcome` is the decision the gateways after a step look at.
+      const variables = { ...input.formData, outcome };
+      return (m, s, now) =>
+        engine.completeTask(
+          m,
+          s,
+          taskId,
+          actor,
+          {
+            outcome,
+            opinion: input.opinion || undefined,
+            formData: input.formData,
+            variables,
+          },
+          now,
+        );
+    }
+    case 'send-back':
+      if (!input.targetElementId)
+        throw invalidArgument([
+          { field: 'targetElementId', reason: 'name the earlier step to send back to' },
+        ]);
+      if (!input.reason.trim())
+        throw invalidArgument([{ field: 'reason', reason: 'is required for a send-back' }]);
+      return (m, s, now) =>
+        engine.sendBack(m, s, taskId, actor, input.targetElementId, input.reason, now);
+    case 'withdraw':
+      return (m, s, now) => engine.withdraw(m, s, taskId, actor, now);
+    case 'transfer':
+    case 'delegate':
+    case 'add-signer': {
+      if (!input.userId)
+        throw invalidArgument([{ field: 'userId', reason: `is required for ${input.action}` }]);
+      if (input.action === 'transfer')
+        return (m, s, now) => engine.transfer(m, s, taskId, actor, input.userId, now);
+      if (input.action === 'delegate')
+        return (m, s, now) => engine.delegate(m, s, taskId, actor, input.userId, now);
+      if (input.position !== 'before' && input.position !== 'after') {
+        throw invalidArgument([{ field: 'position', reason: 'must be before or after' }]);
+      }
+      const position = input.position;
+      return (m, s, now) => engine.addSigner(m, s, taskId, actor, input.userId, position, now);
+    }
+    case 'urge':
+      return (m, s, now) => engine.urge(m, s, taskId, actor, now);
+    default:
+      throw invalidArgument([{ field: 'action', reason: `must be one of ${ACTIONS.join(', ')}` }]);
+  }
+}
+
+/** One approval action on a task, with its idempotency key; the answer is kept for retries. */
+export async function actOnTask(
+  deps: WorkflowDeps,
+  principal: Principal,
+  input: ActInput,
+): Promise<pb.ActOnTaskResponse> {
+  const ids = parseTaskRowId(input.taskId);
+  if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
+  const actor = actorOf(principal);
+  const command = commandFor(input, ids.taskId, actor);
+  return once(deps, principal.userId, input.idempotencyKey, input, async (tx) => {
+    const { rows } = await tx.query<{ branch_id: string | null }>(
+      'SELECT branch_id FROM tasks WHERE id = $1',
+      [input.taskId],
+    );
+    if (!rows[0]) throw notFound(`task ${input.taskId}`);
+    if (rows[0].branch_id && !canAccessBranch(principal, rows[0].branch_id)) {
+      throw permissionDenied(
+        `the task belongs to branch ${rows[0].branch_id}, outside your branch ${principal.branchId}`,
+      );
+    }
+    const outcome = await runCommand(deps, ids.instanceId, command, tx);
+    const ref = {
+      id: outcome.instance.id,
+      businessKey: outcome.instance.businessKey,
+      context: outcome.instance.context,
+      definitionKey: outcome.definition.key,
+      definitionVersion: outcome.definition.version,
+    };
+    const task = outcome.instance.state.tasks.find((t) => t.id === ids.taskId)!;
+    return {
+      task: taskToPb(ref, task),
+      nextTasks: outcome.changedTasks
+        .filter((t) => t.id !== ids.taskId && t.status === 'open')
+        .map((t) => taskToPb(ref, t)),
+      instance: instanceView(outcome.instance, outcome.definition, false),
+    };
+  });
+}
+
+export interface TaskQuery {
+  scope: string;
+  state: string;
+  step: string;
+  productCode: string;
+  minAmount: string;
+  maxAmount: string;
+  overdueOnly: boolean;
+  dueBefore: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+interface TaskRow {
+  id: string;
+  instance_id: string;
+  business_key: string;
+  element_id: string;
+  name: string;
+  step: string;
+  state: string;
+  assignee: string | null;
+  owner: string | null;
+  candidate_groups: string[];
+  candidate_users: string[];
+  product_code: string | null;
+  amount: string | null;
+  branch_id: string | null;
+  customer_name: string | null;
+  created_at: Date;
+  due_at: Date | null;
+}
+
+const DECIMAL = /^\d{1,15}(\.\d{1,2})?$/;
+
+/** 我的业务: my tasks, my groups' unclaimed tasks, or (auditors, head office) all; keyset-paginated. */
+export async function listTasks(
+  deps: WorkflowDeps,
+  principal: Principal,
+  q: TaskQuery,
+): Promise<pb.ListTasksResponse> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    let text = sql;
+    for (const v of values) {
+      params.push(v);
+      text = text.replace('?', `$${params.length}`);
+    }
+    where.push(text);
+  };
+  const scope = q.scope || 'mine';
+  if (scope === 'mine') add('assignee = ?', principal.userId);
+  else if (scope === 'group')
+    add(
+      'assignee IS NULL AND (candidate_groups && ?::text[] OR ? = ANY(candidate_users))',
+      principal.roles,
+      principal.userId,
+    );
+  else if (scope === 'all') {
+    if (
+      !principal.roles.some((r) => r === 'auditor' || r === 'admin') &&
+      principal.branchId !== HEAD_OFFICE
+    ) {
+      throw permissionDenied('only auditors, administrators and head office see every task');
+    }
+  } else throw invalidArgument([{ field: 'scope', reason: 'must be mine, group or all' }]);
+  if (principal.branchId !== HEAD_OFFICE)
+    add('(branch_id IS NULL OR branch_id = ?)', principal.branchId);
+  const state = q.state || 'open';
+  if (!['open', 'suspended', 'completed', 'cancelled'].includes(state))
+    throw invalidArgument([
+      { field: 'state', reason: 'must be open, suspended, completed or cancelled' },
+    ]);
+  add('state = ?', state);
+  if (q.step) add('step = ?', q.step);
+  if (q.productCode) add('product_code = ?', q.productCode);
+  for (const [field, op] of [
+    ['minAmount', '>='],
+    ['maxAmount', '<='],
+  ] as const) {
+    if (!q[field]) continue;
+    if (!DECIMAL.test(q[field]))
+      throw invalidArgument([{ field, reason: 'must be a decimal amount such as "500000.00"' }]);
+    add(`amount ${op} ?::numeric`, q[field]);
+  }
+  if (q.overdueOnly) add('due_at < now()');
+  if (q.dueBefore) {
+    if (Number.isNaN(Date.parse(q.dueBefore)))
+      throw invalidArgument([{ field: 'dueBefore', reason: 'must be an ISO 8601 instant' }]);
+    add('due_at < ?::timestamptz', q.dueBefore);
+  }
+  const size = q.pageSize || 20;
+  if (size < 1 || size > 100)
+    throw invalidArgument([{ field: 'pageSize', reason: 'must be between 1 and 100' }]);
+  if (q.pageToken) {
+    let key: unknown;
+    try {
+      key = JSON.parse(Buffer.from(q.pageToken, 'base64url').toString('utf8'));
+    } catch {
+      key = undefined;
+    }
+    if (!Array.isArray(key) || key.length !== 2)
+      throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
+    add('(created_at, id) > (?::timestamptz, ?)', key[0], key[1]);
+  }
+  params.push(size + 1);
+  const { rows } = await deps.pool.query<TaskRow>(
+    `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  const now = new Date();
+  return {
+    tasks: page.map((r) => ({
+      id: r.id,
+      instanceId: r.instance_id,
+      businessKey: r.business_key,
+      elementId: r.element_id,
+      name: r.name,
+      step: r.step,
+      state: r.state,
+      assignee: r.assignee ?? '',
+      candidateGroups: r.candidate_groups,
+      candidateUsers: r.candidate_users,
+      owner: r.owner ?? '',
+      createdAt: r.created_at.toISOString(),
+      dueAt: r.due_at?.toISOString() ?? '',
+      overdue: r.state === 'open' && r.due_at !== null && r.due_at < now,
+      productCode: r.product_code ?? '',
+      amount: r.amount ?? '',
+      branchId: r.branch_id ?? '',
+      customerName: r.customer_name ?? '',
+    })),
+    nextPageToken:
+      rows.length > size && last
+        ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString(
+            'base64url',
+          )
+        : '',
+  };
+}
+
+export async function countTasks(
+  deps: WorkflowDeps,
+  principal: Principal,
+): Promise<pb.CountTasksResponse> {
+  const branch = principal.branchId === HEAD_OFFICE ? null : principal.branchId;
+  const { rows } = await deps.pool.query<{ step: string; open: number; overdue: number }>(
+    `SELECT step, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue
+       FROM tasks WHERE state = 'open' AND ($1::text IS NULL OR branch_id = $1) GROUP BY step ORDER BY step`,
+    [branch],
+  );
+  return { steps: rows };
+}

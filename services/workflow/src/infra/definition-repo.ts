@@ -1,0 +1,99 @@
+import type { Queryable } from '@loanflow/platform';
+import type { ProcessModel } from '../domain/bpmn/process-model';
+
+export interface StoredDefinition {
+  id: string;
+  key: string;
+  version: number;
+  name: string;
+  model: ProcessModel;
+  checksum: string;
+  deployedBy: string;
+  deployedAt: string;
+}
+
+interface Row {
+  id: string;
+  key: string;
+  version: number;
+  name: string;
+  model: ProcessModel;
+  checksum: string;
+  deployed_by: string;
+  deployed_at: Date;
+  xml?: string;
+}
+
+const toDefinition = (r: Row): StoredDefinition => ({
+  id: r.id,
+  key: r.key,
+  version: r.version,
+  name: r.name,
+  model: r.model,
+  checksum: r.checksum,
+  deployedBy: r.deployed_by,
+  deployedAt: r.deployed_at.toISOString(),
+});
+
+const COLUMNS = 'id, key, version, name, model, checksum, deployed_by, deployed_at';
+
+export async function latestDefinition(
+  db: Queryable,
+  key: string,
+): Promise<StoredDefinition | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM process_definitions WHERE key = $1 ORDER BY version DESC LIMIT 1`,
+    [key],
+  );
+  return rows[0] && toDefinition(rows[0]);
+}
+
+export async function definitionById(
+  db: Queryable,
+  id: string,
+): Promise<StoredDefinition | undefined> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM process_definitions WHERE id = $1`, [
+    id,
+  ]);
+  return rows[0] && toDefinition(rows[0]);
+}
+
+export async function definitionByVersion(
+  db: Queryable,
+  key: string,
+  version: number,
+): Promise<StoredDefinition | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM process_definitions WHERE key = $1 AND version = $2`,
+    [key, version],
+  );
+  return rows[0] && toDefinition(rows[0]);
+}
+
+export async function definitionXml(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ xml: string }>(
+    'SELECT xml FROM process_definitions WHERE id = $1',
+    [id],
+  );
+  return rows[0]?.xml;
+}
+
+export async function listDefinitions(db: Queryable, key?: string): Promise<StoredDefinition[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM process_definitions ${key ? 'WHERE key = $1' : ''} ORDER BY key, version DESC`,
+    key ? [key] : [],
+  );
+  return rows.map(toDefinition);
+}
+
+export async function insertDefinition(
+  db: Queryable,
+  d: Omit<StoredDefinition, 'deployedAt'> & { xml: string },
+): Promise<StoredDefinition> {
+  const { rows } = await db.query<Row>(
+    `INSERT INTO process_definitions (id, key, version, name, xml, model, checksum, deployed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [d.id, d.key, d.version, d.name, d.xml, JSON.stringify(d.model), d.checksum, d.deployedBy],
+  );
+  return toDefinition(rows[0]!);
+}

@@ -1,0 +1,71 @@
+import { implement, type CallContext, type Logger, type ServiceBinding } from '@loanflow/platform';
+import { workflowV1 as pb } from '@loanflow/proto';
+import {
+  allDefinitions,
+  definitionToPb,
+  deployDefinition,
+  getDefinition,
+  migrateInstances,
+  requireAdmin,
+} from '../app/definitions';
+import { type WorkflowDeps } from '../app/instances';
+import { actOnTask, countTasks, listTasks } from '../app/tasks';
+import { getInstance } from '../app/queries';
+import { setProxy } from '../app/proxies';
+
+const SERVICE = 'loanflow.workflow.v1.WorkflowService';
+
+export function workflowService(
+  deps: WorkflowDeps,
+  opts: { log: Logger; jwtPublicKey: string },
+): ServiceBinding {
+  const handlers = {
+    deployDefinition: async (
+      req: pb.DeployDefinitionRequest,
+      ctx: CallContext,
+    ): Promise<pb.DeployDefinitionResponse> => {
+      const p = ctx.principal();
+      requireAdmin(p, 'deploying a process definition');
+      const { definition, created } = await deployDefinition(deps, p.userId, req.xml);
+      return { definition: definitionToPb(definition), created };
+    },
+    listDefinitions: async (
+      req: pb.ListDefinitionsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListDefinitionsResponse> => {
+      ctx.principal();
+      return { definitions: await allDefinitions(deps, req.key) };
+    },
+    getDefinition: async (
+      req: pb.GetDefinitionRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetDefinitionResponse> => {
+      ctx.principal();
+      return { definition: await getDefinition(deps, req) };
+    },
+    getInstance: async (
+      req: pb.GetInstanceRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetInstanceResponse> => ({
+      instance: await getInstance(deps, ctx.principal(), req),
+    }),
+    listTasks: async (req: pb.ListTasksRequest, ctx: CallContext) =>
+      listTasks(deps, ctx.principal(), req),
+    countTasks: async (_req: pb.CountTasksRequest, ctx: CallContext) =>
+      countTasks(deps, ctx.principal()),
+    actOnTask: async (req: pb.ActOnTaskRequest, ctx: CallContext) =>
+      actOnTask(deps, ctx.principal(), { ...req, formData: req.formData }),
+    setProxy: async (req: pb.SetProxyRequest, ctx: CallContext): Promise<pb.SetProxyResponse> => ({
+      tasksHandedOver: await setProxy(deps, ctx.principal(), req),
+    }),
+    migrateInstances: async (req: pb.MigrateInstancesRequest, ctx: CallContext) => {
+      requireAdmin(ctx.principal(), 'migrating process instances');
+      return migrateInstances(deps, req);
+    },
+  };
+  return {
+    name: SERVICE,
+    definition: pb.WorkflowServiceService,
+    implementation: implement(SERVICE, handlers, opts),
+  };
+}

@@ -1,0 +1,64 @@
+import { withTransaction, type Logger } from '@loanflow/platform';
+import * as engine from '../domain/engine';
+import { runCommand, type WorkflowDeps } from '../app/instances';
+import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store';
+
+/**
+ * Fires due timers. Each is leased first (so one replica fires it), then fired in the
+ * instance's own transaction together with its effects; a crash before the commit leaves the
+ * lease to run out and the timer fires later instead of being lost.
+ */
+export class TimerPoller {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: WorkflowDeps,
+    private readonly log: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.pollMs);
+  }
+
+  /** Fires what is due now; resolves when done (tests call it directly). */
+  tick(): Promise<void> {
+    this.running ??= this.fireDue().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async fireDue(): Promise<void> {
+    const due = await leaseDueTimers(this.deps.pool, 50, 60000).catch((err: unknown) => {
+      this.log.warn({ err }, 'timer lease failed');
+      return [];
+    });
+    for (const { id } of due) {
+      const ids = parseTaskRowId(id);
+      if (!ids) continue;
+      try {
+        await withTransaction(this.deps.pool, async (tx) => {
+          await runCommand(
+            this.deps,
+            ids.instanceId,
+            (m, s, now) => engine.fireTimer(m, s, ids.taskId, now),
+            tx,
+          );
+          await markTimerFired(tx, id);
+        });
+      } catch (err) {
+        this.log.error(
+          { err, timer: id },
+          'timer could not fire; it will be retried after its lease',
+        );
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
