@@ -14,6 +14,7 @@ import { accessLog, authenticate, requestId, requireJson, tracing } from './http
 import { openApiDocument } from './http/openapi';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
+import { workflowRoutes } from './http/workflow-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
   log: Logger;
@@ -62,6 +63,7 @@ export function createApp(deps: GatewayAppDeps): Express {
     authenticate(deps.jwtPublicKey),
     idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
     protectedRoutes(deps),
+    workflowRoutes(deps),
   );
   app.use('/api/v1', api);
   app.use(notFoundRoute);

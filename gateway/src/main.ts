@@ -10,7 +10,7 @@ import {
   runService,
   type Logger,
 } from '@loanflow/platform';
-import { applicationsV1 } from '@loanflow/proto';
+import { applicationsV1, workflowV1 } from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { seedDemoUsers } from './demo';
@@ -46,11 +46,18 @@ export async function start(
   const applications = promiseClient(
     createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR),
   );
-  const health = upstreamHealth(pool, { applications: config.APPLICATIONS_ADDR });
+  const workflow = promiseClient(
+    createGrpcClient(workflowV1.WorkflowServiceClient, config.WORKFLOW_ADDR),
+  );
+  const health = upstreamHealth(pool, {
+    applications: config.APPLICATIONS_ADDR,
+    workflow: config.WORKFLOW_ADDR,
+  });
   const app = createApp({
     log,
     pool,
     applications,
+    workflow,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
     jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
@@ -85,6 +92,7 @@ export async function start(
       await closeServer(config.SHUTDOWN_TIMEOUT_MS);
       health.close();
       applications.close();
+      workflow.close();
       await pool.end();
     },
   };

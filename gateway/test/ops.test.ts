@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Router } from 'express';
 import { api, startSystem, type TestSystem } from '../../test/support/system';
 import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/routes';
+import { workflowRoutes } from '../src/http/workflow-routes';
 import { API, expectProblem } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.
@@ -48,7 +49,10 @@ describe('gateway: operations endpoints', () => {
   it('/readyz is 200 with the database and the applications service checked', async () => {
     const res = await api(system.baseUrl, 'GET', '/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: true, applications: true } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { database: true, applications: true, workflow: true },
+    });
   });
 
   describe('/openapi.json', () => {
@@ -72,7 +76,11 @@ describe('gateway: operations endpoints', () => {
         .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
         .sort();
       const deps = {} as RouteDeps; // building the routers does not touch their dependencies
-      const served = [...routesOf(publicRoutes(deps)), ...routesOf(protectedRoutes(deps))].sort();
+      const served = [
+        ...routesOf(publicRoutes(deps)),
+        ...routesOf(protectedRoutes(deps)),
+        ...routesOf(workflowRoutes(deps)),
+      ].sort();
 
       expect(served.length).toBeGreaterThanOrEqual(12);
       expect(documented).toEqual(served);
@@ -159,7 +167,7 @@ describe('gateway: operations endpoints', () => {
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not ready',
-      checks: { database: true, applications: false },
+      checks: { database: true, applications: false, workflow: true },
     });
   });
 });

@@ -11,6 +11,11 @@ import {
   type RunningGateway,
 } from '@loanflow/gateway';
 import {
+  loadWorkflowConfig,
+  start as startWorkflow,
+  type RunningWorkflow,
+} from '@loanflow/workflow';
+import {
   createLogger,
   generatePiiKey,
   generateSigningKeys,
@@ -45,10 +50,11 @@ export const DEFAULT_USERS: TestUser[] = [
 export interface TestSystem {
   baseUrl: string;
   applications: RunningApplications;
+  workflow: RunningWorkflow;
   gateway: RunningGateway;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
-  schemas: { applications: string; gateway: string };
+  schemas: { applications: string; gateway: string; workflow: string };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
   /** Rows in `schema.table`, for "nothing was written" checks. */
@@ -68,7 +74,11 @@ export async function startSystem(
   // What `node --import .../tracing.js` does for a deployed process.
   initTracing('loanflow-test');
   const suffix = randomBytes(4).toString('hex');
-  const schemas = { applications: `t_apps_${suffix}`, gateway: `t_gw_${suffix}` };
+  const schemas = {
+    applications: `t_apps_${suffix}`,
+    gateway: `t_gw_${suffix}`,
+    workflow: `t_wf_${suffix}`,
+  };
   const keys = generateSigningKeys();
   const env = {
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -91,6 +101,15 @@ export async function startSystem(
     }),
     { log, bus: opts.bus },
   );
+  const workflow = await startWorkflow(
+    loadWorkflowConfig({
+      ...env,
+      WORKFLOW_DB_SCHEMA: schemas.workflow,
+      WORKFLOW_GRPC_HOST: '127.0.0.1',
+      WORKFLOW_GRPC_PORT: '0',
+    }),
+    { log, bus: opts.bus },
+  );
   const gateway = await startGateway(
     loadGatewayConfig({
       ...env,
@@ -98,6 +117,7 @@ export async function startSystem(
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: '0',
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+      WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
     }),
     { log },
   );
@@ -118,6 +138,7 @@ export async function startSystem(
   return {
     baseUrl,
     applications,
+    workflow,
     gateway,
     db,
     schemas,
@@ -141,10 +162,12 @@ export async function startSystem(
     },
     async stop() {
       await gateway.stop();
+      await workflow.stop();
       await applications.stop();
-      await deleteConsumers(env.NATS_URL, applications.consumers);
+      await deleteConsumers(env.NATS_URL, [...applications.consumers, ...workflow.consumers]);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.workflow} CASCADE`);
       await db.end();
     },
   };

@@ -204,6 +204,189 @@ export const openApiDocument = {
         },
       },
     },
+
+    '/tasks': {
+      get: {
+        summary:
+          "我的业务: my tasks (scope=mine), my groups' unclaimed tasks (group), or all (auditors, head office)",
+        parameters: [
+          {
+            name: 'scope',
+            in: 'query',
+            schema: { type: 'string', enum: ['mine', 'group', 'all'], default: 'mine' },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['open', 'suspended', 'completed', 'cancelled'],
+              default: 'open',
+            },
+          },
+          { name: 'step', in: 'query', schema: { type: 'string' } },
+          { name: 'productCode', in: 'query', schema: { type: 'string' } },
+          { name: 'minAmount', in: 'query', schema: money },
+          { name: 'maxAmount', in: 'query', schema: money },
+          { name: 'overdue', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
+          { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          ...page,
+        ],
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: ref('Task') },
+              nextPageToken: { type: ['string', 'null'] },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/tasks/counts': {
+      get: {
+        summary: 'Open and overdue tasks per step',
+        responses: { 200: json({ type: 'object' }), ...errors },
+      },
+    },
+    '/tasks/{taskAction}': {
+      post: {
+        summary:
+          'An approval action as a custom method: POST /tasks/{id}:claim | :unclaim | :complete | :send-back | :withdraw | :transfer | :delegate | :add-signer | :urge',
+        parameters: [
+          {
+            name: 'taskAction',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+            description: 'The task id, a colon and the action',
+          },
+          idempotencyKey,
+        ],
+        requestBody: { content: { 'application/json': { schema: ref('TaskAction') } } },
+        responses: {
+          200: json(ref('TaskActionResult')),
+          ...errors,
+          404: problem('No such task'),
+          409: problem('The task is not open, or the action does not fit its state'),
+        },
+      },
+    },
+    '/tasks/{id}/{action}': {
+      post: {
+        summary: 'The same approval actions, as a sub-resource path',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'action', in: 'path', required: true, schema: { type: 'string' } },
+          idempotencyKey,
+        ],
+        requestBody: { content: { 'application/json': { schema: ref('TaskAction') } } },
+        responses: {
+          200: json(ref('TaskActionResult')),
+          ...errors,
+          404: problem('No such task'),
+          409: problem('Not allowed now'),
+        },
+      },
+    },
+    '/process-definitions': {
+      post: {
+        summary:
+          'Deploy BPMN 2.0 XML (from the bpmn-js designer) as the next version (administrators)',
+        requestBody: body({
+          type: 'object',
+          required: ['xml'],
+          properties: { xml: { type: 'string' } },
+          additionalProperties: false,
+        }),
+        responses: {
+          201: json({ type: 'object' }, 'Deployed'),
+          200: json({ type: 'object' }, 'Same as the latest version; nothing deployed'),
+          ...errors,
+        },
+      },
+      get: {
+        summary: 'Deployed definitions, every version',
+        parameters: [{ name: 'key', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: json({ type: 'object' }), ...errors },
+      },
+    },
+    '/process-definitions/{id}': {
+      get: {
+        summary: 'One definition; ?format=xml returns the BPMN XML for the designer',
+        parameters: [
+          idParam,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'xml'] } },
+        ],
+        responses: { 200: json({ type: 'object' }), ...errors, 404: problem('No such definition') },
+      },
+    },
+    '/process-definitions/{key}/migrations': {
+      post: {
+        summary:
+          'Move instances waiting at user tasks from one version to another (administrators)',
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: body({
+          type: 'object',
+          required: ['fromVersion', 'toVersion'],
+          properties: {
+            fromVersion: { type: 'integer' },
+            toVersion: { type: 'integer' },
+            instanceIds: { type: 'array', items: { type: 'string' } },
+          },
+        }),
+        responses: {
+          200: json({
+            type: 'object',
+            properties: { migrated: { type: 'array' }, refused: { type: 'array' } },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/process-instances/{id}': {
+      get: {
+        summary: 'State, history timeline and active element ids (for drawing on the diagram)',
+        parameters: [idParam],
+        responses: {
+          200: json(ref('ProcessInstance')),
+          ...errors,
+          404: problem('No such instance'),
+        },
+      },
+    },
+    '/applications/{id}/process': {
+      get: {
+        summary: 'The approval process of an application',
+        parameters: [idParam],
+        responses: {
+          200: json(ref('ProcessInstance')),
+          ...errors,
+          404: problem('No process for this application'),
+        },
+      },
+    },
+    '/proxies': {
+      post: {
+        summary:
+          '委托: hand my tasks to a colleague while I am away (administrators may set it for anyone)',
+        requestBody: body({
+          type: 'object',
+          required: ['proxyUserId', 'fromDate', 'toDate'],
+          properties: {
+            userId: { type: 'string' },
+            proxyUserId: { type: 'string' },
+            fromDate: { type: 'string', format: 'date' },
+            toDate: { type: 'string', format: 'date' },
+          },
+        }),
+        responses: {
+          200: json({ type: 'object', properties: { tasksHandedOver: { type: 'integer' } } }),
+          ...errors,
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -402,6 +585,83 @@ export const openApiDocument = {
             },
           },
           version: { type: 'integer' },
+        },
+      },
+      Task: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          instanceId: { type: 'string' },
+          businessKey: { type: 'string', description: 'The application id' },
+          elementId: { type: 'string' },
+          name: { type: 'string' },
+          step: { type: 'string' },
+          state: { type: 'string' },
+          assignee: { type: 'string' },
+          candidateGroups: { type: 'array', items: { type: 'string' } },
+          candidateUsers: { type: 'array', items: { type: 'string' } },
+          owner: { type: 'string' },
+          createdAt: { type: 'string' },
+          dueAt: { type: 'string' },
+          overdue: { type: 'boolean' },
+          productCode: { type: 'string' },
+          amount: money,
+          branchId: { type: 'string' },
+          customerName: { type: 'string' },
+        },
+      },
+      TaskAction: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          outcome: { type: 'string', enum: ['approve', 'reject'], description: 'complete' },
+          opinion: { type: 'string' },
+          formData: {
+            type: 'object',
+            description:
+              'Form fields; they become process variables (e.g. creditOfficer, recommendedAmount)',
+          },
+          targetElementId: {
+            type: 'string',
+            description: 'send-back: an earlier user task of this instance',
+          },
+          userId: { type: 'string', description: 'transfer, delegate, add-signer' },
+          position: { type: 'string', enum: ['before', 'after'], description: 'add-signer' },
+          reason: { type: 'string', description: 'send-back' },
+        },
+      },
+      TaskActionResult: {
+        type: 'object',
+        properties: {
+          task: ref('Task'),
+          nextTasks: { type: 'array', items: ref('Task') },
+          instance: ref('ProcessInstance'),
+        },
+      },
+      ProcessInstance: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          definitionKey: { type: 'string' },
+          definitionVersion: { type: 'integer' },
+          businessKey: { type: 'string' },
+          status: { type: 'string', enum: ['active', 'completed', 'terminated'] },
+          variables: { type: 'object' },
+          activeElementIds: { type: 'array', items: { type: 'string' } },
+          history: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                at: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                elementId: { type: 'string' },
+                elementName: { type: 'string' },
+                opinion: { type: 'string' },
+              },
+            },
+          },
         },
       },
       ApplicationPage: {

@@ -1,4 +1,3 @@
-import { Metadata } from '@grpc/grpc-js';
 import {
   invalidArgument,
   signAccessToken,
@@ -7,7 +6,8 @@ import {
   type Principal,
   type Role,
 } from '@loanflow/platform';
-import { applicationsV1 as pb } from '@loanflow/proto';
+import { applicationsV1 as pb, type workflowV1 } from '@loanflow/proto';
+import { route, upstreamCall } from './upstream';
 import { Router, type Request, type Response } from 'express';
 import { authenticate as checkPassword } from '../auth/users';
 import { requireRole } from './middleware';
@@ -33,6 +33,7 @@ import {
 export interface RouteDeps {
   pool: Pool;
   applications: PromiseClient<pb.ApplicationsServiceClient>;
+  workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
   jwtPrivateKey: string;
   tokenTtlSeconds: number;
   rpcTimeoutMs: number;
@@ -59,15 +60,7 @@ export function publicRoutes(deps: RouteDeps): Router {
 
 export function protectedRoutes(deps: RouteDeps): Router {
   const r = Router();
-  const call = (res: Response) => {
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${res.locals.token as string}`);
-    metadata.set('x-request-id', res.locals.requestId as string);
-    return { metadata, timeoutMs: deps.rpcTimeoutMs };
-  };
-  const route = (res: Response, name: string) => {
-    res.locals.route = name;
-  };
+  const call = (res: Response) => upstreamCall(res, deps.rpcTimeoutMs);
 
   r.get('/me', (_req, res) => {
     res.json(res.locals.principal as Principal);

@@ -7,6 +7,7 @@ import {
   start as startGateway,
 } from '@loanflow/gateway';
 import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
+import { loadWorkflowConfig, start as startWorkflow } from '@loanflow/workflow';
 import { seedDemoBook } from './demo-data';
 import { database, eventBus, freePort, secrets, type Started } from './infra';
 
@@ -54,10 +55,22 @@ async function main(): Promise<void> {
   );
   started.push({ name: 'applications', stop: () => applications.stop() });
 
+  const workflowPort = process.env.WORKFLOW_GRPC_PORT ?? String(await freePort());
+  const workflow = await startWorkflow(
+    loadWorkflowConfig({
+      ...env,
+      WORKFLOW_GRPC_HOST: '127.0.0.1',
+      WORKFLOW_GRPC_PORT: workflowPort,
+    }),
+    { bus: events.bus },
+  );
+  started.push({ name: 'workflow', stop: () => workflow.stop() });
+
   const gateway = await startGateway(
     loadGatewayConfig({
       ...env,
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+      WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
     }),
     { demo: true },
@@ -75,7 +88,7 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}`,
+      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_USERS.map(
