@@ -18,6 +18,7 @@ import type {
 } from './instance-state';
 import { addDuration, parseCycle, parseDateTime } from './timer-schedule';
 
+import { dueAt as workingDaysDue } from './calendar';
 export { EngineError } from './engine-error';
 export type * from './instance-state';
 
@@ -546,7 +547,11 @@ class Execution {
 
   /** A date-time, or a duration counted from task creation. */
   dueDateOf(element: UserTaskDef, variables: Variables): string | null {
-    if (element.dueDate === null) return null;
+    if (element.dueDate === null) {
+      // A service level in working days: due at 18:00 (Shanghai) on the n-th working day.
+      if (element.dueInWorkingDays === null || element.dueInWorkingDays === undefined) return null;
+      return workingDaysDue(new Date(this.now), element.dueInWorkingDays).toISOString();
+    }
     const value = this.evaluate(element.dueDate, variables, `due date of "${element.id}"`);
     if (value === null) return null;
     try {

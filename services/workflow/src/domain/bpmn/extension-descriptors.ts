@@ -66,6 +66,7 @@ export const loanflowDescriptor = {
       properties: [
         { name: 'stepCode', isAttr: true, type: 'String' },
         { name: 'separatedFrom', isAttr: true, type: 'String' },
+        { name: 'dueInWorkingDays', isAttr: true, type: 'Integer' },
       ],
     },
   ],

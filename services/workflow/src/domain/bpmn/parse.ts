@@ -271,9 +271,24 @@ class DefinitionReader {
       ),
       dueDate: this.feelIfMarked(id, 'due date', attribute(schedule, 'dueDate')),
       separatedFrom,
+      dueInWorkingDays: this.workingDays(id, element.dueInWorkingDays),
       multiInstance,
       boundaryEventIds: [],
     };
+  }
+
+  /** `loanflow:dueInWorkingDays`: the step's service level on the mainland working-day calendar. */
+  workingDays(id: string, raw: unknown): number | null {
+    if (raw === undefined || raw === null || raw === '') return null;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 365) {
+      this.problem(
+        id,
+        `loanflow:dueInWorkingDays must be a whole number of days from 0 to 365 (got ${String(raw)})`,
+      );
+      return null;
+    }
+    return n;
   }
 
   checkExpressions(feel: Feel): void {

@@ -45,6 +45,8 @@ export interface UserTaskDef extends ElementBase {
   dueDate: ExpressionOrLiteral | null;
   /** 审贷分离: step codes or element ids whose completer may not act on this task. */
   separatedFrom: string[];
+  /** `loanflow:dueInWorkingDays`: due this many working days after creation (China calendar, 18:00 cut-off). */
+  dueInWorkingDays: number | null;
   multiInstance: MultiInstanceDef | null;
   boundaryEventIds: string[];
 }
