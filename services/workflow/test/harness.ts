@@ -31,6 +31,8 @@ export interface WorkflowHarness {
   bus: JetStreamBus;
   events: EventEnvelope[];
   as(p: Principal): RpcOptions;
+  /** Moves the service's clock (timers, due dates); undefined = real time. */
+  setClock(at: Date | undefined): void;
   /** Publishes application.submitted for a new application; returns its id. */
   submit(opts?: {
     amount?: string;
@@ -92,7 +94,8 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   });
   const log = createLogger('workflow-test', config.LOG_LEVEL);
   const bus = await JetStreamBus.connect({ url: config.NATS_URL, name: `wf-test-${schema}`, log });
-  const service = await start(config, { bus, log });
+  let clock: Date | undefined;
+  const service = await start(config, { bus, log, now: () => clock ?? new Date() });
   const client = promiseClient(
     createGrpcClient(workflowV1.WorkflowServiceClient, `127.0.0.1:${service.grpcPort}`),
   );
@@ -163,6 +166,9 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       return { metadata, timeoutMs: 15000 };
     },
     publishSubmitted,
+    setClock(at) {
+      clock = at;
+    },
     async submit(opts = {}) {
       const id = randomUUID();
       await publishSubmitted(id, randomUUID(), opts);

@@ -145,8 +145,11 @@ export async function recordEffects(
         await cancelTimer(tx, instance.id, e.timerId);
         break;
       case 'timerFired':
+        // An interrupting timer escalates the step; a non-interrupting one reminds.
         for (const taskId of e.taskIds)
-          await taskEvent('overdue', taskId, { reason: e.boundaryEventId });
+          await taskEvent(e.interrupting ? 'escalated' : 'reminder', taskId, {
+            reason: e.boundaryEventId,
+          });
         break;
       case 'jobCreated':
         await insertJob(tx, instance.id, e.job.id, e.job.type, result.state.variables);

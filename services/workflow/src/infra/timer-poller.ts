@@ -1,6 +1,7 @@
 import { withTransaction, type Logger } from '@loanflow/platform';
 import * as engine from '../domain/engine';
 import { runCommand, type WorkflowDeps } from '../app/instances';
+import { checkServiceLevels } from './service-levels';
 import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store';
 
 /**
@@ -31,6 +32,9 @@ export class TimerPoller {
   }
 
   private async fireDue(): Promise<void> {
+    await checkServiceLevels(this.deps.pool, this.deps.now?.() ?? new Date(), this.log).catch(
+      (err: unknown) => this.log.warn({ err }, 'service-level check failed'),
+    );
     const due = await leaseDueTimers(this.deps.pool, 50, 60000).catch((err: unknown) => {
       this.log.warn({ err }, 'timer lease failed');
       return [];
