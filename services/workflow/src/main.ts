@@ -16,6 +16,7 @@ import {
 import { loadWorkflowConfig, type WorkflowConfig } from './config';
 import { deployDefinition } from './app/definitions';
 import { startForApplication, type WorkflowDeps } from './app/instances';
+import { onJobCompleted } from './app/jobs';
 import { workflowService } from './infra/grpc-handlers';
 import { TimerPoller } from './infra/timer-poller';
 
@@ -83,6 +84,17 @@ export async function start(
       await startForApplication(deps, tx, event);
     },
   });
+  const jobConsumer = `${schema}_job_completed`;
+  const jobResults = await consumeOnce({
+    bus,
+    pool,
+    log,
+    consumer: jobConsumer,
+    // Workers of any service report finished jobs as `<service>.job.completed`.
+    filterSubject: 'loanflow.*.job.completed',
+    startAt: config.EVENTS_START_AT,
+    handler: (event, tx) => onJobCompleted(deps, tx, event),
+  });
   const timers = new TimerPoller(deps, log, config.WORKFLOW_TIMER_POLL_MS);
   timers.start();
 
@@ -94,12 +106,13 @@ export async function start(
 
   return {
     grpcPort,
-    consumers: [consumer],
+    consumers: [consumer, jobConsumer],
     fireDueTimers: () => timers.tick(),
     flushOutbox: () => relay.kick(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
       await submissions.drain();
+      await jobResults.drain();
       await timers.stop();
       await relay.kick();
       await relay.stop();

@@ -108,10 +108,43 @@ describe('workflow: due dates, reminders, overdue notices and timers', () => {
     expect(fired.rows[0].n).toBe(1);
     // Non-interrupting: the investigation is still open, and the reminder job was handed out.
     expect((await openTask(id, 'investigation')).id).toBe(investigation.id);
-    await waitFor('job', async () =>
+    const job = await waitFor('job', async () =>
       h.events.find(
         (e) => e.type === 'workflow.job.created' && JSON.stringify(e.data).includes(id),
       ),
     );
+    const jobId = (job.data as { jobId: string }).jobId;
+
+    // A worker reports the job done on NATS, twice (at-least-once): the branch ends once.
+    for (let i = 0; i < 2; i++) {
+      const envelope = {
+        id: 'ab5f0b0e-0000-4000-8000-00000000000' + i,
+        type: 'notifications.job.completed',
+        schemaVersion: 1,
+        source: 'notifications',
+        subjectId: jobId,
+        occurredAt: new Date().toISOString(),
+        data: { jobId, variables: { reminderSentAt: 'now' } },
+      };
+      await h.bus.publish(
+        'loanflow.notifications.job.completed',
+        Buffer.from(JSON.stringify(envelope)),
+        { msgId: randomUUID() },
+      );
+    }
+    const done = await waitFor('job completed', async () => {
+      const { rows: jobs } = await h.db.query<{ completed_at: Date | null }>(
+        'SELECT completed_at FROM jobs WHERE id = $1',
+        [jobId],
+      );
+      return jobs[0]?.completed_at ?? undefined;
+    });
+    expect(done).toBeInstanceOf(Date);
+    const { instance } = await h.client.getInstance({ id: '', businessKey: id }, h.as(market));
+    expect(instance!.activeElementIds).toEqual(['Task_Investigation']);
+    expect(instance!.variables).toMatchObject({ reminderSentAt: 'now' });
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await h.client.getInstance({ id: '', businessKey: id }, h.as(market));
+    expect(again.instance!.history.filter((e) => e.action === 'jobCompleted')).toHaveLength(1);
   });
 });

@@ -1,4 +1,10 @@
-import { implement, type CallContext, type Logger, type ServiceBinding } from '@loanflow/platform';
+import {
+  withTransaction,
+  implement,
+  type CallContext,
+  type Logger,
+  type ServiceBinding,
+} from '@loanflow/platform';
 import { workflowV1 as pb } from '@loanflow/proto';
 import {
   allDefinitions,
@@ -11,6 +17,8 @@ import {
 import { type WorkflowDeps } from '../app/instances';
 import { actOnTask, countTasks, listTasks } from '../app/tasks';
 import { getInstance } from '../app/queries';
+import { completeJob, correlateMessage } from '../app/jobs';
+import { instanceView } from '../app/views';
 import { setProxy } from '../app/proxies';
 
 const SERVICE = 'loanflow.workflow.v1.WorkflowService';
@@ -58,6 +66,24 @@ export function workflowService(
     setProxy: async (req: pb.SetProxyRequest, ctx: CallContext): Promise<pb.SetProxyResponse> => ({
       tasksHandedOver: await setProxy(deps, ctx.principal(), req),
     }),
+    completeJob: async (
+      req: pb.CompleteJobRequest,
+      ctx: CallContext,
+    ): Promise<pb.CompleteJobResponse> => {
+      requireAdmin(ctx.principal(), 'completing a job');
+      const o = await withTransaction(deps.pool, (tx) =>
+        completeJob(deps, req.jobId, req.variables, tx),
+      );
+      return { instance: instanceView(o.instance, o.definition, false) };
+    },
+    correlateMessage: async (
+      req: pb.CorrelateMessageRequest,
+      ctx: CallContext,
+    ): Promise<pb.CorrelateMessageResponse> => {
+      requireAdmin(ctx.principal(), 'correlating a message');
+      const o = await correlateMessage(deps, req);
+      return { instance: instanceView(o.instance, o.definition, false) };
+    },
     migrateInstances: async (req: pb.MigrateInstancesRequest, ctx: CallContext) => {
       requireAdmin(ctx.principal(), 'migrating process instances');
       return migrateInstances(deps, req);
