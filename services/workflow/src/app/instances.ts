@@ -24,6 +24,7 @@ import {
   saveInstance,
   type StoredInstance,
 } from '../infra/instance-store';
+import { todayInShanghai } from './dates';
 import { recordEffects, type InstanceRef } from './effects';
 
 export interface WorkflowDeps {
@@ -110,6 +111,7 @@ export async function startInstance(
   const now = nowOf(deps);
   const result = await engine
     .start(definition.model, variables, now, actor)
+    .then((started) => handOverForAbsences(tx, definition.model, undefined, started, now))
     .catch((err: unknown) => {
       throw asDomainError(err);
     });
@@ -161,6 +163,7 @@ export async function runCommand(
     let result: CommandResult;
     try {
       result = await command(definition.model, instance.state, now);
+      result = await handOverForAbsences(client, definition.model, instance.state, result, now);
     } catch (err) {
       throw asDomainError(err);
     }
@@ -229,4 +232,42 @@ export async function once<T>(
     );
     return response;
   });
+}
+
+/**
+ * 委托 for new work: a task the command just assigned to someone who is away today goes to their
+ * proxy at once, as a transfer in the instance's history.
+ */
+async function handOverForAbsences(
+  tx: PoolClient,
+  model: ProcessModel,
+  before: InstanceState | undefined,
+  result: CommandResult,
+  now: string,
+): Promise<CommandResult> {
+  const previous = new Map((before?.tasks ?? []).map((t) => [t.id, t.assignee]));
+  const assigned = result.state.tasks.filter(
+    (t) => t.status === 'open' && t.assignee !== null && previous.get(t.id) !== t.assignee,
+  );
+  if (assigned.length === 0) return result;
+  const { rows } = await tx.query<{ user_id: string; proxy_user_id: string }>(
+    'SELECT user_id, proxy_user_id FROM proxies WHERE user_id = ANY($1) AND from_date <= $2 AND to_date >= $2',
+    [assigned.map((t) => t.assignee), todayInShanghai(new Date(now))],
+  );
+  const proxyOf = new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
+  let current = result;
+  for (const task of assigned) {
+    const proxy = proxyOf.get(task.assignee!);
+    if (!proxy) continue;
+    const next = await engine.transfer(
+      model,
+      current.state,
+      task.id,
+      { userId: task.assignee!, groups: [] },
+      proxy,
+      now,
+    );
+    current = { state: next.state, effects: [...current.effects, ...next.effects] };
+  }
+  return current;
 }
