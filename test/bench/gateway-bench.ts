@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
   appendToOutbox,
@@ -17,6 +15,21 @@ import {
 import { mobile, residentId } from '../support/identities';
 import { api, startSystem, type TestSystem } from '../support/system';
 import type { ClientsJob, ClientsMessage } from './http-clients';
+import {
+  cpuSnapshot,
+  cpuUse,
+  f1,
+  f2,
+  hostLine,
+  intList,
+  latencies,
+  pct,
+  positive,
+  progress,
+  table,
+  type CpuUse,
+  type Latencies,
+} from './report';
 
 /**
  * Throughput and latency of "create an application + submit it" through the gateway, beside the
@@ -32,24 +45,6 @@ import type { ClientsJob, ClientsMessage } from './http-clients';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUEST_TIMEOUT_MS = 15_000;
 
-function intList(name: string, fallback: number[]): number[] {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const values = raw.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 256)) {
-    throw new Error(`${name} must be a comma-separated list of integers 1..256: ${raw}`);
-  }
-  return values;
-}
-
-function positive(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0 || v > max) throw new Error(`${name} must be 0..${max}: ${raw}`);
-  return v;
-}
-
 const LEVELS = intList('BENCH_CLIENTS', [1, 8, 32]);
 const SECONDS = positive('BENCH_SECONDS', 10, 300) || 10;
 const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 2, 60);
@@ -57,113 +52,6 @@ const MAX_PAIRS = positive('BENCH_MAX_PAIRS', 200_000, 10_000_000);
 
 // ---------------------------------------------------------------------------------------------
 // Figures
-
-interface Latencies {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles, in ms. */
-function latencies(samples: ArrayLike<number>): Latencies {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) =>
-    sorted.length === 0
-      ? NaN
-      : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return {
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: sorted.length ? sorted[sorted.length - 1]! : NaN,
-  };
-}
-
-/**
- * Where the CPU went during a measured window, in ms of CPU: this process's main thread (the
- * gateway and the service), the whole process (so also the load worker), PostgreSQL's processes
- * (those of every client of the server, so other work on it shows up here too) and the rest of
- * the host. The per-thread and per-process figures come from /proc (Linux); NaN elsewhere.
- */
-interface CpuSnapshot {
-  at: bigint;
-  hostBusyMs: number;
-  mainMs: number;
-  processMs: number;
-  postgresMs: number;
-  elu: EventLoopUtilization;
-}
-export interface CpuUse {
-  wallMs: number;
-  /** Busy share of all CPUs of the host. */
-  hostBusy: number;
-  mainMs: number;
-  processMs: number;
-  postgresMs: number;
-  otherMs: number;
-  /** Event-loop utilisation of the main thread (includes time it was runnable but preempted). */
-  loopBusy: number;
-}
-
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-function statTicks(path: string): { comm: string; ticks: number } | undefined {
-  try {
-    const s = readFileSync(path, 'utf8');
-    const close = s.lastIndexOf(')');
-    const f = s.slice(close + 2).split(' ');
-    return { comm: s.slice(s.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) };
-  } catch {
-    return undefined;
-  }
-}
-
-function postgresTicks(): number {
-  let ticks = 0;
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const st = statTicks(`/proc/${pid}/stat`);
-      if (st?.comm === 'postgres') ticks += st.ticks;
-    }
-  } catch {
-    return NaN;
-  }
-  return ticks;
-}
-
-function cpuSnapshot(): CpuSnapshot {
-  let hostBusyMs = 0;
-  for (const c of os.cpus()) hostBusyMs += c.times.user + c.times.nice + c.times.sys + c.times.irq;
-  const main = statTicks('/proc/thread-self/stat');
-  const usage = process.cpuUsage();
-  return {
-    at: process.hrtime.bigint(),
-    hostBusyMs,
-    mainMs: main ? main.ticks * TICK_MS : NaN,
-    processMs: (usage.user + usage.system) / 1000,
-    postgresMs: postgresTicks() * TICK_MS,
-    elu: performance.eventLoopUtilization(),
-  };
-}
-
-function cpuUse(a: CpuSnapshot): CpuUse {
-  const b = cpuSnapshot();
-  const wallMs = Number(b.at - a.at) / 1e6;
-  const hostMs = b.hostBusyMs - a.hostBusyMs;
-  const processMs = b.processMs - a.processMs;
-  const postgresMs = b.postgresMs - a.postgresMs;
-  return {
-    wallMs,
-    hostBusy: wallMs > 0 ? hostMs / (wallMs * os.cpus().length) : NaN,
-    mainMs: b.mainMs - a.mainMs,
-    processMs,
-    postgresMs,
-    otherMs: Math.max(0, hostMs - processMs - postgresMs),
-    loopBusy: performance.eventLoopUtilization(b.elu, a.elu).utilization,
-  };
-}
 
 interface GatewayResult {
   clients: number;
@@ -379,20 +267,6 @@ async function bareLevel(pool: Pool, clients: number): Promise<BareResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Printing
-
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
-}
-const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
-const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
-const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : '-');
-const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -455,14 +329,11 @@ async function main(): Promise<void> {
     await barePool.end();
   }
 
-  const cpus = os.cpus();
   const poolMax = commonEnv.DATABASE_POOL_MAX.parse(undefined);
   const perUnit = (ms: number, n: number) => (n > 0 ? ms / n : NaN);
   console.log('');
   console.log('LoanFlow gateway benchmark: create + submit a loan application');
-  console.log(
-    `node ${process.version} | ${cpus.length} CPU(s) ${cpus[0]?.model.trim() ?? ''} | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB | load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
-  );
+  console.log(hostLine(loadAtStart));
   console.log(pgVersion);
   console.log(`PostgreSQL ${pgSettings} | service pools: ${poolMax} connections each (default)`);
   console.log(
