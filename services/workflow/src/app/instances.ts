@@ -17,7 +17,11 @@ import * as engine from '../domain/engine';
 import type { Actor, CommandResult, InstanceState, TaskState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
 import type { Variables } from '../domain/feel';
-import { definitionById, latestDefinition, type StoredDefinition } from '../infra/definition-repo';
+import {
+  cachedDefinition,
+  latestDefinition,
+  type StoredDefinition,
+} from '../infra/definition-repo';
 import {
   insertInstance,
   instanceById,
@@ -158,7 +162,7 @@ export async function runCommand(
     if (!instance) throw notFound(`process instance ${instanceId}`);
     if (instance.status !== 'active')
       throw failedPrecondition(`process instance ${instanceId} has ended (${instance.status})`);
-    const definition = (await definitionById(client, instance.definitionId))!;
+    const definition = (await cachedDefinition(client, instance.definitionId))!;
     const now = nowOf(deps);
     let result: CommandResult;
     try {

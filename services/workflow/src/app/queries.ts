@@ -7,7 +7,7 @@ import {
   type Principal,
 } from '@loanflow/platform';
 import type { workflowV1 as pb } from '@loanflow/proto';
-import { definitionById } from '../infra/definition-repo';
+import { cachedDefinition } from '../infra/definition-repo';
 import { instanceById, instanceByBusinessKey } from '../infra/instance-store';
 import type { WorkflowDeps } from './instances';
 import { instanceView } from './views';
@@ -28,6 +28,6 @@ export async function getInstance(
   const branch = instance.context.branchId;
   if (branch && !canAccessBranch(p, branch))
     throw permissionDenied(`the process belongs to branch ${branch}`);
-  const definition = (await definitionById(deps.pool, instance.definitionId))!;
+  const definition = (await cachedDefinition(deps.pool, instance.definitionId))!;
   return instanceView(instance, definition);
 }

@@ -97,3 +97,18 @@ export async function insertDefinition(
   );
   return toDefinition(rows[0]!);
 }
+
+// Deployed versions never change, so a definition read once can be kept for the process's life.
+const cache = new Map<string, StoredDefinition>();
+
+/** definitionById through an in-process cache (definitions are immutable once deployed). */
+export async function cachedDefinition(
+  db: Queryable,
+  id: string,
+): Promise<StoredDefinition | undefined> {
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const d = await definitionById(db, id);
+  if (d) cache.set(id, d);
+  return d;
+}
