@@ -25,31 +25,43 @@ export async function appendToOutbox<T>(
   source: string,
   event: NewEvent<T>,
 ): Promise<EventEnvelope<T>> {
-  const envelope: EventEnvelope<T> = {
+  const [envelope] = await appendManyToOutbox(tx, source, [event]);
+  return envelope!;
+}
+
+/** Several events of one transaction in one statement, in order. */
+export async function appendManyToOutbox<T>(
+  tx: Queryable,
+  source: string,
+  events: NewEvent<T>[],
+): Promise<EventEnvelope<T>[]> {
+  if (events.length === 0) return [];
+  const occurredAt = new Date().toISOString();
+  const headers = JSON.stringify(injectTraceContext());
+  const envelopes = events.map((event): EventEnvelope<T> => ({
     id: event.id ?? uuidv7(),
     type: assertEventType(event.type),
     schemaVersion: event.schemaVersion ?? 1,
     source,
     subjectId: event.subjectId,
-    occurredAt: new Date().toISOString(),
+    occurredAt,
     data: event.data,
-  };
+  }));
+  const params: unknown[] = [];
+  const rows = envelopes.map((e) => {
+    params.push(e.id, subjectOf(e.type), e.type, e.subjectId, JSON.stringify(e), headers);
+    const n = params.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
+  // seq follows the VALUES order, so the relay publishes them as they were appended.
   await tx.query(
-    `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      envelope.id,
-      subjectOf(envelope.type),
-      envelope.type,
-      envelope.subjectId,
-      JSON.stringify(envelope),
-      JSON.stringify(injectTraceContext()),
-    ],
+    `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers) VALUES ${rows.join(', ')}`,
+    params,
   );
   // Wakes this process's relay right after the commit. (Not pg_notify: a notifying commit takes
   // a cluster-wide lock through its WAL flush, which halves the transaction rate.)
   runCommitHooks(tx);
-  return envelope;
+  return envelopes;
 }
 
 /** publishBatch() when another relay holds the schema's lock. */

@@ -1,4 +1,4 @@
-import { appendToOutbox, type PoolClient } from '@loanflow/platform';
+import { appendManyToOutbox, type NewEvent, type PoolClient } from '@loanflow/platform';
 import { workflowEventsV1, workflowV1 as pb } from '@loanflow/proto';
 import type { CommandResult, EngineEffect, InstanceState, TaskState } from '../domain/engine';
 import {
@@ -87,6 +87,8 @@ export async function recordEffects(
   now: string,
 ): Promise<TaskState[]> {
   const changed = await syncTasks(tx, instance, before?.tasks ?? [], result.state.tasks);
+  // Collected and written in one statement at the end, in effect order.
+  const pending: NewEvent<unknown>[] = [];
   const taskById = new Map(result.state.tasks.map((t) => [t.id, t]));
   const opinionOf = (taskId: string) =>
     result.effects.find(
@@ -100,7 +102,7 @@ export async function recordEffects(
   ) => {
     const task = taskById.get(taskId);
     if (!task) return;
-    await appendToOutbox(tx, SOURCE, {
+    pending.push({
       type: `workflow.task.${verb}`,
       subjectId: taskRowId(instance.id, taskId),
       data: workflowEventsV1.TaskEvent.toJSON(
@@ -153,7 +155,7 @@ export async function recordEffects(
         break;
       case 'jobCreated':
         await insertJob(tx, instance.id, e.job.id, e.job.type, result.state.variables);
-        await appendToOutbox(tx, SOURCE, {
+        pending.push({
           type: 'workflow.job.created',
           subjectId: taskRowId(instance.id, e.job.id),
           data: {
@@ -169,7 +171,7 @@ export async function recordEffects(
         await finishJob(tx, instance.id, e.jobId);
         break;
       case 'processStarted':
-        await appendToOutbox(tx, SOURCE, {
+        pending.push({
           type: 'workflow.process.started',
           subjectId: instance.id,
           data: workflowEventsV1.ProcessStarted.toJSON({
@@ -183,7 +185,7 @@ export async function recordEffects(
         break;
       case 'processCompleted': {
         const d = decisionOf(e);
-        await appendToOutbox(tx, SOURCE, {
+        pending.push({
           type: 'workflow.process.completed',
           subjectId: instance.id,
           data: workflowEventsV1.ProcessCompleted.toJSON({
@@ -204,5 +206,6 @@ export async function recordEffects(
         break;
     }
   }
+  await appendManyToOutbox(tx, SOURCE, pending);
   return changed;
 }

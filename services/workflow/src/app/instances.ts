@@ -156,10 +156,13 @@ export async function runCommand(
   instanceId: string,
   command: Command,
   tx?: PoolClient,
+  /** Checks the caller may act on this instance (e.g. branch scope), under the lock. */
+  authorize?: (instance: StoredInstance) => void,
 ): Promise<CommandOutcome> {
   const run = async (client: PoolClient): Promise<CommandOutcome> => {
     const instance = await instanceById(client, instanceId, true);
     if (!instance) throw notFound(`process instance ${instanceId}`);
+    authorize?.(instance);
     if (instance.status !== 'active')
       throw failedPrecondition(`process instance ${instanceId} has ended (${instance.status})`);
     const definition = (await cachedDefinition(client, instance.definitionId))!;
@@ -215,25 +218,31 @@ export async function once<T>(
     ]);
   const hash = requestHash(input);
   return withTransaction(deps.pool, async (tx) => {
-    // Serialises retries of one key; the first to commit wins and the rest replay its answer.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cmd:${actor}:${key}`]);
-    const prior = await tx.query<{ request_hash: string; response: T }>(
-      'SELECT request_hash, response FROM command_results WHERE actor = $1 AND key = $2',
-      [actor, key],
+    // Claiming the key takes its unique-index entry: a retry of the same key waits here until
+    // the first commits (then replays its answer) or rolls back (then runs itself).
+    const claim = await tx.query(
+      `INSERT INTO command_results (actor, key, request_hash, response) VALUES ($1, $2, $3, 'null')
+       ON CONFLICT DO NOTHING`,
+      [actor, key, hash],
     );
-    if (prior.rows[0]) {
-      if (prior.rows[0].request_hash !== hash) {
+    if (claim.rowCount === 0) {
+      const prior = await tx.query<{ request_hash: string; response: T }>(
+        'SELECT request_hash, response FROM command_results WHERE actor = $1 AND key = $2',
+        [actor, key],
+      );
+      if (prior.rows[0]!.request_hash !== hash) {
         throw invalidArgument([
           { field: 'idempotencyKey', reason: 'was already used for a different command' },
         ]);
       }
-      return prior.rows[0].response;
+      return prior.rows[0]!.response;
     }
     const response = await work(tx);
-    await tx.query(
-      'INSERT INTO command_results (actor, key, request_hash, response) VALUES ($1, $2, $3, $4)',
-      [actor, key, hash, JSON.stringify(response)],
-    );
+    await tx.query('UPDATE command_results SET response = $3 WHERE actor = $1 AND key = $2', [
+      actor,
+      key,
+      JSON.stringify(response),
+    ]);
     return response;
   });
 }

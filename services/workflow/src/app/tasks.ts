@@ -2,7 +2,6 @@ import {
   canAccessBranch,
   HEAD_OFFICE,
   invalidArgument,
-  notFound,
   permissionDenied,
   type Principal,
 } from '@loanflow/platform';
@@ -116,17 +115,14 @@ export async function actOnTask(
   const actor = actorOf(principal);
   const command = commandFor(input, ids.taskId, actor);
   return once(deps, principal.userId, input.idempotencyKey, input, async (tx) => {
-    const { rows } = await tx.query<{ branch_id: string | null }>(
-      'SELECT branch_id FROM tasks WHERE id = $1',
-      [input.taskId],
-    );
-    if (!rows[0]) throw notFound(`task ${input.taskId}`);
-    if (rows[0].branch_id && !canAccessBranch(principal, rows[0].branch_id)) {
-      throw permissionDenied(
-        `the task belongs to branch ${rows[0].branch_id}, outside your branch ${principal.branchId}`,
-      );
-    }
-    const outcome = await runCommand(deps, ids.instanceId, command, tx);
+    const outcome = await runCommand(deps, ids.instanceId, command, tx, (instance) => {
+      const branch = instance.context.branchId;
+      if (branch && !canAccessBranch(principal, branch)) {
+        throw permissionDenied(
+          `the task belongs to branch ${branch}, outside your branch ${principal.branchId}`,
+        );
+      }
+    });
     const ref = {
       id: outcome.instance.id,
       businessKey: outcome.instance.businessKey,
