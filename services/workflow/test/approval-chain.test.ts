@@ -165,6 +165,16 @@ describe('workflow: the credit approval chain over gRPC', () => {
     expect(instance!.status).toBe('terminated');
     expect(instance!.activeElementIds).toEqual([]);
     expect(instance!.endedAt).not.toBe('');
+    // Cycle time of every completed step, the investigation twice (it was sent back once).
+    const { rows: durations } = await h.db.query<{ step: string; n: number }>(
+      'SELECT step, count(*)::int AS n FROM step_durations WHERE instance_id = $1 GROUP BY step',
+      [instance!.id],
+    );
+    expect(Object.fromEntries(durations.map((d) => [d.step, d.n]))).toMatchObject({
+      market_routing: 1,
+      investigation: 2,
+      final_approval: 1,
+    });
     const completed = await waitFor('process.completed', async () =>
       h.events.find(
         (e) =>
