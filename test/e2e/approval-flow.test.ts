@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import {
-  api,
-  startSystem,
-  type ApiResponse,
-  type TestSystem,
-  type TestUser,
-} from '../support/system';
+import { startSystem, type TestSystem, type TestUser } from '../support/system';
+import { bankers } from '../support/bankers';
 import { mobile, residentId } from '../support/identities';
 
 /**
@@ -62,42 +56,15 @@ interface ActResult {
 
 describe('end to end: the credit approval chain through the gateway', () => {
   let system: TestSystem;
-  const ids: Record<string, string> = {};
+  const { ids, call, eventually, loadIds } = bankers(() => system);
 
   beforeAll(async () => {
     system = await startSystem({ users: USERS });
-    for (const u of USERS) {
-      const me = await api<{ userId: string }>(system.baseUrl, 'GET', '/api/v1/me', {
-        token: await system.login(u.username),
-      });
-      ids[u.username] = me.body.userId;
-    }
+    await loadIds(USERS);
   });
   afterAll(async () => {
     await system?.stop();
   });
-
-  const call = async <T = Record<string, unknown>>(
-    who: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<ApiResponse<T>> =>
-    api<T>(system.baseUrl, method, `/api/v1${path}`, {
-      token: await system.login(who),
-      body,
-      headers: { 'idempotency-key': randomUUID() },
-    });
-
-  async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 15000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   /** The open tasks of this application in `who`'s list (`mine` or `group`) at `step`. */
   const listed = async (
