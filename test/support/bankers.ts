@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from './poll';
 import { api, type ApiResponse, type TestSystem, type TestUser } from './system';
 
-/** Polls `probe` until it gives a value (or fails after `timeoutMs`). */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from './poll';
 
 /**
  * Bankers at the REST API of a test system: `call` as a named user (logged in once, a fresh

@@ -63,19 +63,8 @@ export const staff = (userId: string, roles: Role[], branchId = 'SH001'): Princi
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Polls until the probe gives a value. */
+export { eventually as waitFor } from '../../../test/support/poll';
 
 export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
