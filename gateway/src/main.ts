@@ -10,7 +10,7 @@ import {
   runService,
   type Logger,
 } from '@loanflow/platform';
-import { applicationsV1, workflowV1 } from '@loanflow/proto';
+import { accountingV1, applicationsV1, workflowV1 } from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { seedDemoUsers } from './demo';
@@ -49,7 +49,11 @@ export async function start(
   const workflow = promiseClient(
     createGrpcClient(workflowV1.WorkflowServiceClient, config.WORKFLOW_ADDR),
   );
+  const accounting = promiseClient(
+    createGrpcClient(accountingV1.AccountingServiceClient, config.ACCOUNTING_ADDR),
+  );
   const health = upstreamHealth(pool, {
+    accounting: config.ACCOUNTING_ADDR,
     applications: config.APPLICATIONS_ADDR,
     workflow: config.WORKFLOW_ADDR,
   });
@@ -58,6 +62,7 @@ export async function start(
     pool,
     applications,
     workflow,
+    accounting,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
     jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
@@ -93,6 +98,7 @@ export async function start(
       health.close();
       applications.close();
       workflow.close();
+      accounting.close();
       await pool.end();
     },
   };

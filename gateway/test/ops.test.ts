@@ -24,7 +24,8 @@ function routesOf(router: Router): string[] {
     .flatMap((layer) => {
       const route = layer.route as unknown as { path: string; methods: Record<string, boolean> };
       return Object.keys(route.methods).map(
-        (method) => `${method.toUpperCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`,
+        (method) =>
+          `${method.toUpperCase()} ${route.path.replace(/(?<!\\):(\w+)/g, '{$1}').replace(/\\:/g, ':')}`,
       );
     });
 }
@@ -51,7 +52,7 @@ describe('gateway: operations endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ready',
-      checks: { database: true, applications: true, workflow: true },
+      checks: { database: true, applications: true, workflow: true, accounting: true },
     });
   });
 
@@ -167,7 +168,7 @@ describe('gateway: operations endpoints', () => {
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not ready',
-      checks: { database: true, applications: false, workflow: true },
+      checks: { database: true, applications: false, workflow: true, accounting: true },
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   start as startGateway,
   type RunningGateway,
 } from '@loanflow/gateway';
+import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
 import {
   loadWorkflowConfig,
   start as startWorkflow,
@@ -110,6 +111,10 @@ export async function startSystem(
     }),
     { log, bus: opts.bus },
   );
+  const accounting = await startAccounting(
+    loadAccountingConfig({ ...env, ACCOUNTING_GRPC_HOST: '127.0.0.1', ACCOUNTING_GRPC_PORT: '0' }),
+    { log },
+  );
   const gateway = await startGateway(
     loadGatewayConfig({
       ...env,
@@ -118,6 +123,7 @@ export async function startSystem(
       GATEWAY_HTTP_PORT: '0',
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
     }),
     { log },
   );
@@ -162,6 +168,7 @@ export async function startSystem(
     },
     async stop() {
       await gateway.stop();
+      await accounting.stop();
       await workflow.stop();
       await applications.stop();
       await deleteConsumers(env.NATS_URL, [...applications.consumers, ...workflow.consumers]);

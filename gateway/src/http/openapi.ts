@@ -65,6 +65,14 @@ export const openApiDocument = {
         responses: { 200: json(ref('LoginResponse')), 400: errors[400], 401: errors[401] },
       },
     },
+    '/schedules:preview': {
+      post: {
+        summary:
+          'Repayment schedule without saving anything (stable contract; outside tools compare against it)',
+        requestBody: body(ref('ScheduleRequest')),
+        responses: { 200: json(ref('Schedule')), ...errors },
+      },
+    },
     '/me': {
       get: {
         summary: 'The signed-in user',
@@ -662,6 +670,73 @@ export const openApiDocument = {
               },
             },
           },
+        },
+      },
+      ScheduleRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'principal',
+          'annualRatePercent',
+          'term',
+          'termUnit',
+          'repaymentMethod',
+          'disbursementDate',
+        ],
+        properties: {
+          principal: money,
+          annualRatePercent: { type: 'string', examples: ['4.35'] },
+          term: { type: 'integer', minimum: 1 },
+          termUnit: { type: 'string', enum: ['month', 'week', 'day'] },
+          repayEvery: { type: 'integer', minimum: 1, default: 1 },
+          repaymentMethod: {
+            type: 'string',
+            enum: [
+              'equal_installments',
+              'equal_principal',
+              'flat',
+              'interest_only',
+              'interest_only_quarterly',
+              'bullet',
+            ],
+          },
+          disbursementDate: { type: 'string', format: 'date' },
+          firstRepaymentDate: { type: 'string', format: 'date' },
+          repaymentDay: {
+            oneOf: [{ type: 'integer', minimum: 1, maximum: 28 }, { const: 'month_end' }],
+          },
+          interestBasis: { type: 'string', enum: ['period', 'daily'], default: 'period' },
+          dayCount: {
+            type: 'string',
+            enum: ['ACT/360', 'ACT/365', 'ACT/ACT', '30/360'],
+            default: 'ACT/360',
+          },
+          roundingMode: { type: 'string', enum: ['half_up', 'half_even'], default: 'half_up' },
+          decimals: { type: 'integer', minimum: 0, maximum: 6, default: 2 },
+          installmentMultiple: { type: 'string', examples: ['1'] },
+          graceOnPrincipalPeriods: { type: 'integer', minimum: 0 },
+          graceOnInterestPeriods: { type: 'integer', minimum: 0 },
+        },
+      },
+      Schedule: {
+        type: 'object',
+        properties: {
+          installments: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                period: { type: 'integer' },
+                dueDate: { type: 'string', format: 'date' },
+                principal: money,
+                interest: money,
+                total: money,
+                balance: money,
+              },
+            },
+          },
+          totalInterest: money,
+          totalPayment: money,
         },
       },
       ApplicationPage: {

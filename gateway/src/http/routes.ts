@@ -6,7 +6,7 @@ import {
   type Principal,
   type Role,
 } from '@loanflow/platform';
-import { applicationsV1 as pb, type workflowV1 } from '@loanflow/proto';
+import { applicationsV1 as pb, type accountingV1, type workflowV1 } from '@loanflow/proto';
 import { route, upstreamCall } from './upstream';
 import { Router, type Request, type Response } from 'express';
 import { authenticate as checkPassword } from '../auth/users';
@@ -34,6 +34,7 @@ export interface RouteDeps {
   pool: Pool;
   applications: PromiseClient<pb.ApplicationsServiceClient>;
   workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
+  accounting: PromiseClient<accountingV1.AccountingServiceClient>;
   jwtPrivateKey: string;
   tokenTtlSeconds: number;
   rpcTimeoutMs: number;
@@ -61,6 +62,21 @@ export function publicRoutes(deps: RouteDeps): Router {
 export function protectedRoutes(deps: RouteDeps): Router {
   const r = Router();
   const call = (res: Response) => upstreamCall(res, deps.rpcTimeoutMs);
+
+  // A custom method (AIP-136): the colon is part of the path, not a parameter.
+  r.post('/schedules\\:preview', async (req, res) => {
+    route(res, '/schedules:preview');
+    if (req.body === undefined || typeof req.body !== 'object' || Array.isArray(req.body)) {
+      throw invalidArgument([
+        { field: '(body)', reason: 'send the schedule request as a JSON object' },
+      ]);
+    }
+    const out = await deps.accounting.previewSchedule(
+      { request: req.body as Record<string, unknown> },
+      call(res),
+    );
+    res.json(out);
+  });
 
   r.get('/me', (_req, res) => {
     res.json(res.locals.principal as Principal);

@@ -8,6 +8,7 @@ import {
 } from '@loanflow/gateway';
 import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
 import { loadWorkflowConfig, start as startWorkflow } from '@loanflow/workflow';
+import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
 import { seedDemoBook } from './demo-data';
 import { database, eventBus, freePort, secrets, type Started } from './infra';
 
@@ -66,11 +67,22 @@ async function main(): Promise<void> {
   );
   started.push({ name: 'workflow', stop: () => workflow.stop() });
 
+  const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
+  const accounting = await startAccounting(
+    loadAccountingConfig({
+      ...env,
+      ACCOUNTING_GRPC_HOST: '127.0.0.1',
+      ACCOUNTING_GRPC_PORT: accountingPort,
+    }),
+  );
+  started.push({ name: 'accounting', stop: () => accounting.stop() });
+
   const gateway = await startGateway(
     loadGatewayConfig({
       ...env,
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
       GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
     }),
     { demo: true },
@@ -88,7 +100,7 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}`,
+      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_USERS.map(

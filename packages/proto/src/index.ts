@@ -4,3 +4,4 @@ export * as applicationEventsV1 from './gen/loanflow/applications/v1/events';
 export * as commonV1 from './gen/loanflow/common/v1/event';
 export * as workflowV1 from './gen/loanflow/workflow/v1/workflow';
 export * as workflowEventsV1 from './gen/loanflow/workflow/v1/events';
+export * as accountingV1 from './gen/loanflow/accounting/v1/accounting';
