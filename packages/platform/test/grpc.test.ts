@@ -12,6 +12,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { Decimal } from 'decimal.js';
 import pino from 'pino';
 import {
   createGrpcClient,
@@ -99,7 +100,8 @@ const officer: Principal = {
 
 const quote = (amount: string): QuoteReply => ({
   amount,
-  monthlyInstallment: (Number(amount) / 12).toFixed(2),
+  // Decimal, as all money: a float would round 100000/12 differently at scale.
+  monthlyInstallment: new Decimal(amount).div(12).toFixed(2, Decimal.ROUND_HALF_UP),
 });
 
 type Handlers = Record<string, (request: never, ctx: CallContext) => Promise<unknown>>;
