@@ -9,6 +9,7 @@ import {
   type Harness,
   type ReceivedEvent,
 } from './harness';
+import { eventually } from '../../../test/support/poll';
 
 const CREATED = 'applications.application.created';
 const SUBMITTED = 'applications.application.submitted';
@@ -55,7 +56,12 @@ describe('applications service: events on JetStream', () => {
     });
     expect(new Date(event.envelope.occurredAt).toISOString()).toBe(event.envelope.occurredAt);
     // What went out is exactly what was committed with the change, and is marked published.
-    const row = await outboxRow(event.envelope.id);
+    // The relay marks the row after JetStream acknowledges it, so a subscriber can see the
+    // message a moment before the mark commits.
+    const row = await eventually('the outbox row marked published', async () => {
+      const r = await outboxRow(event.envelope.id);
+      return r?.published_at ? r : undefined;
+    });
     expect(row).toEqual({
       subject: event.subject,
       event_type: type,
