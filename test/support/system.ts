@@ -10,7 +10,11 @@ import {
   start as startGateway,
   type RunningGateway,
 } from '@loanflow/gateway';
-import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
+import {
+  loadAccountingConfig,
+  start as startAccounting,
+  type RunningAccounting,
+} from '@loanflow/accounting';
 import {
   loadWorkflowConfig,
   start as startWorkflow,
@@ -46,6 +50,10 @@ export const DEFAULT_USERS: TestUser[] = [
   { username: 'credit.sh', roles: ['credit_officer'], branchId: 'SH001' },
   { username: 'audit.hq', roles: ['auditor'], branchId: HEAD_OFFICE },
   { username: 'risk.hq', roles: ['risk_manager'], branchId: HEAD_OFFICE },
+  { username: 'risk2.hq', roles: ['risk_manager'], branchId: HEAD_OFFICE },
+  { username: 'disb.sh', roles: ['disbursement_reviewer'], branchId: 'SH001' },
+  { username: 'postloan.sh', roles: ['post_loan_officer'], branchId: 'SH001' },
+  { username: 'admin.hq', roles: ['admin'], branchId: HEAD_OFFICE },
 ];
 
 export interface TestSystem {
@@ -53,9 +61,10 @@ export interface TestSystem {
   applications: RunningApplications;
   workflow: RunningWorkflow;
   gateway: RunningGateway;
+  accounting: RunningAccounting;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
-  schemas: { applications: string; gateway: string; workflow: string };
+  schemas: { applications: string; gateway: string; workflow: string; accounting: string };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
   /** Rows in `schema.table`, for "nothing was written" checks. */
@@ -70,7 +79,7 @@ let passwordHash: Promise<string> | undefined;
  * HTTP server on a free port and its own fresh schema, as separate deployments would be.
  */
 export async function startSystem(
-  opts: { users?: TestUser[]; bus?: EventBus; logLevel?: string } = {},
+  opts: { users?: TestUser[]; bus?: EventBus; logLevel?: string; firstBusinessDate?: string } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
   initTracing('loanflow-test');
@@ -79,6 +88,7 @@ export async function startSystem(
     applications: `t_apps_${suffix}`,
     gateway: `t_gw_${suffix}`,
     workflow: `t_wf_${suffix}`,
+    accounting: `t_acct_${suffix}`,
   };
   const keys = generateSigningKeys();
   const env = {
@@ -112,8 +122,14 @@ export async function startSystem(
     { log, bus: opts.bus },
   );
   const accounting = await startAccounting(
-    loadAccountingConfig({ ...env, ACCOUNTING_GRPC_HOST: '127.0.0.1', ACCOUNTING_GRPC_PORT: '0' }),
-    { log },
+    loadAccountingConfig({
+      ...env,
+      ACCOUNTING_DB_SCHEMA: schemas.accounting,
+      ACCOUNTING_GRPC_HOST: '127.0.0.1',
+      ACCOUNTING_GRPC_PORT: '0',
+      ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
+    }),
+    { log, bus: opts.bus },
   );
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -146,6 +162,7 @@ export async function startSystem(
     applications,
     workflow,
     gateway,
+    accounting,
     db,
     schemas,
     async login(username) {
@@ -175,6 +192,7 @@ export async function startSystem(
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.workflow} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
       await db.end();
     },
   };

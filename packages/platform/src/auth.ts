@@ -5,7 +5,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { unauthenticated } from './errors';
+import { permissionDenied, unauthenticated } from './errors';
 
 /** Roles of the approval chain and the back office (see GLOSSARY.md). */
 export const ROLES = [
@@ -43,6 +43,22 @@ export const hasRole = (p: Principal, ...roles: Role[]): boolean =>
 /** Whether the principal may see data of `branchId`: own branch, or head-office staff. */
 export const canAccessBranch = (p: Principal, branchId: string): boolean =>
   p.branchId === HEAD_OFFICE || p.branchId === branchId;
+
+/** Refuses (PERMISSION_DENIED) a caller without one of `allowed`, naming the action. */
+export function requireRole(p: Principal, allowed: readonly Role[], action: string): void {
+  if (!hasRole(p, ...allowed)) {
+    throw permissionDenied(`${action} needs one of the roles ${allowed.join(', ')}`);
+  }
+}
+
+/** Data scope: staff see their own branch; head-office staff see all branches. */
+export function requireBranch(p: Principal, branchId: string, what: string): void {
+  if (!canAccessBranch(p, branchId)) {
+    throw permissionDenied(
+      `${what} belongs to branch ${branchId}, outside your branch ${p.branchId}`,
+    );
+  }
+}
 
 const ISSUER = 'loanflow-gateway';
 const AUDIENCE = 'loanflow';

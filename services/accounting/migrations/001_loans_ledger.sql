@@ -80,6 +80,14 @@ CREATE TABLE loans (
   credit_balance numeric(20, 2) NOT NULL DEFAULT 0,
   oldest_unpaid_due date,
   days_past_due integer NOT NULL DEFAULT 0,
+  -- How normal interest accrues: 'daily' (annual / year days) or 'monthly_period' (a period's
+  -- interest is annual × months / 12, spread over its actual days).
+  basis_kind text NOT NULL CHECK (basis_kind IN ('daily', 'monthly_period')),
+  basis_year_days integer NOT NULL,
+  basis_repay_every integer NOT NULL,
+  -- Flat loans (等本等息) bear interest on the original principal.
+  interest_on_original numeric(20, 2),
+  period_start date NOT NULL,
   -- The next installment to bill.
   next_period integer,
   next_due_date date,
@@ -255,5 +263,27 @@ CREATE TABLE command_results (
   command_id text PRIMARY KEY,
   command text NOT NULL,
   result jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- 核销: the balances written off against the loss allowance, and what is recovered later.
+CREATE TABLE write_offs (
+  loan_id uuid PRIMARY KEY REFERENCES loans (id),
+  business_date date NOT NULL,
+  principal numeric(20, 2) NOT NULL,
+  interest numeric(20, 2) NOT NULL,
+  total numeric(20, 2) NOT NULL,
+  reason text NOT NULL,
+  written_off_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE recoveries (
+  id uuid PRIMARY KEY,
+  loan_id uuid NOT NULL REFERENCES write_offs (loan_id),
+  business_date date NOT NULL,
+  amount numeric(20, 2) NOT NULL CHECK (amount > 0),
+  reference text,
+  recorded_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );

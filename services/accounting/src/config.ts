@@ -1,11 +1,40 @@
 import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
+import { parseClassificationPolicy } from './domain/loan/classification';
+import { parseIsoDate } from './domain/schedule/calendar';
+
+/** Today in China (the bank's business calendar), for a book that has no business date yet. */
+const todayInShanghai = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export const accountingEnv = z.object({
   ...commonEnv,
   ACCOUNTING_GRPC_HOST: z.string().default('0.0.0.0'),
   ACCOUNTING_GRPC_PORT: port(50053),
+  ACCOUNTING_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('accounting'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
+  /** The first business date of a new book; ignored once the book has one. */
+  ACCOUNTING_FIRST_BUSINESS_DATE: z
+    .string()
+    .refine((v) => parseIsoDate(v) !== undefined, 'must be a date as YYYY-MM-DD')
+    .default(todayInShanghai),
+  /** Days past due → lowest classification, e.g. "1:special_mention,91:substandard,271:doubtful,361:loss". */
+  CLASSIFICATION_FLOORS: z
+    .string()
+    .default('1:special_mention,91:substandard,271:doubtful,361:loss')
+    .transform((v, ctx) => {
+      const policy = parseClassificationPolicy(v);
+      if (typeof policy === 'string') {
+        ctx.addIssue({ code: 'custom', message: policy });
+        return z.NEVER;
+      }
+      return policy;
+    }),
+  /** Loans per end-of-day transaction, and how many such transactions run at once. */
+  EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+  EOD_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 export type AccountingConfig = z.infer<typeof accountingEnv>;

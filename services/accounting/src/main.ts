@@ -1,32 +1,93 @@
-import { createLogger, GrpcServer, runService, type Logger } from '@loanflow/platform';
+import { join } from 'node:path';
+import {
+  createLogger,
+  createPool,
+  GrpcServer,
+  JetStreamBus,
+  migrate,
+  OutboxRelay,
+  platformMigrations,
+  runService,
+  type EventBus,
+  type Logger,
+} from '@loanflow/platform';
+import { ensureBusinessCalendar } from './app/business-day';
+import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
 import { loadAccountingConfig, type AccountingConfig } from './config';
+import { parseIsoDate } from './domain/schedule/calendar';
 import { accountingService } from './infra/grpc-handlers';
+import { postLoanService } from './infra/post-loan-handlers';
 
 export * from './domain/schedule';
 export { loadAccountingConfig } from './config';
 
+export const MIGRATIONS = { name: 'accounting', dir: join(__dirname, '..', 'migrations') };
+
 export interface RunningAccounting {
   grpcPort: number;
+  /** Closes the open business date in-process (tests, benchmarks, the launcher's demo clock). */
+  endOfDay(isoDate: string): ReturnType<typeof closeBusinessDate>;
+  /** Publishes pending outbox rows now (tests). */
+  flushOutbox(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The accounting service. So far it serves schedule previews (pure, no database); loan
- * accounts, accrual, ledger and post-loan management join it with their schema.
+ * The accounting service: schedules, loan accounts, the end-of-day batch, repayments, the ledger
+ * and post-loan management, over gRPC; events leave through the outbox.
  */
 export async function start(
   config: AccountingConfig,
-  opts: { log?: Logger } = {},
+  opts: { log?: Logger; bus?: EventBus } = {},
 ): Promise<RunningAccounting> {
   const log = opts.log ?? createLogger('accounting', config.LOG_LEVEL);
+  const schema = config.ACCOUNTING_DB_SCHEMA;
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    schema,
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'accounting',
+    log,
+  });
+  await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
+  await ensureBusinessCalendar(pool, config.ACCOUNTING_FIRST_BUSINESS_DATE);
+
+  const ownBus = !opts.bus;
+  const bus =
+    opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'accounting', log }));
+  const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
+  await relay.start();
+
+  const endOfDay: EndOfDayOptions = {
+    policy: config.CLASSIFICATION_FLOORS,
+    chunkSize: config.EOD_CHUNK_SIZE,
+    parallelism: config.EOD_PARALLELISM,
+    log,
+  };
   const server = new GrpcServer({
     log,
-    services: [accountingService({ log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY })],
+    services: [
+      accountingService(
+        { pool, policy: config.CLASSIFICATION_FLOORS, endOfDay },
+        { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
+      ),
+      postLoanService({ pool }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),
+    ],
   });
   const grpcPort = await server.listen(config.ACCOUNTING_GRPC_HOST, config.ACCOUNTING_GRPC_PORT);
   return {
     grpcPort,
-    stop: () => server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS),
+    endOfDay: async (isoDate) => {
+      return closeBusinessDate(pool, parseIsoDate(isoDate)!, endOfDay);
+    },
+    flushOutbox: () => relay.kick(),
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
+      await relay.kick();
+      await relay.stop();
+      if (ownBus) await bus.close();
+      await pool.end();
+    },
   };
 }
 

@@ -6,11 +6,36 @@ import {
   type ServiceBinding,
 } from '@loanflow/platform';
 import { accountingV1 as pb } from '@loanflow/proto';
+import type { ClassificationPolicy } from '../domain/loan/classification';
 import { previewSchedule } from '../domain/schedule';
+import { runEndOfDay, type EndOfDayOptions } from '../app/end-of-day';
+import { getStatement, getTrialBalance, reconcileLoans } from '../app/ledger';
+import {
+  disburseTranche,
+  getLoan,
+  listLoans,
+  openLoan,
+  postRepayment,
+  publishLpr,
+  recordRateChange,
+  recordRecovery,
+  writeOffLoan,
+  type AccountingDeps,
+} from '../app/loans';
+import { decideClassification, requestClassification, reverseRepayment } from '../app/servicing';
+import { openBusinessDay } from '../app/business-day';
+import { toIso } from './loan-repo';
 
 const SERVICE = 'loanflow.accounting.v1.AccountingService';
 
-export function accountingService(opts: { log: Logger; jwtPublicKey: string }): ServiceBinding {
+export function accountingService(
+  deps: AccountingDeps & {
+    policy: ClassificationPolicy;
+    endOfDay: Omit<EndOfDayOptions, 'policy' | 'log'>;
+  },
+  opts: { log: Logger; jwtPublicKey: string },
+): ServiceBinding {
+  const eod: EndOfDayOptions = { ...deps.endOfDay, policy: deps.policy, log: opts.log };
   const handlers = {
     /** Any signed-in member of staff may preview a schedule; nothing is saved. */
     previewSchedule: async (
@@ -22,6 +47,44 @@ export function accountingService(opts: { log: Logger; jwtPublicKey: string }): 
       if (!result.ok) throw invalidArgument(result.errors);
       return result.value;
     },
+    openLoan: (req: pb.OpenLoanRequest, ctx: CallContext) => openLoan(deps, ctx.principal(), req),
+    disburseTranche: (req: pb.DisburseTrancheRequest, ctx: CallContext) =>
+      disburseTranche(deps, ctx.principal(), req),
+    getLoan: (req: pb.GetLoanRequest, ctx: CallContext) => getLoan(deps, ctx.principal(), req),
+    listLoans: (req: pb.ListLoansRequest, ctx: CallContext) =>
+      listLoans(deps, ctx.principal(), req),
+    postRepayment: (req: pb.PostRepaymentRequest, ctx: CallContext) =>
+      postRepayment(deps, ctx.principal(), req),
+    reverseRepayment: (req: pb.ReverseRepaymentRequest, ctx: CallContext) =>
+      reverseRepayment(deps, ctx.principal(), req, deps.policy),
+    recordRateChange: (req: pb.RecordRateChangeRequest, ctx: CallContext) =>
+      recordRateChange(deps, ctx.principal(), req),
+    publishLpr: (req: pb.PublishLprRequest, ctx: CallContext) =>
+      publishLpr(deps, ctx.principal(), req),
+    runEndOfDay: (req: pb.RunEndOfDayRequest, ctx: CallContext) =>
+      runEndOfDay(deps.pool, ctx.principal(), req, eod),
+    getBusinessDate: async (
+      _req: pb.GetBusinessDateRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetBusinessDateResponse> => {
+      ctx.principal();
+      const open = await openBusinessDay(deps.pool);
+      return { openBusinessDate: toIso(open.date), lastClosedDate: toIso(open.date - 1) };
+    },
+    getStatement: (req: pb.GetStatementRequest, ctx: CallContext) =>
+      getStatement(deps, ctx.principal(), req),
+    getTrialBalance: (req: pb.GetTrialBalanceRequest, ctx: CallContext) =>
+      getTrialBalance(deps, ctx.principal(), req),
+    reconcileLoans: (req: pb.ReconcileLoansRequest, ctx: CallContext) =>
+      reconcileLoans(deps, ctx.principal(), req),
+    requestClassification: (req: pb.RequestClassificationRequest, ctx: CallContext) =>
+      requestClassification(deps, ctx.principal(), req, deps.policy),
+    decideClassification: (req: pb.DecideClassificationRequest, ctx: CallContext) =>
+      decideClassification(deps, ctx.principal(), req, deps.policy),
+    writeOffLoan: (req: pb.WriteOffLoanRequest, ctx: CallContext) =>
+      writeOffLoan(deps, ctx.principal(), req),
+    recordRecovery: (req: pb.RecordRecoveryRequest, ctx: CallContext) =>
+      recordRecovery(deps, ctx.principal(), req),
   };
   return {
     name: SERVICE,

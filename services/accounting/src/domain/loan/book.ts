@@ -60,8 +60,11 @@ export function closeBookDay(
   const changed = new Map<number, InstallmentRow>();
   const rows = book.installments.map((r) => ({ ...r }));
   if (result.wentOverdue) {
-    for (const r of rows)
-      if (r.status === 'due') ((r.status = 'overdue'), changed.set(r.period, r));
+    for (const r of rows) {
+      if (r.status !== 'due') continue;
+      r.status = 'overdue';
+      changed.set(r.period, r);
+    }
   }
   if (result.billed) changed.set(result.billed.period, applyBilling(rows, result.billed, day + 1));
   let state = result.state;

@@ -1,0 +1,226 @@
+// Queries over the ledger and the interest segments: statement, trial balance, reconciliation.
+import {
+  invalidArgument,
+  notFound,
+  requireBranch,
+  requireRole,
+  type Principal,
+} from '@loanflow/platform';
+import type { accountingV1 as pb } from '@loanflow/proto';
+import { LOAN_ACCOUNTS } from '../domain/loan/ledger';
+import { expectedLedgerBalances, SEGMENT_KINDS, type SegmentKind } from '../domain/loan/state';
+import { formatMoney } from '../domain/money';
+import { statementCsv, statementPdf } from '../domain/statement/render';
+import { statementLines, type SegmentRecord } from '../domain/statement/segments';
+import type { Statement } from '../domain/statement/types';
+import { cents, rate, toDay, toIso } from '../infra/loan-repo';
+import { findLoan, listLoanRecords } from '../infra/loan-views';
+import { Fields } from './input';
+import { READERS, type AccountingDeps } from './loans';
+
+const LEDGER_READERS = [
+  'risk_manager',
+  'auditor',
+  'admin',
+  'disbursement_reviewer',
+  'post_loan_officer',
+] as const;
+
+/** 分段利息清单 for a date range, as JSON lines, CSV or PDF. */
+export async function getStatement(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.GetStatementRequest,
+): Promise<pb.GetStatementResponse> {
+  requireRole(p, READERS, 'reading an interest statement');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const from = f.date('fromDate', req.fromDate);
+  const to = f.date('toDate', req.toDate);
+  const format = f.oneOf('format', req.format, ['json', 'csv', 'pdf'] as const, 'json');
+  if (from !== undefined && to !== undefined && to < from)
+    f.fail('toDate', 'must not be before fromDate');
+  f.done();
+  const record = await findLoan(deps.pool, loanId!);
+  if (!record) throw notFound(`loan ${loanId}`);
+  requireBranch(p, record.meta.branchId, 'the loan');
+  const s = record.state;
+  if (to! > s.accruedThrough) {
+    throw invalidArgument([
+      {
+        field: 'toDate',
+        reason: `interest of this loan is accrued through ${toIso(s.accruedThrough)}`,
+      },
+    ]);
+  }
+  const { rows } = await deps.pool.query<{
+    kind: SegmentKind;
+    start_date: string;
+    end_date: string;
+    base: string;
+    rate: string;
+    denominator: number;
+  }>(
+    `SELECT kind, start_date, end_date, base, rate, denominator FROM interest_segments
+      WHERE loan_id = $1 AND end_date > $2 AND start_date <= $3`,
+    [loanId, toIso(from!), toIso(to!)],
+  );
+  const segments: SegmentRecord[] = rows.map((r) => ({
+    kind: r.kind,
+    start: toDay(r.start_date),
+    end: toDay(r.end_date),
+    base: cents(r.base),
+    rate: rate(r.rate),
+    denominator: r.denominator,
+  }));
+  // The open segments live on the loan row (none once the loan is closed or written off).
+  if (s.status === 'active') {
+    for (const kind of SEGMENT_KINDS) {
+      const g = kind === 'normal' ? s.normal : kind === 'penalty' ? s.penalty : s.compound;
+      segments.push({
+        kind,
+        start: g.start,
+        end: null,
+        base: g.base,
+        rate: g.rate,
+        denominator: g.denominator,
+      });
+    }
+  }
+  const { lines, totals } = statementLines(segments, from!, to!, s.accruedThrough);
+  const total = totals.normal + totals.penalty + totals.compound;
+  const statement: Statement = {
+    loanId: s.id,
+    loanNumber: record.meta.loanNumber,
+    customerId: record.meta.customerId,
+    branchId: record.meta.branchId,
+    currency: record.meta.currency,
+    from: toIso(from!),
+    to: toIso(to!),
+    lines,
+    totals: {
+      normal: formatMoney(totals.normal),
+      penalty: formatMoney(totals.penalty),
+      compound: formatMoney(totals.compound),
+      total: formatMoney(total),
+    },
+    generatedAt: new Date().toISOString(),
+  };
+  const document =
+    format === 'csv'
+      ? Buffer.from(statementCsv(statement), 'utf8')
+      : format === 'pdf'
+        ? await statementPdf(statement)
+        : Buffer.alloc(0);
+  return {
+    loanId: s.id,
+    loanNumber: record.meta.loanNumber,
+    fromDate: statement.from,
+    toDate: statement.to,
+    lines,
+    totals: statement.totals,
+    document,
+    contentType:
+      format === 'csv' ? 'text/csv; charset=utf-8' : format === 'pdf' ? 'application/pdf' : '',
+  };
+}
+
+/** 试算平衡表: debit and credit totals per account; balanced when they agree. */
+export async function getTrialBalance(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.GetTrialBalanceRequest,
+): Promise<pb.GetTrialBalanceResponse> {
+  requireRole(p, [...LEDGER_READERS], 'reading the trial balance');
+  const f = new Fields();
+  const asOf = req.asOf ? f.date('asOf', req.asOf) : undefined;
+  f.done();
+  const { rows } = await deps.pool.query<{
+    code: string;
+    name: string;
+    name_zh: string;
+    category: string;
+    debit: string;
+    credit: string;
+  }>(
+    `SELECT a.code, a.name, a.name_zh, a.category,
+            COALESCE(t.debit, 0)::numeric(20, 2)::text AS debit, COALESCE(t.credit, 0)::numeric(20, 2)::text AS credit
+       FROM gl_accounts a
+       LEFT JOIN (SELECT account_code, sum(debit) AS debit, sum(credit) AS credit
+                    FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+                   WHERE $1::date IS NULL OR e.business_date <= $1
+                   GROUP BY account_code) t ON t.account_code = a.code
+      ORDER BY a.code`,
+    [asOf === undefined ? null : toIso(asOf)],
+  );
+  let debit = 0n;
+  let credit = 0n;
+  const lines = rows.map((r) => {
+    const d = cents(r.debit);
+    const c = cents(r.credit);
+    debit += d;
+    credit += c;
+    return {
+      accountCode: r.code,
+      name: r.name,
+      nameZh: r.name_zh,
+      category: r.category,
+      debit: formatMoney(d),
+      credit: formatMoney(c),
+      balance: formatMoney(d - c),
+    };
+  });
+  return {
+    lines,
+    totalDebit: formatMoney(debit),
+    totalCredit: formatMoney(credit),
+    balanced: debit === credit,
+  };
+}
+
+/** 对账: each loan's balances against its sub-ledger lines; lists every difference. */
+export async function reconcileLoans(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.ReconcileLoansRequest,
+): Promise<pb.ReconcileLoansResponse> {
+  requireRole(p, [...LEDGER_READERS], 'reconciling loans');
+  if (req.branchId) requireBranch(p, req.branchId, 'the loans');
+  const branch = req.branchId || (p.branchId === 'HQ' ? null : p.branchId);
+  const records = await listLoanRecords(
+    deps.pool,
+    '($1::text IS NULL OR branch_id = $1)',
+    [branch],
+    1_000_000,
+  );
+  const { rows } = await deps.pool.query<{
+    loan_id: string;
+    account_code: string;
+    balance: string;
+  }>(
+    `SELECT l.loan_id, l.account_code, sum(l.debit - l.credit)::text AS balance
+       FROM journal_lines l JOIN loans ln ON ln.id = l.loan_id
+      WHERE l.loan_id IS NOT NULL AND ($1::text IS NULL OR ln.branch_id = $1)
+      GROUP BY l.loan_id, l.account_code`,
+    [branch],
+  );
+  const ledger = new Map(rows.map((r) => [`${r.loan_id}:${r.account_code}`, cents(r.balance)]));
+  const mismatches: pb.LoanMismatch[] = [];
+  for (const rec of records) {
+    const expected = expectedLedgerBalances(rec.state);
+    for (const account of LOAN_ACCOUNTS) {
+      const raw = ledger.get(`${rec.state.id}:${account}`) ?? 0n;
+      // The advance-receipts liability is a credit balance.
+      const booked = account === '224101' ? -raw : raw;
+      if (booked !== expected[account]) {
+        mismatches.push({
+          loanId: rec.state.id,
+          accountCode: account,
+          loanBalance: formatMoney(expected[account]!),
+          ledgerBalance: formatMoney(booked),
+        });
+      }
+    }
+  }
+  return { loansChecked: records.length, mismatches };
+}

@@ -1,0 +1,828 @@
+// Loan accounts: opening on disbursement, tranches, repayments, rate changes, write-off.
+import {
+  appendToOutbox,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  requireBranch,
+  requireRole,
+  uuidv7,
+  withTransaction,
+  type Pool,
+  type Principal,
+  type Queryable,
+  type Role,
+} from '@loanflow/platform';
+import { accountingV1 as pb } from '@loanflow/proto';
+import {
+  repayBook,
+  disburseTranche as trancheOf,
+  type BookChange,
+  type LoanBook,
+} from '../domain/loan/book';
+import { ACCOUNTS, posting, type Posting, type PostingKind } from '../domain/loan/ledger';
+import {
+  installmentRows,
+  openingState,
+  scheduleOf,
+  validateLoanTerms,
+  type PrepaymentOption,
+} from '../domain/loan/opening';
+import {
+  DEFAULT_ALLOCATION_ORDER,
+  validateAllocationOrder,
+  type Allocation,
+  type Bucket,
+  type RepaymentKind,
+} from '../domain/loan/repayment';
+import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
+import { calendarDate, dayNumber, daysInMonth, type DayNumber } from '../domain/schedule/calendar';
+import { validateScheduleRequest, type ScheduleTerms } from '../domain/schedule';
+import { formatMoney, formatRate, type Cents, type Rate } from '../domain/money';
+import {
+  cents,
+  insertSegments,
+  rate,
+  loadInstallments,
+  postLoanEntry,
+  saveState,
+  stateValues,
+  toIso,
+  writeInstallments,
+} from '../infra/loan-repo';
+import { findLoan, listLoanRecords, loanMessage, type LoanRecord } from '../infra/loan-views';
+import { postingDate } from './business-day';
+import { oncePerCommand } from './commands';
+import { Fields } from './input';
+
+export interface AccountingDeps {
+  pool: Pool;
+}
+
+export const SOURCE = 'accounting';
+/** 放款审核 (disbursement review) opens loans and pays out tranches; admin may too. */
+export const DISBURSERS: Role[] = ['disbursement_reviewer', 'admin'];
+/** Who posts repayments and prepayments (back office, post-loan). */
+export const CASHIERS: Role[] = ['disbursement_reviewer', 'post_loan_officer', 'admin'];
+/** Who may read loan accounts. */
+export const READERS: Role[] = [
+  'account_manager',
+  'corporate_lending',
+  'credit_officer',
+  'disbursement_reviewer',
+  'post_loan_officer',
+  'risk_manager',
+  'final_approver',
+  'auditor',
+  'admin',
+];
+
+/** Applies a change of the in-memory book to the database: state, schedule, segments, entry. */
+export async function persistChange(
+  tx: Queryable,
+  change: BookChange,
+  entry: {
+    businessDate: DayNumber;
+    kind: PostingKind;
+    reference?: string;
+    description: string;
+    extra?: Posting[];
+  },
+): Promise<void> {
+  const st = change.book.state;
+  await saveState(tx, st);
+  const rows = change.rescheduled
+    ? change.book.installments.filter(
+        (r) =>
+          r.status === 'scheduled' || change.changedInstallments.some((c) => c.period === r.period),
+      )
+    : change.changedInstallments;
+  await writeInstallments(tx, st.id, rows, change.rescheduled);
+  await insertSegments(
+    tx,
+    change.closedSegments.map((g) => ({ ...g, loanId: st.id })),
+  );
+  await postLoanEntry(tx, {
+    businessDate: entry.businessDate,
+    kind: entry.kind,
+    loanId: st.id,
+    reference: entry.reference,
+    description: entry.description,
+    postings: [...(entry.extra ?? []), ...change.postings],
+  });
+}
+
+export async function loadBook(
+  tx: Queryable,
+  id: string,
+): Promise<{ record: LoanRecord; book: LoanBook }> {
+  const record = await findLoan(tx, id, true);
+  if (!record) throw notFound(`loan ${id}`);
+  const { rows } = await tx.query<{ terms: unknown }>('SELECT terms FROM loans WHERE id = $1', [
+    id,
+  ]);
+  const terms = validateScheduleRequest(rows[0]!.terms);
+  if (!terms.ok) throw new Error(`stored terms of loan ${id} no longer validate`);
+  return {
+    record,
+    book: { terms: terms.value, state: record.state, installments: await loadInstallments(tx, id) },
+  };
+}
+
+async function currentLpr(tx: Queryable, term: string, on: DayNumber): Promise<string | undefined> {
+  const { rows } = await tx.query<{ rate: string }>(
+    `SELECT rate FROM lpr_rates WHERE term = $1 AND effective_date <= $2 ORDER BY effective_date DESC LIMIT 1`,
+    [term, toIso(on)],
+  );
+  return rows[0]?.rate;
+}
+
+/** The next repricing date after `from`: the next 1 January, or the next anniversary of opening. */
+export function nextRepricingDate(
+  rule: 'january_first' | 'anniversary',
+  opened: DayNumber,
+  from: DayNumber,
+): DayNumber {
+  const o = calendarDate(opened);
+  for (let year = calendarDate(from).year; ; year++) {
+    const candidate =
+      rule === 'january_first'
+        ? dayNumber(year, 1, 1)
+        : dayNumber(year, o.month, Math.min(o.day, daysInMonth(year, o.month)));
+    if (candidate > from) return candidate;
+  }
+}
+
+function validatePayee(f: Fields, payee: pb.Payee | undefined) {
+  const method = f.oneOf('payee.paymentMethod', payee?.paymentMethod, [
+    'entrusted',
+    'self',
+  ] as const);
+  const name = f.text('payee.counterpartyName', payee?.counterpartyName, {
+    required: method === 'entrusted',
+    max: 200,
+  });
+  const account = f.text('payee.counterpartyAccount', payee?.counterpartyAccount, {
+    required: method === 'entrusted',
+    max: 40,
+  });
+  if (account && !/^[0-9 -]{6,40}$/.test(account))
+    f.fail('payee.counterpartyAccount', 'must be a bank account number');
+  const bank = f.text('payee.counterpartyBank', payee?.counterpartyBank, { max: 200 });
+  return { method, name, account, bank };
+}
+
+async function recordDisbursement(
+  tx: Queryable,
+  loanId: string,
+  tranche: number,
+  amount: Cents,
+  valueDate: DayNumber,
+  payee: ReturnType<typeof validatePayee>,
+  by: string,
+): Promise<string> {
+  const id = uuidv7();
+  await tx.query(
+    `INSERT INTO disbursements (id, loan_id, tranche, amount, value_date, payment_method,
+       counterparty_name, counterparty_account, counterparty_bank, disbursed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      loanId,
+      tranche,
+      formatMoney(amount),
+      toIso(valueDate),
+      payee.method,
+      payee.name ?? null,
+      payee.account ?? null,
+      payee.bank ?? null,
+      by,
+    ],
+  );
+  return id;
+}
+
+/** 放款: opens the loan account with the first tranche on the open business date. */
+export async function openLoan(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.OpenLoanRequest,
+): Promise<pb.OpenLoanResponse> {
+  requireRole(p, DISBURSERS, 'opening a loan');
+  const f = new Fields();
+  const applicationId = f.uuid('applicationId', req.applicationId, false);
+  const customerId = f.uuid('customerId', req.customerId);
+  const branchId = f.text('branchId', req.branchId, { required: true, max: 20 });
+  const productCode = f.text('productCode', req.productCode, { required: true, max: 64 });
+  const approved = f.amount('approvedAmount', req.approvedAmount);
+  const rateType = f.oneOf('rateType', req.rateType, ['fixed', 'floating'] as const);
+  const floating = rateType === 'floating';
+  const lprTerm = floating ? f.oneOf('lprTerm', req.lprTerm, ['1Y', '5Y'] as const) : undefined;
+  const repricing = floating
+    ? f.oneOf('repricing', req.repricing, ['january_first', 'anniversary'] as const)
+    : undefined;
+  if (floating && (req.spreadBp < -1000 || req.spreadBp > 2000))
+    f.fail('spreadBp', 'must be from -1000 to 2000 basis points');
+  if (!floating && (req.lprTerm || req.repricing || req.spreadBp)) {
+    f.fail('rateType', 'a fixed-rate loan has no LPR term, spread or repricing');
+  }
+  const order =
+    req.allocationOrder.length > 0 ? req.allocationOrder : [...DEFAULT_ALLOCATION_ORDER];
+  const orderProblem = validateAllocationOrder(order);
+  if (orderProblem) f.fail('allocationOrder', orderProblem);
+  const payee = validatePayee(f, req.payee);
+  const terms = validateLoanTerms(
+    req.schedule ?? {},
+    req.penaltyMarkupPercent || undefined,
+    req.graceDays,
+  );
+  if (!terms.ok) f.errors.push(...terms.errors);
+  f.done();
+  if (!terms.ok) throw invalidArgument(terms.errors);
+  requireBranch(p, branchId!, 'the loan');
+  const t = terms.value;
+  const principal = BigInt(t.schedule.principal.times(100).toFixed(0));
+  if (principal > approved!)
+    throw invalidArgument([
+      { field: 'schedule.principal', reason: 'must not exceed the approved amount' },
+    ]);
+
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'OpenLoan', async () => {
+      const today = await postingDate(tx);
+      if (t.schedule.disbursementDate !== today) {
+        throw invalidArgument([
+          {
+            field: 'schedule.disbursementDate',
+            reason: `must be the open business date ${toIso(today)}`,
+          },
+        ]);
+      }
+      if (floating) {
+        const lpr = await currentLpr(tx, lprTerm!, today);
+        if (lpr === undefined)
+          throw failedPrecondition(`no ${lprTerm} LPR is published for ${toIso(today)}`);
+        const expected = formatRate(rateOf(lpr) + BigInt(req.spreadBp) * 10n ** 8n);
+        if (formatRate(t.annualRate) !== expected) {
+          throw invalidArgument([
+            {
+              field: 'schedule.annualRatePercent',
+              reason: `must be the ${lprTerm} LPR ${formatRate(rateOf(lpr))} + ${req.spreadBp} bp = ${expected}`,
+            },
+          ]);
+        }
+      }
+      if (applicationId) {
+        const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [
+          applicationId,
+        ]);
+        if (dup.rowCount)
+          throw failedPrecondition(`application ${applicationId} already has a loan`);
+      }
+      const id = uuidv7();
+      const plan = scheduleOf(t.schedule);
+      const state = openingState(id, t, plan);
+      const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
+      const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
+      const values = stateValues(state);
+      const cols = Object.keys(values);
+      await tx.query(
+        `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
+           approved_amount, opened_on, maturity_date, terms, rate_type, lpr_term, spread_bp,
+           repricing, next_repricing_date, allocation_order, ${cols.join(', ')})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+           ${cols.map((_, i) => `$${i + 17}`).join(', ')})`,
+        [
+          id,
+          loanNumber,
+          applicationId ?? null,
+          customerId,
+          branchId,
+          productCode,
+          formatMoney(approved!),
+          toIso(today),
+          toIso(plan[plan.length - 1]!.dueDate),
+          JSON.stringify(req.schedule),
+          rateType,
+          lprTerm ?? null,
+          floating ? req.spreadBp : null,
+          repricing ?? null,
+          repricing ? toIso(nextRepricingDate(repricing, today, today)) : null,
+          order,
+          ...Object.values(values),
+        ],
+      );
+      await writeInstallments(tx, id, installmentRows(plan), false);
+      await recordDisbursement(tx, id, 1, principal, today, payee, p.userId);
+      await postLoanEntry(tx, {
+        businessDate: today,
+        kind: 'disbursement',
+        loanId: id,
+        description: `Disbursement of loan ${loanNumber}, tranche 1`,
+        postings: posting('disbursement', ACCOUNTS.principal, ACCOUNTS.settlement, principal),
+      });
+      await appendToOutbox(tx, SOURCE, {
+        type: 'accounting.loan.disbursed',
+        subjectId: id,
+        data: {
+          loanId: id,
+          loanNumber,
+          applicationId: applicationId ?? null,
+          customerId,
+          branchId,
+          productCode,
+          tranche: 1,
+          amount: formatMoney(principal),
+          valueDate: toIso(today),
+          paymentMethod: payee.method,
+          annualRatePercent: formatRate(t.annualRate),
+          maturityDate: toIso(plan[plan.length - 1]!.dueDate),
+        },
+      });
+      const record = await findLoan(tx, id);
+      return pb.OpenLoanResponse.fromPartial({ loan: loanMessage(record!) });
+    }),
+  );
+}
+
+const rateOf = (text: string): Rate => rate(text);
+
+/** A further tranche of a loan, within the approved amount, paid out on the open business date. */
+export async function disburseTranche(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.DisburseTrancheRequest,
+): Promise<pb.DisburseTrancheResponse> {
+  requireRole(p, DISBURSERS, 'disbursing a tranche');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const amount = f.amount('amount', req.amount);
+  const payee = validatePayee(f, req.payee);
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'DisburseTranche', async () => {
+      const today = await postingDate(tx);
+      const { record, book } = await loadBook(tx, loanId!);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      if (book.state.status !== 'active')
+        throw failedPrecondition(`the loan is ${book.state.status}`);
+      const disbursed = cents(record.meta.disbursedAmount);
+      const approved = cents(record.meta.approvedAmount);
+      if (disbursed + amount! > approved) {
+        throw invalidArgument([
+          {
+            field: 'amount',
+            reason: `exceeds what is left of the approved amount (${formatMoney(approved - disbursed)})`,
+          },
+        ]);
+      }
+      if (book.state.nextPeriod === null)
+        throw failedPrecondition('every installment of the loan is already billed');
+      const change = trancheOf(book, today, amount!);
+      const { rows } = await tx.query<{ n: number }>(
+        'SELECT max(tranche) + 1 AS n FROM disbursements WHERE loan_id = $1',
+        [loanId],
+      );
+      const tranche = rows[0]!.n;
+      await recordDisbursement(tx, loanId!, tranche, amount!, today, payee, p.userId);
+      await persistChange(tx, change, {
+        businessDate: today,
+        kind: 'disbursement',
+        description: `Disbursement of loan ${record.meta.loanNumber}, tranche ${tranche}`,
+      });
+      await appendToOutbox(tx, SOURCE, {
+        type: 'accounting.loan.disbursed',
+        subjectId: loanId!,
+        data: {
+          loanId,
+          loanNumber: record.meta.loanNumber,
+          customerId: record.meta.customerId,
+          branchId: record.meta.branchId,
+          tranche,
+          amount: formatMoney(amount!),
+          valueDate: toIso(today),
+          paymentMethod: payee.method,
+        },
+      });
+      const after = await findLoan(tx, loanId!);
+      return pb.DisburseTrancheResponse.fromPartial({
+        loan: loanMessage(after!, await loadInstallments(tx, loanId!)),
+      });
+    }),
+  );
+}
+
+export async function getLoan(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.GetLoanRequest,
+): Promise<pb.GetLoanResponse> {
+  requireRole(p, READERS, 'reading a loan');
+  const f = new Fields();
+  const id = f.uuid('id', req.id);
+  f.done();
+  const record = await findLoan(deps.pool, id!);
+  if (!record) throw notFound(`loan ${id}`);
+  requireBranch(p, record.meta.branchId, 'the loan');
+  return { loan: loanMessage(record, await loadInstallments(deps.pool, id!)) };
+}
+
+export async function listLoans(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.ListLoansRequest,
+): Promise<pb.ListLoansResponse> {
+  requireRole(p, READERS, 'listing loans');
+  const f = new Fields();
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  const branch = req.branchId || (p.branchId === 'HQ' ? '' : p.branchId);
+  if (branch) {
+    requireBranch(p, branch, 'the loans');
+    add('branch_id = ?', branch);
+  }
+  if (req.status)
+    add('status = ?', f.oneOf('status', req.status, ['active', 'closed', 'written_off'] as const));
+  if (req.classification) {
+    add(
+      'classification = ?',
+      f.oneOf('classification', req.classification, [
+        'normal',
+        'special_mention',
+        'substandard',
+        'doubtful',
+        'loss',
+      ] as const),
+    );
+  }
+  if (req.minDaysPastDue) add('days_past_due >= ?', req.minDaysPastDue);
+  if (req.customerId) add('customer_id = ?', f.uuid('customerId', req.customerId));
+  if (req.pageToken) add('id > ?', f.uuid('pageToken', req.pageToken));
+  const size = req.pageSize || 50;
+  if (size < 1 || size > 500) f.fail('pageSize', 'must be from 1 to 500');
+  f.done();
+  const records = await listLoanRecords(
+    deps.pool,
+    where.length ? where.join(' AND ') : 'true',
+    params,
+    size + 1,
+  );
+  const page = records.slice(0, size);
+  return {
+    loans: page.map((r) => loanMessage(r)),
+    nextPageToken: records.length > size ? page[page.length - 1]!.state.id : '',
+  };
+}
+
+const allocationMessage = (a: Allocation): pb.Allocation => ({
+  compound: formatMoney(a.compound),
+  penalty: formatMoney(a.penalty),
+  overdueInterest: formatMoney(a.overdueInterest),
+  overduePrincipal: formatMoney(a.overduePrincipal),
+  dueInterest: formatMoney(a.dueInterest),
+  duePrincipal: formatMoney(a.duePrincipal),
+  accruedInterest: formatMoney(a.accruedInterest),
+  principal: formatMoney(a.principal),
+  credit: formatMoney(a.credit),
+  fromCredit: formatMoney(a.fromCredit),
+});
+
+/** 还款: a repayment, prepayment or payoff on the open business date. */
+export async function postRepayment(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.PostRepaymentRequest,
+): Promise<pb.PostRepaymentResponse> {
+  requireRole(p, CASHIERS, 'posting a repayment');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const amount = f.amount('amount', req.amount);
+  const kind = f.oneOf<RepaymentKind>(
+    'kind',
+    req.kind,
+    ['regular', 'prepayment', 'payoff'],
+    'regular',
+  );
+  const option =
+    kind === 'prepayment'
+      ? f.oneOf<PrepaymentOption>(
+          'prepaymentOption',
+          req.prepaymentOption,
+          ['shorten_term', 'lower_installment'],
+          'lower_installment',
+        )
+      : req.prepaymentOption
+        ? f.fail('prepaymentOption', 'applies to prepayments only')
+        : undefined;
+  const reference = f.text('reference', req.reference, { max: 100 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'PostRepayment', async () => {
+      const today = await postingDate(tx);
+      const { record, book } = await loadBook(tx, loanId!);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      const outcome = repayBook(book, today, {
+        amount: amount!,
+        kind: kind!,
+        option,
+        order: record.meta.allocationOrder as Bucket[],
+      });
+      if (!outcome.ok) {
+        if (outcome.field === 'loanId') throw failedPrecondition(outcome.reason);
+        throw invalidArgument([{ field: outcome.field, reason: outcome.reason }]);
+      }
+      const id = uuidv7();
+      await tx.query(
+        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9)`,
+        [
+          id,
+          loanId,
+          toIso(today),
+          formatMoney(amount!),
+          kind,
+          option ?? null,
+          JSON.stringify(allocationMessage(outcome.allocation)),
+          reference ?? null,
+          p.userId,
+        ],
+      );
+      await persistChange(tx, outcome.change, {
+        businessDate: today,
+        kind: 'repayment',
+        reference: id,
+        description: `${kind} repayment of loan ${record.meta.loanNumber}`,
+      });
+      const repayment = pb.Repayment.fromPartial({
+        id,
+        loanId: loanId!,
+        valueDate: toIso(today),
+        amount: formatMoney(amount!),
+        kind: kind!,
+        prepaymentOption: option ?? '',
+        allocation: allocationMessage(outcome.allocation),
+        status: 'posted',
+        reference: reference ?? '',
+      });
+      await appendToOutbox(tx, SOURCE, {
+        type: 'accounting.loan.repayment-posted',
+        subjectId: loanId!,
+        data: {
+          ...repayment,
+          branchId: record.meta.branchId,
+          customerId: record.meta.customerId,
+          loanClosed: outcome.settled,
+        },
+      });
+      const after = await findLoan(tx, loanId!);
+      return { repayment, loan: loanMessage(after!, await loadInstallments(tx, loanId!)) };
+    }),
+  );
+}
+
+/** A rate change by recorded agreement, taking effect on a later business date (applied by the end of day). */
+export async function recordRateChange(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.RecordRateChangeRequest,
+): Promise<pb.RecordRateChangeResponse> {
+  requireRole(p, DISBURSERS, 'changing a loan rate');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const newRate = f.rate('annualRatePercent', req.annualRatePercent);
+  const effective = f.date('effectiveDate', req.effectiveDate);
+  const reference = f.text('reference', req.reference, { required: true, max: 100 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'RecordRateChange', async () => {
+      const today = await postingDate(tx);
+      if (effective! <= today)
+        throw invalidArgument([
+          {
+            field: 'effectiveDate',
+            reason: `must be after the open business date ${toIso(today)}`,
+          },
+        ]);
+      const record = await findLoan(tx, loanId!, true);
+      if (!record) throw notFound(`loan ${loanId}`);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      if (record.state.status !== 'active')
+        throw failedPrecondition(`the loan is ${record.state.status}`);
+      if (record.meta.rateType !== 'fixed')
+        throw failedPrecondition(
+          'a floating-rate loan follows the LPR; it changes on its repricing date',
+        );
+      const id = uuidv7();
+      const inserted = await tx.query(
+        `INSERT INTO rate_changes (id, loan_id, effective_date, new_rate, source, reference, recorded_by)
+         VALUES ($1, $2, $3, $4, 'agreement', $5, $6) ON CONFLICT (loan_id, effective_date, source) DO NOTHING`,
+        [id, loanId, toIso(effective!), formatRate(newRate!), reference, p.userId],
+      );
+      if (inserted.rowCount === 0)
+        throw failedPrecondition(`a rate change on ${toIso(effective!)} is already recorded`);
+      return { id, effectiveDate: toIso(effective!) };
+    }),
+  );
+}
+
+/** Publishes a loan prime rate; floating loans take it on their next repricing date. */
+export async function publishLpr(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.PublishLprRequest,
+): Promise<pb.PublishLprResponse> {
+  requireRole(p, ['admin', 'risk_manager'], 'publishing the LPR');
+  const f = new Fields();
+  const term = f.oneOf('term', req.term, ['1Y', '5Y'] as const);
+  const r = f.rate('ratePercent', req.ratePercent, 4);
+  const effective = f.date('effectiveDate', req.effectiveDate);
+  if (r !== undefined && r === 0n) f.fail('ratePercent', 'must be greater than zero');
+  f.done();
+  return withTransaction(deps.pool, async (tx) => {
+    const today = await postingDate(tx);
+    if (effective! < today)
+      throw invalidArgument([
+        {
+          field: 'effectiveDate',
+          reason: `must not be before the open business date ${toIso(today)}`,
+        },
+      ]);
+    const existing = await tx.query<{ rate: string }>(
+      'SELECT rate FROM lpr_rates WHERE term = $1 AND effective_date = $2',
+      [term, toIso(effective!)],
+    );
+    if (existing.rows[0]) {
+      if (rateOf(existing.rows[0].rate) !== r)
+        throw failedPrecondition(
+          `the ${term} LPR of ${toIso(effective!)} is already published as ${formatRate(rateOf(existing.rows[0].rate))}`,
+        );
+    } else {
+      await tx.query(
+        'INSERT INTO lpr_rates (term, effective_date, rate, published_by) VALUES ($1, $2, $3, $4)',
+        [term, toIso(effective!), formatRate(r!), p.userId],
+      );
+    }
+    return { term: term!, ratePercent: formatRate(r!), effectiveDate: toIso(effective!) };
+  });
+}
+
+export const lprRate = rateOf;
+
+/** 核销: writes off every balance of a loan against the loss allowance; accrual stops. */
+export async function writeOffLoan(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.WriteOffLoanRequest,
+): Promise<pb.WriteOffLoanResponse> {
+  requireRole(p, ['risk_manager', 'admin'], 'writing off a loan');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const reason = f.text('reason', req.reason, { required: true, max: 1000 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'WriteOffLoan', async () => {
+      const today = await postingDate(tx);
+      const { record, book } = await loadBook(tx, loanId!);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      const s = book.state;
+      if (s.status !== 'active') throw failedPrecondition(`the loan is ${s.status}`);
+      if (s.classification !== 'loss' && s.classification !== 'doubtful') {
+        throw failedPrecondition(
+          `only a loan classified doubtful or loss can be written off (it is ${s.classification})`,
+        );
+      }
+      const L = ACCOUNTS;
+      const postings = [
+        ...posting('write_off', L.lossAllowance, L.principal, s.principal + s.duePrincipal),
+        ...posting('write_off', L.lossAllowance, L.overduePrincipal, s.overduePrincipal),
+        ...posting('write_off', L.lossAllowance, L.accruedInterest, s.accruedInterest),
+        ...posting(
+          'write_off',
+          L.lossAllowance,
+          L.billedInterest,
+          s.dueInterest + s.overdueInterest,
+        ),
+        ...posting('write_off', L.lossAllowance, L.penaltyReceivable, s.penaltyInterest),
+        ...posting('write_off', L.lossAllowance, L.compoundReceivable, s.compoundInterest),
+        // A credit the borrower held reduces the loss.
+        ...posting('write_off', L.advanceReceipts, L.lossAllowance, s.creditBalance),
+      ];
+      const principal = s.principal + s.duePrincipal + s.overduePrincipal;
+      const interest =
+        s.accruedInterest +
+        s.dueInterest +
+        s.overdueInterest +
+        s.penaltyInterest +
+        s.compoundInterest;
+      const total = principal + interest - s.creditBalance;
+      const zeroed: LoanState = {
+        ...s,
+        status: 'written_off',
+        principal: 0n,
+        duePrincipal: 0n,
+        dueInterest: 0n,
+        dueSince: null,
+        overduePrincipal: 0n,
+        overdueInterest: 0n,
+        accruedInterest: 0n,
+        penaltyInterest: 0n,
+        compoundInterest: 0n,
+        creditBalance: 0n,
+        nextPeriod: null,
+        nextDueDate: null,
+        nextPrincipal: null,
+      };
+      const { state, closed } = resegment(
+        zeroed,
+        today,
+        segmentTargets(zeroed, zeroed.normal.denominator),
+      );
+      await persistChange(
+        tx,
+        {
+          book: { ...book, state },
+          postings,
+          closedSegments: closed,
+          changedInstallments: [],
+          rescheduled: false,
+        },
+        {
+          businessDate: today,
+          kind: 'write_off',
+          description: `Write-off of loan ${record.meta.loanNumber}: ${reason}`,
+        },
+      );
+      await tx.query(
+        `INSERT INTO write_offs (loan_id, business_date, principal, interest, total, reason, written_off_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          loanId,
+          toIso(today),
+          formatMoney(principal),
+          formatMoney(interest),
+          formatMoney(total),
+          reason,
+          p.userId,
+        ],
+      );
+      const after = await findLoan(tx, loanId!);
+      return { loan: loanMessage(after!), amountWrittenOff: formatMoney(total) };
+    }),
+  );
+}
+
+/** Money recovered on a written-off loan goes back to the loss allowance. */
+export async function recordRecovery(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.RecordRecoveryRequest,
+): Promise<pb.RecordRecoveryResponse> {
+  requireRole(p, CASHIERS, 'recording a recovery');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const amount = f.amount('amount', req.amount);
+  const reference = f.text('reference', req.reference, { max: 100 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'RecordRecovery', async () => {
+      const today = await postingDate(tx);
+      const record = await findLoan(tx, loanId!, true);
+      if (!record) throw notFound(`loan ${loanId}`);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      if (record.state.status !== 'written_off')
+        throw failedPrecondition('recoveries are recorded on written-off loans');
+      const { rows } = await tx.query<{ total: string; recovered: string }>(
+        `SELECT w.total, COALESCE((SELECT sum(amount) FROM recoveries r WHERE r.loan_id = w.loan_id), 0) AS recovered
+           FROM write_offs w WHERE w.loan_id = $1`,
+        [loanId],
+      );
+      const total = cents(rows[0]!.total);
+      const recovered = cents(rows[0]!.recovered);
+      if (recovered + amount! > total) {
+        throw invalidArgument([
+          {
+            field: 'amount',
+            reason: `exceeds what is left to recover (${formatMoney(total - recovered)})`,
+          },
+        ]);
+      }
+      await postLoanEntry(tx, {
+        businessDate: today,
+        kind: 'recovery',
+        loanId: loanId!,
+        description: `Recovery on written-off loan ${record.meta.loanNumber}`,
+        postings: posting('recovery', ACCOUNTS.settlement, ACCOUNTS.lossAllowance, amount!),
+      });
+      await tx.query(
+        'INSERT INTO recoveries (id, loan_id, business_date, amount, reference, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)',
+        [uuidv7(), loanId, toIso(today), formatMoney(amount!), reference ?? null, p.userId],
+      );
+      return { loan: loanMessage(record), recoveredTotal: formatMoney(recovered + amount!) };
+    }),
+  );
+}
+
+export type { ScheduleTerms };

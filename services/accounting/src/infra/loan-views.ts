@@ -1,0 +1,143 @@
+// Loan rows as the API shows them.
+import type { Queryable } from '@loanflow/platform';
+import { accountingV1 as pb } from '@loanflow/proto';
+import { formatMoney, formatRate } from '../domain/money';
+import { payoffAmount } from '../domain/loan/repayment';
+import { penaltyRateOf, type LoanState } from '../domain/loan/state';
+import type { InstallmentRow } from '../domain/loan/repayment';
+import { STATE_COLUMNS, stateFromRow, toIso, type StateRow } from './loan-repo';
+
+export const META_COLUMNS = `loan_number, application_id, customer_id, branch_id, product_code, currency,
+  approved_amount, opened_on, maturity_date, rate_type, lpr_term, spread_bp, next_repricing_date,
+  allocation_order, version, terms->>'repaymentMethod' AS repayment_method,
+  (SELECT COALESCE(sum(amount), 0) FROM disbursements d WHERE d.loan_id = loans.id) AS disbursed_amount`;
+
+export interface LoanMeta {
+  loanNumber: string;
+  applicationId: string | null;
+  customerId: string;
+  branchId: string;
+  productCode: string;
+  currency: string;
+  approvedAmount: string;
+  disbursedAmount: string;
+  openedOn: string;
+  maturityDate: string;
+  rateType: string;
+  lprTerm: string | null;
+  spreadBp: number | null;
+  nextRepricingDate: string | null;
+  allocationOrder: string[];
+  version: number;
+  repaymentMethod: string;
+}
+
+export interface LoanRecord {
+  meta: LoanMeta;
+  state: LoanState;
+}
+
+function recordFromRow(r: Record<string, unknown>): LoanRecord {
+  return {
+    state: stateFromRow(r as StateRow),
+    meta: {
+      loanNumber: r.loan_number as string,
+      applicationId: (r.application_id as string | null) ?? null,
+      customerId: r.customer_id as string,
+      branchId: r.branch_id as string,
+      productCode: r.product_code as string,
+      currency: (r.currency as string).trim(),
+      approvedAmount: r.approved_amount as string,
+      disbursedAmount: r.disbursed_amount as string,
+      openedOn: r.opened_on as string,
+      maturityDate: r.maturity_date as string,
+      rateType: r.rate_type as string,
+      lprTerm: (r.lpr_term as string | null) ?? null,
+      spreadBp: (r.spread_bp as number | null) ?? null,
+      nextRepricingDate: (r.next_repricing_date as string | null) ?? null,
+      allocationOrder: r.allocation_order as string[],
+      version: r.version as number,
+      repaymentMethod: r.repayment_method as string,
+    },
+  };
+}
+
+export async function findLoan(
+  tx: Queryable,
+  id: string,
+  lock = false,
+): Promise<LoanRecord | undefined> {
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM loans WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? recordFromRow(rows[0]) : undefined;
+}
+
+export async function listLoanRecords(
+  tx: Queryable,
+  where: string,
+  params: unknown[],
+  limit: number,
+): Promise<LoanRecord[]> {
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM loans WHERE ${where} ORDER BY id LIMIT ${limit}`,
+    params,
+  );
+  return rows.map(recordFromRow);
+}
+
+export function loanMessage(rec: LoanRecord, installments?: readonly InstallmentRow[]): pb.Loan {
+  const { meta, state: s } = rec;
+  return pb.Loan.fromPartial({
+    id: s.id,
+    loanNumber: meta.loanNumber,
+    applicationId: meta.applicationId ?? '',
+    customerId: meta.customerId,
+    branchId: meta.branchId,
+    productCode: meta.productCode,
+    currency: meta.currency,
+    approvedAmount: meta.approvedAmount,
+    disbursedAmount: meta.disbursedAmount,
+    status: s.status,
+    openedOn: meta.openedOn,
+    maturityDate: meta.maturityDate,
+    rateType: meta.rateType,
+    annualRatePercent: formatRate(s.annualRate),
+    penaltyRatePercent: formatRate(penaltyRateOf(s)),
+    lprTerm: meta.lprTerm ?? '',
+    spreadBp: meta.spreadBp ?? 0,
+    nextRepricingDate: meta.nextRepricingDate ?? '',
+    graceDays: s.graceDays,
+    balances: {
+      principal: formatMoney(s.principal),
+      duePrincipal: formatMoney(s.duePrincipal),
+      dueInterest: formatMoney(s.dueInterest),
+      overduePrincipal: formatMoney(s.overduePrincipal),
+      overdueInterest: formatMoney(s.overdueInterest),
+      accruedInterest: formatMoney(s.accruedInterest),
+      penaltyInterest: formatMoney(s.penaltyInterest),
+      compoundInterest: formatMoney(s.compoundInterest),
+      creditBalance: formatMoney(s.creditBalance),
+      payoffAmount: formatMoney(s.status === 'active' ? payoffAmount(s) : 0n),
+    },
+    daysPastDue: s.daysPastDue,
+    classification: s.classification,
+    nextDueDate: s.nextDueDate === null ? '' : toIso(s.nextDueDate),
+    accruedThrough: toIso(s.accruedThrough),
+    version: meta.version,
+    allocationOrder: meta.allocationOrder,
+    repaymentMethod: meta.repaymentMethod,
+    installments: (installments ?? []).map((i) => ({
+      period: i.period,
+      dueDate: toIso(i.dueDate),
+      principal: formatMoney(i.principal),
+      scheduledInterest: formatMoney(i.scheduledInterest),
+      billedInterest: i.billedInterest === null ? '' : formatMoney(i.billedInterest),
+      principalPaid: formatMoney(i.principalPaid),
+      interestPaid: formatMoney(i.interestPaid),
+      status: i.status,
+      paidOn: i.paidOn === null ? '' : toIso(i.paidOn),
+    })),
+  });
+}

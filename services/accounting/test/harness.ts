@@ -1,0 +1,175 @@
+// The real accounting service in-process on port 0, its own schema, the real JetStream; reached
+// through gRPC only. Business dates start where the test says.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
+import {
+  createGrpcClient,
+  createLogger,
+  createPool,
+  generateSigningKeys,
+  JetStreamBus,
+  promiseClient,
+  signAccessToken,
+  type Pool,
+  type Principal,
+  type PromiseClient,
+  type Role,
+  type RpcOptions,
+} from '@loanflow/platform';
+import { accountingV1 } from '@loanflow/proto';
+import { loadAccountingConfig, type AccountingConfig } from '../src/config';
+import { start, type RunningAccounting } from '../src/main';
+
+export type AccountingClient = PromiseClient<accountingV1.AccountingServiceClient>;
+
+export const STAFF = {
+  /** 放款审核 of the Shanghai branch: opens loans, posts repayments. */
+  shDisburser: { roles: ['disbursement_reviewer'], branchId: 'SH001' },
+  /** 贷后 officer of the Shanghai branch. */
+  shPostLoan: { roles: ['post_loan_officer'], branchId: 'SH001' },
+  bjPostLoan: { roles: ['post_loan_officer'], branchId: 'BJ001' },
+  shManager: { roles: ['account_manager'], branchId: 'SH001' },
+  bjManager: { roles: ['account_manager'], branchId: 'BJ001' },
+  hqRisk: { roles: ['risk_manager'], branchId: 'HQ' },
+  hqRisk2: { roles: ['risk_manager'], branchId: 'HQ' },
+  hqAuditor: { roles: ['auditor'], branchId: 'HQ' },
+  admin: { roles: ['admin'], branchId: 'HQ' },
+} satisfies Record<string, { roles: Role[]; branchId: string }>;
+export type StaffKey = keyof typeof STAFF;
+
+export interface Harness {
+  schema: string;
+  config: AccountingConfig;
+  service: RunningAccounting;
+  client: AccountingClient;
+  db: Pool;
+  as(who: StaffKey): RpcOptions;
+  principal(who: StaffKey): Principal;
+  /** Runs end of day for every date from the open one through `through` (inclusive). */
+  closeThrough(through: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  opts: { firstBusinessDate?: string; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const schema = `t_acct_${runId}`;
+  const keys = generateSigningKeys();
+  const config = loadAccountingConfig({
+    ...process.env,
+    ACCOUNTING_GRPC_HOST: '127.0.0.1',
+    ACCOUNTING_GRPC_PORT: '0',
+    ACCOUNTING_DB_SCHEMA: schema,
+    ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
+    AUTH_JWT_PUBLIC_KEY: keys.publicKey,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_POOL_MAX: '6',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    EVENTS_START_AT: 'new',
+    ...opts.env,
+  });
+  const log = createLogger('accounting-test', config.LOG_LEVEL);
+  const db = createPool({
+    connectionString: config.DATABASE_URL,
+    schema,
+    max: 3,
+    applicationName: `test-${schema}`,
+  });
+  const bus = await JetStreamBus.connect({
+    url: config.NATS_URL,
+    name: `accounting-test-${runId}`,
+    log,
+  });
+  const service = await start(config, { bus, log });
+  const client = promiseClient(
+    createGrpcClient(accountingV1.AccountingServiceClient, `127.0.0.1:${service.grpcPort}`),
+  );
+  const principal = (who: StaffKey): Principal => ({
+    userId: `${who}-${runId}`,
+    username: who,
+    displayName: `Test ${who}`,
+    roles: [...STAFF[who].roles],
+    branchId: STAFF[who].branchId,
+  });
+  const as = (who: StaffKey): RpcOptions => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${signAccessToken(principal(who), keys.privateKey)}`);
+    return { metadata, timeoutMs: 60000 };
+  };
+  const h: Harness = {
+    schema,
+    config,
+    service,
+    client,
+    db,
+    as,
+    principal,
+    async closeThrough(through) {
+      for (;;) {
+        const { openBusinessDate } = await client.getBusinessDate({}, as('admin'));
+        if (openBusinessDate > through) return;
+        await client.runEndOfDay({ businessDate: openBusinessDate }, as('admin'));
+      }
+    },
+    async close() {
+      client.close();
+      await service.stop();
+      await bus.close();
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.end();
+    },
+  };
+  return h;
+}
+
+/** The schedule request of a 12-month annuity of `principal` at `rate`, disbursed on `date`. */
+export function annuitySchedule(
+  date: string,
+  principal = '100000.00',
+  rate = '4.35',
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    principal,
+    annualRatePercent: rate,
+    term: 12,
+    termUnit: 'month',
+    repaymentMethod: 'equal_installments',
+    disbursementDate: date,
+    repaymentDay: Number(date.slice(8, 10)) <= 28 ? Number(date.slice(8, 10)) : 'month_end',
+    ...extra,
+  };
+}
+
+/** Opens a fixed-rate loan on the open business date through the API. */
+export async function openTestLoan(
+  h: Harness,
+  opts: {
+    branchId?: string;
+    principal?: string;
+    rate?: string;
+    schedule?: Record<string, unknown>;
+    graceDays?: number;
+    commandId?: string;
+    who?: StaffKey;
+  } = {},
+): Promise<accountingV1.Loan> {
+  const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
+  const branchId = opts.branchId ?? 'SH001';
+  const res = await h.client.openLoan(
+    accountingV1.OpenLoanRequest.fromPartial({
+      commandId: opts.commandId,
+      customerId: randomUUID(),
+      branchId,
+      productCode: 'PERSONAL_CONSUMER',
+      approvedAmount: opts.principal ?? '100000.00',
+      schedule: opts.schedule ?? annuitySchedule(openBusinessDate, opts.principal, opts.rate),
+      rateType: 'fixed',
+      graceDays: opts.graceDays ?? 0,
+      payee: { paymentMethod: 'self' },
+    }),
+    h.as(opts.who ?? (branchId === 'SH001' ? 'shDisburser' : 'admin')),
+  );
+  return res.loan!;
+}

@@ -1,0 +1,396 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { accountingV1 } from '@loanflow/proto';
+import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
+
+const sumStrings = (values: string[]) =>
+  (values.reduce((s, v) => s + BigInt(v.replace('.', '')), 0n) / 1n)
+    .toString()
+    .replace(/(\d{2})$/, '.$1');
+
+describe('a loan through the accounting service: disbursed, accrued across a rate change and an overdue period, repaid, prepaid, stated, reconciled', () => {
+  let h: Harness;
+  let loan: accountingV1.Loan;
+  const lines = async () =>
+    Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM journal_lines')).rows[0]!.n);
+
+  beforeAll(async () => {
+    h = await startHarness({ firstBusinessDate: '2025-01-15' });
+    loan = await openTestLoan(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('opens the account with the schedule of the preview and a balanced disbursement entry', async () => {
+    expect(loan.status).toBe('active');
+    expect(loan.loanNumber).toMatch(/^LN20250115\d{6}$/);
+    expect(loan.balances!.principal).toBe('100000.00');
+    const { loan: full } = await h.client.getLoan({ id: loan.id }, h.as('shManager'));
+    expect(full!.installments).toHaveLength(12);
+    expect(full!.installments[0]).toMatchObject({
+      dueDate: '2025-02-15',
+      principal: '8168.49',
+      scheduledInterest: '362.50',
+      status: 'scheduled',
+    });
+    const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqRisk'));
+    expect(tb.balanced).toBe(true);
+    expect(tb.lines.find((l) => l.accountCode === '130101')!.balance).toBe('100000.00');
+    expect(tb.lines.find((l) => l.accountCode === '201101')!.balance).toBe('-100000.00');
+  });
+
+  it('lets an unpaid installment go overdue and charges penalty and compound interest', async () => {
+    await h.client.recordRateChange(
+      {
+        loanId: loan.id,
+        annualRatePercent: '3.85',
+        effectiveDate: '2025-04-01',
+        reference: 'AGR-2025-031',
+        commandId: '',
+      },
+      h.as('shDisburser'),
+    );
+    await h.closeThrough('2025-02-25');
+    const { loan: l } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
+    expect(l!.balances).toMatchObject({
+      overduePrincipal: '8168.49',
+      overdueInterest: '362.50',
+      penaltyInterest: '14.81',
+      compoundInterest: '0.66',
+    });
+    expect(l!.daysPastDue).toBe(11);
+    expect(l!.classification).toBe('special_mention');
+    expect(l!.installments[0]!.status).toBe('overdue');
+  });
+
+  it('allocates a repayment to compound, penalty, overdue interest, then principal, once per command id', async () => {
+    const req = {
+      loanId: loan.id,
+      amount: '9000.00',
+      kind: 'regular',
+      commandId: 'pay-1',
+      prepaymentOption: '',
+      reference: 'TELLER-778',
+    };
+    const first = await h.client.postRepayment(req, h.as('shDisburser'));
+    const again = await h.client.postRepayment(req, h.as('shDisburser'));
+    expect(again.repayment!.id).toBe(first.repayment!.id);
+    expect(Number((await h.db.query('SELECT count(*) AS n FROM repayments')).rows[0].n)).toBe(1);
+    expect(first.repayment!.allocation).toMatchObject({
+      compound: '0.66',
+      penalty: '14.81',
+      overdueInterest: '362.50',
+      overduePrincipal: '8168.49',
+      credit: '453.54',
+    });
+    expect(first.loan!.balances!.creditBalance).toBe('453.54');
+  });
+
+  it('accrues across the rate change and prepays part of the principal with a lower installment', async () => {
+    await h.closeThrough('2025-04-10');
+    const { loan: before } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
+    expect(before!.annualRatePercent).toBe('3.85');
+    const owed = [
+      'duePrincipal',
+      'dueInterest',
+      'overduePrincipal',
+      'overdueInterest',
+      'penaltyInterest',
+      'compoundInterest',
+    ].map((k) => before!.balances![k as keyof accountingV1.Balances] as string);
+    const amount = (BigInt(sumStrings(owed).replace('.', '')) + 2_000_000n)
+      .toString()
+      .replace(/(\d{2})$/, '.$1');
+    const pre = await h.client.postRepayment(
+      {
+        loanId: loan.id,
+        amount,
+        kind: 'prepayment',
+        prepaymentOption: 'lower_installment',
+        commandId: 'pre-1',
+        reference: '',
+      },
+      h.as('shDisburser'),
+    );
+    expect(pre.repayment!.allocation!.principal).toBe('20000.00');
+    const scheduled = pre.loan!.installments.filter((i) => i.status === 'scheduled');
+    expect(sumStrings(scheduled.map((i) => i.principal))).toBe(pre.loan!.balances!.principal);
+    await h.closeThrough('2025-05-20');
+  });
+
+  it('states the interest segment by segment with totals equal to the ledger, and the books balance', async () => {
+    const { lastClosedDate } = await h.client.getBusinessDate({}, h.as('admin'));
+    const st = await h.client.getStatement(
+      { loanId: loan.id, fromDate: '2025-01-15', toDate: lastClosedDate, format: 'json' },
+      h.as('shPostLoan'),
+    );
+    const kinds = new Set(st.lines.map((l) => l.kind));
+    expect(kinds).toEqual(new Set(['normal', 'penalty', 'compound']));
+    expect(st.lines.some((l) => l.kind === 'normal' && l.annualRatePercent === '3.85')).toBe(true);
+    expect(st.lines.some((l) => l.kind === 'penalty' && l.annualRatePercent === '6.525')).toBe(
+      true,
+    );
+    const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));
+    expect(tb.balanced).toBe(true);
+    expect(tb.totalDebit).toBe(tb.totalCredit);
+    const income = (code: string) =>
+      tb.lines.find((l) => l.accountCode === code)!.balance.replace(/^-/, '');
+    expect(st.totals).toEqual({
+      normal: income('601101'),
+      penalty: income('601102'),
+      compound: income('601103'),
+      total: sumStrings([income('601101'), income('601102'), income('601103')]),
+    });
+    // Two halves of the range add up to the whole, to the fen.
+    const a = await h.client.getStatement(
+      { loanId: loan.id, fromDate: '2025-01-15', toDate: '2025-03-01', format: 'json' },
+      h.as('shPostLoan'),
+    );
+    const b = await h.client.getStatement(
+      { loanId: loan.id, fromDate: '2025-03-02', toDate: lastClosedDate, format: 'json' },
+      h.as('shPostLoan'),
+    );
+    expect(sumStrings([a.totals!.total, b.totals!.total])).toBe(st.totals!.total);
+    const rec = await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'));
+    expect(rec.loansChecked).toBe(1);
+    expect(rec.mismatches).toEqual([]);
+  });
+
+  it('renders the statement as CSV and as a PDF', async () => {
+    const csv = await h.client.getStatement(
+      { loanId: loan.id, fromDate: '2025-02-01', toDate: '2025-03-31', format: 'csv' },
+      h.as('shPostLoan'),
+    );
+    expect(csv.contentType).toBe('text/csv; charset=utf-8');
+    const text = Buffer.from(csv.document).toString('utf8');
+    expect(text).toContain('penalty');
+    expect(text.split('\r\n').length).toBeGreaterThan(csv.lines.length);
+    const pdf = await h.client.getStatement(
+      { loanId: loan.id, fromDate: '2025-02-01', toDate: '2025-03-31', format: 'pdf' },
+      h.as('shPostLoan'),
+    );
+    expect(pdf.contentType).toBe('application/pdf');
+    expect(Buffer.from(pdf.document).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('never runs the batch of a closed date twice: a rerun changes nothing', async () => {
+    const before = await lines();
+    const res = await h.client.runEndOfDay({ businessDate: '2025-03-03' }, h.as('admin'));
+    expect(res.alreadyClosed).toBe(true);
+    expect(res.day!.status).toBe('closed');
+    expect(await lines()).toBe(before);
+  });
+
+  it('pays the loan off to the fen and closes it; later postings are refused', async () => {
+    const { loan: l } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
+    const payoff = await h.client.postRepayment(
+      {
+        loanId: loan.id,
+        amount: l!.balances!.payoffAmount,
+        kind: 'payoff',
+        commandId: 'payoff-1',
+        prepaymentOption: '',
+        reference: '',
+      },
+      h.as('shDisburser'),
+    );
+    expect(payoff.loan!.status).toBe('closed');
+    expect(payoff.loan!.installments.every((i) => i.status === 'paid')).toBe(true);
+    await expect(
+      h.client.postRepayment(
+        {
+          loanId: loan.id,
+          amount: '1.00',
+          kind: 'regular',
+          commandId: '',
+          prepaymentOption: '',
+          reference: '',
+        },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({ code: 'failed_precondition' });
+    const rec = await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'));
+    expect(rec.mismatches).toEqual([]);
+    expect((await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'))).balanced).toBe(true);
+  });
+});
+
+describe('accounting service: bad input is refused and nothing is written', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ firstBusinessDate: '2025-03-10' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const count = async (table: string) =>
+    Number((await h.db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+
+  it('refuses a loan with every problem named', async () => {
+    const err = await h.client
+      .openLoan(
+        accountingV1.OpenLoanRequest.fromPartial({
+          customerId: 'nope',
+          branchId: 'SH001',
+          productCode: 'PERSONAL_CONSUMER',
+          approvedAmount: '-5',
+          schedule: annuitySchedule('2025-02-30', '100000.00', '250'),
+          rateType: 'fixed',
+          graceDays: 90,
+          payee: { paymentMethod: 'entrusted' },
+        }),
+        h.as('shDisburser'),
+      )
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid_argument' });
+    const fields = (err as { violations: { field: string }[] }).violations
+      .map((v) => v.field)
+      .sort();
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'approvedAmount',
+        'customerId',
+        'graceDays',
+        'payee.counterpartyAccount',
+        'payee.counterpartyName',
+        'schedule.annualRatePercent',
+        'schedule.disbursementDate',
+      ]),
+    );
+    expect(await count('loans')).toBe(0);
+    expect(await count('journal_lines')).toBe(0);
+  });
+
+  it('refuses a backdated disbursement and a schedule the accounts cannot carry', async () => {
+    await expect(
+      h.client.openLoan(
+        accountingV1.OpenLoanRequest.fromPartial({
+          customerId: '0190a0a0-0000-7000-8000-000000000001',
+          branchId: 'SH001',
+          productCode: 'PERSONAL_CONSUMER',
+          approvedAmount: '100000.00',
+          schedule: annuitySchedule('2025-03-09'),
+          rateType: 'fixed',
+          payee: { paymentMethod: 'self' },
+        }),
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [
+        { field: 'schedule.disbursementDate', reason: 'must be the open business date 2025-03-10' },
+      ],
+    });
+    await expect(
+      h.client.openLoan(
+        accountingV1.OpenLoanRequest.fromPartial({
+          customerId: '0190a0a0-0000-7000-8000-000000000001',
+          branchId: 'SH001',
+          productCode: 'PERSONAL_CONSUMER',
+          approvedAmount: '100000.00',
+          schedule: annuitySchedule('2025-03-10', '100000.00', '4.35', {
+            dayCount: '30/360',
+            interestBasis: 'daily',
+          }),
+          rateType: 'fixed',
+          payee: { paymentMethod: 'self' },
+        }),
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'schedule.dayCount' }],
+    });
+    expect(await count('loans')).toBe(0);
+  });
+
+  it('refuses zero, negative and malformed repayments, a statement ending before it starts, and a day out of order', async () => {
+    const loan = await openTestLoan(h);
+    const linesBefore = await count('journal_lines');
+    for (const amount of ['0', '-10.00', '12.345', 'abc']) {
+      await expect(
+        h.client.postRepayment(
+          {
+            loanId: loan.id,
+            amount,
+            kind: 'regular',
+            commandId: '',
+            prepaymentOption: '',
+            reference: '',
+          },
+          h.as('shDisburser'),
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'amount' }] });
+    }
+    await expect(
+      h.client.postRepayment(
+        {
+          loanId: loan.id,
+          amount: '100000.00',
+          kind: 'prepayment',
+          commandId: '',
+          prepaymentOption: '',
+          reference: '',
+        },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [
+        {
+          field: 'amount',
+          reason: 'repays all principal; pay the loan off instead (payoff amount 100000.00)',
+        },
+      ],
+    });
+    await expect(
+      h.client.postRepayment(
+        {
+          loanId: loan.id,
+          amount: '100000.01',
+          kind: 'payoff',
+          commandId: '',
+          prepaymentOption: '',
+          reference: '',
+        },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'amount', reason: 'must be the payoff amount 100000.00' }],
+    });
+    await expect(
+      h.client.getStatement(
+        { loanId: loan.id, fromDate: '2025-03-10', toDate: '2025-03-01', format: '' },
+        h.as('shPostLoan'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'toDate', reason: 'must not be before fromDate' }],
+    });
+    await expect(
+      h.client.runEndOfDay({ businessDate: '2025-03-12' }, h.as('admin')),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'businessDate' }],
+    });
+    await expect(
+      h.client.recordRateChange(
+        {
+          loanId: loan.id,
+          annualRatePercent: '3.5',
+          effectiveDate: '2025-03-10',
+          reference: 'x',
+          commandId: '',
+        },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'effectiveDate' }] });
+    expect(await count('journal_lines')).toBe(linesBefore);
+    expect(await count('repayments')).toBe(0);
+    // Another branch cannot touch it.
+    await expect(h.client.getLoan({ id: loan.id }, h.as('bjManager'))).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+  });
+});
