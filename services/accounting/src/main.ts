@@ -20,6 +20,8 @@ import { postLoanService } from './infra/post-loan-handlers';
 
 export * from './domain/schedule';
 export { loadAccountingConfig } from './config';
+export { closeBusinessDate } from './app/end-of-day';
+export { DEFAULT_CLASSIFICATION_POLICY } from './domain/loan/classification';
 
 export const MIGRATIONS = { name: 'accounting', dir: join(__dirname, '..', 'migrations') };
 

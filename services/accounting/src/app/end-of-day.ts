@@ -166,7 +166,7 @@ async function accrueAll(pool: Pool, day: DayNumber, opts: EndOfDayOptions): Pro
   for (;;) {
     const { rows } = await pool.query<{ id: string }>(
       `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM loans
-         WHERE status = 'active' AND accrued_through = $1) t WHERE n % $2 = 1 ORDER BY id`,
+         WHERE status = 'active' AND accrued_through = $1) t WHERE (n - 1) % $2 = 0 ORDER BY id`,
       [yesterday, opts.chunkSize],
     );
     if (rows.length === 0) break;
