@@ -15,6 +15,8 @@ import { openApiDocument } from './http/openapi';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
 import { workflowRoutes } from './http/workflow-routes';
+import { accountingRoutes } from './http/accounting-routes';
+import { postLoanRoutes } from './http/post-loan-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
   log: Logger;
@@ -64,6 +66,8 @@ export function createApp(deps: GatewayAppDeps): Express {
     idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
     protectedRoutes(deps),
     workflowRoutes(deps),
+    accountingRoutes(deps),
+    postLoanRoutes(deps),
   );
   app.use('/api/v1', api);
   app.use(notFoundRoute);

@@ -10,7 +10,7 @@ import {
   runService,
   type Logger,
 } from '@loanflow/platform';
-import { accountingV1, applicationsV1, workflowV1 } from '@loanflow/proto';
+import { accountingV1, applicationsV1, postLoanV1, workflowV1 } from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { seedDemoUsers } from './demo';
@@ -52,6 +52,9 @@ export async function start(
   const accounting = promiseClient(
     createGrpcClient(accountingV1.AccountingServiceClient, config.ACCOUNTING_ADDR),
   );
+  const postLoan = promiseClient(
+    createGrpcClient(postLoanV1.PostLoanServiceClient, config.ACCOUNTING_ADDR),
+  );
   const health = upstreamHealth(pool, {
     accounting: config.ACCOUNTING_ADDR,
     applications: config.APPLICATIONS_ADDR,
@@ -63,6 +66,7 @@ export async function start(
     applications,
     workflow,
     accounting,
+    postLoan,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
     jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
@@ -99,6 +103,7 @@ export async function start(
       applications.close();
       workflow.close();
       accounting.close();
+      postLoan.close();
       await pool.end();
     },
   };

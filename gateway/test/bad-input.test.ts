@@ -245,7 +245,9 @@ describe('gateway: bad input is refused with a problem and nothing is written', 
     });
 
     it('unknown route → 404 problem, inside and outside the API', async () => {
-      const inside = await api(system.baseUrl, 'GET', `${API}/loans`, { token: am });
+      const inside = await api(system.baseUrl, 'GET', `${API}/no-such-collection`, {
+        token: am,
+      });
       expect(expectProblem(inside, 404).code).toBe('not_found');
       const outside = await api(system.baseUrl, 'GET', '/nowhere');
       expectProblem(outside, 404);

@@ -1,4 +1,7 @@
 // OpenAPI 3.1 description of the public REST API, served at /openapi.json and rendered at /docs.
+import { accountingPaths, accountingSchemas } from './accounting-openapi';
+import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
   description,
@@ -395,10 +398,14 @@ export const openApiDocument = {
         },
       },
     },
+    ...accountingPaths,
+    ...postLoanPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
+      ...accountingSchemas,
+      ...postLoanSchemas,
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],

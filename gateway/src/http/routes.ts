@@ -6,7 +6,12 @@ import {
   type Principal,
   type Role,
 } from '@loanflow/platform';
-import { applicationsV1 as pb, type accountingV1, type workflowV1 } from '@loanflow/proto';
+import {
+  applicationsV1 as pb,
+  type accountingV1,
+  type postLoanV1,
+  type workflowV1,
+} from '@loanflow/proto';
 import { route, upstreamCall } from './upstream';
 import { Router, type Request, type Response } from 'express';
 import { authenticate as checkPassword } from '../auth/users';
@@ -35,6 +40,8 @@ export interface RouteDeps {
   applications: PromiseClient<pb.ApplicationsServiceClient>;
   workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
   accounting: PromiseClient<accountingV1.AccountingServiceClient>;
+  /** 贷后管理: served by the accounting service too (ACCOUNTING_ADDR). */
+  postLoan: PromiseClient<postLoanV1.PostLoanServiceClient>;
   jwtPrivateKey: string;
   tokenTtlSeconds: number;
   rpcTimeoutMs: number;

@@ -5,3 +5,4 @@ export * as commonV1 from './gen/loanflow/common/v1/event';
 export * as workflowV1 from './gen/loanflow/workflow/v1/workflow';
 export * as workflowEventsV1 from './gen/loanflow/workflow/v1/events';
 export * as accountingV1 from './gen/loanflow/accounting/v1/accounting';
+export * as postLoanV1 from './gen/loanflow/accounting/v1/post_loan';

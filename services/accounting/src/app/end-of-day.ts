@@ -49,6 +49,7 @@ export interface EndOfDayOptions {
   log: Logger;
 }
 
+/** With the schema's hash: one batch per book, books of other schemas run freely. */
 const EOD_LOCK = 0x10a4f10e;
 
 interface Totals {
@@ -80,7 +81,7 @@ export async function closeBusinessDate(
   const lockClient = await pool.connect();
   try {
     const { rows: locked } = await lockClient.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_lock($1) AS ok',
+      'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok',
       [EOD_LOCK],
     );
     if (!locked[0]!.ok) throw conflict('the end of day is already running');
@@ -96,7 +97,9 @@ export async function closeBusinessDate(
       );
       return response;
     } finally {
-      await lockClient.query('SELECT pg_advisory_unlock($1)', [EOD_LOCK]);
+      await lockClient.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [
+        EOD_LOCK,
+      ]);
     }
   } finally {
     lockClient.release();
@@ -221,7 +224,7 @@ async function accrueChunk(
       `SELECT ${STATE_COLUMNS}, lpr_term, spread_bp, repricing, opened_on, next_repricing_date, loan_number, branch_id
          FROM loans
         WHERE id >= $1 AND ($2::uuid IS NULL OR id < $2) AND status = 'active' AND accrued_through = $3
-        ORDER BY id FOR UPDATE`,
+        ORDER BY id`,
       [from, to ?? null, toIso(day - 1)],
     );
     if (rows.length === 0) return;
@@ -390,6 +393,18 @@ async function accrueChunk(
       ]);
     }
     await appendManyToOutbox(tx, SOURCE, w.events);
+    await tx.query(
+      `INSERT INTO end_of_day_chunks (business_date, first_loan_id, loans, normal_interest, penalty_interest, compound_interest)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        toIso(day),
+        rows[0]!.id,
+        totals.loans,
+        formatMoney(totals.normal),
+        formatMoney(totals.penalty),
+        formatMoney(totals.compound),
+      ],
+    );
   });
 }
 
@@ -490,7 +505,7 @@ async function writePlain(
             penalty_interest = u.pi, compound_interest = u.ci, accrued_through = $8
        FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[])
          AS u(id, n, p, c, ai, pi, ci)
-      WHERE l.id = u.id`,
+      WHERE l.id = u.id AND l.accrued_through = $8::date - 1`,
     [
       states.map((s) => s.id),
       states.map((s) => formatMoney(s.normal.accrued)),
@@ -536,7 +551,7 @@ async function writeFull(tx: Queryable, states: readonly LoanState[]): Promise<v
     `UPDATE loans l SET ${cols.map((c) => `${c} = u.${c}`).join(', ')}, version = l.version + 1, updated_at = now()
        FROM unnest($1::uuid[], ${cols.map((c, i) => `$${i + 2}::${COLUMN_TYPES[c] ?? 'numeric'}[]`).join(', ')})
          AS u(id, ${cols.join(', ')})
-      WHERE l.id = u.id`,
+      WHERE l.id = u.id AND l.accrued_through = u.accrued_through - 1`,
     [states.map((s) => s.id), ...arrays],
   );
 }
@@ -598,23 +613,24 @@ async function writeEntry(
 async function finishDay(pool: Pool, day: DayNumber): Promise<pb.RunEndOfDayResponse> {
   return withTransaction(pool, async (tx) => {
     const iso = toIso(day);
-    const { rows } = await tx.query<{ account_code: string; amount: string | null }>(
-      `SELECT account_code, sum(credit - debit) AS amount
-         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-        WHERE e.business_date = $1 AND e.kind = 'end_of_day' AND l.account_code IN ('601101', '601102', '601103')
-        GROUP BY account_code`,
+    const { rows } = await tx.query<{
+      loans: string;
+      normal: string;
+      penalty: string;
+      compound: string;
+    }>(
+      `SELECT COALESCE(sum(loans), 0) AS loans, COALESCE(sum(normal_interest), 0)::numeric(20, 2)::text AS normal,
+              COALESCE(sum(penalty_interest), 0)::numeric(20, 2)::text AS penalty,
+              COALESCE(sum(compound_interest), 0)::numeric(20, 2)::text AS compound
+         FROM end_of_day_chunks WHERE business_date = $1`,
       [iso],
     );
-    const income = (code: string) => rows.find((r) => r.account_code === code)?.amount ?? '0.00';
-    const { rows: count } = await tx.query<{ n: string }>(
-      `SELECT count(*) AS n FROM loans WHERE accrued_through = $1`,
-      [iso],
-    );
+    const t = rows[0]!;
     await tx.query(
       `UPDATE business_days SET status = 'closed', closed_at = now(), loans_accrued = $2,
               normal_interest = $3, penalty_interest = $4, compound_interest = $5
         WHERE business_date = $1`,
-      [iso, Number(count[0]!.n), income('601101'), income('601102'), income('601103')],
+      [iso, Number(t.loans), t.normal, t.penalty, t.compound],
     );
     await tx.query(`INSERT INTO business_days (business_date, status) VALUES ($1, 'open')`, [
       toIso(day + 1),

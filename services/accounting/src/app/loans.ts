@@ -248,7 +248,7 @@ export async function openLoan(
     ]);
 
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'OpenLoan', async () => {
+    oncePerCommand(tx, req.commandId, 'OpenLoan', p, async () => {
       const today = await postingDate(tx);
       if (t.schedule.disbursementDate !== today) {
         throw invalidArgument([
@@ -360,7 +360,7 @@ export async function disburseTranche(
   const payee = validatePayee(f, req.payee);
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'DisburseTranche', async () => {
+    oncePerCommand(tx, req.commandId, 'DisburseTranche', p, async () => {
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
@@ -521,7 +521,7 @@ export async function postRepayment(
   const reference = f.text('reference', req.reference, { max: 100 });
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'PostRepayment', async () => {
+    oncePerCommand(tx, req.commandId, 'PostRepayment', p, async () => {
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
@@ -598,7 +598,7 @@ export async function recordRateChange(
   const reference = f.text('reference', req.reference, { required: true, max: 100 });
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'RecordRateChange', async () => {
+    oncePerCommand(tx, req.commandId, 'RecordRateChange', p, async () => {
       const today = await postingDate(tx);
       if (effective! <= today)
         throw invalidArgument([
@@ -684,7 +684,7 @@ export async function writeOffLoan(
   const reason = f.text('reason', req.reason, { required: true, max: 1000 });
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'WriteOffLoan', async () => {
+    oncePerCommand(tx, req.commandId, 'WriteOffLoan', p, async () => {
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
@@ -787,7 +787,7 @@ export async function recordRecovery(
   const reference = f.text('reference', req.reference, { max: 100 });
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'RecordRecovery', async () => {
+    oncePerCommand(tx, req.commandId, 'RecordRecovery', p, async () => {
       const today = await postingDate(tx);
       const record = await findLoan(tx, loanId!, true);
       if (!record) throw notFound(`loan ${loanId}`);

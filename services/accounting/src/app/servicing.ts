@@ -57,7 +57,7 @@ export async function reverseRepayment(
   const reason = f.text('reason', req.reason, { required: true, max: 1000 });
   f.done();
   return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'ReverseRepayment', async () => {
+    oncePerCommand(tx, req.commandId, 'ReverseRepayment', p, async () => {
       const today = await postingDate(tx);
       const { rows: found } = await tx.query<{
         loan_id: string;

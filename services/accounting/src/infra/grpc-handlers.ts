@@ -69,7 +69,10 @@ export function accountingService(
     ): Promise<pb.GetBusinessDateResponse> => {
       ctx.principal();
       const open = await openBusinessDay(deps.pool);
-      return { openBusinessDate: toIso(open.date), lastClosedDate: toIso(open.date - 1) };
+      const { rows } = await deps.pool.query<{ d: string | null }>(
+        `SELECT max(business_date)::text AS d FROM business_days WHERE status = 'closed'`,
+      );
+      return { openBusinessDate: toIso(open.date), lastClosedDate: rows[0]!.d ?? '' };
     },
     getStatement: (req: pb.GetStatementRequest, ctx: CallContext) =>
       getStatement(deps, ctx.principal(), req),
