@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       [day],
     );
     await pool.query('VACUUM ANALYZE loans');
+    await pool.query('VACUUM ANALYZE loan_accruals');
     await pool.query('ANALYZE installments');
     const generatedIn = (Date.now() - started) / 1000;
     const { rows: mix } = await pool.query<{ billing: string; overdue: string }>(
@@ -67,10 +68,10 @@ async function main(): Promise<void> {
               (SELECT sum(debit) = sum(credit) FROM journal_lines) AS balanced`,
     );
 
-    progress('bare set-based UPDATE of the same rows');
+    progress('bare set-based UPDATE of the same rows (the nightly loan_accruals rows)');
     started = Date.now();
     await pool.query(
-      `UPDATE loans SET n_accrued = n_accrued + 0.01, accrued_interest = accrued_interest + 0.01, accrued_through = accrued_through + 1 WHERE status = 'active'`,
+      `UPDATE loan_accruals SET n_accrued = n_accrued + 0.01, accrued_interest = accrued_interest + 0.01, accrued_through = accrued_through + 1`,
     );
     const bareSeconds = (Date.now() - started) / 1000;
 
@@ -132,27 +133,30 @@ WITH g AS (
          CASE WHEN overdue THEN round(p * r / 1200, 2) ELSE 0 END AS oi,
          CASE WHEN overdue THEN d - (1 + n % 400) ELSE NULL END AS oldest
     FROM g
+), l AS (
+  INSERT INTO loans (id, loan_number, customer_id, branch_id, product_code, approved_amount, status,
+    opened_on, maturity_date, terms, rate_type, annual_rate, penalty_markup_percent, grace_days,
+    allocation_order, principal, overdue_principal, overdue_interest,
+    oldest_unpaid_due, days_past_due, basis_kind, basis_year_days, basis_repay_every, period_start,
+    next_period, next_due_date, next_principal, n_start, n_base, n_rate, n_denominator,
+    p_start, p_base, p_rate, p_denominator, c_start, c_base, c_rate, c_denominator, classification)
+  SELECT gen_random_uuid(), 'B' || n, gen_random_uuid(), 'BR' || (n % 50), 'PERSONAL_CONSUMER', p, 'active',
+    start - 300, start + 3000, '{}'::jsonb, 'fixed', r, 50, 0,
+    '{compound,penalty,overdue_interest,overdue_principal,due_interest,due_principal}', p - op,
+    op, oi, oldest, CASE WHEN overdue THEN d - oldest ELSE 0 END,
+    CASE WHEN daily THEN 'daily' ELSE 'monthly_period' END, 360, 1, start,
+    5, due, inst, start, p - op, r, den, start, op, r * 1.5, 360, start, oi, r * 1.5, 360,
+    CASE WHEN NOT overdue THEN 'normal' WHEN d - oldest > 360 THEN 'loss' WHEN d - oldest > 270 THEN 'doubtful'
+         WHEN d - oldest > 90 THEN 'substandard' ELSE 'special_mention' END
+  FROM s
+  RETURNING id, n_base, n_rate, n_denominator, n_start, p_base, p_rate, c_base, c_rate
 )
-INSERT INTO loans (id, loan_number, customer_id, branch_id, product_code, approved_amount, status,
-  opened_on, maturity_date, terms, rate_type, annual_rate, penalty_markup_percent, grace_days,
-  allocation_order, principal, accrued_interest, overdue_principal, overdue_interest,
-  oldest_unpaid_due, days_past_due, basis_kind, basis_year_days, basis_repay_every, period_start,
-  next_period, next_due_date, next_principal, n_start, n_base, n_rate, n_denominator, n_accrued,
-  p_start, p_base, p_rate, p_denominator, p_accrued, c_start, c_base, c_rate, c_denominator,
-  c_accrued, accrued_through, classification)
-SELECT gen_random_uuid(), 'B' || n, gen_random_uuid(), 'BR' || (n % 50), 'PERSONAL_CONSUMER', p, 'active',
-  start - 300, start + 3000, '{}'::jsonb, 'fixed', r, 50, 0,
-  '{compound,penalty,overdue_interest,overdue_principal,due_interest,due_principal}', p - op,
-  round((p - op) * r * (d - start) / (den * 100), 2), op, oi, oldest,
-  CASE WHEN overdue THEN d - oldest ELSE 0 END,
-  CASE WHEN daily THEN 'daily' ELSE 'monthly_period' END, 360, 1, start,
-  5, due, inst, start, p - op, r, den, round((p - op) * r * (d - start) / (den * 100), 2),
-  start, op, r * 1.5, 360, round(op * r * 1.5 * (d - start) / 36000, 2),
-  start, oi, r * 1.5, 360, round(oi * r * 1.5 * (d - start) / 36000, 2),
-  d - 1,
-  CASE WHEN NOT overdue THEN 'normal' WHEN d - oldest > 360 THEN 'loss' WHEN d - oldest > 270 THEN 'doubtful'
-       WHEN d - oldest > 90 THEN 'substandard' ELSE 'special_mention' END
-FROM s`;
+INSERT INTO loan_accruals (loan_id, accrued_through, accrued_interest, n_accrued, p_accrued, c_accrued)
+SELECT id, $3::date - 1, round(n_base * n_rate * ($3::date - n_start) / (n_denominator * 100), 2),
+       round(n_base * n_rate * ($3::date - n_start) / (n_denominator * 100), 2),
+       round(p_base * p_rate * ($3::date - n_start) / 36000, 2),
+       round(c_base * c_rate * ($3::date - n_start) / 36000, 2)
+  FROM l`;
 
 main().catch((err: unknown) => {
   console.error(err);

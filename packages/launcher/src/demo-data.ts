@@ -137,6 +137,7 @@ async function api(
 /** Enters the demo book through the public API, as the account managers would; skips what exists. */
 export async function seedDemoBook(baseUrl: string, password: string, log: Logger): Promise<void> {
   const tokens = new Map<string, string>();
+  const borrowers: { id: string; branchId: string }[] = [];
   for (const entry of CUSTOMERS) {
     if (!tokens.has(entry.login)) {
       const login = await api(baseUrl, '/auth/login', {
@@ -156,6 +157,7 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
     if (created.status === 409) continue;
     if (created.status !== 201)
       throw new Error(`demo customer ${entry.customer.name}: ${JSON.stringify(created.body)}`);
+    borrowers.push({ id: created.body.id as string, branchId: created.body.branchId as string });
     for (const { submit, ...draft } of entry.applications) {
       const app = await api(baseUrl, '/applications', {
         method: 'POST',
@@ -171,4 +173,45 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
     }
   }
   log.info('demo customers and applications ready');
+  if (borrowers.length > 0) await openDemoLoan(baseUrl, password, borrowers[0]!);
+}
+
+/** One loan paid out today (放款), so the loan-account screens and the end of day have a book. */
+async function openDemoLoan(
+  baseUrl: string,
+  password: string,
+  borrower: { id: string; branchId: string },
+) {
+  const login = await api(baseUrl, '/auth/login', {
+    method: 'POST',
+    body: { username: 'disb.ma', password },
+  });
+  const token = login.body.accessToken as string;
+  const today = await api(baseUrl, '/business-days/current', { token });
+  const date = today.body.openBusinessDate as string;
+  const day = Number(date.slice(8, 10));
+  const loan = await api(baseUrl, '/loans', {
+    method: 'POST',
+    token,
+    key: `demo-loan-${borrower.id}`,
+    body: {
+      customerId: borrower.id,
+      branchId: borrower.branchId,
+      productCode: 'PERSONAL_CONSUMER',
+      approvedAmount: '300000.00',
+      schedule: {
+        principal: '300000.00',
+        annualRatePercent: '3.45',
+        term: 36,
+        termUnit: 'month',
+        repaymentMethod: 'equal_installments',
+        disbursementDate: date,
+        repaymentDay: day <= 28 ? day : 'month_end',
+      },
+      rateType: 'fixed',
+      graceDays: 3,
+      payee: { paymentMethod: 'self' },
+    },
+  });
+  if (loan.status !== 201) throw new Error(`demo loan: ${JSON.stringify(loan.body)}`);
 }

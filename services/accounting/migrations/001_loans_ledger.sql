@@ -69,14 +69,11 @@ CREATE TABLE loans (
   allocation_order text[] NOT NULL,
   -- Balances. principal: not yet billed; due_*: billed, within grace; overdue_*: past grace.
   principal numeric(20, 2) NOT NULL,
-  accrued_interest numeric(20, 2) NOT NULL DEFAULT 0,
   due_principal numeric(20, 2) NOT NULL DEFAULT 0,
   due_interest numeric(20, 2) NOT NULL DEFAULT 0,
   due_since date,
   overdue_principal numeric(20, 2) NOT NULL DEFAULT 0,
   overdue_interest numeric(20, 2) NOT NULL DEFAULT 0,
-  penalty_interest numeric(20, 2) NOT NULL DEFAULT 0,
-  compound_interest numeric(20, 2) NOT NULL DEFAULT 0,
   credit_balance numeric(20, 2) NOT NULL DEFAULT 0,
   oldest_unpaid_due date,
   days_past_due integer NOT NULL DEFAULT 0,
@@ -95,24 +92,19 @@ CREATE TABLE loans (
   -- Open interest segments: normal (on principal not yet billed), penalty (on overdue principal)
   -- and compound (on overdue interest). Interest of a segment through day d is
   -- round(base × rate/100 × days / denominator), so what was accrued day by day adds up to the
-  -- segment's interest exactly; `*_accrued` is what has been accrued in the open segment so far.
+  -- segment's interest exactly; what the open segments accrued so far is in loan_accruals.
   n_start date NOT NULL,
   n_base numeric(20, 2) NOT NULL,
   n_rate numeric(20, 10) NOT NULL,
   n_denominator integer NOT NULL,
-  n_accrued numeric(20, 2) NOT NULL DEFAULT 0,
   p_start date NOT NULL,
   p_base numeric(20, 2) NOT NULL DEFAULT 0,
   p_rate numeric(20, 10) NOT NULL,
   p_denominator integer NOT NULL,
-  p_accrued numeric(20, 2) NOT NULL DEFAULT 0,
   c_start date NOT NULL,
   c_base numeric(20, 2) NOT NULL DEFAULT 0,
   c_rate numeric(20, 10) NOT NULL,
   c_denominator integer NOT NULL,
-  c_accrued numeric(20, 2) NOT NULL DEFAULT 0,
-  -- The last business date accrued (the end-of-day batch takes loans at the day before).
-  accrued_through date NOT NULL,
   classification text NOT NULL DEFAULT 'normal'
     CHECK (classification IN ('normal', 'special_mention', 'substandard', 'doubtful', 'loss')),
   classified_on date,
@@ -121,10 +113,25 @@ CREATE TABLE loans (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 )
--- Room on each page for the nightly update of every active loan to stay a heap-only update
--- (no index touched: none of the accrual columns is indexed).
-WITH (fillfactor = 80);
+;
 CREATE INDEX loans_customer ON loans (customer_id);
+
+-- What the end of day changes on most nights for most loans, apart from the rest of the loan so
+-- that the nightly update writes ~100-byte rows, not the whole loan. The fill factor leaves room
+-- on each page for that update to stay heap-only (no index touched).
+CREATE TABLE loan_accruals (
+  loan_id uuid PRIMARY KEY REFERENCES loans (id),
+  -- The last business date accrued (the end-of-day batch takes loans at the day before).
+  accrued_through date NOT NULL,
+  -- Interest of the current period accrued, not yet billed; unpaid penalty and compound interest.
+  accrued_interest numeric(20, 2) NOT NULL DEFAULT 0,
+  penalty_interest numeric(20, 2) NOT NULL DEFAULT 0,
+  compound_interest numeric(20, 2) NOT NULL DEFAULT 0,
+  -- Accrued so far in each open segment.
+  n_accrued numeric(20, 2) NOT NULL DEFAULT 0,
+  p_accrued numeric(20, 2) NOT NULL DEFAULT 0,
+  c_accrued numeric(20, 2) NOT NULL DEFAULT 0
+) WITH (fillfactor = 70);
 CREATE INDEX loans_branch_status ON loans (branch_id, status);
 CREATE SEQUENCE loan_numbers;
 

@@ -29,12 +29,15 @@ describe('end of day: resumable after a crash, in order, once per date', () => {
       `CREATE FUNCTION fail_once() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$ LANGUAGE plpgsql`,
     );
     await h.db.query(
-      `CREATE TRIGGER crash BEFORE UPDATE ON loans FOR EACH ROW WHEN (OLD.id = '${ids[2]}') EXECUTE FUNCTION fail_once()`,
+      `CREATE TRIGGER crash BEFORE UPDATE ON loan_accruals FOR EACH ROW WHEN (OLD.loan_id = '${ids[2]}') EXECUTE FUNCTION fail_once()`,
     );
     await expect(
       h.client.runEndOfDay({ businessDate: '2025-01-21' }, h.as('admin')),
     ).rejects.toMatchObject({ code: 'internal' });
-    const midway = await rows(h, `SELECT id, accrued_through FROM loans ORDER BY id`);
+    const midway = await rows(
+      h,
+      `SELECT loan_id, accrued_through FROM loan_accruals ORDER BY loan_id`,
+    );
     expect(midway.map((r) => r.accrued_through)).toEqual([
       '2025-01-21',
       '2025-01-21',
@@ -60,7 +63,7 @@ describe('end of day: resumable after a crash, in order, once per date', () => {
       ),
     ).rejects.toMatchObject({ code: 'failed_precondition' });
 
-    await h.db.query('DROP TRIGGER crash ON loans');
+    await h.db.query('DROP TRIGGER crash ON loan_accruals');
     const res = await h.client.runEndOfDay({ businessDate: '2025-01-21' }, h.as('admin'));
     expect(res.alreadyClosed).toBe(false);
     expect(res.nextBusinessDate).toBe('2025-01-22');

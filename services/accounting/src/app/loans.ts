@@ -46,6 +46,7 @@ import {
   loadInstallments,
   postLoanEntry,
   saveState,
+  splitValues,
   stateValues,
   toIso,
   writeInstallments,
@@ -284,7 +285,7 @@ export async function openLoan(
       const state = openingState(id, t, plan);
       const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
       const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
-      const values = stateValues(state);
+      const { loan: values, accruals } = splitValues(stateValues(state));
       const cols = Object.keys(values);
       await tx.query(
         `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
@@ -311,6 +312,13 @@ export async function openLoan(
           order,
           ...Object.values(values),
         ],
+      );
+      await tx.query(
+        `INSERT INTO loan_accruals (loan_id, ${Object.keys(accruals).join(', ')})
+         VALUES ($1, ${Object.keys(accruals)
+           .map((_, i) => `$${i + 2}`)
+           .join(', ')})`,
+        [id, ...Object.values(accruals)],
       );
       await writeInstallments(tx, id, installmentRows(plan), false);
       await recordDisbursement(tx, id, 1, principal, today, payee, p.userId);

@@ -31,6 +31,29 @@ export const STATE_COLUMNS = `id, status, principal, accrued_interest, due_princ
 
 export type StateRow = Record<string, string | number | null>;
 
+/** Loans with their nightly accruals (the two tables of a loan's state). */
+export const LOANS_WITH_ACCRUALS = 'loans JOIN loan_accruals ON loan_accruals.loan_id = loans.id';
+
+/** The state columns that live in loan_accruals, the table the end of day updates every night. */
+export const ACCRUAL_COLUMNS: readonly string[] = [
+  'accrued_through',
+  'accrued_interest',
+  'penalty_interest',
+  'compound_interest',
+  'n_accrued',
+  'p_accrued',
+  'c_accrued',
+];
+
+/** The state values split by table. */
+export function splitValues(values: Record<string, string | number | null>) {
+  const loan: Record<string, string | number | null> = {};
+  const accruals: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(values))
+    (ACCRUAL_COLUMNS.includes(k) ? accruals : loan)[k] = v;
+  return { loan, accruals };
+}
+
 export function stateFromRow(r: StateRow): LoanState {
   const s = (k: string) => r[k] as string;
   const seg = (p: string) => ({
@@ -123,14 +146,19 @@ export function stateValues(st: LoanState): Record<string, string | number | nul
 }
 
 export async function saveState(tx: Queryable, st: LoanState): Promise<void> {
-  const values = stateValues(st);
-  const cols = Object.keys(values);
+  const { loan, accruals } = splitValues(stateValues(st));
+  const cols = Object.keys(loan);
   await tx.query(
     `UPDATE loans SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')},
        version = version + 1, updated_at = now(),
        closed_on = CASE WHEN $${cols.length + 2}::text = 'closed' THEN COALESCE(closed_on, $${cols.length + 3}::date) ELSE closed_on END
      WHERE id = $1`,
-    [st.id, ...Object.values(values), st.status, toIso(st.accruedThrough + 1)],
+    [st.id, ...Object.values(loan), st.status, toIso(st.accruedThrough + 1)],
+  );
+  const acols = Object.keys(accruals);
+  await tx.query(
+    `UPDATE loan_accruals SET ${acols.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE loan_id = $1`,
+    [st.id, ...Object.values(accruals)],
   );
 }
 
@@ -140,7 +168,7 @@ export async function loadState(
   lock: boolean,
 ): Promise<LoanState | undefined> {
   const { rows } = await tx.query<StateRow>(
-    `SELECT ${STATE_COLUMNS} FROM loans WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${STATE_COLUMNS} FROM ${LOANS_WITH_ACCRUALS} WHERE loans.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? stateFromRow(rows[0]) : undefined;

@@ -5,7 +5,13 @@ import { formatMoney, formatRate } from '../domain/money';
 import { payoffAmount } from '../domain/loan/repayment';
 import { penaltyRateOf, type LoanState } from '../domain/loan/state';
 import type { InstallmentRow } from '../domain/loan/repayment';
-import { STATE_COLUMNS, stateFromRow, toIso, type StateRow } from './loan-repo';
+import {
+  LOANS_WITH_ACCRUALS,
+  STATE_COLUMNS,
+  stateFromRow,
+  toIso,
+  type StateRow,
+} from './loan-repo';
 
 export const META_COLUMNS = `loan_number, application_id, customer_id, branch_id, product_code, currency,
   approved_amount, opened_on, maturity_date, rate_type, lpr_term, spread_bp, next_repricing_date,
@@ -68,7 +74,7 @@ export async function findLoan(
   lock = false,
 ): Promise<LoanRecord | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
-    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM loans WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM ${LOANS_WITH_ACCRUALS} WHERE loans.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? recordFromRow(rows[0]) : undefined;
@@ -81,7 +87,7 @@ export async function listLoanRecords(
   limit: number,
 ): Promise<LoanRecord[]> {
   const { rows } = await tx.query<Record<string, unknown>>(
-    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM loans WHERE ${where} ORDER BY id LIMIT ${limit}`,
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM ${LOANS_WITH_ACCRUALS} WHERE ${where} ORDER BY id LIMIT ${limit}`,
     params,
   );
   return rows.map(recordFromRow);
