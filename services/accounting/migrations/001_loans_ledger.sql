@@ -85,6 +85,9 @@ CREATE TABLE loans (
   -- Flat loans (等本等息) bear interest on the original principal.
   interest_on_original numeric(20, 2),
   period_start date NOT NULL,
+  -- A long first period on the monthly basis switches from the daily rate to a regular month.
+  n_switch_on date,
+  n_switch_denominator integer,
   -- The next installment to bill.
   next_period integer,
   next_due_date date,

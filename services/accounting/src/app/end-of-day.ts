@@ -439,6 +439,7 @@ async function accrueQuietLoans(
           AND l.next_due_date IS DISTINCT FROM $3::date + 1 AND l.due_since IS NULL
           AND l.overdue_principal = 0 AND l.overdue_interest = 0 AND l.days_past_due = 0
           AND l.next_repricing_date IS DISTINCT FROM $3::date + 1
+          AND l.n_switch_on IS DISTINCT FROM $3::date + 1
           AND NOT EXISTS (SELECT 1 FROM rate_changes rc
                            WHERE rc.loan_id = l.id AND rc.effective_date = $3::date + 1 AND NOT rc.applied)
      ), accrued AS (
@@ -598,6 +599,8 @@ const COLUMN_TYPES: Record<string, string> = {
   next_period: 'int',
   next_due_date: 'date',
   period_start: 'date',
+  n_switch_on: 'date',
+  n_switch_denominator: 'int',
   n_start: 'date',
   p_start: 'date',
   c_start: 'date',
@@ -632,11 +635,12 @@ async function writeFull(tx: Queryable, states: readonly LoanState[]): Promise<v
     throw new Error(`${states.length - rows.length} loans changed under the end of day`);
   const cols = Object.keys(split[0]!.loan);
   await tx.query(
-    `UPDATE loans l SET ${cols.map((c) => `${c} = u.${c}`).join(', ')}, version = l.version + 1, updated_at = now()
+    `UPDATE loans l SET ${cols.map((c) => `${c} = u.${c}`).join(', ')}, version = l.version + 1, updated_at = now(),
+            closed_on = CASE WHEN u.status = 'closed' THEN COALESCE(l.closed_on, $${cols.length + 2}::date) ELSE l.closed_on END
        FROM unnest($1::uuid[], ${cols.map((c, i) => `$${i + 2}::${COLUMN_TYPES[c] ?? 'numeric'}[]`).join(', ')})
          AS u(id, ${cols.join(', ')})
       WHERE l.id = u.id`,
-    [ids, ...cols.map((c) => split.map((v) => v.loan[c]))],
+    [ids, ...cols.map((c) => split.map((v) => v.loan[c])), toIso(states[0]!.accruedThrough + 1)],
   );
 }
 

@@ -84,8 +84,13 @@ export async function reverseRepayment(
         record.state.graceDays,
       );
       if (!terms.ok) throw new Error(`stored terms of loan ${record.state.id} no longer validate`);
-      const { rows: tranches } = await tx.query<{ value_date: string; amount: string }>(
-        'SELECT value_date, amount FROM disbursements WHERE loan_id = $1 AND tranche > 1 ORDER BY tranche',
+      const { rows: tranches } = await tx.query<{
+        id: string;
+        value_date: string;
+        amount: string;
+        created_at: Date;
+      }>(
+        'SELECT id, value_date, amount, created_at FROM disbursements WHERE loan_id = $1 AND tranche > 1',
         [record.state.id],
       );
       const { rows: repayments } = await tx.query<{
@@ -94,9 +99,10 @@ export async function reverseRepayment(
         amount: string;
         kind: RepaymentKind;
         prepayment_option: PrepaymentOption | null;
+        created_at: Date;
       }>(
-        `SELECT id, value_date, amount, kind, prepayment_option FROM repayments
-          WHERE loan_id = $1 AND status = 'posted' AND id <> $2 ORDER BY created_at, id`,
+        `SELECT id, value_date, amount, kind, prepayment_option, created_at FROM repayments
+          WHERE loan_id = $1 AND status = 'posted' AND id <> $2`,
         [record.state.id, repaymentId],
       );
       const { rows: rates } = await tx.query<{ effective_date: string; new_rate: string }>(
@@ -107,17 +113,27 @@ export async function reverseRepayment(
         {
           id: record.state.id,
           terms: terms.value,
-          tranches: tranches.map((t) => ({ day: toDay(t.value_date), amount: cents(t.amount) })),
-          repayments: repayments.map((r) => ({
-            id: r.id,
-            day: toDay(r.value_date),
-            request: {
-              amount: cents(r.amount),
-              kind: r.kind,
-              option: r.prepayment_option ?? undefined,
-              order: record.meta.allocationOrder as Bucket[],
-            },
-          })),
+          // In the order they were posted (both ids are UUIDv7, ordered in time too).
+          postings: [
+            ...tranches.map((t) => ({
+              at: [t.created_at.getTime(), t.id] as const,
+              kind: 'tranche' as const,
+              day: toDay(t.value_date),
+              amount: cents(t.amount),
+            })),
+            ...repayments.map((r) => ({
+              at: [r.created_at.getTime(), r.id] as const,
+              kind: 'repayment' as const,
+              id: r.id,
+              day: toDay(r.value_date),
+              request: {
+                amount: cents(r.amount),
+                kind: r.kind,
+                option: r.prepayment_option ?? undefined,
+                order: record.meta.allocationOrder as Bucket[],
+              },
+            })),
+          ].sort((a, b) => a.at[0] - b.at[0] || (a.at[1] < b.at[1] ? -1 : 1)),
           rateChanges: rates.map((r) => ({
             effective: toDay(r.effective_date),
             rate: rate(r.new_rate),

@@ -24,6 +24,7 @@ const dayOrNull = (v: string | null) => (v === null ? null : toDay(v));
 export const STATE_COLUMNS = `id, status, principal, accrued_interest, due_principal, due_interest, due_since,
   overdue_principal, overdue_interest, penalty_interest, compound_interest, credit_balance,
   oldest_unpaid_due, days_past_due, next_period, next_due_date, next_principal, period_start,
+  n_switch_on, n_switch_denominator,
   n_start, n_base, n_rate, n_denominator, n_accrued, p_start, p_base, p_rate, p_denominator, p_accrued,
   c_start, c_base, c_rate, c_denominator, c_accrued, accrued_through, annual_rate,
   penalty_markup_percent, grace_days, basis_kind, basis_year_days, basis_repay_every,
@@ -82,6 +83,10 @@ export function stateFromRow(r: StateRow): LoanState {
     nextDueDate: dayOrNull(r.next_due_date as string | null),
     nextPrincipal: r.next_principal === null ? null : cents(s('next_principal')),
     periodStart: toDay(s('period_start')),
+    normalSwitch:
+      r.n_switch_on === null
+        ? null
+        : { day: toDay(s('n_switch_on')), denominator: Number(r.n_switch_denominator) },
     normal: seg('n'),
     penalty: seg('p'),
     compound: seg('c'),
@@ -129,6 +134,8 @@ export function stateValues(st: LoanState): Record<string, string | number | nul
     next_due_date: isoOrNull(st.nextDueDate),
     next_principal: st.nextPrincipal === null ? null : formatMoney(st.nextPrincipal),
     period_start: toIso(st.periodStart),
+    n_switch_on: st.normalSwitch === null ? null : toIso(st.normalSwitch.day),
+    n_switch_denominator: st.normalSwitch === null ? null : st.normalSwitch.denominator,
     ...seg('n', st.normal),
     ...seg('p', st.penalty),
     ...seg('c', st.compound),

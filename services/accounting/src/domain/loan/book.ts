@@ -161,14 +161,24 @@ export function repayBook(book: LoanBook, day: DayNumber, req: RepaymentRequest)
   const outcome = applyRepayment(book.state, day, req.amount, req.kind, req.order);
   if (!outcome.ok) return outcome;
   const a = outcome.allocation;
-  const { changed, oldestUnpaidDue } = settleInstallments(
+  // Overdue installments take what the allocation gave to overdue amounts, due ones the rest,
+  // whatever the order of the buckets was.
+  const overdue = settleInstallments(
     book.installments,
-    a.overdueInterest + a.dueInterest,
-    a.overduePrincipal + a.duePrincipal,
+    a.overdueInterest,
+    a.overduePrincipal,
     day,
+    'overdue',
   );
-  const changedRows = new Map(changed.map((r) => [r.period, r]));
+  const afterOverdue = book.installments.map(
+    (r) => overdue.changed.find((c) => c.period === r.period) ?? r,
+  );
+  const due = settleInstallments(afterOverdue, a.dueInterest, a.duePrincipal, day, 'due');
+  const changedRows = new Map([...overdue.changed, ...due.changed].map((r) => [r.period, r]));
   let installments = book.installments.map((r) => changedRows.get(r.period) ?? r);
+  const oldestUnpaidDue = installments
+    .filter((r) => r.status === 'due' || r.status === 'overdue')
+    .reduce<DayNumber | null>((m, r) => (m === null || r.dueDate < m ? r.dueDate : m), null);
   let state: LoanState = {
     ...outcome.state,
     oldestUnpaidDue: outcome.settled ? null : oldestUnpaidDue,

@@ -41,6 +41,8 @@ export function parseClassificationPolicy(text: string): ClassificationPolicy | 
     const floor = m[2] as Classification;
     if (!CLASSIFICATIONS.includes(floor))
       return `"${m[2]}" is not one of ${CLASSIFICATIONS.join(', ')}`;
+    if (Number(m[1]) < 1)
+      return 'a floor applies from 1 day past due (a performing loan is normal)';
     steps.push({ minDaysPastDue: Number(m[1]), floor });
   }
   for (let i = 1; i < steps.length; i++) {

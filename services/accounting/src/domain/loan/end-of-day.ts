@@ -4,6 +4,7 @@ import { classificationFloor, worseOf, type ClassificationPolicy } from './class
 import { ACCOUNTS, posting, type Posting } from './ledger';
 import {
   interestThrough,
+  isSettled,
   normalDenominator,
   resegment,
   segmentTargets,
@@ -169,16 +170,24 @@ export function closeDay(s0: LoanState, day: DayNumber, inputs: DayInputs): DayR
     s.annualRate = inputs.rateChange;
   }
 
+  // The last installment paid from a credit balance: nothing is owed any more.
+  if (s.nextPeriod === null && isSettled(s)) s.status = 'closed';
+
   // 5. Segments from tomorrow, days past due, classification.
-  const denominator =
+  let denominator =
     billed !== null && s.nextDueDate !== null
       ? normalDenominator(s.basis, tomorrow, s.nextDueDate, true)
       : s.normal.denominator;
+  const switching = s.normalSwitch !== null && s.normalSwitch.day === tomorrow;
+  if (switching) {
+    denominator = s.normalSwitch!.denominator;
+    s.normalSwitch = null;
+  }
   const { state, closed } = resegment(
     s,
     tomorrow,
     segmentTargets(s, denominator),
-    billed !== null ? ['normal'] : [],
+    billed !== null || switching ? ['normal'] : [],
   );
   s = state;
   const overdueNow = s.overduePrincipal + s.overdueInterest > 0n;

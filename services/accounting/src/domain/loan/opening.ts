@@ -5,7 +5,7 @@ import {
   type FieldError,
   type ScheduleTerms,
 } from '../schedule';
-import { daysInYearBasis, parseIsoDate, type DayNumber } from '../schedule/calendar';
+import { calendarDate, daysInYearBasis, parseIsoDate, type DayNumber } from '../schedule/calendar';
 import { dueDateGrid, firstPeriodKind } from '../schedule/periods';
 import { Exact } from '../schedule/decimal';
 import {
@@ -139,7 +139,11 @@ export function openingState(
   const principal = toCents(t.principal.toFixed(2));
   const first = installments[0]!;
   const basis = accrualBasis(t);
-  const regular = firstPeriodKind(dueDateGrid(t), start).kind === 'regular';
+  const firstPeriod = firstPeriodKind(dueDateGrid(t), start);
+  const regular = firstPeriod.kind === 'regular';
+  // A long first period on the monthly basis: the extra days at the daily rate, then one regular
+  // month, as the schedule charges it.
+  const longMonthly = firstPeriod.kind === 'long' && basis.kind === 'monthly_period';
   const penalty = penaltyRate(terms.annualRate, terms.penaltyMarkupPercent);
   return {
     id,
@@ -160,6 +164,12 @@ export function openingState(
     nextDueDate: first.dueDate,
     nextPrincipal: first.principal,
     periodStart: start,
+    normalSwitch: longMonthly
+      ? {
+          day: firstPeriod.extraTo,
+          denominator: normalDenominator(basis, firstPeriod.extraTo, first.dueDate, true),
+        }
+      : null,
     normal: {
       start,
       base: principal,
@@ -240,6 +250,10 @@ export function reamortize(args: {
     term: count * terms.repayEvery,
     disbursementDate: args.periodStart,
     firstRepaymentDate: kept[0]!.dueDate,
+    // The contract's day of the month, not the first remaining date's (a loan due on the 31st
+    // stays due on month ends after February).
+    repaymentDay:
+      terms.repaymentDay ?? calendarDate(terms.firstRepaymentDate ?? terms.disbursementDate).day,
     graceOnPrincipalPeriods: Math.max(0, terms.graceOnPrincipalPeriods - periodsPassed),
     graceOnInterestPeriods: 0,
   });

@@ -183,6 +183,9 @@ export function applyRepayment(
   if (kind === 'payoff' || kind === 'prepayment') {
     allocation.principal = take(s.principal, ACCOUNTS.principal);
     s.principal -= allocation.principal;
+    // A flat loan bears its flat interest on what is left after a prepayment, as its new
+    // schedule shows.
+    if (s.interestOnOriginal !== null) s.interestOnOriginal = s.principal;
   }
   const rest = sources.reduce((sum, src) => sum + src.left, 0n);
   if (rest > 0n) {
@@ -226,11 +229,16 @@ export function settleInstallments(
   interest: Cents,
   principal: Cents,
   day: DayNumber,
+  only?: 'due' | 'overdue',
 ): { changed: InstallmentRow[]; oldestUnpaidDue: DayNumber | null } {
   const changed: InstallmentRow[] = [];
   let oldestUnpaidDue: DayNumber | null = null;
   for (const row of [...rows].sort((a, b) => a.period - b.period)) {
     if (row.status !== 'due' && row.status !== 'overdue') continue;
+    if (only !== undefined && row.status !== only) {
+      oldestUnpaidDue ??= row.dueDate;
+      continue;
+    }
     const r = { ...row };
     const i = minCents(interest, (r.billedInterest ?? 0n) - r.interestPaid);
     const p = minCents(principal, r.principal - r.principalPaid);

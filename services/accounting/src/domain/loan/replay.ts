@@ -18,10 +18,15 @@ import type { ClosedSegment } from './state';
 export interface LoanHistory {
   id: string;
   terms: LoanTerms;
-  /** Tranches after the first, by value date. */
-  tranches: { day: DayNumber; amount: Cents }[];
-  /** Repayments still standing, in the order they were posted. */
-  repayments: { id: string; day: DayNumber; request: RepaymentRequest }[];
+  /**
+   * Tranches after the first and the repayments still standing, in the order they were posted
+   * (the order matters within a day: a prepayment that shortens the term before or after a
+   * tranche gives another schedule).
+   */
+  postings: (
+    | { kind: 'tranche'; day: DayNumber; amount: Cents }
+    | { kind: 'repayment'; id: string; day: DayNumber; request: RepaymentRequest }
+  )[];
   /** Contract rates by the date they took effect. */
   rateChanges: { effective: DayNumber; rate: Rate }[];
 }
@@ -64,23 +69,24 @@ export function replayLoan(
   const rateOn = new Map(h.rateChanges.map((c) => [c.effective, c.rate]));
 
   const postingsOf = (day: DayNumber): Replay | undefined => {
-    for (const t of h.tranches.filter((x) => x.day === day)) {
-      const change = disburseTranche(book, day, t.amount);
-      book = change.book;
-      postings.push(...change.postings);
-      closedSegments.push(...change.closedSegments);
-    }
-    for (const r of h.repayments.filter((x) => x.day === day)) {
-      const out = repayBook(book, day, r.request);
+    for (const x of h.postings.filter((p) => p.day === day)) {
+      if (x.kind === 'tranche') {
+        const change = disburseTranche(book, day, x.amount);
+        book = change.book;
+        postings.push(...change.postings);
+        closedSegments.push(...change.closedSegments);
+        continue;
+      }
+      const out = repayBook(book, day, x.request);
       if (!out.ok) {
         return {
           ok: false,
-          repaymentId: r.id,
+          repaymentId: x.id,
           reason: `the repayment of ${formatIsoDate(day)} would fail: ${out.field} ${out.reason}`,
         };
       }
       book = out.change.book;
-      allocations.set(r.id, out.allocation);
+      allocations.set(x.id, out.allocation);
       postings.push(...out.change.postings);
       closedSegments.push(...out.change.closedSegments);
     }

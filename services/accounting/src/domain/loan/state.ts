@@ -71,6 +71,11 @@ export interface LoanState {
   nextPrincipal: Cents | null;
   /** Start of the current period (the last due date, or the disbursement date). */
   periodStart: DayNumber;
+  /**
+   * A long first period on the monthly period basis bears its extra days at the daily rate, then
+   * a regular month: the normal segment switches to the period's denominator on `day`.
+   */
+  normalSwitch: { day: DayNumber; denominator: number } | null;
   normal: Segment;
   penalty: Segment;
   compound: Segment;
