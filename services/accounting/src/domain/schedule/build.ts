@@ -89,7 +89,13 @@ export function buildSchedule(terms: ScheduleTerms): Schedule {
     const end = grid.dueDate(index);
     const rate = rateOfPeriod(index, start, end);
     const base = terms.repaymentMethod === 'flat' ? principal : balance;
-    const accrued = round(base.times(rate));
+    // A long first period on the period basis is two amounts, each to the fen: one regular
+    // period and the extra days at the daily rate (what a loan account accrues and bills).
+    const longFirst =
+      index === 0 && firstPeriod.kind === 'long' && terms.interestBasis === 'period';
+    const accrued = longFirst
+      ? round(base.times(regularRate)).plus(round(base.times(rate.minus(regularRate))))
+      : round(base.times(rate));
 
     let repaid = new Exact(0);
     if (index === count - 1) repaid = balance;
