@@ -173,6 +173,7 @@ const param = (req: Request, name: string): string => req.params[name] as string
 export function accountingRoutes(deps: RouteDeps): Router {
   const r = Router();
   const call = (res: Response) => upstreamCall(res, deps.rpcTimeoutMs);
+  const END_OF_DAY_TIMEOUT_MS = 30 * 60_000;
   const acct = deps.accounting;
 
   // ---- Loan accounts ----
@@ -275,7 +276,9 @@ export function accountingRoutes(deps: RouteDeps): Router {
     const out = await renamed(
       acct.runEndOfDay(
         pb.RunEndOfDayRequest.fromPartial({ businessDate: param(req, 'date') }),
-        call(res),
+        // The batch of a large book takes minutes, not the usual call deadline; it finishes on
+        // the service even if this client goes away, and a repeat then answers alreadyClosed.
+        upstreamCall(res, Math.max(deps.rpcTimeoutMs, END_OF_DAY_TIMEOUT_MS)),
       ),
       { businessDate: 'date' },
     );
