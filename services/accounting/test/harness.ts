@@ -45,6 +45,8 @@ export interface Harness {
   db: Pool;
   as(who: StaffKey): RpcOptions;
   principal(who: StaffKey): Principal;
+  /** Envelopes of every accounting event published to JetStream since the harness started. */
+  events: { type: string; subjectId: string; data: Record<string, unknown> }[];
   /** Runs end of day for every date from the open one through `through` (inclusive). */
   closeThrough(through: string): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +83,19 @@ export async function startHarness(
     name: `accounting-test-${runId}`,
     log,
   });
+  const events: Harness['events'] = [];
+  const durable = `${schema}_events`;
+  const subscription = await bus.consume({
+    durable,
+    filterSubject: 'loanflow.accounting.>',
+    startAt: 'new',
+    handler: async (msg) => {
+      const envelope = JSON.parse(
+        Buffer.from(msg.data).toString('utf8'),
+      ) as Harness['events'][number];
+      events.push(envelope);
+    },
+  });
   const service = await start(config, { bus, log });
   const client = promiseClient(
     createGrpcClient(accountingV1.AccountingServiceClient, `127.0.0.1:${service.grpcPort}`),
@@ -105,6 +120,7 @@ export async function startHarness(
     db,
     as,
     principal,
+    events,
     async closeThrough(through) {
       for (;;) {
         const { openBusinessDate } = await client.getBusinessDate({}, as('admin'));
@@ -115,6 +131,8 @@ export async function startHarness(
     async close() {
       client.close();
       await service.stop();
+      await subscription.drain();
+      await bus.deleteConsumer(durable);
       await bus.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();

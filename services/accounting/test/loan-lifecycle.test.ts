@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountingV1 } from '@loanflow/proto';
 import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
 
+const eventually = async (ok: () => boolean, ms = 10000) => {
+  const until = Date.now() + ms;
+  while (!ok() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+};
+
 const sumStrings = (values: string[]) =>
   (values.reduce((s, v) => s + BigInt(v.replace('.', '')), 0n) / 1n)
     .toString()
@@ -179,6 +184,52 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     expect(res.alreadyClosed).toBe(true);
     expect(res.day!.status).toBe('closed');
     expect(await lines()).toBe(before);
+  });
+
+  it('tells the rest of the bank through JetStream: disbursed, overdue, classified, repayments, each business date closed', async () => {
+    const about = (type: string) =>
+      h.events.filter((e) => e.type === type && e.subjectId === loan.id);
+    await eventually(() => about('accounting.loan.repayment-posted').length >= 2);
+    expect(about('accounting.loan.disbursed').map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        loanId: loan.id,
+        amount: '100000.00',
+        tranche: 1,
+        valueDate: '2025-01-15',
+        paymentMethod: 'self',
+      }),
+    ]);
+    // Each time it fell behind after being current: February, then March and April (the credit
+    // paid only part of those installments).
+    expect(about('accounting.loan.overdue').map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        businessDate: '2025-02-15',
+        overduePrincipal: '8168.49',
+        overdueInterest: '362.50',
+      }),
+      expect.objectContaining({
+        businessDate: '2025-03-15',
+        overduePrincipal: '8077.45',
+        overdueInterest: '0.00',
+      }),
+      expect.objectContaining({
+        businessDate: '2025-04-15',
+        overduePrincipal: '6272.01',
+        overdueInterest: '279.16',
+      }),
+    ]);
+    expect(about('accounting.loan.classified').map((e) => [e.data.from, e.data.to])).toEqual([
+      ['normal', 'special_mention'],
+    ]);
+    expect(about('accounting.loan.repayment-posted').map((e) => e.data.kind)).toEqual([
+      'regular',
+      'prepayment',
+    ]);
+    const closed = h.events
+      .filter((e) => e.type === 'accounting.accrual.completed')
+      .map((e) => e.subjectId);
+    expect(closed[0]).toBe('2025-01-15');
+    expect(new Set(closed).size).toBe(closed.length);
   });
 
   it('pays the loan off to the fen and closes it; later postings are refused', async () => {
