@@ -17,6 +17,7 @@ import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
 import { workflowRoutes } from './http/workflow-routes';
 import { accountingRoutes } from './http/accounting-routes';
 import { postLoanRoutes } from './http/post-loan-routes';
+import { documentRoutes, documentUploadRoutes } from './http/documents-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
   log: Logger;
@@ -58,6 +59,8 @@ export function createApp(deps: GatewayAppDeps): Express {
       );
   });
 
+  // Uploads stream through as multipart/form-data, before the JSON body parser.
+  app.use('/api/v1', documentUploadRoutes(deps, authenticate(deps.jwtPublicKey)));
   const api = express.Router();
   api.use(requireJson, express.json({ limit: deps.bodyLimit, strict: true }));
   api.use(publicRoutes(deps));
@@ -68,6 +71,7 @@ export function createApp(deps: GatewayAppDeps): Express {
     workflowRoutes(deps),
     accountingRoutes(deps),
     postLoanRoutes(deps),
+    documentRoutes(deps),
   );
   app.use('/api/v1', api);
   app.use(notFoundRoute);

@@ -21,6 +21,10 @@ export const gatewayEnv = z.object({
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:50053'),
+  DOCUMENTS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50054'),
   AUTH_JWT_PRIVATE_KEY: pemKey('private'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),

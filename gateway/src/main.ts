@@ -10,7 +10,7 @@ import {
   runService,
   type Logger,
 } from '@loanflow/platform';
-import { accountingV1, applicationsV1, postLoanV1, workflowV1 } from '@loanflow/proto';
+import { accountingV1, applicationsV1, documentsV1, postLoanV1, workflowV1 } from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { seedDemoUsers } from './demo';
@@ -55,8 +55,20 @@ export async function start(
   const postLoan = promiseClient(
     createGrpcClient(postLoanV1.PostLoanServiceClient, config.ACCOUNTING_ADDR),
   );
+  // Streams go through a client without retries (nothing to replay); unary calls retry.
+  const documentStreams = createGrpcClient(
+    documentsV1.DocumentsServiceClient,
+    config.DOCUMENTS_ADDR,
+    {
+      retries: false,
+    },
+  );
+  const documents = promiseClient(
+    createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
+  );
   const health = upstreamHealth(pool, {
     accounting: config.ACCOUNTING_ADDR,
+    documents: config.DOCUMENTS_ADDR,
     applications: config.APPLICATIONS_ADDR,
     workflow: config.WORKFLOW_ADDR,
   });
@@ -67,6 +79,8 @@ export async function start(
     workflow,
     accounting,
     postLoan,
+    documents,
+    documentStreams,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
     jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
@@ -104,6 +118,8 @@ export async function start(
       workflow.close();
       accounting.close();
       postLoan.close();
+      documents.close();
+      documentStreams.close();
       await pool.end();
     },
   };

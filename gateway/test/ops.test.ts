@@ -5,6 +5,7 @@ import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/route
 import { workflowRoutes } from '../src/http/workflow-routes';
 import { accountingRoutes } from '../src/http/accounting-routes';
 import { postLoanRoutes } from '../src/http/post-loan-routes';
+import { documentRoutes, documentUploadRoutes } from '../src/http/documents-routes';
 import { API, expectProblem } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.
@@ -89,6 +90,8 @@ describe('gateway: operations endpoints', () => {
         ...routesOf(workflowRoutes(deps)),
         ...routesOf(accountingRoutes(deps)),
         ...routesOf(postLoanRoutes(deps)),
+        ...routesOf(documentRoutes(deps)),
+        ...routesOf(documentUploadRoutes(deps, (_req, _res, next) => next())),
       ].sort();
 
       expect(served.length).toBeGreaterThanOrEqual(12);

@@ -11,6 +11,11 @@ import {
   type RunningGateway,
 } from '@loanflow/gateway';
 import {
+  loadDocumentsConfig,
+  start as startDocuments,
+  type RunningDocuments,
+} from '@loanflow/documents';
+import {
   loadAccountingConfig,
   start as startAccounting,
   type RunningAccounting,
@@ -62,9 +67,16 @@ export interface TestSystem {
   workflow: RunningWorkflow;
   gateway: RunningGateway;
   accounting: RunningAccounting;
+  documents: RunningDocuments;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
-  schemas: { applications: string; gateway: string; workflow: string; accounting: string };
+  schemas: {
+    applications: string;
+    gateway: string;
+    workflow: string;
+    accounting: string;
+    documents: string;
+  };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
   /** Rows in `schema.table`, for "nothing was written" checks. */
@@ -79,7 +91,14 @@ let passwordHash: Promise<string> | undefined;
  * HTTP server on a free port and its own fresh schema, as separate deployments would be.
  */
 export async function startSystem(
-  opts: { users?: TestUser[]; bus?: EventBus; logLevel?: string; firstBusinessDate?: string } = {},
+  opts: {
+    users?: TestUser[];
+    bus?: EventBus;
+    logLevel?: string;
+    firstBusinessDate?: string;
+    /** Workflow steps wait for the documents their checklist requires. */
+    documentGate?: boolean;
+  } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
   initTracing('loanflow-test');
@@ -89,6 +108,7 @@ export async function startSystem(
     gateway: `t_gw_${suffix}`,
     workflow: `t_wf_${suffix}`,
     accounting: `t_acct_${suffix}`,
+    documents: `t_docs_${suffix}`,
   };
   const keys = generateSigningKeys();
   const env = {
@@ -112,15 +132,6 @@ export async function startSystem(
     }),
     { log, bus: opts.bus },
   );
-  const workflow = await startWorkflow(
-    loadWorkflowConfig({
-      ...env,
-      WORKFLOW_DB_SCHEMA: schemas.workflow,
-      WORKFLOW_GRPC_HOST: '127.0.0.1',
-      WORKFLOW_GRPC_PORT: '0',
-    }),
-    { log, bus: opts.bus },
-  );
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,
@@ -128,6 +139,32 @@ export async function startSystem(
       ACCOUNTING_GRPC_HOST: '127.0.0.1',
       ACCOUNTING_GRPC_PORT: '0',
       ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
+    }),
+    { log, bus: opts.bus },
+  );
+  const documents = await startDocuments(
+    loadDocumentsConfig({
+      ...env,
+      S3_ENDPOINT: process.env.S3_ENDPOINT,
+      S3_ACCESS_KEY: process.env.S3_ACCESS_KEY,
+      S3_SECRET_KEY: process.env.S3_SECRET_KEY,
+      S3_REGION: process.env.S3_REGION,
+      DOCUMENTS_BUCKET: `t-docs-${suffix}`,
+      DOCUMENTS_DB_SCHEMA: schemas.documents,
+      DOCUMENTS_GRPC_HOST: '127.0.0.1',
+      DOCUMENTS_GRPC_PORT: '0',
+      APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+    }),
+    { log, bus: opts.bus },
+  );
+  const workflow = await startWorkflow(
+    loadWorkflowConfig({
+      ...env,
+      WORKFLOW_DB_SCHEMA: schemas.workflow,
+      WORKFLOW_GRPC_HOST: '127.0.0.1',
+      WORKFLOW_GRPC_PORT: '0',
+      ...(opts.documentGate ? { WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}` } : {}),
     }),
     { log, bus: opts.bus },
   );
@@ -140,6 +177,7 @@ export async function startSystem(
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+      DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
     }),
     { log },
   );
@@ -163,6 +201,7 @@ export async function startSystem(
     workflow,
     gateway,
     accounting,
+    documents,
     db,
     schemas,
     async login(username) {
@@ -185,14 +224,21 @@ export async function startSystem(
     },
     async stop() {
       await gateway.stop();
+      await documents.stop();
       await accounting.stop();
       await workflow.stop();
       await applications.stop();
-      await deleteConsumers(env.NATS_URL, [...applications.consumers, ...workflow.consumers]);
+      await deleteConsumers(env.NATS_URL, [
+        ...applications.consumers,
+        ...workflow.consumers,
+        ...documents.consumers,
+      ]);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.workflow} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.documents} CASCADE`);
+      await emptyBucket(documents.store);
       await db.end();
     },
   };
@@ -244,4 +290,13 @@ async function deleteConsumers(natsUrl: string, durables: string[]): Promise<voi
   } finally {
     await bus.close();
   }
+}
+
+/** Removes a test deployment's bucket with everything in it. */
+async function emptyBucket(store: RunningDocuments['store']): Promise<void> {
+  const keys = await store.list('');
+  for (const key of keys) await store.discard(key).catch(() => undefined);
+  for (const key of await store.incompleteUploads(''))
+    await store.discard(key).catch(() => undefined);
+  await store.client.removeBucket(store.bucket).catch(() => undefined);
 }

@@ -1,6 +1,7 @@
 // OpenAPI 3.1 description of the public REST API, served at /openapi.json and rendered at /docs.
 import { accountingPaths, accountingSchemas } from './accounting-openapi';
 import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
+import { documentsPaths, documentsSchemas } from './documents-openapi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
@@ -400,12 +401,14 @@ export const openApiDocument = {
     },
     ...accountingPaths,
     ...postLoanPaths,
+    ...documentsPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
       ...accountingSchemas,
       ...postLoanSchemas,
+      ...documentsSchemas,
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],

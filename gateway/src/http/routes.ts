@@ -9,6 +9,7 @@ import {
 import {
   applicationsV1 as pb,
   type accountingV1,
+  type documentsV1,
   type postLoanV1,
   type workflowV1,
 } from '@loanflow/proto';
@@ -42,6 +43,9 @@ export interface RouteDeps {
   accounting: PromiseClient<accountingV1.AccountingServiceClient>;
   /** 贷后管理: served by the accounting service too (ACCOUNTING_ADDR). */
   postLoan: PromiseClient<postLoanV1.PostLoanServiceClient>;
+  /** 影像资料: the documents service (unary calls, and the raw client for streams). */
+  documents: PromiseClient<documentsV1.DocumentsServiceClient>;
+  documentStreams: documentsV1.DocumentsServiceClient;
   jwtPrivateKey: string;
   tokenTtlSeconds: number;
   rpcTimeoutMs: number;

@@ -212,3 +212,56 @@ export function secrets(dataDir: string): Secrets {
     piiIndexKey: process.env.PII_INDEX_KEY ?? stored.piiIndexKey,
   } as Secrets;
 }
+
+export interface ObjectStoreEndpoint {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+}
+
+/**
+ * The S3 server for document images: S3_ENDPOINT (with S3_ACCESS_KEY/S3_SECRET_KEY) if set,
+ * otherwise the project's own S3Proxy (fetched with Maven, run with Java 17) started by the
+ * infrastructure script, which leaves it running for the next start. Undefined when neither can
+ * be had: the system then runs without the documents service and says why.
+ */
+export function objectStore(log: Logger): ObjectStoreEndpoint | undefined {
+  if (process.env.S3_ENDPOINT && process.env.S3_ACCESS_KEY && process.env.S3_SECRET_KEY) {
+    return {
+      endpoint: process.env.S3_ENDPOINT,
+      accessKey: process.env.S3_ACCESS_KEY,
+      secretKey: process.env.S3_SECRET_KEY,
+      region: process.env.S3_REGION ?? 'us-east-1',
+    };
+  }
+  const script = join(__dirname, '..', '..', '..', 'test', 'infra', 'infra.js');
+  log.warn(
+    'starting the S3 server for document images (S3Proxy; the first start fetches it with Maven)',
+  );
+  const run = spawnSync(process.execPath, [script, 'up', 's3'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (run.status !== 0) {
+    log.error(
+      { output: `${run.stdout}${run.stderr}`.slice(-2000) },
+      'no S3 server; documents are unavailable (set S3_ENDPOINT or install Java 17 and Maven)',
+    );
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadEndpoints } = require(
+    join(__dirname, '..', '..', '..', 'test', 'infra', 'endpoints.js'),
+  ) as {
+    loadEndpoints(): Record<string, string> | undefined;
+  };
+  const e = loadEndpoints();
+  if (!e?.S3_ENDPOINT) return undefined;
+  return {
+    endpoint: e.S3_ENDPOINT,
+    accessKey: e.S3_ACCESS_KEY!,
+    secretKey: e.S3_SECRET_KEY!,
+    region: e.S3_REGION ?? 'us-east-1',
+  };
+}

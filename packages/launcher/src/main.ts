@@ -9,8 +9,9 @@ import {
 import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
 import { loadWorkflowConfig, start as startWorkflow } from '@loanflow/workflow';
 import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
+import { loadDocumentsConfig, start as startDocuments } from '@loanflow/documents';
 import { seedDemoBook } from './demo-data';
-import { database, eventBus, freePort, secrets, type Started } from './infra';
+import { database, eventBus, freePort, objectStore, secrets, type Started } from './infra';
 
 /**
  * The whole system in one process on its embedded default: every service keeps its own gRPC
@@ -74,8 +75,29 @@ async function main(): Promise<void> {
       ACCOUNTING_GRPC_HOST: '127.0.0.1',
       ACCOUNTING_GRPC_PORT: accountingPort,
     }),
+    { bus: events.bus },
   );
   started.push({ name: 'accounting', stop: () => accounting.stop() });
+
+  const s3 = objectStore(log);
+  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
+  const documents = s3
+    ? await startDocuments(
+        loadDocumentsConfig({
+          ...env,
+          S3_ENDPOINT: s3.endpoint,
+          S3_ACCESS_KEY: s3.accessKey,
+          S3_SECRET_KEY: s3.secretKey,
+          S3_REGION: s3.region,
+          DOCUMENTS_GRPC_HOST: '127.0.0.1',
+          DOCUMENTS_GRPC_PORT: documentsPort,
+          APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+          ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+        }),
+        { bus: events.bus },
+      )
+    : undefined;
+  if (documents) started.push({ name: 'documents', stop: () => documents.stop() });
 
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -83,6 +105,7 @@ async function main(): Promise<void> {
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+      DOCUMENTS_ADDR: `127.0.0.1:${documents?.grpcPort ?? documentsPort}`,
       GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
     }),
     { demo: true },
@@ -100,7 +123,7 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}`,
+      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}, documents ${documents ? `on 127.0.0.1:${documents.grpcPort} (S3 ${s3!.endpoint})` : 'unavailable (no S3 server)'}`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_USERS.map(

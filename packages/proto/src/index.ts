@@ -6,3 +6,4 @@ export * as workflowV1 from './gen/loanflow/workflow/v1/workflow';
 export * as workflowEventsV1 from './gen/loanflow/workflow/v1/events';
 export * as accountingV1 from './gen/loanflow/accounting/v1/accounting';
 export * as postLoanV1 from './gen/loanflow/accounting/v1/post_loan';
+export * as documentsV1 from './gen/loanflow/documents/v1/documents';

@@ -12,6 +12,14 @@ export const workflowEnv = z.object({
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   /** BPMN process id started for each submitted application. */
   WORKFLOW_CREDIT_PROCESS: z.string().default('Process_CreditApproval'),
+  /**
+   * The documents service; when set, a step may be approved only once the documents its
+   * checklist requires are filed (unset: no document gate).
+   */
+  WORKFLOW_DOCUMENTS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .optional(),
   /** How often the timer poller looks for due timers. */
   WORKFLOW_TIMER_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
 });

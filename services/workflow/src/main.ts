@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Metadata } from '@grpc/grpc-js';
 import {
   consumeOnce,
+  createGrpcClient,
   createLogger,
   createPool,
   GrpcServer,
@@ -9,10 +11,12 @@ import {
   migrate,
   OutboxRelay,
   platformMigrations,
+  promiseClient,
   runService,
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
+import { documentsV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, type WorkflowConfig } from './config';
 import { deployDefinition } from './app/definitions';
 import { startForApplication, type WorkflowDeps } from './app/instances';
@@ -49,11 +53,27 @@ export async function start(
     log,
   });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
+  const documents = config.WORKFLOW_DOCUMENTS_ADDR
+    ? promiseClient(
+        createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
+      )
+    : undefined;
   const deps: WorkflowDeps = {
     pool,
     log,
     creditProcess: config.WORKFLOW_CREDIT_PROCESS,
     now: opts.now,
+    missingDocuments: documents
+      ? async (applicationId, stage, token) => {
+          const metadata = new Metadata();
+          metadata.set('authorization', `Bearer ${token}`);
+          const checklist = await documents.getChecklist(
+            { applicationId, stage },
+            { metadata, timeoutMs: 5000 },
+          );
+          return checklist.missing;
+        }
+      : undefined,
   };
 
   // The bank's default chain ships with the service; a changed file deploys as a new version.
@@ -116,6 +136,7 @@ export async function start(
       await timers.stop();
       await relay.kick();
       await relay.stop();
+      documents?.close();
       if (ownBus) await bus.close();
       await pool.end();
     },

@@ -43,15 +43,22 @@ type ClientCtor<C> = new (
   options?: Partial<ChannelOptions>,
 ) => C;
 
+/**
+ * A client with a trace interceptor and keepalive; unary calls retry on UNAVAILABLE. Pass
+ * `retries: false` for a client of streaming uploads: a retrying call keeps what it sent to replay
+ * it, which for a stream of many megabytes is memory held for nothing.
+ */
 export function createGrpcClient<C>(
   Ctor: ClientCtor<C> & { serviceName: string },
   address: string,
+  opts: { retries?: boolean } = {},
 ): C {
+  const retries = opts.retries ?? true;
   return new Ctor(address, credentials.createInsecure(), {
     interceptors: [traceInterceptor],
-    'grpc.service_config': retryServiceConfig(Ctor.serviceName),
+    ...(retries ? { 'grpc.service_config': retryServiceConfig(Ctor.serviceName) } : {}),
     'grpc.keepalive_time_ms': 30000,
-    'grpc.enable_retries': 1,
+    'grpc.enable_retries': retries ? 1 : 0,
   } as Partial<ChannelOptions>);
 }
 

@@ -3,7 +3,9 @@ import {
   ServerCredentials,
   type Metadata,
   type sendUnaryData,
+  type ServerReadableStream,
   type ServerUnaryCall,
+  type ServerWritableStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -19,6 +21,8 @@ export interface CallContext {
   metadata: Metadata;
   /** The verified caller; throws UNAUTHENTICATED when the call carries no valid token. */
   principal(): Principal;
+  /** The caller's bearer token, to call another service on the caller's behalf (after principal()). */
+  token(): string;
   log: Logger;
 }
 
@@ -92,6 +96,48 @@ export class GrpcServer {
   }
 }
 
+function callContext(metadata: Metadata, deps: { log: Logger; jwtPublicKey: string }): CallContext {
+  let cached: Principal | undefined;
+  const raw = () => {
+    const header = metadata.get('authorization')[0];
+    return bearerToken(typeof header === 'string' ? header : undefined);
+  };
+  return {
+    metadata,
+    log: deps.log,
+    principal: () => (cached ??= verifyAccessToken(raw(), deps.jwtPublicKey)),
+    token: raw,
+  };
+}
+
+/** Runs a handler in a SERVER span continuing the caller's trace; logs what is not a domain error. */
+function served<T>(
+  serviceName: string,
+  method: string,
+  metadata: Metadata,
+  log: Logger,
+  run: () => Promise<T>,
+): Promise<T> {
+  return inSpan(
+    `${serviceName}/${method}`,
+    {
+      kind: SpanKind.SERVER,
+      parent: extractTraceContext(metadataCarrier(metadata)),
+      attributes: { 'rpc.system': 'grpc', 'rpc.service': serviceName, 'rpc.method': method },
+    },
+    run,
+  ).catch((err: unknown) => {
+    if (!(err instanceof DomainError))
+      log.error({ err, method }, 'unhandled error in gRPC handler');
+    throw err;
+  });
+}
+
+const statusOf = (err: unknown) => {
+  const { code, details, metadata } = toGrpcError(err);
+  return { code, details, metadata, name: 'Error', message: details };
+};
+
 /**
  * Adapts promise handlers to grpc-js: a SERVER span continuing the caller's trace, the verified
  * principal on demand, and domain errors mapped to status codes with field violations.
@@ -104,36 +150,74 @@ export function implement<S extends Record<string, UnaryHandler<never, unknown>>
   const impl: UntypedServiceImplementation = {};
   for (const [method, handler] of Object.entries(handlers)) {
     impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      let cached: Principal | undefined;
-      const ctx: CallContext = {
-        metadata: call.metadata,
-        log: deps.log,
-        principal: () => {
-          if (!cached) {
-            const header = call.metadata.get('authorization')[0];
-            cached = verifyAccessToken(
-              bearerToken(typeof header === 'string' ? header : undefined),
-              deps.jwtPublicKey,
-            );
-          }
-          return cached;
-        },
-      };
-      inSpan(
-        `${serviceName}/${method}`,
-        {
-          kind: SpanKind.SERVER,
-          parent: extractTraceContext(metadataCarrier(call.metadata)),
-          attributes: { 'rpc.system': 'grpc', 'rpc.service': serviceName, 'rpc.method': method },
-        },
-        () => (handler as UnaryHandler<unknown, unknown>)(call.request, ctx),
+      const ctx = callContext(call.metadata, deps);
+      served(serviceName, method, call.metadata, deps.log, () =>
+        (handler as UnaryHandler<unknown, unknown>)(call.request, ctx),
       ).then(
         (res) => callback(null, res),
+        (err: unknown) => callback(statusOf(err)),
+      );
+    };
+  }
+  return impl;
+}
+
+/** A client-streaming handler: the requests as they arrive (back-pressured), one answer. */
+export type ClientStreamHandler<Req, Res> = (
+  requests: AsyncIterable<Req>,
+  ctx: CallContext,
+) => Promise<Res>;
+/** A server-streaming handler: `send` resolves when the message may be followed by the next. */
+export type ServerStreamHandler<Req, Res> = (
+  request: Req,
+  ctx: CallContext,
+  send: (message: Res) => Promise<void>,
+) => Promise<void>;
+
+/** The same wiring as `implement` for streaming methods. */
+export function implementStreams(
+  serviceName: string,
+  handlers: {
+    client?: Record<string, ClientStreamHandler<never, unknown>>;
+    // `send` is contravariant: any handler's send fits `never`.
+    server?: Record<string, (request: never, ctx: CallContext, send: never) => Promise<void>>;
+  },
+  deps: { log: Logger; jwtPublicKey: string },
+): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  for (const [method, handler] of Object.entries(handlers.client ?? {})) {
+    impl[method] = (
+      call: ServerReadableStream<unknown, unknown>,
+      callback: sendUnaryData<unknown>,
+    ) => {
+      const ctx = callContext(call.metadata, deps);
+      // A caller that goes away ends the requests with an error, so the handler stops and cleans up.
+      call.on('cancelled', () =>
+        call.destroy(new DomainError('unavailable', 'the caller cancelled the call')),
+      );
+      served(serviceName, method, call.metadata, deps.log, () =>
+        (handler as ClientStreamHandler<unknown, unknown>)(call, ctx),
+      ).then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(statusOf(err)),
+      );
+    };
+  }
+  for (const [method, handler] of Object.entries(handlers.server ?? {})) {
+    impl[method] = (call: ServerWritableStream<unknown, unknown>) => {
+      const ctx = callContext(call.metadata, deps);
+      const send = (message: unknown) =>
+        new Promise<void>((resolve, reject) => {
+          if (call.cancelled) return reject(new DomainError('unavailable', 'the caller went away'));
+          if (call.write(message)) return resolve();
+          call.once('drain', () => resolve());
+        });
+      served(serviceName, method, call.metadata, deps.log, () =>
+        (handler as unknown as ServerStreamHandler<unknown, unknown>)(call.request, ctx, send),
+      ).then(
+        () => call.end(),
         (err: unknown) => {
-          if (!(err instanceof DomainError))
-            deps.log.error({ err, method }, 'unhandled error in gRPC handler');
-          const { code, details, metadata } = toGrpcError(err);
-          callback({ code, details, metadata, name: 'Error', message: details });
+          if (!call.cancelled) call.emit('error', statusOf(err));
         },
       );
     };

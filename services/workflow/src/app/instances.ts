@@ -37,6 +37,11 @@ export interface WorkflowDeps {
   /** BPMN process id started for submitted applications. */
   creditProcess: string;
   now?: () => Date;
+  /**
+   * Required documents still missing for `stage` of the application, asked on the caller's
+   * behalf (their token); absent when the deployment has no document gate.
+   */
+  missingDocuments?: (applicationId: string, stage: string, token: string) => Promise<string[]>;
 }
 
 export const SYSTEM: Actor = { userId: 'system', groups: [] };

@@ -1,5 +1,6 @@
 import {
   canAccessBranch,
+  failedPrecondition,
   HEAD_OFFICE,
   invalidArgument,
   permissionDenied,
@@ -109,11 +110,14 @@ export async function actOnTask(
   deps: WorkflowDeps,
   principal: Principal,
   input: ActInput,
+  token = '',
 ): Promise<pb.ActOnTaskResponse> {
   const ids = parseTaskRowId(input.taskId);
   if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
   const actor = actorOf(principal);
   const command = commandFor(input, ids.taskId, actor);
+  if (input.action === 'complete' && input.outcome === 'approve')
+    await requireDocuments(deps, input.taskId, token);
   return once(deps, principal.userId, input.idempotencyKey, input, async (tx) => {
     const outcome = await runCommand(deps, ids.instanceId, command, tx, (instance) => {
       const branch = instance.context.branchId;
@@ -139,6 +143,26 @@ export async function actOnTask(
       instance: instanceView(outcome.instance, outcome.definition, false),
     };
   });
+}
+
+/**
+ * 资料齐全: a step is approved only with the documents its checklist names (the documents service
+ * knows the checklist per product and stage). Rejecting never waits for documents.
+ */
+async function requireDocuments(deps: WorkflowDeps, rowId: string, token: string): Promise<void> {
+  if (!deps.missingDocuments) return;
+  const { rows } = await deps.pool.query<{ step: string; business_key: string }>(
+    'SELECT step, business_key FROM tasks WHERE id = $1',
+    [rowId],
+  );
+  const task = rows[0];
+  if (!task || !task.step) return;
+  const missing = await deps.missingDocuments(task.business_key, task.step, token);
+  if (missing.length > 0) {
+    throw failedPrecondition(
+      `documents required for ${task.step} are missing: ${missing.join(', ')}`,
+    );
+  }
 }
 
 export interface TaskQuery {

@@ -62,7 +62,7 @@ export function workflowService(
     countTasks: async (_req: pb.CountTasksRequest, ctx: CallContext) =>
       countTasks(deps, ctx.principal()),
     actOnTask: async (req: pb.ActOnTaskRequest, ctx: CallContext) =>
-      actOnTask(deps, ctx.principal(), { ...req, formData: req.formData }),
+      actOnTask(deps, ctx.principal(), { ...req, formData: req.formData }, ctx.token()),
     setProxy: async (req: pb.SetProxyRequest, ctx: CallContext): Promise<pb.SetProxyResponse> => ({
       tasksHandedOver: await setProxy(deps, ctx.principal(), req),
     }),
