@@ -55,7 +55,13 @@ describe('gateway: operations endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ready',
-      checks: { database: true, applications: true, workflow: true, accounting: true },
+      checks: {
+        database: true,
+        applications: true,
+        workflow: true,
+        accounting: true,
+        documents: true,
+      },
     });
   });
 
@@ -179,7 +185,13 @@ describe('gateway: operations endpoints', () => {
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not ready',
-      checks: { database: true, applications: false, workflow: true, accounting: true },
+      checks: {
+        database: true,
+        applications: false,
+        workflow: true,
+        accounting: true,
+        documents: true,
+      },
     });
   });
 });
