@@ -420,6 +420,53 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     ]);
   });
 
+  it('closes and archives the file of a withdrawn application by itself (withdrawn → documents.document.archived)', async () => {
+    const app = await call('am.sh', 'POST', '/applications', {
+      customerId,
+      productCode: 'PERSONAL_CONSUMER',
+      amount: '20000.00',
+      termMonths: 6,
+      repaymentMethod: 'equal_installments',
+      purpose: 'Furniture',
+    });
+    const id = app.body.id as string;
+    const filed = await upload('am.sh', { kind: 'application', id }, 'income_proof', {
+      name: 'income.jpg',
+      type: 'image/jpeg',
+      body: await jpeg(11),
+    });
+    expect(filed.status).toBe(201);
+    expect(
+      (
+        await call('am.sh', 'POST', `/applications/${id}/withdraw`, {
+          reason: 'customer changed mind',
+        })
+      ).status,
+    ).toBe(200);
+    const archived = await eventually('the archive of the withdrawn application', async () => {
+      const r = await rows(
+        `SELECT payload FROM $s.outbox WHERE event_type = 'documents.document.archived' AND subject_id = '${id}'`,
+      );
+      return r.length ? r : undefined;
+    });
+    expect(archived[0]!.payload.data).toMatchObject({
+      owner: { kind: 'application', id },
+      reason: 'application withdrawn',
+      documentIds: [filed.body.document.id],
+    });
+    const late = await upload('am.sh', { kind: 'application', id }, 'other', {
+      name: 'late.jpg',
+      type: 'image/jpeg',
+      body: await jpeg(12),
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.detail).toMatch(/archived/);
+    const uploaded = await rows(
+      `SELECT count(*)::int AS n FROM $s.outbox WHERE event_type = 'documents.document.uploaded' AND payload->'data'->'owner'->>'id' = '${id}'`,
+    );
+    expect(uploaded).toEqual([{ n: 1 }]);
+  });
+
   it('streams a 200 MB scan through the gateway to S3 with the memory of both growing by less than 64 MB', async () => {
     const app = await call('am.sh', 'POST', '/applications', {
       customerId,
