@@ -368,18 +368,54 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     expect(signed.map((r) => r.payload.data.contractNumber)).toEqual([contract.contractNumber]);
   });
 
-  it('archives the file: nothing can be added, changed or deleted, and it is found in the archive', async () => {
-    const archived = await call<{ archive: { archiveNumber: string; documents: number } }>(
-      'admin.hq',
-      'POST',
-      '/archives',
-      {
-        ownerKind: 'application',
-        ownerId: applicationId,
-        reason: 'loan disbursed',
+  it('pays the loan out only under the signed contract, then archives the file: nothing can be added, changed or deleted', async () => {
+    const loanBody = (approvedAmount: string, rate: string) => ({
+      applicationId,
+      customerId,
+      branchId: 'SH001',
+      productCode: 'PERSONAL_CONSUMER',
+      approvedAmount,
+      schedule: {
+        principal: approvedAmount,
+        annualRatePercent: rate,
+        term: 12,
+        termUnit: 'month',
+        repaymentMethod: 'equal_installments',
+        disbursementDate: '2025-01-15',
+        repaymentDay: 15,
       },
+      rateType: 'fixed',
+      payee: { paymentMethod: 'self' },
+    });
+    // 先签后贷: the accounting service heard contract.signed; a loan beyond the contract is refused.
+    const beyond = await eventually('the signed contract known to accounting', async () => {
+      const r = await call<Body>('disb.hq', 'POST', '/loans', loanBody('100000.00', '4.5'));
+      return r.status === 400 ? r : undefined;
+    });
+    expect(beyond.body.errors).toEqual([
+      {
+        field: 'schedule.annualRatePercent',
+        reason: expect.stringMatching(/^must be the rate of contract HT\d+ \(4\.35\)$/),
+      },
+    ]);
+    const loan = await call<{ contractNumber: string }>(
+      'disb.hq',
+      'POST',
+      '/loans',
+      loanBody('100000.00', '4.35'),
     );
-    expect(archived.status).toBe(201);
+    expect(loan.status).toBe(201);
+    expect(loan.body.contractNumber).toMatch(/^HT\d+$/);
+    // loan.disbursed closes the application's file in the central archive.
+    const archiveNumber = await eventually('the file archived on disbursement', async () => {
+      const r = await call<{ documents: { archiveNumber: string }[] }>(
+        'am.sh',
+        'GET',
+        `/documents?ownerKind=application&ownerId=${applicationId}`,
+      );
+      return r.body.documents[0]?.archiveNumber || undefined;
+    });
+    const archived = { body: { archive: { archiveNumber } } };
     expect(archived.body.archive.archiveNumber).toMatch(/^DA\d{4}\d{8}$/);
     const docs = await call<{
       documents: { id: string; status: string; retainUntil: string; archiveNumber: string }[];

@@ -231,6 +231,7 @@ export async function startSystem(
       await deleteConsumers(env.NATS_URL, [
         ...applications.consumers,
         ...workflow.consumers,
+        ...accounting.consumers,
         ...documents.consumers,
       ]);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  consumeOnce,
   createLogger,
   createPool,
   GrpcServer,
@@ -12,6 +13,7 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { ensureBusinessCalendar } from './app/business-day';
+import { recordSignedContract } from './app/contracts';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
 import { loadAccountingConfig, type AccountingConfig } from './config';
 import { parseIsoDate } from './domain/schedule/calendar';
@@ -27,6 +29,8 @@ export const MIGRATIONS = { name: 'accounting', dir: join(__dirname, '..', 'migr
 
 export interface RunningAccounting {
   grpcPort: number;
+  /** Durable JetStream consumers of this deployment (to delete when a test deployment ends). */
+  consumers: string[];
   /** Closes the open business date in-process (tests, benchmarks, the launcher's demo clock). */
   endOfDay(isoDate: string): ReturnType<typeof closeBusinessDate>;
   /** Publishes pending outbox rows now (tests). */
@@ -60,6 +64,17 @@ export async function start(
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 
+  const contractsConsumer = `${schema}_contracts_signed`;
+  const contracts = await consumeOnce({
+    bus,
+    pool,
+    log,
+    consumer: contractsConsumer,
+    filterSubject: 'loanflow.documents.contract.signed',
+    startAt: config.EVENTS_START_AT,
+    handler: (event, tx) => recordSignedContract(tx, event, log),
+  });
+
   const endOfDay: EndOfDayOptions = {
     policy: config.CLASSIFICATION_FLOORS,
     chunkSize: config.EOD_CHUNK_SIZE,
@@ -79,12 +94,14 @@ export async function start(
   const grpcPort = await server.listen(config.ACCOUNTING_GRPC_HOST, config.ACCOUNTING_GRPC_PORT);
   return {
     grpcPort,
+    consumers: [contractsConsumer],
     endOfDay: async (isoDate) => {
       return closeBusinessDate(pool, parseIsoDate(isoDate)!, endOfDay);
     },
     flushOutbox: () => relay.kick(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
+      await contracts.drain();
       await relay.kick();
       await relay.stop();
       if (ownBus) await bus.close();

@@ -133,6 +133,7 @@ export async function startHarness(
       await service.stop();
       await subscription.drain();
       await bus.deleteConsumer(durable);
+      for (const consumer of service.consumers) await bus.deleteConsumer(consumer);
       await bus.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();

@@ -352,6 +352,26 @@ describe('accounting service: bad input is refused and nothing is written', () =
       code: 'invalid_argument',
       violations: [{ field: 'schedule.dayCount' }],
     });
+    // 先签后贷: an application's loan waits for its contract signed by every party.
+    await expect(
+      h.client.openLoan(
+        accountingV1.OpenLoanRequest.fromPartial({
+          applicationId: '0190a0a0-0000-7000-8000-0000000000aa',
+          customerId: '0190a0a0-0000-7000-8000-000000000001',
+          branchId: 'SH001',
+          productCode: 'PERSONAL_CONSUMER',
+          approvedAmount: '100000.00',
+          schedule: annuitySchedule('2025-03-10'),
+          rateType: 'fixed',
+          payee: { paymentMethod: 'self' },
+        }),
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'failed_precondition',
+      message:
+        'application 0190a0a0-0000-7000-8000-0000000000aa has no contract signed by every party yet',
+    });
     expect(await count('loans')).toBe(0);
   });
 

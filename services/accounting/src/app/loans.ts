@@ -26,6 +26,7 @@ import {
   openingState,
   scheduleOf,
   validateLoanTerms,
+  type LoanTerms,
   type PrepaymentOption,
 } from '../domain/loan/opening';
 import {
@@ -273,19 +274,22 @@ export async function openLoan(
           ]);
         }
       }
+      let contract: { contractNumber: string } | undefined;
       if (applicationId) {
         const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [
           applicationId,
         ]);
         if (dup.rowCount)
           throw failedPrecondition(`application ${applicationId} already has a loan`);
+        contract = await requireSignedContract(tx, applicationId, t, approved!);
       }
       const id = uuidv7();
       const plan = scheduleOf(t.schedule);
       const state = openingState(id, t, plan);
       const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
       const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
-      const { loan: values, accruals } = splitValues(stateValues(state));
+      const { loan: stateColumns, accruals } = splitValues(stateValues(state));
+      const values = { ...stateColumns, contract_number: contract?.contractNumber ?? null };
       const cols = Object.keys(values);
       await tx.query(
         `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
@@ -354,6 +358,53 @@ export async function openLoan(
 }
 
 const rateOf = (text: string): Rate => rate(text);
+
+/**
+ * 先签后贷: the loan of an application is paid out only under its contract signed by every party,
+ * and within it — no more than the contract amount, at its rate, over its term.
+ */
+async function requireSignedContract(
+  tx: Queryable,
+  applicationId: string,
+  t: LoanTerms,
+  approved: Cents,
+): Promise<{ contractNumber: string }> {
+  const { rows } = await tx.query<{
+    contract_number: string;
+    amount: string;
+    annual_rate: string;
+    term_months: number;
+  }>(
+    'SELECT contract_number, amount, annual_rate, term_months FROM signed_contracts WHERE application_id = $1',
+    [applicationId],
+  );
+  const c = rows[0];
+  if (!c)
+    throw failedPrecondition(
+      `application ${applicationId} has no contract signed by every party yet`,
+    );
+  const problems = [];
+  if (approved > cents(c.amount)) {
+    problems.push({
+      field: 'approvedAmount',
+      reason: `exceeds the amount of contract ${c.contract_number} (${c.amount})`,
+    });
+  }
+  if (t.annualRate !== rate(c.annual_rate)) {
+    problems.push({
+      field: 'schedule.annualRatePercent',
+      reason: `must be the rate of contract ${c.contract_number} (${formatRate(rate(c.annual_rate))})`,
+    });
+  }
+  if (t.schedule.termUnit !== 'month' || t.schedule.term !== c.term_months) {
+    problems.push({
+      field: 'schedule.term',
+      reason: `must be the ${c.term_months} months of contract ${c.contract_number}`,
+    });
+  }
+  if (problems.length) throw invalidArgument(problems);
+  return { contractNumber: c.contract_number };
+}
 
 /** A further tranche of a loan, within the approved amount, paid out on the open business date. */
 export async function disburseTranche(

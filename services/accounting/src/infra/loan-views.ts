@@ -15,7 +15,7 @@ import {
 
 export const META_COLUMNS = `loan_number, application_id, customer_id, branch_id, product_code, currency,
   approved_amount, opened_on, maturity_date, rate_type, lpr_term, spread_bp, next_repricing_date,
-  allocation_order, version, terms->>'repaymentMethod' AS repayment_method,
+  allocation_order, version, terms->>'repaymentMethod' AS repayment_method, contract_number,
   (SELECT COALESCE(sum(amount), 0) FROM disbursements d WHERE d.loan_id = loans.id) AS disbursed_amount`;
 
 export interface LoanMeta {
@@ -36,6 +36,7 @@ export interface LoanMeta {
   allocationOrder: string[];
   version: number;
   repaymentMethod: string;
+  contractNumber: string | null;
 }
 
 export interface LoanRecord {
@@ -64,6 +65,7 @@ function recordFromRow(r: Record<string, unknown>): LoanRecord {
       allocationOrder: r.allocation_order as string[],
       version: r.version as number,
       repaymentMethod: r.repayment_method as string,
+      contractNumber: (r.contract_number as string | null) ?? null,
     },
   };
 }
@@ -134,6 +136,7 @@ export function loanMessage(rec: LoanRecord, installments?: readonly Installment
     version: meta.version,
     allocationOrder: meta.allocationOrder,
     repaymentMethod: meta.repaymentMethod,
+    contractNumber: meta.contractNumber ?? '',
     installments: (installments ?? []).map((i) => ({
       period: i.period,
       dueDate: toIso(i.dueDate),

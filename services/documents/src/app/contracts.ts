@@ -104,7 +104,13 @@ interface ContractRow {
   template_code: string;
   template_version: number;
   parties: pb.ContractParty[];
-  terms: { amount: string; amountInCapitals: string };
+  terms: {
+    amount: string;
+    amountInCapitals: string;
+    annualRatePercent: string;
+    termMonths: number;
+    repaymentMethod: string;
+  };
   object_key: string;
   sha256: string;
   status: 'generated' | 'signing' | 'signed';
@@ -494,6 +500,8 @@ export async function signContract(
           sha256: c.sha256,
           parties: c.parties.map((x) => x.role),
           signedAt: now.toISOString(),
+          // The signed terms, so that disbursement can hold the loan to them.
+          terms: c.terms,
         },
       });
     }
