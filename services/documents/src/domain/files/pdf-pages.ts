@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer';
+import { inflateSync } from 'node:zlib';
 
 /**
  * Page counting for PDFs without a full PDF library and without trusting the cross-reference table
@@ -7,9 +8,13 @@ import { constants } from 'node:buffer';
  * 1. The catalog (`/Root` of the last trailer or cross-reference stream) → its `/Pages` object → `/Count`.
  * 2. Otherwise the objects whose own dictionary says `/Type /Page` (not `/Pages`) are counted.
  *
- * Objects inside compressed object streams (`/Type /ObjStm`, PDF 1.5+) cannot be seen this way. When the
- * answer may depend on them the result is `undefined` rather than a guess.
+ * Objects inside compressed object streams (`/Type /ObjStm`, PDF 1.5+, what Word and most scanners
+ * write) are read too when the stream is unfiltered or `/FlateDecode` (inflated with a size cap). When the
+ * answer may depend on a stream that cannot be read the result is `undefined` rather than a guess.
  */
+
+/** Inflated bytes of all object streams of one file, at most. */
+const MAX_INFLATED = 64 * 1024 * 1024;
 
 type PdfValue =
   | { kind: 'int'; value: number }
@@ -232,11 +237,56 @@ function isName(value: PdfValue | undefined, name: string): boolean {
   return value?.kind === 'name' && value.value === name;
 }
 
-/** Position just past the stream data that starts after the `stream` keyword at `pos`. */
-function skipStream(s: string, lexer: Lexer, pos: number, length: PdfValue | undefined): number {
+/** Where the data of the stream whose `stream` keyword is at `pos` begins. */
+function streamStart(s: string, pos: number): number {
   let start = pos + 'stream'.length;
   if (s.startsWith('\r\n', start)) start += 2;
   else if (s.charCodeAt(start) === 0x0a || s.charCodeAt(start) === 0x0d) start += 1;
+  return start;
+}
+
+/**
+ * The objects of a `/FlateDecode` object stream (all generation 0), or undefined when it cannot be
+ * read (another filter, predictors, damaged data, over the inflate budget).
+ */
+function objectStreamObjects(
+  s: string,
+  dict: PdfValue,
+  data: { start: number; length: PdfValue | undefined },
+  budget: { left: number },
+): PdfObject[] | undefined {
+  const filter = entry(dict, 'Filter');
+  const n = entry(dict, 'N');
+  const first = entry(dict, 'First');
+  if (filter !== undefined && !isName(filter, 'FlateDecode')) return undefined;
+  if (entry(dict, 'DecodeParms') !== undefined) return undefined;
+  if (n?.kind !== 'int' || first?.kind !== 'int' || data.length?.kind !== 'int') return undefined;
+  const raw = Buffer.from(s.slice(data.start, data.start + data.length.value), 'latin1');
+  let inflated: Buffer;
+  try {
+    inflated =
+      filter === undefined ? raw : inflateSync(raw, { maxOutputLength: Math.max(1, budget.left) });
+  } catch {
+    return undefined;
+  }
+  budget.left -= inflated.length;
+  const text = inflated.toString('latin1');
+  const lexer = new Lexer(text);
+  const header = text.slice(0, first.value).trim().split(/\s+/).map(Number);
+  if (header.length < 2 * n.value || header.some((x) => !Number.isSafeInteger(x) || x < 0))
+    return undefined;
+  const objects: PdfObject[] = [];
+  for (let i = 0; i < n.value; i++) {
+    const parsed = lexer.parseValue(lexer.skipWhitespace(first.value + header[2 * i + 1]!));
+    if (!parsed) return undefined;
+    objects.push({ num: header[2 * i]!, gen: 0, value: parsed.value });
+  }
+  return objects;
+}
+
+/** Position just past the stream data that starts after the `stream` keyword at `pos`. */
+function skipStream(s: string, lexer: Lexer, pos: number, length: PdfValue | undefined): number {
+  const start = streamStart(s, pos);
   if (length?.kind === 'int' && length.value >= 0) {
     const after = lexer.skipWhitespace(start + length.value);
     if (s.startsWith('endstream', after)) return after + 'endstream'.length;
@@ -252,6 +302,8 @@ function scan(s: string): ScanResult {
   const objects = new Map<number, PdfObject>();
   let root: ScanResult['root'];
   let hasObjectStreams = false;
+  const compressed: PdfObject[] = [];
+  const inflateBudget = { left: MAX_INFLATED };
 
   const considerRoot = (dict: PdfValue): void => {
     const ref = entry(dict, 'Root');
@@ -280,7 +332,16 @@ function scan(s: string): ScanResult {
       if (s.startsWith('stream', afterDict)) {
         next = skipStream(s, lexer, afterDict, entry(parsed.value, 'Length'));
         const type = entry(parsed.value, 'Type');
-        if (isName(type, 'ObjStm')) hasObjectStreams = true;
+        if (isName(type, 'ObjStm')) {
+          const inside = objectStreamObjects(
+            s,
+            parsed.value,
+            { start: streamStart(s, afterDict), length: entry(parsed.value, 'Length') },
+            inflateBudget,
+          );
+          if (inside) compressed.push(...inside);
+          else hasObjectStreams = true;
+        }
         // Cross-reference streams carry the trailer entries.
         if (isName(type, 'XRef')) considerRoot(parsed.value);
       }
@@ -288,6 +349,8 @@ function scan(s: string): ScanResult {
     objects.set(num, { num, gen, value: parsed.value });
     token.lastIndex = next;
   }
+  // Objects written plainly later in the file (incremental updates) win over compressed ones.
+  for (const o of compressed) if (!objects.has(o.num)) objects.set(o.num, o);
   return { objects, root, hasObjectStreams };
 }
 
@@ -313,7 +376,7 @@ function countFromCatalog(scanned: ScanResult): number | undefined {
 
 /**
  * Number of pages of a PDF, or `undefined` when it cannot be determined reliably (not a PDF, damaged,
- * or the page tree lives in compressed object streams).
+ * or the page tree lives in object streams that cannot be read).
  */
 export function countPdfPages(pdf: Buffer): number | undefined {
   // Beyond V8's string limit (~512 MB) the latin1 view cannot be built.
