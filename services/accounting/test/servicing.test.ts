@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTestLoan, startHarness, type Harness } from './harness';
+import { accountingV1 } from '@loanflow/proto';
+import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
 
 const rows = async (h: Harness, sql: string, params: unknown[] = []) =>
   (await h.db.query(sql, params)).rows;
@@ -220,8 +221,6 @@ describe('classification, write-off and recovery', () => {
 
   it('pays out a second tranche within the approved amount and re-amortizes', async () => {
     const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
-    const { annuitySchedule } = await import('./harness');
-    const { accountingV1 } = await import('@loanflow/proto');
     const { loan } = await h.client.openLoan(
       accountingV1.OpenLoanRequest.fromPartial({
         customerId: '0190a0a0-0000-7000-8000-000000000003',
