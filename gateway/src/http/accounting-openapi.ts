@@ -316,6 +316,28 @@ export const accountingPaths = {
       },
     },
   },
+  '/loans/{loanId}/credit-refunds': {
+    post: {
+      summary: 'Pay a credit balance (an overpayment held on the loan) back to the borrower',
+      parameters: [pathId('loanId'), idempotencyKey],
+      requestBody: body(
+        input(
+          {
+            amount: { ...money, description: 'Default: the whole credit balance' },
+            reference: { type: 'string', maxLength: 100 },
+          },
+          [],
+        ),
+      ),
+      responses: {
+        201: json(object({ loan: ref('Loan'), refunded: money }), 'Refunded'),
+        ...errors,
+        404: noLoan,
+        409: problem('The loan holds no credit balance'),
+        422: reused,
+      },
+    },
+  },
 };
 
 const payee = input(
@@ -406,7 +428,15 @@ export const accountingSchemas = {
       reference: {
         type: 'string',
         maxLength: 100,
-        description: "The bank's own reference of the payment",
+        description:
+          "The bank's own reference of the payment (the asset register id for a settlement in kind)",
+      },
+      source: {
+        type: 'string',
+        enum: ['cash', 'repossessed_asset'],
+        default: 'cash',
+        description:
+          'cash, or repossessed_asset (以物抵债: booked to repossessed assets, post-loan staff only)',
       },
     },
     ['amount'],

@@ -94,7 +94,9 @@ const repaymentBody = z.strictObject({
   kind: oneOf(['regular', 'prepayment', 'payoff']).optional(),
   prepaymentOption: oneOf(['shorten_term', 'lower_installment']).optional(),
   reference: text(100).optional(),
+  source: oneOf(['cash', 'repossessed_asset']).optional(),
 });
+const refundBody = z.strictObject({ amount: money.optional(), reference: text(100).optional() });
 const reasonBody = z.strictObject({ reason: text(1000) });
 const rateChangeBody = z.strictObject({
   annualRatePercent: rate,
@@ -382,6 +384,19 @@ export function accountingRoutes(deps: RouteDeps): Router {
     const b = parseInput(recoveryBody, req.body);
     const out = await acct.recordRecovery(
       pb.RecordRecoveryRequest.fromPartial({
+        ...b,
+        loanId: param(req, 'loanId'),
+        commandId: commandIdOf(req, res),
+      }),
+      call(res),
+    );
+    res.status(201).json(out);
+  });
+  r.post('/loans/:loanId/credit-refunds', requireRole(...CASHIERS), async (req, res) => {
+    route(res, '/loans/:loanId/credit-refunds');
+    const b = parseInput(refundBody, req.body ?? {});
+    const out = await acct.refundCredit(
+      pb.RefundCreditRequest.fromPartial({
         ...b,
         loanId: param(req, 'loanId'),
         commandId: commandIdOf(req, res),

@@ -84,6 +84,7 @@ describe('the end-of-day batch agrees with the domain to the fen', () => {
         const pay = (amount: bigint, kind = 'regular', prepaymentOption = '') =>
           h.client.postRepayment(
             {
+              source: '',
               loanId: l.id,
               amount: formatMoney(amount),
               kind,

@@ -52,6 +52,7 @@ describe('end of day: resumable after a crash, in order, once per date', () => {
     await expect(
       h.client.postRepayment(
         {
+          source: '',
           loanId: ids[0]!,
           amount: '10.00',
           kind: 'regular',

@@ -76,6 +76,7 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
       commandId: 'pay-1',
       prepaymentOption: '',
       reference: 'TELLER-778',
+      source: '',
     };
     const first = await h.client.postRepayment(req, h.as('shDisburser'));
     const again = await h.client.postRepayment(req, h.as('shDisburser'));
@@ -108,6 +109,7 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
       .replace(/(\d{2})$/, '.$1');
     const pre = await h.client.postRepayment(
       {
+        source: '',
         loanId: loan.id,
         amount,
         kind: 'prepayment',
@@ -236,6 +238,7 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     const { loan: l } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
     const payoff = await h.client.postRepayment(
       {
+        source: '',
         loanId: loan.id,
         amount: l!.balances!.payoffAmount,
         kind: 'payoff',
@@ -250,6 +253,7 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     await expect(
       h.client.postRepayment(
         {
+          source: '',
           loanId: loan.id,
           amount: '1.00',
           kind: 'regular',
@@ -382,6 +386,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
       await expect(
         h.client.postRepayment(
           {
+            source: '',
             loanId: loan.id,
             amount,
             kind: 'regular',
@@ -396,6 +401,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
     await expect(
       h.client.postRepayment(
         {
+          source: '',
           loanId: loan.id,
           amount: '100000.00',
           kind: 'prepayment',
@@ -417,6 +423,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
     await expect(
       h.client.postRepayment(
         {
+          source: '',
           loanId: loan.id,
           amount: '100000.01',
           kind: 'payoff',

@@ -6,7 +6,7 @@ const rows = async (h: Harness, sql: string, params: unknown[] = []) =>
   (await h.db.query(sql, params)).rows;
 const pay = (h: Harness, loanId: string, amount: string, kind = 'regular', commandId = '') =>
   h.client.postRepayment(
-    { loanId, amount, kind, commandId, prepaymentOption: '', reference: '' },
+    { source: '', loanId, amount, kind, commandId, prepaymentOption: '', reference: '' },
     h.as('shDisburser'),
   );
 
@@ -299,6 +299,142 @@ describe('classification, write-off and recovery', () => {
       [2, '100000.00'],
     ]);
     await h.closeThrough('2025-03-10');
+    expect((await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'))).mismatches).toEqual(
+      [],
+    );
+  });
+});
+
+describe('settlement in kind and refunds of credit', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ firstBusinessDate: '2025-01-15' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('books a repossessed asset taking over overdue amounts to 抵债资产, refunds an overpayment, and both reconcile', async () => {
+    const loan = await openTestLoan(h);
+    await h.closeThrough('2025-02-20');
+    const inKind = (who: 'shPostLoan' | 'shDisburser', reference: string) =>
+      h.client.postRepayment(
+        {
+          loanId: loan.id,
+          amount: '5000.00',
+          kind: 'regular',
+          prepaymentOption: '',
+          reference,
+          commandId: '',
+          source: 'repossessed_asset',
+        },
+        h.as(who),
+      );
+    await expect(inKind('shPostLoan', '')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'reference' }],
+    });
+    await expect(inKind('shDisburser', 'RA-1')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'source' }],
+    });
+    const settled = await inKind('shPostLoan', 'RA-2025-0007');
+    expect(settled.repayment).toMatchObject({
+      source: 'repossessed_asset',
+      reference: 'RA-2025-0007',
+    });
+    const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));
+    expect(tb.lines.find((l) => l.accountCode === '144101')!.balance).toBe('5000.00');
+
+    // Cash beyond what is owed is held as a credit, and can be paid back.
+    const { loan: now } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
+    const owed = [
+      'duePrincipal',
+      'dueInterest',
+      'overduePrincipal',
+      'overdueInterest',
+      'penaltyInterest',
+      'compoundInterest',
+    ]
+      .map((k) => BigInt((now!.balances as unknown as Record<string, string>)[k]!.replace('.', '')))
+      .reduce((a, b) => a + b, 0n);
+    const over = await pay(
+      h,
+      loan.id,
+      ((owed + 12345n) / 100n).toString() +
+        '.' +
+        ((owed + 12345n) % 100n).toString().padStart(2, '0'),
+    );
+    expect(over.loan!.balances!.creditBalance).toBe('123.45');
+    await expect(
+      h.client.refundCredit(
+        { loanId: loan.id, amount: '200.00', reference: '', commandId: '' },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'amount', reason: 'exceeds the credit balance (123.45)' }],
+    });
+    const refunded = await h.client.refundCredit(
+      { loanId: loan.id, amount: '', reference: 'refund to 6222…', commandId: 'refund-1' },
+      h.as('shDisburser'),
+    );
+    expect(refunded).toMatchObject({
+      refunded: '123.45',
+      loan: { balances: { creditBalance: '0.00' } },
+    });
+    await expect(
+      h.client.refundCredit(
+        { loanId: loan.id, amount: '', reference: '', commandId: '' },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({ code: 'failed_precondition' });
+    // Without the settlement in kind the cash would have gone to the overdue amounts and there
+    // would have been no credit to refund: the reversal is refused rather than rewriting history.
+    await h.closeThrough('2025-02-25');
+    await expect(
+      h.client.reverseRepayment(
+        { repaymentId: settled.repayment!.id, reason: 'valuation withdrawn', commandId: '' },
+        h.as('shPostLoan'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'failed_precondition',
+      message: expect.stringMatching(/credit refund of 2025-02-21 would exceed the credit balance/),
+    });
+    expect((await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'))).mismatches).toEqual(
+      [],
+    );
+    expect((await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'))).balanced).toBe(true);
+
+    // A settlement in kind nothing stands on is reversed like any repayment, back to the asset account.
+    const assets = async () =>
+      (await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'))).lines.find(
+        (l) => l.accountCode === '144101',
+      )!.balance;
+    const second = await openTestLoan(h, { principal: '30000.00' });
+    const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
+    expect(second.openedOn).toBe(openBusinessDate);
+    const before = await assets();
+    const kind2 = await h.client.postRepayment(
+      {
+        loanId: second.id,
+        amount: '700.00',
+        kind: 'regular',
+        prepaymentOption: '',
+        reference: 'RA-2025-0009',
+        commandId: '',
+        source: 'repossessed_asset',
+      },
+      h.as('shPostLoan'),
+    );
+    expect(kind2.loan!.balances!.creditBalance).toBe('700.00');
+    const undone = await h.client.reverseRepayment(
+      { repaymentId: kind2.repayment!.id, reason: 'asset returned', commandId: '' },
+      h.as('shPostLoan'),
+    );
+    expect(undone.adjustments.find((a) => a.accountCode === '144101')!.amount).toBe('-700.00');
+    expect(await assets()).toBe(before);
+    expect(undone.loan!.balances!.creditBalance).toBe('0.00');
     expect((await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'))).mismatches).toEqual(
       [],
     );

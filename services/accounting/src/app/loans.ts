@@ -35,6 +35,7 @@ import {
   type Allocation,
   type Bucket,
   type RepaymentKind,
+  type RepaymentSource,
 } from '../domain/loan/repayment';
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { calendarDate, dayNumber, daysInMonth, type DayNumber } from '../domain/schedule/calendar';
@@ -578,6 +579,19 @@ export async function postRepayment(
         ? f.fail('prepaymentOption', 'applies to prepayments only')
         : undefined;
   const reference = f.text('reference', req.reference, { max: 100 });
+  const source = f.oneOf<RepaymentSource>(
+    'source',
+    req.source,
+    ['cash', 'repossessed_asset'],
+    'cash',
+  );
+  if (source === 'repossessed_asset') {
+    if (!reference)
+      f.fail('reference', 'names the repossessed asset (its register id) for a settlement in kind');
+    if (!p.roles.some((r) => r === 'post_loan_officer' || r === 'admin')) {
+      f.fail('source', 'a settlement in kind is posted by post-loan staff');
+    }
+  }
   f.done();
   return withTransaction(deps.pool, (tx) =>
     oncePerCommand(tx, req.commandId, 'PostRepayment', p, async () => {
@@ -589,6 +603,7 @@ export async function postRepayment(
         kind: kind!,
         option,
         order: record.meta.allocationOrder as Bucket[],
+        source,
       });
       if (!outcome.ok) {
         if (outcome.field === 'loanId') throw failedPrecondition(outcome.reason);
@@ -596,8 +611,8 @@ export async function postRepayment(
       }
       const id = uuidv7();
       await tx.query(
-        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9)`,
+        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9, $10)`,
         [
           id,
           loanId,
@@ -608,13 +623,17 @@ export async function postRepayment(
           JSON.stringify(allocationMessage(outcome.allocation)),
           reference ?? null,
           p.userId,
+          source,
         ],
       );
       await persistChange(tx, outcome.change, {
         businessDate: today,
-        kind: 'repayment',
+        kind: source === 'cash' ? 'repayment' : 'repossession',
         reference: id,
-        description: `${kind} repayment of loan ${record.meta.loanNumber}`,
+        description:
+          source === 'cash'
+            ? `${kind} repayment of loan ${record.meta.loanNumber}`
+            : `Settlement in kind of loan ${record.meta.loanNumber} by repossessed asset ${reference}`,
       });
       const repayment = pb.Repayment.fromPartial({
         id,
@@ -626,6 +645,7 @@ export async function postRepayment(
         allocation: allocationMessage(outcome.allocation),
         status: 'posted',
         reference: reference ?? '',
+        source: source!,
       });
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.loan.repayment-posted',
@@ -885,3 +905,53 @@ export async function recordRecovery(
 }
 
 export type { ScheduleTerms };
+
+/** Pays a credit balance (an overpayment held on the loan) back to the borrower. */
+export async function refundCredit(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.RefundCreditRequest,
+): Promise<pb.RefundCreditResponse> {
+  requireRole(p, CASHIERS, 'refunding a credit balance');
+  const f = new Fields();
+  const loanId = f.uuid('loanId', req.loanId);
+  const asked = req.amount ? f.amount('amount', req.amount) : undefined;
+  const reference = f.text('reference', req.reference, { max: 100 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'RefundCredit', p, async () => {
+      const today = await postingDate(tx);
+      const { record, book } = await loadBook(tx, loanId!);
+      requireBranch(p, record.meta.branchId, 'the loan');
+      const credit = book.state.creditBalance;
+      if (credit === 0n) throw failedPrecondition('the loan holds no credit balance');
+      const amount = asked ?? credit;
+      if (amount > credit) {
+        throw invalidArgument([
+          { field: 'amount', reason: `exceeds the credit balance (${formatMoney(credit)})` },
+        ]);
+      }
+      await persistChange(
+        tx,
+        {
+          book: { ...book, state: { ...book.state, creditBalance: credit - amount } },
+          postings: posting('repayment', ACCOUNTS.advanceReceipts, ACCOUNTS.settlement, amount),
+          closedSegments: [],
+          changedInstallments: [],
+          rescheduled: false,
+        },
+        {
+          businessDate: today,
+          kind: 'repayment',
+          description: `Refund of credit balance of loan ${record.meta.loanNumber}`,
+        },
+      );
+      await tx.query(
+        'INSERT INTO credit_refunds (id, loan_id, business_date, amount, reference, refunded_by) VALUES ($1, $2, $3, $4, $5, $6)',
+        [uuidv7(), loanId, toIso(today), formatMoney(amount), reference ?? null, p.userId],
+      );
+      const after = await findLoan(tx, loanId!);
+      return { loan: loanMessage(after!), refunded: formatMoney(amount) };
+    }),
+  );
+}

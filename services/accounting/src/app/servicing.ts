@@ -20,7 +20,7 @@ import {
 import { ACCOUNTS, LOAN_ACCOUNTS, type AccountCode, type Posting } from '../domain/loan/ledger';
 import { validateLoanTerms, type PrepaymentOption } from '../domain/loan/opening';
 import { replayLoan } from '../domain/loan/replay';
-import type { Bucket, RepaymentKind } from '../domain/loan/repayment';
+import type { Bucket, RepaymentKind, RepaymentSource } from '../domain/loan/repayment';
 import { CLASSIFICATIONS, expectedLedgerBalances, type Classification } from '../domain/loan/state';
 import { formatMoney, formatRate } from '../domain/money';
 import {
@@ -64,7 +64,10 @@ export async function reverseRepayment(
         status: string;
         amount: string;
         posted_by: string;
-      }>('SELECT loan_id, status, amount, posted_by FROM repayments WHERE id = $1', [repaymentId]);
+        source: RepaymentSource;
+      }>('SELECT loan_id, status, amount, posted_by, source FROM repayments WHERE id = $1', [
+        repaymentId,
+      ]);
       const target = found[0];
       if (!target) throw notFound(`repayment ${repaymentId}`);
       const record = await findLoan(tx, target.loan_id, true);
@@ -100,11 +103,20 @@ export async function reverseRepayment(
         kind: RepaymentKind;
         prepayment_option: PrepaymentOption | null;
         created_at: Date;
+        source: RepaymentSource;
       }>(
-        `SELECT id, value_date, amount, kind, prepayment_option, created_at FROM repayments
+        `SELECT id, value_date, amount, kind, prepayment_option, created_at, source FROM repayments
           WHERE loan_id = $1 AND status = 'posted' AND id <> $2`,
         [record.state.id, repaymentId],
       );
+      const { rows: refunds } = await tx.query<{
+        id: string;
+        business_date: string;
+        amount: string;
+        created_at: Date;
+      }>('SELECT id, business_date, amount, created_at FROM credit_refunds WHERE loan_id = $1', [
+        record.state.id,
+      ]);
       const { rows: rates } = await tx.query<{ effective_date: string; new_rate: string }>(
         'SELECT effective_date, new_rate FROM rate_changes WHERE loan_id = $1 AND applied ORDER BY effective_date',
         [record.state.id],
@@ -131,7 +143,15 @@ export async function reverseRepayment(
                 kind: r.kind,
                 option: r.prepayment_option ?? undefined,
                 order: record.meta.allocationOrder as Bucket[],
+                source: r.source,
               },
+            })),
+            ...refunds.map((x) => ({
+              at: [x.created_at.getTime(), x.id] as const,
+              kind: 'refund' as const,
+              id: x.id,
+              day: toDay(x.business_date),
+              amount: cents(x.amount),
             })),
           ].sort((a, b) => a.at[0] - b.at[0] || (a.at[1] < b.at[1] ? -1 : 1)),
           rateChanges: rates.map((r) => ({
@@ -144,9 +164,12 @@ export async function reverseRepayment(
       );
       if (!replay.ok)
         throw failedPrecondition(
-          `cannot reverse: ${replay.reason}; reverse repayment ${replay.repaymentId} first`,
+          `cannot reverse: ${replay.reason} (posting ${replay.repaymentId} stands on it)`,
         );
 
+      // What the reversed money goes back to: the settlement account, or the repossessed asset.
+      const funding =
+        target.source === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement;
       // The correcting entry: loan accounts move to the replayed balances, the reversed amount
       // goes back to the settlement account, income takes the re-accrual difference.
       const { rows: ledgerRows } = await tx.query<{ account_code: AccountCode; balance: string }>(
@@ -166,7 +189,7 @@ export async function reverseRepayment(
           adjustments.push({
             kind: 'adjustment',
             debit: account,
-            credit: ACCOUNTS.settlement,
+            credit: funding,
             amount: diff,
           });
       }
@@ -212,7 +235,7 @@ export async function reverseRepayment(
         if (diff !== 0n)
           adjustments.push({
             kind: 'adjustment',
-            debit: ACCOUNTS.settlement,
+            debit: funding,
             credit: account,
             amount: diff,
           });
@@ -277,6 +300,7 @@ export async function reverseRepayment(
         allocation: pb.Allocation;
         status: string;
         reference: string | null;
+        source: string;
       }>('SELECT * FROM repayments WHERE id = $1', [repaymentId]);
       const r = rep[0]!;
       const net = new Map<string, bigint>();
@@ -295,6 +319,7 @@ export async function reverseRepayment(
           allocation: r.allocation,
           status: r.status,
           reference: r.reference ?? '',
+          source: r.source,
         },
         loan: loanMessage(after!),
         adjustments: [...net]

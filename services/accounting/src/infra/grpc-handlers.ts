@@ -19,6 +19,7 @@ import {
   publishLpr,
   recordRateChange,
   recordRecovery,
+  refundCredit,
   writeOffLoan,
   type AccountingDeps,
 } from '../app/loans';
@@ -86,6 +87,8 @@ export function accountingService(
       decideClassification(deps, ctx.principal(), req, deps.policy),
     writeOffLoan: (req: pb.WriteOffLoanRequest, ctx: CallContext) =>
       writeOffLoan(deps, ctx.principal(), req),
+    refundCredit: (req: pb.RefundCreditRequest, ctx: CallContext) =>
+      refundCredit(deps, ctx.principal(), req),
     recordRecovery: (req: pb.RecordRecoveryRequest, ctx: CallContext) =>
       recordRecovery(deps, ctx.principal(), req),
   };

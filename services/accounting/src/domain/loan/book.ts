@@ -12,6 +12,7 @@ import {
   type Bucket,
   type InstallmentRow,
   type RepaymentKind,
+  type RepaymentSource,
 } from './repayment';
 import { resegment, segmentTargets, type ClosedSegment, type LoanState } from './state';
 
@@ -150,6 +151,7 @@ export interface RepaymentRequest {
   kind: RepaymentKind;
   option?: PrepaymentOption;
   order?: readonly Bucket[];
+  source?: RepaymentSource;
 }
 
 export type BookRepayment =
@@ -158,7 +160,7 @@ export type BookRepayment =
 
 /** Posts a repayment on the open business date `day`, with its effect on the schedule. */
 export function repayBook(book: LoanBook, day: DayNumber, req: RepaymentRequest): BookRepayment {
-  const outcome = applyRepayment(book.state, day, req.amount, req.kind, req.order);
+  const outcome = applyRepayment(book.state, day, req.amount, req.kind, req.order, req.source);
   if (!outcome.ok) return outcome;
   const a = outcome.allocation;
   // Overdue installments take what the allocation gave to overdue amounts, due ones the rest,

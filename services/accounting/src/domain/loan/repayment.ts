@@ -41,6 +41,9 @@ export function validateAllocationOrder(order: readonly string[]): string | unde
 
 export type RepaymentKind = 'regular' | 'prepayment' | 'payoff';
 
+/** Cash through the settlement account, or the value of an asset taken in settlement (抵债资产). */
+export type RepaymentSource = 'cash' | 'repossessed_asset';
+
 export interface Allocation {
   compound: Cents;
   penalty: Cents;
@@ -96,6 +99,8 @@ export function applyRepayment(
   amount: Cents,
   kind: RepaymentKind,
   order: readonly Bucket[] = DEFAULT_ALLOCATION_ORDER,
+  /** Where the money comes from: the settlement account, or a repossessed asset (以物抵债). */
+  funding: RepaymentSource = 'cash',
 ): RepaymentOutcome {
   if (s0.status !== 'active')
     return { ok: false, field: 'loanId', reason: `the loan is ${s0.status}` };
@@ -151,7 +156,9 @@ export function applyRepayment(
     allocation.fromCredit = s.creditBalance;
     s.creditBalance = 0n;
   }
-  sources.push({ account: ACCOUNTS.settlement, left: amount });
+  const fundedBy =
+    funding === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement;
+  sources.push({ account: fundedBy, left: amount });
   const postings: Posting[] = [];
   const take = (want: Cents, credit: AccountCode): Cents => {
     let taken = 0n;
@@ -161,7 +168,12 @@ export function applyRepayment(
       src.left -= part;
       taken += part;
       postings.push({
-        kind: src.account === ACCOUNTS.settlement ? 'repayment' : 'advance_applied',
+        kind:
+          src.account === ACCOUNTS.advanceReceipts
+            ? 'advance_applied'
+            : src.account === ACCOUNTS.repossessedAssets
+              ? 'repossession'
+              : 'repayment',
         debit: src.account,
         credit,
         amount: part,

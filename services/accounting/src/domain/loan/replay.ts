@@ -25,6 +25,7 @@ export interface LoanHistory {
    */
   postings: (
     | { kind: 'tranche'; day: DayNumber; amount: Cents }
+    | { kind: 'refund'; id: string; day: DayNumber; amount: Cents }
     | { kind: 'repayment'; id: string; day: DayNumber; request: RepaymentRequest }
   )[];
   /** Contract rates by the date they took effect. */
@@ -70,6 +71,24 @@ export function replayLoan(
 
   const postingsOf = (day: DayNumber): Replay | undefined => {
     for (const x of h.postings.filter((p) => p.day === day)) {
+      if (x.kind === 'refund') {
+        // A credit paid back: without the reversed repayment there may be nothing to pay back.
+        if (book.state.creditBalance < x.amount) {
+          return {
+            ok: false,
+            repaymentId: x.id,
+            reason: `the credit refund of ${formatIsoDate(day)} would exceed the credit balance`,
+          };
+        }
+        book = {
+          ...book,
+          state: { ...book.state, creditBalance: book.state.creditBalance - x.amount },
+        };
+        postings.push(
+          ...posting('repayment', ACCOUNTS.advanceReceipts, ACCOUNTS.settlement, x.amount),
+        );
+        continue;
+      }
       if (x.kind === 'tranche') {
         const change = disburseTranche(book, day, x.amount);
         book = change.book;
