@@ -99,7 +99,7 @@ const loanSpec: fc.Arbitrary<LoanSpec> = fc
     return {
       schedule: {
         principal: formatMoney(r.fen),
-        annualRatePercent: (r.rate / 10_000).toFixed(4),
+        annualRatePercent: fixed(r.rate, 4),
         term,
         termUnit: 'month',
         repaymentMethod: r.method,
@@ -108,7 +108,7 @@ const loanSpec: fc.Arbitrary<LoanSpec> = fc
         interestBasis: r.interestBasis,
         dayCount: r.dayCount,
       },
-      ...(r.markup !== null && { penaltyMarkupPercent: (r.markup / 100).toFixed(2) }),
+      ...(r.markup !== null && { penaltyMarkupPercent: fixed(r.markup, 2) }),
       graceDays: r.graceDays,
       order: r.order,
     };
@@ -163,6 +163,11 @@ function termsOf(spec: LoanSpec): LoanTerms {
   return v.value;
 }
 
+/** An integer count of 10^-places as a decimal string, without floating point: fixed(43500, 4) = "4.3500". */
+const fixed = (units: number, places: number): string => {
+  const text = String(units).padStart(places + 1, '0');
+  return `${text.slice(0, -places)}.${text.slice(-places)}`;
+};
 const rateOf = (tenThousandths: number): Rate => BigInt(tenThousandths) * 1_000_000n; // × 10^10 / 10^4
 
 // ---------------------------------------------------------------------------------------------

@@ -50,13 +50,17 @@ export function flipByte(buf: Buffer, index: number): Buffer {
   return copy;
 }
 
+/** Fen as a yuan string, in integers: 833333 → "8333.33". */
+const yuan = (fen: number): string =>
+  `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+
 export function sampleContract(overrides: Partial<ContractDocument> = {}): ContractDocument {
   const schedule = Array.from({ length: 12 }, (_, i) => ({
     period: i + 1,
     dueDate: `2025-${String(i + 2).padStart(2, '0')}-15`.replace('2025-13', '2026-01'),
     principal: i === 11 ? '8333.37' : '8333.33',
-    interest: (300 - i * 25).toFixed(2),
-    total: (i === 11 ? 8333.37 + 300 - i * 25 : 8333.33 + 300 - i * 25).toFixed(2),
+    interest: yuan(30_000 - i * 2_500),
+    total: yuan((i === 11 ? 833_337 : 833_333) + 30_000 - i * 2_500),
   }));
   return {
     contractNumber: 'HT202500000042',

@@ -34,18 +34,16 @@ function split(data: Buffer, size: number): Buffer[] {
 
 /**
  * `global.gc` when node runs with --expose-gc; otherwise the flag is switched on at run time and the
- * collector taken from a fresh V8 context. Undefined if neither works.
+ * collector taken from a fresh V8 context (Node 20 allows both).
  */
-function exposeGc(): (() => void) | undefined {
+function exposeGc(): () => void {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (typeof existing === 'function') return existing;
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  if (typeof gc !== 'function')
+    throw new Error('no garbage collector to call; the memory tests need one');
+  return gc as () => void;
 }
 
 describe('InspectingStream', () => {
@@ -167,7 +165,7 @@ describe('InspectingStream', () => {
      * returns the largest growth over the baseline seen during and after the run, and the data's hash.
      */
     async function peakGrowth(stage: Transform): Promise<{ peak: number; hash: string }> {
-      gc?.();
+      gc();
       const baseline = used();
       let peak = 0;
       let produced = 0;
@@ -190,21 +188,20 @@ describe('InspectingStream', () => {
       const sink = new Writable({
         write(_chunk: Buffer, _enc, cb) {
           if (++seen % 64 === 0) {
-            gc?.();
+            gc();
             peak = Math.max(peak, used() - baseline);
           }
           cb();
         },
       });
       await pipeline(generator, stage, sink);
-      gc?.();
+      gc();
       peak = Math.max(peak, used() - baseline);
       return { peak, hash: expected.digest('hex') };
     }
 
-    // Without a collector to call, garbage awaiting collection blurs the numbers in both directions:
-    // only a loose bound is asserted and the control cannot be relied on.
-    const limit = gc ? 8 * 1024 * 1024 : TOTAL;
+    // Collected before each look, so garbage awaiting collection does not blur the numbers.
+    const limit = 8 * 1024 * 1024;
 
     it('does not buffer a 50 MB file', async () => {
       const inspecting = new InspectingStream({ maxBytes: TOTAL });
@@ -214,22 +211,18 @@ describe('InspectingStream', () => {
       expect(peak).toBeLessThan(limit);
     }, 30_000);
 
-    (gc ? it : it.skip)(
-      'the measurement does detect a stream that retains what it sees (control)',
-      async () => {
-        const retained: Buffer[] = [];
-        const hoarding = new Transform({
-          transform(chunk: Buffer, _enc, cb) {
-            retained.push(chunk);
-            cb(null, chunk);
-          },
-        });
-        const { peak } = await peakGrowth(hoarding);
-        expect(retained.length).toBe(TOTAL / CHUNK);
-        expect(peak).toBeGreaterThan(limit);
-        retained.length = 0;
-      },
-      30_000,
-    );
+    it('the measurement does detect a stream that retains what it sees (control)', async () => {
+      const retained: Buffer[] = [];
+      const hoarding = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          retained.push(chunk);
+          cb(null, chunk);
+        },
+      });
+      const { peak } = await peakGrowth(hoarding);
+      expect(retained.length).toBe(TOTAL / CHUNK);
+      expect(peak).toBeGreaterThan(limit);
+      retained.length = 0;
+    }, 30_000);
   });
 });
