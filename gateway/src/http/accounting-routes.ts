@@ -2,14 +2,13 @@
 // the end of day, the interest statement, the ledger, the five-tier classification and write-off
 // (the accounting service's AccountingService). The service checks every role again, with the
 // branch scope; the roles here only turn away early who could never do it.
-import { createHash } from 'node:crypto';
-import { DomainError, invalidArgument, type Principal, type Role } from '@loanflow/platform';
+import { DomainError, invalidArgument, type Role } from '@loanflow/platform';
 import { accountingV1 as pb } from '@loanflow/proto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from './middleware';
 import type { RouteDeps } from './routes';
-import { route, upstreamCall } from './upstream';
+import { commandIdOf, route, upstreamCall } from './upstream';
 import { money, parseInput } from './validation';
 
 /** The same role sets the accounting service checks. */
@@ -136,20 +135,6 @@ const statementQuery = z.strictObject({
 });
 const trialBalanceQuery = z.strictObject({ asOf: date.optional() });
 const reconciliationQuery = z.strictObject({ branchId: text(32).optional() });
-
-/**
- * The command id of a money-changing command: from the Idempotency-Key, so that a retry which
- * reaches the service again changes nothing again. The service keeps one answer per command id
- * for everyone and every command, so the key is scoped here to the user and the request path:
- * two users (or two commands) that pick the same key never get each other's answer.
- */
-function commandIdOf(req: Request, res: Response): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return '';
-  const user = (res.locals.principal as Principal).userId;
-  const scope = `${user}\n${req.method} ${req.baseUrl}${req.path}\n${key}`;
-  return `http:${createHash('sha256').update(scope).digest('base64url')}`;
-}
 
 /**
  * Field violations named as the REST API names them: the service reports its own request fields

@@ -1,12 +1,10 @@
 // 影像资料 over REST: multipart uploads streamed through to the documents service (never held
 // whole in the gateway), streaming downloads, checklists, the archive and contracts.
-import { createHash } from 'node:crypto';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import {
   DomainError,
   fromGrpcError,
   invalidArgument,
-  type Principal,
   type PromiseClient,
 } from '@loanflow/platform';
 import { documentsV1 as pb } from '@loanflow/proto';
@@ -15,7 +13,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import { sendProblem } from './problem';
 import type { RouteDeps } from './routes';
-import { route, upstreamCall } from './upstream';
+import { commandIdOf, route, upstreamCall } from './upstream';
 import { parseInput } from './validation';
 
 export interface DocumentClients {
@@ -162,8 +160,6 @@ export function documentUploadRoutes(
         fail(invalidArgument(problems));
         return;
       }
-      const principal = res.locals.principal as Principal;
-      const key = req.get('idempotency-key');
       const opts = upstreamCall(res, 30 * 60_000);
       call = deps.documentStreams.uploadDocument(
         opts.metadata,
@@ -189,9 +185,7 @@ export function documentUploadRoutes(
           fileName: info.filename ?? '',
           declaredSize: fields.size && /^\d{1,12}$/.test(fields.size) ? fields.size : '0',
           // A retried request with the same key files the document once.
-          requestId: key
-            ? `http:${createHash('sha256').update(`${principal.userId}\n${key}`).digest('hex')}`
-            : '',
+          requestId: commandIdOf(req, res),
         },
       });
       file.on('data', (chunk: Buffer) => {
@@ -357,15 +351,8 @@ export function documentRoutes(deps: RouteDeps & DocumentClients): Router {
   r.post('/contracts', async (req, res) => {
     route(res, '/contracts');
     const b = parseInput(contractBody, req.body);
-    const key = req.get('idempotency-key');
-    const principal = res.locals.principal as Principal;
     const out = await d.generateContract(
-      pb.GenerateContractRequest.fromPartial({
-        ...b,
-        requestId: key
-          ? `http:${createHash('sha256').update(`${principal.userId}\n${key}`).digest('hex')}`
-          : '',
-      }),
+      pb.GenerateContractRequest.fromPartial({ ...b, requestId: commandIdOf(req, res) }),
       call(res),
     );
     res.status(201).location(`/api/v1/contracts/${out.contract!.id}`).json(out);

@@ -39,8 +39,8 @@ import {
 } from '../domain/loan/repayment';
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { calendarDate, dayNumber, daysInMonth, type DayNumber } from '../domain/schedule/calendar';
-import { validateScheduleRequest, type ScheduleTerms } from '../domain/schedule';
-import { formatMoney, formatRate, type Cents, type Rate } from '../domain/money';
+import { validateScheduleRequest } from '../domain/schedule';
+import { formatMoney, formatRate, type Cents } from '../domain/money';
 import {
   cents,
   insertSegments,
@@ -121,10 +121,7 @@ export async function loadBook(
 ): Promise<{ record: LoanRecord; book: LoanBook }> {
   const record = await findLoan(tx, id, true);
   if (!record) throw notFound(`loan ${id}`);
-  const { rows } = await tx.query<{ terms: unknown }>('SELECT terms FROM loans WHERE id = $1', [
-    id,
-  ]);
-  const terms = validateScheduleRequest(rows[0]!.terms);
+  const terms = validateScheduleRequest(record.meta.terms);
   if (!terms.ok) throw new Error(`stored terms of loan ${id} no longer validate`);
   return {
     record,
@@ -265,12 +262,12 @@ export async function openLoan(
         const lpr = await currentLpr(tx, lprTerm!, today);
         if (lpr === undefined)
           throw failedPrecondition(`no ${lprTerm} LPR is published for ${toIso(today)}`);
-        const expected = formatRate(rateOf(lpr) + BigInt(req.spreadBp) * 10n ** 8n);
+        const expected = formatRate(rate(lpr) + BigInt(req.spreadBp) * 10n ** 8n);
         if (formatRate(t.annualRate) !== expected) {
           throw invalidArgument([
             {
               field: 'schedule.annualRatePercent',
-              reason: `must be the ${lprTerm} LPR ${formatRate(rateOf(lpr))} + ${req.spreadBp} bp = ${expected}`,
+              reason: `must be the ${lprTerm} LPR ${formatRate(rate(lpr))} + ${req.spreadBp} bp = ${expected}`,
             },
           ]);
         }
@@ -357,8 +354,6 @@ export async function openLoan(
     }),
   );
 }
-
-const rateOf = (text: string): Rate => rate(text);
 
 /**
  * 先签后贷: the loan of an application is paid out only under its contract signed by every party,
@@ -735,9 +730,9 @@ export async function publishLpr(
       [term, toIso(effective!)],
     );
     if (existing.rows[0]) {
-      if (rateOf(existing.rows[0].rate) !== r)
+      if (rate(existing.rows[0].rate) !== r)
         throw failedPrecondition(
-          `the ${term} LPR of ${toIso(effective!)} is already published as ${formatRate(rateOf(existing.rows[0].rate))}`,
+          `the ${term} LPR of ${toIso(effective!)} is already published as ${formatRate(rate(existing.rows[0].rate))}`,
         );
     } else {
       await tx.query(
@@ -748,8 +743,6 @@ export async function publishLpr(
     return { term: term!, ratePercent: formatRate(r!), effectiveDate: toIso(effective!) };
   });
 }
-
-export const lprRate = rateOf;
 
 /** 核销: writes off every balance of a loan against the loss allowance; accrual stops. */
 export async function writeOffLoan(
@@ -903,8 +896,6 @@ export async function recordRecovery(
     }),
   );
 }
-
-export type { ScheduleTerms };
 
 /** Pays a credit balance (an overpayment held on the loan) back to the borrower. */
 export async function refundCredit(

@@ -77,12 +77,8 @@ export async function reverseRepayment(
       if (record.state.status === 'written_off')
         throw failedPrecondition('the loan is written off');
 
-      const { rows: loanRows } = await tx.query<{ terms: unknown; opened_on: string }>(
-        'SELECT terms, opened_on FROM loans WHERE id = $1',
-        [record.state.id],
-      );
       const terms = validateLoanTerms(
-        loanRows[0]!.terms,
+        record.meta.terms,
         formatRate(record.state.penaltyMarkupPercent),
         record.state.graceDays,
       );

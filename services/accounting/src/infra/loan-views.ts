@@ -37,6 +37,8 @@ export interface LoanMeta {
   version: number;
   repaymentMethod: string;
   contractNumber: string | null;
+  /** The schedule request the loan was opened with, as stored (read by findLoan only). */
+  terms: unknown;
 }
 
 export interface LoanRecord {
@@ -66,6 +68,7 @@ function recordFromRow(r: Record<string, unknown>): LoanRecord {
       version: r.version as number,
       repaymentMethod: r.repayment_method as string,
       contractNumber: (r.contract_number as string | null) ?? null,
+      terms: r.terms,
     },
   };
 }
@@ -76,7 +79,7 @@ export async function findLoan(
   lock = false,
 ): Promise<LoanRecord | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
-    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM ${LOANS_WITH_ACCRUALS} WHERE loans.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS}, terms FROM ${LOANS_WITH_ACCRUALS} WHERE loans.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? recordFromRow(rows[0]) : undefined;

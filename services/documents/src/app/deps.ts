@@ -164,3 +164,12 @@ export function requireOpen(owner: OwnerRecord): void {
   if (owner.status === 'closed')
     throw failedPrecondition(`the ${owner.kind} is closed; no documents can be added`);
 }
+
+/**
+ * SQL: whether checklist item `c` is filed for the application ($2) — on the application itself
+ * or on its customer ($3), whose documents (an ID card) count for each of their applications.
+ */
+export const CHECKLIST_ITEM_PRESENT = `EXISTS (
+  SELECT 1 FROM documents d JOIN owners o ON o.kind = d.owner_kind AND o.id = d.owner_id
+   WHERE d.document_type = c.document_type AND d.status IN ('stored', 'archived')
+     AND (o.application_id = $2 OR (o.kind = 'customer' AND o.id = $3)))`;

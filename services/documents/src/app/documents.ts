@@ -17,7 +17,7 @@ import {
   type DocumentRow,
 } from '../infra/document-repo';
 import {
-  findOwner,
+  CHECKLIST_ITEM_PRESENT,
   isUuid,
   resolveOwner,
   SOURCE,
@@ -218,9 +218,7 @@ export async function checklistOf(
     present: boolean;
   }>(
     `SELECT c.stage, c.document_type, t.name, t.name_zh,
-            EXISTS (SELECT 1 FROM documents d JOIN owners o ON o.kind = d.owner_kind AND o.id = d.owner_id
-                     WHERE d.document_type = c.document_type AND d.status IN ('stored', 'archived')
-                       AND (o.application_id = $2 OR (o.kind = 'customer' AND o.id = $3))) AS present
+            ${CHECKLIST_ITEM_PRESENT} AS present
        FROM checklist_items c JOIN document_types t ON t.code = c.document_type
       WHERE c.product_code = $1 AND ($4 = '' OR c.stage = $4)
       ORDER BY c.stage, c.document_type`,
@@ -528,5 +526,3 @@ export async function searchArchive(
     nextPageToken: rows.length > size ? archives[archives.length - 1]!.archiveNumber : '',
   };
 }
-
-export { findOwner };

@@ -17,7 +17,14 @@ import type { documentsV1 as pb } from '@loanflow/proto';
 import { declaredTypeMatches, detectFileType, DETECTION_BYTES } from '../domain/files/detect';
 import { FileTooLargeError, InspectingStream } from '../domain/files/inspect';
 import { documentMessage, findDocument } from '../infra/document-repo';
-import { requireOpen, resolveOwner, SOURCE, type DocumentsDeps, type OwnerRecord } from './deps';
+import {
+  CHECKLIST_ITEM_PRESENT,
+  requireOpen,
+  resolveOwner,
+  SOURCE,
+  type DocumentsDeps,
+  type OwnerRecord,
+} from './deps';
 
 interface DocumentType {
   code: string;
@@ -264,10 +271,7 @@ export async function newlyCompleteStages(
     `SELECT c.stage FROM checklist_items c
       WHERE c.product_code = $1
       GROUP BY c.stage
-     HAVING bool_and(EXISTS (
-              SELECT 1 FROM documents d JOIN owners o ON o.kind = d.owner_kind AND o.id = d.owner_id
-               WHERE d.document_type = c.document_type AND d.status IN ('stored', 'archived')
-                 AND (o.application_id = $2 OR (o.kind = 'customer' AND o.id = $3))))
+     HAVING bool_and(${CHECKLIST_ITEM_PRESENT})
         AND NOT EXISTS (SELECT 1 FROM checklist_completions x WHERE x.application_id = $2 AND x.stage = c.stage)`,
     [owner.productCode, owner.applicationId, owner.customerId],
   );
