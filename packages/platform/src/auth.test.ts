@@ -58,6 +58,24 @@ describe('access tokens', () => {
     expect(err.message).toBe('invalid access token: jwt expired');
   });
 
+  it('answers a token verified before from memory until it expires, then refuses it', async () => {
+    const token = signAccessToken(officer, keys.privateKey, 1);
+    expect(verifyAccessToken(token, keys.publicKey)).toEqual(officer);
+    // A caller changing its copy does not change what the next caller gets.
+    const first = verifyAccessToken(token, keys.publicKey);
+    first.roles.push('admin');
+    expect(verifyAccessToken(token, keys.publicKey)).toEqual(officer);
+    // Remembered for one key only: another key still checks the signature.
+    expect(thrown(() => verifyAccessToken(token, generateSigningKeys().publicKey)).message).toBe(
+      'invalid access token: invalid signature',
+    );
+    const { exp } = jwt.decode(token) as jwt.JwtPayload;
+    await new Promise((resolve) => setTimeout(resolve, exp! * 1000 - Date.now() + 20));
+    expect(thrown(() => verifyAccessToken(token, keys.publicKey)).message).toBe(
+      'invalid access token: jwt expired',
+    );
+  });
+
   it('rejects a token signed with another key, or altered after signing', () => {
     const foreign = signAccessToken(officer, generateSigningKeys().privateKey);
     expect(thrown(() => verifyAccessToken(foreign, keys.publicKey))).toMatchObject({

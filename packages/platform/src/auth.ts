@@ -105,7 +105,33 @@ export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3
   );
 }
 
+/** Tokens already verified, per public key: a signature check per call is a large part of a request. */
+const verifiedTokens = new Map<string, Map<string, { principal: Principal; expiresAt: number }>>();
+const VERIFIED_TOKENS_KEPT = 4096;
+
+/**
+ * Checks an access token's signature, issuer, audience and expiry. A token verified before (same
+ * bytes, same key) is answered from memory until it expires: its claims cannot have changed.
+ */
 export function verifyAccessToken(token: string, publicKey: string): Principal {
+  let known = verifiedTokens.get(publicKey);
+  if (!known) verifiedTokens.set(publicKey, (known = new Map()));
+  const hit = known.get(token);
+  if (hit && Date.now() < hit.expiresAt)
+    return { ...hit.principal, roles: [...hit.principal.roles] };
+  if (hit) known.delete(token);
+  const { principal, claims } = verifyUncached(token, publicKey);
+  if (typeof claims.exp === 'number' && claims.nbf === undefined) {
+    if (known.size >= VERIFIED_TOKENS_KEPT) known.delete(known.keys().next().value!);
+    known.set(token, { principal, expiresAt: claims.exp * 1000 });
+  }
+  return { ...principal, roles: [...principal.roles] };
+}
+
+function verifyUncached(
+  token: string,
+  publicKey: string,
+): { principal: Principal; claims: jwt.JwtPayload } {
   let claims: jwt.JwtPayload;
   try {
     claims = jwt.verify(token, keyObject(publicKey, 'public'), {
@@ -122,11 +148,14 @@ export function verifyAccessToken(token: string, publicKey: string): Principal {
   if (!claims.sub || typeof claims.branch !== 'string')
     throw unauthenticated('malformed access token');
   return {
-    userId: claims.sub,
-    username: String(claims.username ?? ''),
-    displayName: String(claims.name ?? ''),
-    roles,
-    branchId: claims.branch,
+    principal: {
+      userId: claims.sub,
+      username: String(claims.username ?? ''),
+      displayName: String(claims.name ?? ''),
+      roles,
+      branchId: claims.branch,
+    },
+    claims,
   };
 }
 

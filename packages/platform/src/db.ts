@@ -60,6 +60,14 @@ export function runCommitHooks(client: Queryable): void {
   clientsWithHooks.add(client);
 }
 
+/**
+ * Runs the pool's commit hooks now: for a single autocommit statement that wrote outbox rows
+ * (there is no `withTransaction` around it to run them).
+ */
+export function runCommitHooksNow(pool: Pool): void {
+  commitHooks.get(pool)?.forEach((hook) => hook());
+}
+
 export async function withTransaction<T>(
   pool: Pool,
   fn: (client: PoolClient) => Promise<T>,

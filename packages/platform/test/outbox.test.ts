@@ -14,6 +14,7 @@ import {
   shutdownTracing,
   subjectOf,
   withTransaction,
+  type EventBus,
   type EventEnvelope,
   type NewEvent,
   type Pool,
@@ -241,6 +242,38 @@ describe('transactional outbox → JetStream', () => {
     const { state } = await f.streamInfo();
     expect(state.messages).toBe(1);
     expect(state.last_seq).toBe(1);
+  });
+
+  it('after a failed publish marks only what was acknowledged and publishes the rest later, in order', async () => {
+    const f = await fixture();
+    const events: EventEnvelope[] = [];
+    for (let i = 1; i <= 4; i++)
+      events.push(
+        await withTransaction(f.pool, (tx) => f.append(tx, approved(`app-f${i}`, `${i}.00`))),
+      );
+    // The bus refuses the second event once.
+    let refused = 0;
+    const flaky: EventBus = {
+      publish: (subject, data, opts) => {
+        if (opts.msgId === events[1]!.id && refused++ === 0)
+          return Promise.reject(new Error('nats: timeout'));
+        return f.bus.publish(subject, data, opts);
+      },
+      consume: (o) => f.bus.consume(o),
+      close: () => Promise.resolve(),
+    };
+    const relay = new OutboxRelay(f.pool, f.schema, flaky, quietLog, { pollMs: 60_000 });
+    await relay.kick();
+    let rows = await f.outbox();
+    expect(rows.map((r) => r.published_at !== null)).toEqual([true, false, false, false]);
+    expect(rows.map((r) => r.attempts)).toEqual([0, 1, 0, 0]);
+
+    await relay.kick();
+    rows = await f.outbox();
+    expect(rows.every((r) => r.published_at !== null)).toBe(true);
+    const ids = (await f.stored()).map((m) => m.header.get('Nats-Msg-Id'));
+    expect(ids).toEqual(events.map((e) => e.id));
+    await relay.stop();
   });
 
   it('stop() stops polling and listening, and leaves no timer or connection behind', async () => {

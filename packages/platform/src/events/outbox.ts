@@ -29,15 +29,13 @@ export async function appendToOutbox<T>(
   return envelope!;
 }
 
-/** Several events of one transaction in one statement, in order. */
-export async function appendManyToOutbox<T>(
-  tx: Queryable,
+/** Envelopes of events about to be written to the outbox, with the current trace context. */
+export function outboxRows<T>(
   source: string,
   events: NewEvent<T>[],
-): Promise<EventEnvelope<T>[]> {
-  if (events.length === 0) return [];
+): { envelopes: EventEnvelope<T>[]; json: string } {
   const occurredAt = new Date().toISOString();
-  const headers = JSON.stringify(injectTraceContext());
+  const headers = injectTraceContext();
   const envelopes = events.map((event): EventEnvelope<T> => ({
     id: event.id ?? uuidv7(),
     type: assertEventType(event.type),
@@ -47,17 +45,42 @@ export async function appendManyToOutbox<T>(
     occurredAt,
     data: event.data,
   }));
-  const params: unknown[] = [];
-  const rows = envelopes.map((e) => {
-    params.push(e.id, subjectOf(e.type), e.type, e.subjectId, JSON.stringify(e), headers);
-    const n = params.length;
-    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-  });
-  // seq follows the VALUES order, so the relay publishes them as they were appended.
-  await tx.query(
-    `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers) VALUES ${rows.join(', ')}`,
-    params,
-  );
+  const rows = envelopes.map((e) => ({
+    event_id: e.id,
+    subject: subjectOf(e.type),
+    event_type: e.type,
+    subject_id: e.subjectId,
+    payload: e,
+    headers,
+  }));
+  return { envelopes, json: JSON.stringify(rows) };
+}
+
+/**
+ * `INSERT INTO outbox` of the rows `outboxRows` made, passed as the jsonb parameter `param`
+ * (e.g. `$4`), in their order; `from` adds relations to the FROM list (e.g. a guard CTE that
+ * yields a row only when the change it belongs to was made), so the events can be one part of
+ * a larger statement.
+ */
+export function outboxInsertSql(param: string, from = ''): string {
+  return `INSERT INTO outbox (event_id, subject, event_type, subject_id, payload, headers)
+    SELECT r.event_id, r.subject, r.event_type, r.subject_id, r.payload, r.headers
+      FROM ${from ? `${from}, ` : ''}ROWS FROM (jsonb_to_recordset(${param}::jsonb)
+        AS (event_id uuid, subject text, event_type text, subject_id text, payload jsonb, headers jsonb))
+        WITH ORDINALITY AS r(event_id, subject, event_type, subject_id, payload, headers, n)
+     ORDER BY r.n`;
+}
+
+/** Several events of one transaction in one statement, in order. */
+export async function appendManyToOutbox<T>(
+  tx: Queryable,
+  source: string,
+  events: NewEvent<T>[],
+): Promise<EventEnvelope<T>[]> {
+  if (events.length === 0) return [];
+  const { envelopes, json } = outboxRows(source, events);
+  // seq follows the rows' order, so the relay publishes them as they were appended.
+  await tx.query(outboxInsertSql('$1'), [json]);
   // Wakes this process's relay right after the commit. (Not pg_notify: a notifying commit takes
   // a cluster-wide lock through its WAL flush, which halves the transaction rate.)
   runCommitHooks(tx);
@@ -140,25 +163,33 @@ export class OutboxRelay {
     return this.running;
   }
 
+  /**
+   * One batch in two round trips: (BEGIN, the relay lock, the oldest unpublished rows) in one
+   * simple query, then (mark published, COMMIT) in another. Only the prefix the bus acknowledged
+   * is marked; the rest goes again later (JetStream drops a repeat by its Nats-Msg-Id).
+   */
   private async publishBatch(): Promise<number> {
     const client = await this.pool.connect();
+    // The schema name is checked ([a-z_][a-z0-9_]*) and the limit is an integer: both may be
+    // inlined, which lets the three statements travel as one simple query.
+    const limit = Math.max(1, Math.trunc(this.opts.batchSize ?? 100));
     try {
-      await client.query('BEGIN');
-      const lock = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
-        `outbox:${this.schema}`,
-      ]);
-      if (!lock.rows[0].ok) {
+      const [, lock, batch] = (await client.query(
+        `BEGIN; SELECT pg_try_advisory_xact_lock(hashtext('outbox:${this.schema}')) AS ok;
+         SELECT seq, event_id, subject, event_type, payload, headers FROM outbox
+          WHERE published_at IS NULL ORDER BY seq LIMIT ${limit}`,
+      )) as unknown as [unknown, { rows: { ok: boolean }[] }, { rows: OutboxRow[] }];
+      if (!lock.rows[0]!.ok) {
         await client.query('ROLLBACK');
         return LOCKED;
       }
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, event_id, subject, event_type, payload, headers FROM outbox
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [this.opts.batchSize ?? 100],
-      );
-      const published: string[] = [];
-      try {
-        for (const row of rows) {
+      const rows = batch.rows;
+      // One at a time, each after the previous one's acknowledgement: a failure leaves
+      // everything behind it unpublished, so consumers see one service's events in seq order.
+      let failedAt = -1;
+      let failure: unknown;
+      for (const [i, row] of rows.entries()) {
+        try {
           await inSpan(
             `publish ${row.subject}`,
             {
@@ -170,34 +201,36 @@ export class OutboxRelay {
                 'loan.event_id': row.event_id,
               },
             },
-            async () => {
+            () => {
               const headers = injectTraceContext({ 'loanflow-event-type': row.event_type });
-              await this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), {
+              return this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), {
                 msgId: row.event_id,
                 headers,
               });
             },
           );
-          published.push(row.seq);
+        } catch (err) {
+          failedAt = i;
+          failure = err;
+          break;
         }
-      } catch (err) {
-        const failed = rows[published.length];
-        if (failed) {
-          await client.query(
-            'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1',
-            [failed.seq, String((err as Error).message).slice(0, 500)],
-          );
-        }
-        throw err;
-      } finally {
-        if (published.length > 0) {
-          await client.query(
-            'UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])',
-            [published],
-          );
-        }
-        await client.query('COMMIT');
       }
+      const published = (failedAt < 0 ? rows : rows.slice(0, failedAt)).map((r) => r.seq);
+      const marks: string[] = [];
+      if (published.length > 0)
+        marks.push(
+          `UPDATE outbox SET published_at = now() WHERE seq = ANY('{${published.map((seq) => BigInt(seq)).join(',')}}'::bigint[])`,
+        );
+      if (failedAt >= 0) {
+        await client.query(
+          'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1',
+          [rows[failedAt]!.seq, String((failure as Error)?.message).slice(0, 500)],
+        );
+        if (marks.length > 0) await client.query(marks[0]!);
+        await client.query('COMMIT');
+        throw failure;
+      }
+      await client.query(`${marks.join('; ')}${marks.length > 0 ? '; ' : ''}COMMIT`);
       return rows.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
