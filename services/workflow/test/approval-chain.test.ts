@@ -249,6 +249,52 @@ describe('workflow: the credit approval chain over gRPC', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('with two replicas, a command runs on the state the other replica wrote, never over it', async () => {
+    const other = await h.replica();
+    try {
+      const id = await h.submit();
+      // This replica completes market routing and keeps the instance as it wrote it ...
+      await approve(market, await taskAt(market, id, 'market_routing'));
+      const assignment = await taskAt(groupLeader, id, 'credit_officer_assignment');
+      // ... the other replica moves it on.
+      await other.client.actOnTask(
+        workflowV1.ActOnTaskRequest.fromPartial({
+          taskId: assignment.id,
+          action: 'complete',
+          idempotencyKey: randomUUID(),
+          outcome: 'approve',
+          formData: { creditOfficer: 'co-1' },
+        }),
+        h.as(groupLeader),
+      );
+      // Urging the assignment is valid on what this replica remembers, but the write is refused
+      // by the revision guard and the command runs again on the real state: the task is done.
+      await expect(act(groupLeader, assignment, 'urge')).rejects.toMatchObject({
+        code: 'failed_precondition',
+      });
+      // A step this replica has not seen yet goes through on the real state.
+      const investigation = await taskAt(creditOfficer, id, 'investigation');
+      const done = await approve(creditOfficer, investigation, {
+        opinion: 'recommend',
+        recommendedAmount: '750000.00',
+        recommendedRatePercent: '3.85',
+        recommendedTermMonths: 36,
+      });
+      expect(done.nextTasks.map((t) => t.step)).toEqual(['pre_meeting_review']);
+      const { instance } = await h.client.getInstance({ id: '', businessKey: id }, h.as(market));
+      expect(
+        instance!.history.filter((e) => e.action === 'completed').map((e) => e.elementId),
+      ).toEqual(['Task_MarketRouting', 'Task_AssignPersonal', 'Task_Investigation']);
+      const { rows } = await h.db.query<{ revision: number }>(
+        'SELECT revision FROM process_instances WHERE business_key = $1',
+        [id],
+      );
+      expect(rows[0]!.revision).toBe(4);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('replays a retried command with the same idempotency key and refuses the key for another command', async () => {
     const id = await h.submit();
     const task = await taskAt(market, id, 'market_routing');

@@ -50,6 +50,8 @@ export interface WorkflowHarness {
       branchId?: string;
     },
   ): Promise<void>;
+  /** A second replica of the service on the same database schema, with its own gRPC client. */
+  replica(): Promise<{ client: WorkflowClient; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,19 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       const id = randomUUID();
       await publishSubmitted(id, randomUUID(), opts);
       return id;
+    },
+    async replica() {
+      const other = await start(config, { bus, log, now: () => clock ?? new Date() });
+      const otherClient = promiseClient(
+        createGrpcClient(workflowV1.WorkflowServiceClient, `127.0.0.1:${other.grpcPort}`),
+      );
+      return {
+        client: otherClient,
+        async stop() {
+          otherClient.close();
+          await other.stop();
+        },
+      };
     },
     async close() {
       client.close();

@@ -1,15 +1,8 @@
-import { appendManyToOutbox, type NewEvent, type PoolClient } from '@loanflow/platform';
+import type { NewEvent } from '@loanflow/platform';
 import { workflowEventsV1, workflowV1 as pb } from '@loanflow/proto';
+import type { Variables } from '../domain/feel';
 import type { CommandResult, EngineEffect, InstanceState, TaskState } from '../domain/engine';
-import {
-  cancelTimer,
-  finishJob,
-  insertJob,
-  scheduleTimer,
-  syncTasks,
-  taskRowId,
-  type BusinessContext,
-} from '../infra/instance-store';
+import { taskRowId, type BusinessContext } from '../infra/instance-store';
 
 export const SOURCE = 'workflow';
 
@@ -75,27 +68,45 @@ export function decisionOf(effect: Extract<EngineEffect, { type: 'processComplet
   };
 }
 
+/** What a command's result changes besides the instance row, ready to be written in one statement. */
+export interface EffectPlan {
+  /** Tasks created or changed by the command (their task-list rows are upserted). */
+  changedTasks: TaskState[];
+  /** Timers to schedule (due instant) or to cancel (null), each once, in their final state. */
+  timers: Map<string, string | null>;
+  /** Jobs handed to workers; each carries the instance's variables at creation. */
+  jobsCreated: { id: string; type: string; variables: Variables }[];
+  jobsFinished: string[];
+  events: NewEvent<unknown>[];
+}
+
 /**
- * Makes a command's result durable in the caller's transaction: the task list, timers and jobs
- * follow the new state, and every effect that others care about becomes an outbox event.
+ * What the command's result means outside the instance row: the task list follows the new
+ * state, timers and jobs follow its effects, and every effect that others care about becomes an
+ * outbox event. Pure: `persistCommand` writes it.
  */
-export async function recordEffects(
-  tx: PoolClient,
+export function planEffects(
   instance: InstanceRef,
   before: InstanceState | undefined,
   result: CommandResult,
   now: string,
-): Promise<TaskState[]> {
-  const changed = await syncTasks(tx, instance, before?.tasks ?? [], result.state.tasks);
-  // Collected and written in one statement at the end, in effect order.
-  const pending: NewEvent<unknown>[] = [];
+): EffectPlan {
+  const previous = new Map((before?.tasks ?? []).map((t) => [t.id, JSON.stringify(t)]));
+  const plan: EffectPlan = {
+    changedTasks: result.state.tasks.filter((t) => previous.get(t.id) !== JSON.stringify(t)),
+    timers: new Map(),
+    jobsCreated: [],
+    jobsFinished: [],
+    events: [],
+  };
+  const pending = plan.events;
   const taskById = new Map(result.state.tasks.map((t) => [t.id, t]));
   const opinionOf = (taskId: string) =>
     result.effects.find(
       (e): e is Extract<EngineEffect, { type: 'history' }> =>
         e.type === 'history' && e.entry.taskId === taskId && e.entry.opinion !== undefined,
     )?.entry.opinion ?? '';
-  const taskEvent = async (
+  const taskEvent = (
     verb: string,
     taskId: string,
     extra: Partial<workflowEventsV1.TaskEvent> = {},
@@ -118,43 +129,48 @@ export async function recordEffects(
   for (const e of result.effects) {
     switch (e.type) {
       case 'taskCreated':
-        await taskEvent('created', e.task.id);
+        taskEvent('created', e.task.id);
         break;
       case 'taskAssigned':
-        await taskEvent('assigned', e.taskId, { reason: e.reason });
+        taskEvent('assigned', e.taskId, { reason: e.reason });
         break;
       case 'taskCompleted':
-        await taskEvent('completed', e.taskId, {
+        taskEvent('completed', e.taskId, {
           actor: e.completedBy,
           outcome: e.outcome,
           opinion: opinionOf(e.taskId),
         });
         break;
       case 'taskSentBack':
-        await taskEvent('sent-back', e.taskId, {
+        taskEvent('sent-back', e.taskId, {
           actor: e.actor,
           reason: e.reason,
           targetElementId: e.toElementId,
         });
         break;
       case 'taskUrged':
-        await taskEvent('urged', e.taskId, { actor: e.urgedBy });
+        taskEvent('urged', e.taskId, { actor: e.urgedBy });
         break;
       case 'timerScheduled':
-        await scheduleTimer(tx, instance.id, e.timer.id, e.timer.dueAt);
+        plan.timers.set(taskRowId(instance.id, e.timer.id), e.timer.dueAt);
         break;
       case 'timerCancelled':
-        await cancelTimer(tx, instance.id, e.timerId);
+        // The last word on a timer wins (a cancel of a row that was never written is a no-op).
+        plan.timers.set(taskRowId(instance.id, e.timerId), null);
         break;
       case 'timerFired':
         // An interrupting timer escalates the step; a non-interrupting one reminds.
         for (const taskId of e.taskIds)
-          await taskEvent(e.interrupting ? 'escalated' : 'reminder', taskId, {
+          taskEvent(e.interrupting ? 'escalated' : 'reminder', taskId, {
             reason: e.boundaryEventId,
           });
         break;
       case 'jobCreated':
-        await insertJob(tx, instance.id, e.job.id, e.job.type, result.state.variables);
+        plan.jobsCreated.push({
+          id: taskRowId(instance.id, e.job.id),
+          type: e.job.type,
+          variables: result.state.variables,
+        });
         pending.push({
           type: 'workflow.job.created',
           subjectId: taskRowId(instance.id, e.job.id),
@@ -168,7 +184,7 @@ export async function recordEffects(
         });
         break;
       case 'jobCancelled':
-        await finishJob(tx, instance.id, e.jobId);
+        plan.jobsFinished.push(taskRowId(instance.id, e.jobId));
         break;
       case 'processStarted':
         pending.push({
@@ -206,6 +222,5 @@ export async function recordEffects(
         break;
     }
   }
-  await appendManyToOutbox(tx, SOURCE, pending);
-  return changed;
+  return plan;
 }

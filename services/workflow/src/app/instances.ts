@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
+  conflict,
   DomainError,
   failedPrecondition,
   invalidArgument,
   notFound,
+  outboxRows,
+  runCommitHooks,
+  runCommitHooksNow,
   uuidv7,
-  withTransaction,
   type ErrorCode,
   type EventEnvelope,
   type Logger,
   type Pool,
   type PoolClient,
+  type Queryable,
 } from '@loanflow/platform';
 import { applicationEventsV1 } from '@loanflow/proto';
 import * as engine from '../domain/engine';
@@ -24,12 +28,14 @@ import {
 } from '../infra/definition-repo';
 import {
   insertInstance,
-  instanceById,
-  saveInstance,
+  persistCommand,
+  readForCommand,
+  type CommandRecord,
+  type InstanceWrite,
   type StoredInstance,
 } from '../infra/instance-store';
 import { todayInShanghai } from './dates';
-import { recordEffects, type InstanceRef } from './effects';
+import { planEffects, SOURCE, type InstanceRef } from './effects';
 
 export interface WorkflowDeps {
   pool: Pool;
@@ -120,7 +126,9 @@ export async function startInstance(
   const now = nowOf(deps);
   const result = await engine
     .start(definition.model, variables, now, actor)
-    .then((started) => handOverForAbsences(tx, definition.model, undefined, started, now))
+    .then((started) =>
+      handOverForAbsences(() => proxiesToday(tx, now), definition.model, undefined, started, now),
+    )
     .catch((err: unknown) => {
       throw asDomainError(err);
     });
@@ -136,7 +144,8 @@ export async function startInstance(
     deps.log.info({ businessKey }, 'an instance already exists for this business key');
     return undefined;
   }
-  await recordEffects(tx, refOf({ id, businessKey, context }, definition), undefined, result, now);
+  const ref = refOf({ id, businessKey, context }, definition);
+  await persist(tx, ref, undefined, undefined, result, now);
   return id;
 }
 
@@ -152,46 +161,112 @@ export interface CommandOutcome {
   changedTasks: TaskState[];
 }
 
+/** Idempotency of a command: its answer is kept under (actor, key) and replayed to a retry. */
+export interface Remember<T> {
+  actor: string;
+  key: string;
+  input: unknown;
+  /** The answer to keep, from the command's outcome. */
+  answer: (outcome: CommandOutcome) => T;
+}
+
+/** Attempts of a command that keep losing the race for its instance before it gives up. */
+const MAX_ATTEMPTS = 100;
+
 /**
- * Runs one engine command on an instance under its row lock (one writer per instance): load,
- * apply, save state, task list, timers, jobs and events, all in one transaction or none.
+ * Runs one engine command on an instance: one writer per instance, all or nothing.
+ *
+ * Inside a caller's transaction (`tx`: an event handler with its inbox row, a timer being fired)
+ * the instance row is locked while the command runs. On its own, a command runs optimistically:
+ * one statement reads the instance (with today's proxies and any earlier answer under its
+ * idempotency key), the pure engine computes, and one statement writes everything only if the
+ * instance's revision is still the one read — two round trips in all. A command that lost the
+ * race reads again and runs on the winner's state (where e.g. completing the same task is
+ * refused with FAILED_PRECONDITION).
  */
 export async function runCommand(
   deps: WorkflowDeps,
   instanceId: string,
   command: Command,
   tx?: PoolClient,
-  /** Checks the caller may act on this instance (e.g. branch scope), under the lock. */
+  /** Checks the caller may act on this instance (e.g. branch scope) before anything is written. */
   authorize?: (instance: StoredInstance) => void,
 ): Promise<CommandOutcome> {
-  const run = async (client: PoolClient): Promise<CommandOutcome> => {
-    const instance = await instanceById(client, instanceId, true);
+  const done = await execute<never>(deps, instanceId, command, { tx, authorize });
+  return done.outcome!;
+}
+
+/** `runCommand` with an idempotency key: a retry gets the first answer, whatever happened since. */
+export async function runCommandOnce<T>(
+  deps: WorkflowDeps,
+  instanceId: string,
+  command: Command,
+  remember: Remember<T>,
+  authorize?: (instance: StoredInstance) => void,
+): Promise<T> {
+  if (!remember.key || remember.key.length > 255)
+    throw invalidArgument([
+      { field: 'idempotencyKey', reason: 'is required (1 to 255 characters)' },
+    ]);
+  const done = await execute(deps, instanceId, command, { authorize, remember });
+  return done.answer as T;
+}
+
+/** The outcome of a command that ran, or (for a retry) only the answer it gave the first time. */
+interface Executed<T> {
+  outcome?: CommandOutcome;
+  answer?: T;
+}
+
+async function execute<T>(
+  deps: WorkflowDeps,
+  instanceId: string,
+  command: Command,
+  opts: { tx?: PoolClient; authorize?: (instance: StoredInstance) => void; remember?: Remember<T> },
+): Promise<Executed<T>> {
+  const db = opts.tx ?? deps.pool;
+  const remember = opts.remember;
+  const hash = remember ? requestHash(remember.input) : '';
+  const cache = opts.tx ? undefined : instanceCache(deps.pool);
+  for (let attempt = 1; ; attempt++) {
+    const now = nowOf(deps);
+    // Without a lock the state read is only a guess that the write's revision guard confirms;
+    // the state this process last wrote is as good a guess, and costs no read.
+    const cached = attempt === 1 ? cache?.get(instanceId) : undefined;
+    let instance: StoredInstance | undefined;
+    let proxies: () => Promise<Map<string, string>>;
+    if (cached) {
+      instance = cached;
+      proxies = () => proxiesToday(db, now);
+    } else {
+      const read = await readForCommand(db, instanceId, todayInShanghai(new Date(now)), {
+        lock: opts.tx !== undefined,
+        record: remember && { actor: remember.actor, key: remember.key },
+      });
+      if (read.prior) return { answer: replay(read.prior, hash) as T };
+      instance = read.instance;
+      proxies = () => Promise.resolve(read.proxies);
+    }
     if (!instance) throw notFound(`process instance ${instanceId}`);
-    authorize?.(instance);
+    opts.authorize?.(instance);
     if (instance.status !== 'active')
       throw failedPrecondition(`process instance ${instanceId} has ended (${instance.status})`);
-    const definition = (await cachedDefinition(client, instance.definitionId))!;
-    const now = nowOf(deps);
+    const definition = (await cachedDefinition(db, instance.definitionId))!;
     let result: CommandResult;
     try {
       result = await command(definition.model, instance.state, now);
-      result = await handOverForAbsences(client, definition.model, instance.state, result, now);
+      result = await handOverForAbsences(proxies, definition.model, instance.state, result, now);
     } catch (err) {
+      // Refused on the remembered state: read the instance (and any earlier answer under this
+      // key — a retry of a command that went through must get its answer, not a refusal).
+      if (cached) {
+        cache!.delete(instanceId);
+        continue;
+      }
       throw asDomainError(err);
     }
-    await saveInstance(client, {
-      id: instance.id,
-      revision: instance.revision,
-      state: result.state,
-    });
-    const changedTasks = await recordEffects(
-      client,
-      refOf(instance, definition),
-      instance.state,
-      result,
-      now,
-    );
-    return {
+    const ref = refOf(instance, definition);
+    const outcome: CommandOutcome = {
       instance: {
         ...instance,
         state: result.state,
@@ -199,57 +274,113 @@ export async function runCommand(
         revision: instance.revision + 1,
       },
       definition,
-      changedTasks,
+      changedTasks: [],
     };
+    const plan = planEffects(ref, instance.state, result, now);
+    outcome.changedTasks = plan.changedTasks;
+    const answer = remember?.answer(outcome);
+    let applied: boolean;
+    try {
+      applied = await persist(
+        db,
+        ref,
+        { id: instance.id, revision: instance.revision, state: result.state },
+        remember && {
+          actor: remember.actor,
+          key: remember.key,
+          requestHash: hash,
+          response: answer,
+        },
+        result,
+        now,
+        plan,
+      );
+    } catch (err) {
+      // A retry of the same key committed its answer first: read again and replay it.
+      if (remember && !opts.tx && isUniqueViolation(err, 'command_results_pkey')) continue;
+      throw err;
+    }
+    if (applied) {
+      // A caller's transaction may still roll back: only a committed state is remembered.
+      if (cache) keepInCache(cache, outcome.instance);
+      else instanceCache(deps.pool).delete(instanceId);
+      if (plan.events.length > 0) {
+        if (opts.tx) runCommitHooks(opts.tx);
+        else runCommitHooksNow(deps.pool);
+      }
+      return { outcome, answer };
+    }
+    cache?.delete(instanceId);
+    // Under a row lock nobody else can have written; without one, another writer won the race.
+    if (opts.tx) throw new Error(`instance ${instanceId} changed under a locked command`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw conflict(`process instance ${instanceId} is too busy; try again`);
+  }
+}
+
+function replay(prior: { requestHash: string; response: unknown }, hash: string): unknown {
+  if (prior.requestHash !== hash) {
+    throw invalidArgument([
+      { field: 'idempotencyKey', reason: 'was already used for a different command' },
+    ]);
+  }
+  return prior.response;
+}
+
+const isUniqueViolation = (err: unknown, constraint: string): boolean =>
+  (err as { code?: string; constraint?: string }).code === '23505' &&
+  (err as { constraint?: string }).constraint === constraint;
+
+/** Writes a command's result (and its answer, if it keeps one) in one statement. */
+async function persist(
+  db: Queryable,
+  ref: InstanceRef,
+  write: InstanceWrite | undefined,
+  record: CommandRecord | undefined,
+  result: CommandResult,
+  now: string,
+  plan = planEffects(ref, undefined, result, now),
+): Promise<boolean> {
+  const writes = {
+    instance: ref,
+    write,
+    changedTasks: plan.changedTasks,
+    timers: plan.timers,
+    jobsCreated: plan.jobsCreated,
+    jobsFinished: plan.jobsFinished,
+    outboxJson: plan.events.length > 0 ? outboxRows(SOURCE, plan.events).json : undefined,
+    record,
   };
-  return tx ? run(tx) : withTransaction(deps.pool, run);
+  return persistCommand(db, writes);
 }
 
 /** Hash of a command's input, so a reused idempotency key with other input is refused. */
 export const requestHash = (input: unknown): string =>
   createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
-/** Replays the first answer to a command with the same key, or runs it and records the answer. */
-export async function once<T>(
-  deps: WorkflowDeps,
-  actor: string,
-  key: string,
-  input: unknown,
-  work: (tx: PoolClient) => Promise<T>,
-): Promise<T> {
-  if (!key || key.length > 255)
-    throw invalidArgument([
-      { field: 'idempotencyKey', reason: 'is required (1 to 255 characters)' },
-    ]);
-  const hash = requestHash(input);
-  return withTransaction(deps.pool, async (tx) => {
-    // Claiming the key takes its unique-index entry: a retry of the same key waits here until
-    // the first commits (then replays its answer) or rolls back (then runs itself).
-    const claim = await tx.query(
-      `INSERT INTO command_results (actor, key, request_hash, response) VALUES ($1, $2, $3, 'null')
-       ON CONFLICT DO NOTHING`,
-      [actor, key, hash],
-    );
-    if (claim.rowCount === 0) {
-      const prior = await tx.query<{ request_hash: string; response: T }>(
-        'SELECT request_hash, response FROM command_results WHERE actor = $1 AND key = $2',
-        [actor, key],
-      );
-      if (prior.rows[0]!.request_hash !== hash) {
-        throw invalidArgument([
-          { field: 'idempotencyKey', reason: 'was already used for a different command' },
-        ]);
-      }
-      return prior.rows[0]!.response;
-    }
-    const response = await work(tx);
-    await tx.query('UPDATE command_results SET response = $3 WHERE actor = $1 AND key = $2', [
-      actor,
-      key,
-      JSON.stringify(response),
-    ]);
-    return response;
-  });
+/** Instances as this process last wrote them, most recent last (a bounded LRU per pool). */
+const instanceCaches = new WeakMap<Pool, Map<string, StoredInstance>>();
+const INSTANCES_REMEMBERED = 5000;
+
+function instanceCache(pool: Pool): Map<string, StoredInstance> {
+  let cache = instanceCaches.get(pool);
+  if (!cache) instanceCaches.set(pool, (cache = new Map()));
+  return cache;
+}
+
+function keepInCache(cache: Map<string, StoredInstance>, instance: StoredInstance): void {
+  cache.delete(instance.id);
+  if (instance.status !== 'active') return;
+  if (cache.size >= INSTANCES_REMEMBERED) cache.delete(cache.keys().next().value!);
+  cache.set(instance.id, instance);
+}
+
+async function proxiesToday(db: Queryable, now: string): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ user_id: string; proxy_user_id: string }>(
+    'SELECT user_id, proxy_user_id FROM proxies WHERE from_date <= $1 AND to_date >= $1',
+    [todayInShanghai(new Date(now))],
+  );
+  return new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
 }
 
 /**
@@ -257,7 +388,7 @@ export async function once<T>(
  * proxy at once, as a transfer in the instance's history.
  */
 async function handOverForAbsences(
-  tx: PoolClient,
+  proxies: () => Promise<Map<string, string>>,
   model: ProcessModel,
   before: InstanceState | undefined,
   result: CommandResult,
@@ -268,11 +399,8 @@ async function handOverForAbsences(
     (t) => t.status === 'open' && t.assignee !== null && previous.get(t.id) !== t.assignee,
   );
   if (assigned.length === 0) return result;
-  const { rows } = await tx.query<{ user_id: string; proxy_user_id: string }>(
-    'SELECT user_id, proxy_user_id FROM proxies WHERE user_id = ANY($1) AND from_date <= $2 AND to_date >= $2',
-    [assigned.map((t) => t.assignee), todayInShanghai(new Date(now))],
-  );
-  const proxyOf = new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
+  const proxyOf = await proxies();
+  if (proxyOf.size === 0) return result;
   let current = result;
   for (const task of assigned) {
     const proxy = proxyOf.get(task.assignee!);

@@ -10,9 +10,9 @@ import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import type { Actor } from '../domain/engine';
 import type { Variables } from '../domain/feel';
-import { parseTaskRowId } from '../infra/instance-store';
+import { parseTaskRowId, type StoredInstance } from '../infra/instance-store';
 import { taskToPb } from './effects';
-import { once, runCommand, type Command, type WorkflowDeps } from './instances';
+import { runCommandOnce, type Command, type CommandOutcome, type WorkflowDeps } from './instances';
 import { instanceView } from './views';
 
 export const ACTIONS = [
@@ -118,15 +118,15 @@ export async function actOnTask(
   const command = commandFor(input, ids.taskId, actor);
   if (input.action === 'complete' && input.outcome === 'approve')
     await requireDocuments(deps, input.taskId, token);
-  return once(deps, principal.userId, input.idempotencyKey, input, async (tx) => {
-    const outcome = await runCommand(deps, ids.instanceId, command, tx, (instance) => {
-      const branch = instance.context.branchId;
-      if (branch && !canAccessBranch(principal, branch)) {
-        throw permissionDenied(
-          `the task belongs to branch ${branch}, outside your branch ${principal.branchId}`,
-        );
-      }
-    });
+  const authorize = (instance: StoredInstance) => {
+    const branch = instance.context.branchId;
+    if (branch && !canAccessBranch(principal, branch)) {
+      throw permissionDenied(
+        `the task belongs to branch ${branch}, outside your branch ${principal.branchId}`,
+      );
+    }
+  };
+  const answer = (outcome: CommandOutcome): pb.ActOnTaskResponse => {
     const ref = {
       id: outcome.instance.id,
       businessKey: outcome.instance.businessKey,
@@ -142,7 +142,14 @@ export async function actOnTask(
         .map((t) => taskToPb(ref, t)),
       instance: instanceView(outcome.instance, outcome.definition, false),
     };
-  });
+  };
+  return runCommandOnce(
+    deps,
+    ids.instanceId,
+    command,
+    { actor: principal.userId, key: input.idempotencyKey, input, answer },
+    authorize,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Queryable } from '@loanflow/platform';
+import { createHash } from 'node:crypto';
+import { outboxInsertSql, type Queryable } from '@loanflow/platform';
 import type { InstanceState, TaskState } from '../domain/engine';
 
 /** Facts about the application that the task list shows and filters on. */
@@ -56,6 +57,50 @@ export async function instanceById(
     [id],
   );
   return rows[0] && toInstance(rows[0]);
+}
+
+/** What a command needs before it runs, read in one statement. */
+export interface CommandRead {
+  instance?: StoredInstance;
+  /** Absences in force today: user → proxy (委托). */
+  proxies: Map<string, string>;
+  /** The answer already given under this idempotency key, if any. */
+  prior?: { requestHash: string; response: unknown };
+}
+
+/**
+ * The instance (row-locked when `lock`), today's proxies and any earlier answer under the
+ * command's idempotency key, in one round trip.
+ */
+export async function readForCommand(
+  db: Queryable,
+  id: string,
+  today: string,
+  opts: { lock: boolean; record?: { actor: string; key: string } },
+): Promise<CommandRead> {
+  const prior = opts.record
+    ? `(SELECT jsonb_build_object('requestHash', request_hash, 'response', response)
+          FROM command_results WHERE actor = $3 AND key = $4)`
+    : 'NULL::jsonb';
+  const lock = opts.lock ? ' FOR UPDATE OF i' : '';
+  const { rows } = await db.query<
+    Row & { proxies: Record<string, string>; prior: CommandRead['prior'] | null }
+  >({
+    name: `wf-read-${opts.record ? 'r' : ''}${opts.lock ? 'l' : ''}`,
+    text: `SELECT i.*,
+         (SELECT coalesce(jsonb_object_agg(user_id, proxy_user_id), '{}'::jsonb) FROM proxies
+           WHERE from_date <= $2::date AND to_date >= $2::date) AS proxies,
+         ${prior} AS prior
+       FROM process_instances i WHERE i.id = $1${lock}`,
+    values: opts.record ? [id, today, opts.record.actor, opts.record.key] : [id, today],
+  });
+  const row = rows[0];
+  if (!row) return { proxies: new Map() };
+  return {
+    instance: toInstance(row),
+    proxies: new Map(Object.entries(row.proxies)),
+    prior: row.prior ?? undefined,
+  };
 }
 
 export async function instanceByBusinessKey(
@@ -118,65 +163,146 @@ export async function saveInstance(
     throw new Error(`instance ${i.id} changed under a command (revision ${i.revision})`);
 }
 
-/** Upserts the task-list rows of every task the command created or changed. */
-export async function syncTasks(
-  db: Queryable,
-  instance: { id: string; businessKey: string; context: BusinessContext },
-  before: TaskState[],
-  after: TaskState[],
-): Promise<TaskState[]> {
-  const previous = new Map(before.map((t) => [t.id, JSON.stringify(t)]));
-  const changed = after.filter((t) => previous.get(t.id) !== JSON.stringify(t));
-  if (changed.length === 0) return changed;
-  const rows = changed.map((t) => ({
-    id: taskRowId(instance.id, t.id),
-    element_id: t.elementId,
-    name: t.name ?? t.elementId,
-    step: t.stepCode,
-    state: t.status,
-    assignee: t.assignee,
-    owner: t.owner,
-    candidate_groups: t.candidateGroups,
-    candidate_users: t.candidateUsers,
-    created_at: t.createdAt,
-    due_at: t.dueAt,
-    ended_at: t.status === 'completed' || t.status === 'cancelled' ? t.finishedAt : null,
-    ended_by: t.completedBy,
-    outcome: t.outcome,
-  }));
-  // Every changed task in one statement, and the cycle time of each completed one beside it.
-  await db.query(
-    `WITH changed AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, element_id text, name text, step text, state text,
-         assignee text, owner text, candidate_groups text[], candidate_users text[], created_at timestamptz,
-         due_at timestamptz, ended_at timestamptz, ended_by text, outcome text)
-     ), upserted AS (
-       INSERT INTO tasks (id, instance_id, business_key, element_id, name, step, state, assignee, owner,
-         candidate_groups, candidate_users, product_code, amount, branch_id, customer_name, created_at, due_at,
-         ended_at, ended_by, outcome)
-       SELECT id, $2, $3, element_id, name, step, state, assignee, owner, candidate_groups, candidate_users,
-         $4, $5::numeric, $6, $7, created_at, due_at, ended_at, ended_by, outcome FROM changed
-       ON CONFLICT (id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, owner = excluded.owner,
-         candidate_groups = excluded.candidate_groups, candidate_users = excluded.candidate_users,
-         due_at = excluded.due_at, ended_at = excluded.ended_at, ended_by = excluded.ended_by,
-         outcome = excluded.outcome,
-         claimed_at = CASE WHEN excluded.assignee IS DISTINCT FROM tasks.assignee THEN now() ELSE tasks.claimed_at END
-     )
-     INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, outcome)
-     SELECT id, $2, step, created_at, ended_at, outcome FROM changed
-      WHERE state = 'completed' AND ended_at IS NOT NULL
-     ON CONFLICT (task_id) DO NOTHING`,
-    [
-      JSON.stringify(rows),
-      instance.id,
-      instance.businessKey,
-      instance.context.productCode ?? null,
-      instance.context.amount ?? null,
-      instance.context.branchId ?? null,
-      instance.context.customerName ?? null,
-    ],
-  );
-  return changed;
+/** The instance row a command rewrites, guarded by the revision it read. */
+export interface InstanceWrite {
+  id: string;
+  revision: number;
+  state: InstanceState;
+  definitionId?: string;
+}
+
+/** The answer to an idempotent command, kept under (actor, key) for its retries. */
+export interface CommandRecord {
+  actor: string;
+  key: string;
+  requestHash: string;
+  response: unknown;
+}
+
+export interface CommandWrites {
+  instance: { id: string; businessKey: string; context: BusinessContext };
+  /** Absent when the row was just inserted (a start): nothing to guard. */
+  write?: InstanceWrite;
+  changedTasks: TaskState[];
+  timers: Map<string, string | null>;
+  jobsCreated: { id: string; type: string; variables: unknown }[];
+  jobsFinished: string[];
+  /** `outboxRows(...).json`, when the command has events. */
+  outboxJson?: string;
+  record?: CommandRecord;
+}
+
+const TASK_COLUMNS = `id text, element_id text, name text, step text, state text, assignee text, owner text,
+  candidate_groups text[], candidate_users text[], created_at timestamptz, due_at timestamptz,
+  ended_at timestamptz, ended_by text, outcome text`;
+
+/**
+ * The common table expressions that write what a command changed: the instance row (only if
+ * its revision is still the one the command read), the task-list rows and cycle times, timers,
+ * jobs, outbox events and the idempotent answer. Every part hangs off `guard`, so when another
+ * writer got there first nothing at all is written.
+ */
+function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
+  const parts: string[] = [];
+  const id = p(w.instance.id);
+  if (w.write) {
+    const s = w.write.state;
+    parts.push(`guard AS (
+      UPDATE process_instances SET state = ${p(JSON.stringify(s))}, status = ${p(s.status)},
+        ended_at = ${p(s.endedAt)}::timestamptz, revision = revision + 1,
+        definition_id = coalesce(${p(w.write.definitionId ?? null)}::uuid, definition_id)
+       WHERE id = ${id} AND revision = ${p(w.write.revision)} RETURNING 1)`);
+  } else {
+    parts.push(`guard AS (SELECT 1 FROM process_instances WHERE id = ${id})`);
+  }
+  if (w.record) {
+    const r = w.record;
+    parts.push(`answer AS (
+      INSERT INTO command_results (actor, key, request_hash, response)
+      SELECT ${p(r.actor)}, ${p(r.key)}, ${p(r.requestHash)}, ${p(JSON.stringify(r.response))}::jsonb FROM guard)`);
+  }
+  if (w.changedTasks.length > 0) {
+    const rows = w.changedTasks.map((t) => ({
+      id: taskRowId(w.instance.id, t.id),
+      element_id: t.elementId,
+      name: t.name ?? t.elementId,
+      step: t.stepCode,
+      state: t.status,
+      assignee: t.assignee,
+      owner: t.owner,
+      candidate_groups: t.candidateGroups,
+      candidate_users: t.candidateUsers,
+      created_at: t.createdAt,
+      due_at: t.dueAt,
+      ended_at: t.status === 'completed' || t.status === 'cancelled' ? t.finishedAt : null,
+      ended_by: t.completedBy,
+      outcome: t.outcome,
+    }));
+    const c = w.instance.context;
+    parts.push(`changed AS (
+      SELECT r.* FROM guard, jsonb_to_recordset(${p(JSON.stringify(rows))}::jsonb) AS r(${TASK_COLUMNS}))`);
+    parts.push(`task_rows AS (
+      INSERT INTO tasks (id, instance_id, business_key, element_id, name, step, state, assignee, owner,
+        candidate_groups, candidate_users, product_code, amount, branch_id, customer_name, created_at, due_at,
+        ended_at, ended_by, outcome)
+      SELECT id, ${id}, ${p(w.instance.businessKey)}, element_id, name, step, state, assignee, owner,
+        candidate_groups, candidate_users, ${p(c.productCode ?? null)}, ${p(c.amount ?? null)}::numeric,
+        ${p(c.branchId ?? null)}, ${p(c.customerName ?? null)}, created_at, due_at, ended_at, ended_by, outcome
+        FROM changed
+      ON CONFLICT (id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, owner = excluded.owner,
+        candidate_groups = excluded.candidate_groups, candidate_users = excluded.candidate_users,
+        due_at = excluded.due_at, ended_at = excluded.ended_at, ended_by = excluded.ended_by,
+        outcome = excluded.outcome,
+        claimed_at = CASE WHEN excluded.assignee IS DISTINCT FROM tasks.assignee THEN now() ELSE tasks.claimed_at END)`);
+    parts.push(`cycle_times AS (
+      INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, outcome)
+      SELECT id, ${id}, step, created_at, ended_at, outcome FROM changed
+       WHERE state = 'completed' AND ended_at IS NOT NULL
+      ON CONFLICT (task_id) DO NOTHING)`);
+  }
+  const scheduled = [...w.timers].filter(([, due]) => due !== null);
+  const cancelled = [...w.timers].filter(([, due]) => due === null).map(([timer]) => timer);
+  if (scheduled.length > 0) {
+    const rows = scheduled.map(([timer, due]) => ({ id: timer, due_at: due }));
+    parts.push(`timers_set AS (
+      INSERT INTO timers (id, instance_id, due_at)
+      SELECT r.id, ${id}, r.due_at FROM guard, jsonb_to_recordset(${p(JSON.stringify(rows))}::jsonb) AS r(id text, due_at timestamptz)
+      ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, fired_at = NULL, cancelled_at = NULL, lease_until = NULL)`);
+  }
+  if (cancelled.length > 0) {
+    parts.push(`timers_off AS (
+      UPDATE timers SET cancelled_at = now() FROM guard WHERE id = ANY(${p(cancelled)}::text[]) AND fired_at IS NULL)`);
+  }
+  if (w.jobsCreated.length > 0) {
+    parts.push(`jobs_new AS (
+      INSERT INTO jobs (id, instance_id, type, variables)
+      SELECT r.id, ${id}, r.type, r.variables FROM guard, jsonb_to_recordset(${p(JSON.stringify(w.jobsCreated))}::jsonb)
+        AS r(id text, type text, variables jsonb)
+      ON CONFLICT (id) DO NOTHING)`);
+  }
+  if (w.jobsFinished.length > 0) {
+    parts.push(`jobs_done AS (
+      UPDATE jobs SET completed_at = now() FROM guard WHERE id = ANY(${p(w.jobsFinished)}::text[]) AND completed_at IS NULL)`);
+  }
+  if (w.outboxJson) parts.push(`events AS (${outboxInsertSql(p(w.outboxJson), 'guard')})`);
+  return parts;
+}
+
+/**
+ * Writes everything a command changed in **one statement**: the instance row (only if its
+ * revision is still the one the command read), the task-list rows and cycle times, timers, jobs,
+ * outbox events and the idempotent answer. Every part hangs off the guard, so when another
+ * writer got there first nothing at all is written and the answer is false. One statement is
+ * one round trip, and without a transaction around it, one commit.
+ */
+export async function persistCommand(db: Queryable, w: CommandWrites): Promise<boolean> {
+  const params: unknown[] = [];
+  const parts = commandParts(w, (v) => `$${params.push(v)}`);
+  const text = `WITH ${parts.join(',\n')}\nSELECT count(*)::int AS applied FROM guard`;
+  // The statement's shape (which parts it has) names it, so each connection parses it once.
+  const name = `wf-persist-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+  const res = await db.query<{ applied: number }>({ name, text, values: params });
+  return res.rows[0]!.applied > 0;
 }
 
 /**
@@ -188,29 +314,6 @@ export const taskRowId = (instanceId: string, taskId: string): string => `${inst
 export function parseTaskRowId(rowId: string): { instanceId: string; taskId: string } | undefined {
   const m = /^([0-9a-f-]{36}):(.+)$/i.exec(rowId);
   return m ? { instanceId: m[1]!, taskId: m[2]! } : undefined;
-}
-
-export async function scheduleTimer(
-  db: Queryable,
-  instanceId: string,
-  timerId: string,
-  dueAt: string,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO timers (id, instance_id, due_at) VALUES ($1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, fired_at = NULL, cancelled_at = NULL, lease_until = NULL`,
-    [taskRowId(instanceId, timerId), instanceId, dueAt],
-  );
-}
-
-export async function cancelTimer(
-  db: Queryable,
-  instanceId: string,
-  timerId: string,
-): Promise<void> {
-  await db.query('UPDATE timers SET cancelled_at = now() WHERE id = $1 AND fired_at IS NULL', [
-    taskRowId(instanceId, timerId),
-  ]);
 }
 
 /**
@@ -237,19 +340,6 @@ export async function leaseDueTimers(
 
 export async function markTimerFired(db: Queryable, rowId: string): Promise<void> {
   await db.query('UPDATE timers SET fired_at = now() WHERE id = $1', [rowId]);
-}
-
-export async function insertJob(
-  db: Queryable,
-  instanceId: string,
-  jobId: string,
-  type: string,
-  variables: unknown,
-): Promise<void> {
-  await db.query(
-    'INSERT INTO jobs (id, instance_id, type, variables) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-    [taskRowId(instanceId, jobId), instanceId, type, JSON.stringify(variables)],
-  );
 }
 
 export async function finishJob(db: Queryable, instanceId: string, jobId: string): Promise<void> {
