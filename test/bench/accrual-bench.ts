@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { closeBusinessDate, DEFAULT_CLASSIFICATION_POLICY, MIGRATIONS } from '@loanflow/accounting';
 import { createLogger, createPool, migrate, platformMigrations } from '@loanflow/platform';
-import { f1, hostLine, positive, progress, table } from './report';
+import { f1, hostLine, positive, progress, table, runBench } from './report';
 
 /**
  * End-of-day accrual for a generated book (issue 4 §10): every active loan accrued and journaled
@@ -158,7 +158,4 @@ SELECT id, $3::date - 1, round(n_base * n_rate * ($3::date - n_start) / (n_denom
        round(c_base * c_rate * ($3::date - n_start) / 36000, 2)
   FROM l`;
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -151,3 +151,14 @@ export function hostLine(loadAtStart: number[]): string {
   const cpus = os.cpus();
   return `node ${process.version} | ${cpus.length} CPU(s) ${cpus[0]?.model.trim() ?? ''} | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB | load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`;
 }
+
+/**
+ * Runs a benchmark's main. A failure is printed and ends the process at once: services the
+ * benchmark had started would otherwise keep it alive with nothing to show.
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { buildSchedule, validateScheduleRequest } from '@loanflow/accounting';
-import { f1, hostLine, latencies, positive, progress, table } from './report';
+import { f1, hostLine, latencies, positive, progress, table, runBench } from './report';
 
 /**
  * Repayment schedule previews per second (issue 4 §10): 360-month annuities and equal
@@ -49,7 +49,4 @@ async function main(): Promise<void> {
   console.log(table(['method', 'schedules', 'schedules/s', 'lines/s', 'p50 ms', 'p99 ms'], rows));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

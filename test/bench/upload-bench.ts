@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { api, startSystem, type TestSystem } from '../support/system';
 import { pdfStream, uploadDocument } from '../support/uploads';
 import { mobile, residentId } from '../support/identities';
-import { f1, hostLine, intList, latencies, positive, progress, table } from './report';
+import { f1, hostLine, intList, latencies, positive, progress, table, runBench } from './report';
 
 /**
  * Document uploads (issue 5 §8): a large scan through the gateway (multipart → gRPC stream →
@@ -13,12 +13,6 @@ import { f1, hostLine, intList, latencies, positive, progress, table } from './r
  */
 async function main(): Promise<void> {
   const load = loadavg();
-  // The S3 server the infrastructure script started (or S3_ENDPOINT).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { resolveEndpoints } = require('../../infra/endpoints.js') as {
-    resolveEndpoints(): Record<string, string>;
-  };
-  for (const [k, v] of Object.entries(resolveEndpoints())) process.env[k] ??= v;
   const sizeMb = positive('BENCH_UPLOAD_MB', 200, 2048);
   const seconds = positive('BENCH_SECONDS', 10, 600);
   const clients = intList('BENCH_CLIENTS', [1, 8, 32]);
@@ -137,7 +131,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

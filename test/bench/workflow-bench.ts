@@ -46,6 +46,7 @@ import {
   table,
   type CpuUse,
   type Latencies,
+  runBench,
 } from './report';
 
 /**
@@ -710,7 +711,4 @@ async function main(): Promise<void> {
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -102,6 +102,12 @@ export async function startSystem(
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
   initTracing('loanflow-test');
+  // The infrastructure the infra script started (jest loads it too; benchmarks come here).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveEndpoints } = require('@loanflow/test/infra/endpoints.js') as {
+    resolveEndpoints(): Record<string, string>;
+  };
+  for (const [k, v] of Object.entries(resolveEndpoints())) process.env[k] ??= v;
   const suffix = randomBytes(4).toString('hex');
   const schemas = {
     applications: `t_apps_${suffix}`,
