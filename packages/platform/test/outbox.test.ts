@@ -276,6 +276,30 @@ describe('transactional outbox → JetStream', () => {
     await relay.stop();
   });
 
+  it('prunes rows published before the retention, never an unpublished one', async () => {
+    const f = await fixture();
+    const events: EventEnvelope[] = [];
+    for (let i = 1; i <= 4; i++)
+      events.push(
+        await withTransaction(f.pool, (tx) => f.append(tx, approved(`app-p${i}`, `${i}.00`))),
+      );
+    await f.relay.kick();
+    const fifth = await withTransaction(f.pool, (tx) => f.append(tx, approved('app-p5', '5.00')));
+    // Two were published eight days ago, two just now; the fifth is not published yet but old.
+    await f.pool.query(
+      "UPDATE outbox SET published_at = now() - interval '8 days' WHERE event_id = ANY($1::uuid[])",
+      [[events[0]!.id, events[1]!.id]],
+    );
+    await f.pool.query(
+      "UPDATE outbox SET created_at = now() - interval '9 days' WHERE event_id = $1",
+      [fifth.id],
+    );
+    expect(await f.relay.prune()).toBe(2);
+    const left = (await f.outbox()).map((r) => r.event_id);
+    expect(left).toEqual([events[2]!.id, events[3]!.id, fifth.id]);
+    expect(await f.relay.prune()).toBe(0);
+  });
+
   it('stop() stops polling and listening, and leaves no timer or connection behind', async () => {
     const before = await settledResources();
     const f = await fixture({ pollMs: 100 });

@@ -106,6 +106,7 @@ interface OutboxRow {
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -117,7 +118,14 @@ export class OutboxRelay {
     private readonly schema: string,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    private readonly opts: { pollMs?: number; batchSize?: number } = {},
+    private readonly opts: {
+      pollMs?: number;
+      batchSize?: number;
+      /** How long published rows stay for troubleshooting before they are deleted (7 days). */
+      keepPublishedMs?: number;
+      /** How often published rows past that age are deleted (hourly). */
+      pruneEveryMs?: number;
+    } = {},
   ) {
     assertSchemaName(schema);
   }
@@ -129,6 +137,13 @@ export class OutboxRelay {
   async start(): Promise<void> {
     this.unhook = onCommit(this.pool, () => void this.kick());
     this.timer = setInterval(() => void this.kick(), this.opts.pollMs ?? 500);
+    this.pruner = setInterval(
+      () =>
+        void this.prune().catch((err: unknown) =>
+          this.log.warn({ err }, 'outbox relay: pruning published rows failed, will retry'),
+        ),
+      this.opts.pruneEveryMs ?? 3_600_000,
+    );
     await this.kick();
   }
 
@@ -241,8 +256,29 @@ export class OutboxRelay {
   }
 
   /** Stops polling and finishes the batch in hand. */
+  /**
+   * Deletes rows published longer ago than the retention, a bounded number per statement; the
+   * events themselves live on in the stream. Unpublished rows are never deleted. Returns how many.
+   */
+  async prune(): Promise<number> {
+    const keepSeconds = (this.opts.keepPublishedMs ?? 7 * 24 * 3_600_000) / 1000;
+    let deleted = 0;
+    for (;;) {
+      const res = await this.pool.query(
+        `DELETE FROM outbox WHERE seq IN (
+           SELECT seq FROM outbox
+            WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)
+            ORDER BY seq LIMIT 5000)`,
+        [keepSeconds],
+      );
+      deleted += res.rowCount ?? 0;
+      if ((res.rowCount ?? 0) < 5000 || this.stopped) return deleted;
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.pruner) clearInterval(this.pruner);
     await this.running;
     this.stopped = true;
     await this.running;
