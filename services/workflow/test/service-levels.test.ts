@@ -60,6 +60,33 @@ describe('workflow: due dates, reminders, overdue notices and timers', () => {
     expect(tasks.find((t) => t.id === task.id)?.overdue).toBe(true);
   });
 
+  it('records how long each step took in working days, on the China calendar', async () => {
+    try {
+      // Friday 26 September 2025, 17:00 in Shanghai; done on Sunday the 28th, a working day
+      // (调休), at 10:00: one working hour each day.
+      h.setClock(new Date('2025-09-26T17:00:00+08:00'));
+      const id = await h.submit();
+      const task = await openTask(id, 'market_routing');
+      h.setClock(new Date('2025-09-28T10:00:00+08:00'));
+      await h.client.actOnTask(
+        workflowV1.ActOnTaskRequest.fromPartial({
+          taskId: task.id,
+          action: 'complete',
+          idempotencyKey: randomUUID(),
+          outcome: 'approve',
+        }),
+        h.as(market),
+      );
+      const { rows } = await h.db.query<{ working_days: string; outcome: string }>(
+        'SELECT working_days, outcome FROM step_durations WHERE task_id = $1',
+        [task.id],
+      );
+      expect(rows).toEqual([{ working_days: '0.22', outcome: 'approve' }]);
+    } finally {
+      h.setClock(undefined);
+    }
+  });
+
   it('fires a due boundary timer once, with a reminder for the investigation', async () => {
     const id = await h.submit();
     const act = async (

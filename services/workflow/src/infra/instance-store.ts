@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { outboxInsertSql, type Queryable } from '@loanflow/platform';
+import { workingDaysTaken } from '../domain/calendar';
 import type { InstanceState, TaskState } from '../domain/engine';
 
 /** Facts about the application that the task list shows and filters on. */
@@ -194,7 +195,7 @@ export interface CommandWrites {
 
 const TASK_COLUMNS = `id text, element_id text, name text, step text, state text, assignee text, owner text,
   candidate_groups text[], candidate_users text[], created_at timestamptz, due_at timestamptz,
-  ended_at timestamptz, ended_by text, outcome text`;
+  ended_at timestamptz, ended_by text, outcome text, working_days numeric`;
 
 /**
  * The common table expressions that write what a command changed: the instance row (only if
@@ -237,6 +238,10 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
       ended_at: t.status === 'completed' || t.status === 'cancelled' ? t.finishedAt : null,
       ended_by: t.completedBy,
       outcome: t.outcome,
+      working_days:
+        t.status === 'completed' && t.finishedAt
+          ? workingDaysTaken(new Date(t.createdAt), new Date(t.finishedAt))
+          : null,
     }));
     const c = w.instance.context;
     parts.push(`changed AS (
@@ -255,8 +260,8 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
         outcome = excluded.outcome,
         claimed_at = CASE WHEN excluded.assignee IS DISTINCT FROM tasks.assignee THEN now() ELSE tasks.claimed_at END)`);
     parts.push(`cycle_times AS (
-      INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, outcome)
-      SELECT id, ${id}, step, created_at, ended_at, outcome FROM changed
+      INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, working_days, outcome)
+      SELECT id, ${id}, step, created_at, ended_at, working_days, outcome FROM changed
        WHERE state = 'completed' AND ended_at IS NOT NULL
       ON CONFLICT (task_id) DO NOTHING)`);
   }

@@ -11,6 +11,7 @@ export {
   isOverdue,
   OFFICE_HOURS,
   reminderAt,
-  workingHoursOverdue,
+  workingDaysTaken,
+  workingHoursBetween,
   type OfficeHours,
 } from './service-level';

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { isWorkingDay } from './calendar';
-import { dueAt, isOverdue, reminderAt, workingHoursOverdue } from './service-level';
+import {
+  dueAt,
+  isOverdue,
+  reminderAt,
+  workingDaysTaken,
+  workingHoursBetween,
+} from './service-level';
 
 /** An instant given in Shanghai local time, e.g. at('2025-09-30 10:00'). */
 const at = (local: string) => new Date(`${local.replace(' ', 'T')}:00+08:00`);
@@ -53,11 +59,11 @@ describe('overdue', () => {
   });
 
   it('counts only office hours on working days', () => {
-    expect(workingHoursOverdue(due, at('2025-09-30 12:00'))).toBe(0);
-    expect(workingHoursOverdue(due, at('2025-10-05 12:00'))).toBe(0); // all holiday
-    expect(workingHoursOverdue(due, at('2025-10-09 10:30'))).toBe(1.5);
-    expect(workingHoursOverdue(due, at('2025-10-10 20:00'))).toBe(18);
-    expect(workingHoursOverdue(at('2025-10-09 12:00'), at('2025-10-09 13:00'))).toBe(1);
+    expect(workingHoursBetween(due, at('2025-09-30 12:00'))).toBe(0);
+    expect(workingHoursBetween(due, at('2025-10-05 12:00'))).toBe(0); // all holiday
+    expect(workingHoursBetween(due, at('2025-10-09 10:30'))).toBe(1.5);
+    expect(workingHoursBetween(due, at('2025-10-10 20:00'))).toBe(18);
+    expect(workingHoursBetween(at('2025-10-09 12:00'), at('2025-10-09 13:00'))).toBe(1);
   });
 });
 
@@ -91,7 +97,7 @@ describe('reminderAt', () => {
         expect(isWorkingDay(date)).toBe(true);
         expect(time >= '09:00' && time <= '18:00').toBe(true);
         // Working hours from the reminder to the due time, measured with the overdue counter.
-        expect(workingHoursOverdue(reminder, due)).toBeCloseTo(hours, 6);
+        expect(workingHoursBetween(reminder, due)).toBeCloseTo(hours, 6);
       }),
     );
   });
@@ -109,5 +115,27 @@ describe('reminderAt', () => {
         expect(due.getTime()).toBeGreaterThan(start.getTime());
       }),
     );
+  });
+});
+
+describe('workingDaysTaken (step cycle times)', () => {
+  it('is the working hours over one office day (9 h), to two decimals', () => {
+    expect(workingDaysTaken(at('2025-09-22 09:00'), at('2025-09-22 18:00'))).toBe('1.00');
+    expect(workingDaysTaken(at('2025-09-22 10:00'), at('2025-09-22 11:00'))).toBe('0.11');
+    expect(workingDaysTaken(at('2025-09-22 09:00'), at('2025-09-25 13:30'))).toBe('3.50');
+  });
+
+  it('leaves out evenings, weekends and the National Day week, and counts the adjusted Saturday', () => {
+    // Friday 26 Sep 17:00 → the working Sunday 28 Sep (调休) 10:00: 1 h + 1 h.
+    expect(workingDaysTaken(at('2025-09-26 17:00'), at('2025-09-28 10:00'))).toBe('0.22');
+    // Tuesday 30 Sep 17:00 → Thursday 9 Oct 09:00: the holiday week counts nothing.
+    expect(workingDaysTaken(at('2025-09-30 17:00'), at('2025-10-09 09:00'))).toBe('0.11');
+  });
+
+  it('is 0.00 for an instant step or one done outside office hours, never negative', () => {
+    const t = at('2025-09-22 10:00');
+    expect(workingDaysTaken(t, t)).toBe('0.00');
+    expect(workingDaysTaken(at('2025-09-22 19:00'), at('2025-09-22 23:00'))).toBe('0.00');
+    expect(workingDaysTaken(at('2025-09-23 10:00'), at('2025-09-22 10:00'))).toBe('0.00');
   });
 });
