@@ -399,6 +399,45 @@ export const openApiDocument = {
         },
       },
     },
+    '/calendar/holiday-years': {
+      get: {
+        summary:
+          'Public holidays and make-up working days (调休) that due dates and cycle times count with, by year',
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: ref('HolidayYear') },
+              warning: {
+                type: ['string', 'null'],
+                description:
+                  'Set when this year, or from October next year, has no arrangements (due dates then count Monday to Friday only)',
+              },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/calendar/holiday-years/{year}': {
+      put: {
+        summary:
+          "Enter a year's arrangements from the State Council's notice, or correct them (administrators)",
+        parameters: [
+          { name: 'year', in: 'path', required: true, schema: { type: 'integer', example: 2027 } },
+        ],
+        requestBody: body({
+          type: 'object',
+          required: ['notice', 'holidays'],
+          additionalProperties: false,
+          properties: {
+            notice: { type: 'string', example: '国务院办公厅关于2027年部分节假日安排的通知' },
+            holidays: { type: 'array', maxItems: 20, items: ref('HolidayArrangement') },
+          },
+        }),
+        responses: { 200: json(ref('HolidayYear')), ...errors },
+      },
+    },
     ...accountingPaths,
     ...postLoanPaths,
     ...documentsPaths,
@@ -409,6 +448,33 @@ export const openApiDocument = {
       ...accountingSchemas,
       ...postLoanSchemas,
       ...documentsSchemas,
+      HolidayArrangement: {
+        type: 'object',
+        required: ['name', 'firstDay', 'lastDay'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', example: 'Spring Festival (春节)' },
+          firstDay: { type: 'string', format: 'date' },
+          lastDay: { type: 'string', format: 'date' },
+          workdays: {
+            type: 'array',
+            maxItems: 5,
+            items: { type: 'string', format: 'date' },
+            description: 'Saturdays or Sundays declared working days',
+          },
+        },
+      },
+      HolidayYear: {
+        type: 'object',
+        properties: {
+          year: { type: 'integer' },
+          notice: { type: 'string' },
+          holidays: { type: 'array', items: ref('HolidayArrangement') },
+          source: { type: 'string', enum: ['built_in', 'published'] },
+          publishedBy: { type: 'string' },
+          publishedAt: { type: 'string' },
+        },
+      },
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],

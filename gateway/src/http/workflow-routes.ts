@@ -66,6 +66,21 @@ const migrationBody = z.strictObject({
   instanceIds: z.array(z.string().max(64)).max(1000).optional(),
 });
 
+const holidayYearBody = z.strictObject({
+  notice: z.string({ error: 'is required' }).max(500),
+  holidays: z
+    .array(
+      z.strictObject({
+        name: z.string({ error: 'is required' }).max(100),
+        firstDay: z.string({ error: 'is required' }).max(10),
+        lastDay: z.string({ error: 'is required' }).max(10),
+        workdays: z.array(z.string().max(10)).max(5).optional(),
+      }),
+      { error: 'must list the arrangements' },
+    )
+    .max(20),
+});
+
 const ADMIN: Role[] = ['admin'];
 
 /** 我的业务 and the approval actions, process definitions and instances (the workflow service). */
@@ -151,6 +166,27 @@ export function workflowRoutes(deps: RouteDeps): Router {
       call(res),
     );
     res.json(out);
+  });
+  r.get('/calendar/holiday-years', async (_req, res) => {
+    route(res, '/calendar/holiday-years');
+    const out = await deps.workflow.listHolidayYears({}, call(res));
+    res.json({ items: out.years, warning: out.warning || null });
+  });
+  r.put('/calendar/holiday-years/:year', requireRole(...ADMIN), async (req, res) => {
+    route(res, '/calendar/holiday-years/:year');
+    const year = req.params.year as string;
+    if (!/^\d{4}$/.test(year))
+      throw invalidArgument([{ field: 'year', reason: 'must be a year such as 2027' }]);
+    const b = parseInput(holidayYearBody, req.body);
+    const out = await deps.workflow.publishHolidayYear(
+      {
+        year: Number(year),
+        notice: b.notice,
+        holidays: b.holidays.map((h) => ({ ...h, workdays: h.workdays ?? [] })),
+      },
+      call(res),
+    );
+    res.json(out.year);
   });
   r.get('/process-instances/:id', async (req, res) => {
     route(res, '/process-instances/:id');

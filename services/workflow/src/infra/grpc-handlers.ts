@@ -20,6 +20,7 @@ import { getInstance } from '../app/queries';
 import { completeJob, correlateMessage } from '../app/jobs';
 import { instanceView } from '../app/views';
 import { setProxy } from '../app/proxies';
+import { listHolidayYears, publishHolidayYear } from '../app/calendar';
 
 const SERVICE = 'loanflow.workflow.v1.WorkflowService';
 
@@ -84,6 +85,12 @@ export function workflowService(
       const o = await correlateMessage(deps, req);
       return { instance: instanceView(o.instance, o.definition, false) };
     },
+    listHolidayYears: async (_req: pb.ListHolidayYearsRequest, ctx: CallContext) => {
+      ctx.principal();
+      return listHolidayYears(deps);
+    },
+    publishHolidayYear: async (req: pb.PublishHolidayYearRequest, ctx: CallContext) =>
+      publishHolidayYear(deps, ctx.principal(), req),
     migrateInstances: async (req: pb.MigrateInstancesRequest, ctx: CallContext) => {
       requireAdmin(ctx.principal(), 'migrating process instances');
       return migrateInstances(deps, req);

@@ -1,5 +1,7 @@
 import { withTransaction, type Logger } from '@loanflow/platform';
 import * as engine from '../domain/engine';
+import { refreshCalendar, warnAboutCalendar } from '../app/calendar';
+import { todayInShanghai } from '../app/dates';
 import { runCommand, type WorkflowDeps } from '../app/instances';
 import { checkServiceLevels } from './service-levels';
 import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store';
@@ -12,6 +14,7 @@ import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store
 export class TimerPoller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
+  private calendarCheckedOn = '';
 
   constructor(
     private readonly deps: WorkflowDeps,
@@ -32,6 +35,17 @@ export class TimerPoller {
   }
 
   private async fireDue(): Promise<void> {
+    // Holidays another replica published since the last tick; a warning once a day if a year
+    // due dates reach has none.
+    await refreshCalendar(this.deps.pool).catch((err: unknown) =>
+      this.log.warn({ err }, 'calendar refresh failed'),
+    );
+    const now = this.deps.now?.() ?? new Date();
+    const today = todayInShanghai(now);
+    if (today !== this.calendarCheckedOn) {
+      this.calendarCheckedOn = today;
+      warnAboutCalendar(this.log, now);
+    }
     await checkServiceLevels(this.deps.pool, this.deps.now?.() ?? new Date(), this.log).catch(
       (err: unknown) => this.log.warn({ err }, 'service-level check failed'),
     );

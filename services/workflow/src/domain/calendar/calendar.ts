@@ -1,4 +1,4 @@
-import { HOLIDAY_YEARS } from './holidays';
+import { HOLIDAY_YEARS, type HolidayYear } from './holidays';
 
 /*
  * Working days on the mainland China calendar. Dates are plain `YYYY-MM-DD` strings (the bank's
@@ -34,15 +34,39 @@ function yearOfDay(day: number): number {
   return new Date(day * DAY_MS).getUTCFullYear();
 }
 
-const daysOff = new Set<number>();
-const adjustedWorkdays = new Set<number>();
-for (const { holidays } of HOLIDAY_YEARS) {
-  for (const { off, workdays } of holidays) {
-    for (let day = dayNumber(off[0]); day <= dayNumber(off[1]); day++) daysOff.add(day);
-    for (const workday of workdays) adjustedWorkdays.add(dayNumber(workday));
+let daysOff = new Set<number>();
+let adjustedWorkdays = new Set<number>();
+let coveredYears = new Set<number>();
+let years: readonly HolidayYear[] = [];
+
+/**
+ * Makes `published` the calendar of this process: the arrangements built in (HOLIDAY_YEARS),
+ * with a year published later (by an administrator, from the State Council's notice) taking the
+ * place of the built-in one of the same year. Returns the years now in force, in order.
+ */
+export function useHolidayYears(published: readonly HolidayYear[]): readonly HolidayYear[] {
+  const byYear = new Map<number, HolidayYear>();
+  for (const y of [...HOLIDAY_YEARS, ...published]) byYear.set(y.year, y);
+  const off = new Set<number>();
+  const work = new Set<number>();
+  for (const { holidays } of byYear.values()) {
+    for (const h of holidays) {
+      for (let day = dayNumber(h.off[0]); day <= dayNumber(h.off[1]); day++) off.add(day);
+      for (const workday of h.workdays) work.add(dayNumber(workday));
+    }
   }
+  daysOff = off;
+  adjustedWorkdays = work;
+  coveredYears = new Set(byYear.keys());
+  years = [...byYear.values()].sort((a, b) => a.year - b.year);
+  return years;
 }
-const coveredYears = new Set(HOLIDAY_YEARS.map((y) => y.year));
+useHolidayYears([]);
+
+/** The holiday arrangements in force, by year. */
+export function holidayYears(): readonly HolidayYear[] {
+  return years;
+}
 
 /**
  * Whether the published holiday arrangements cover `year`. Outside them the calendar falls back to

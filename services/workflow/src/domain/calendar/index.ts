@@ -2,6 +2,8 @@ export {
   addWorkingDays,
   calendarCovers,
   calendarCoversRange,
+  holidayYears,
+  useHolidayYears,
   isWorkingDay,
   workingDaysBetween,
 } from './calendar';
@@ -15,3 +17,4 @@ export {
   workingHoursBetween,
   type OfficeHours,
 } from './service-level';
+export { checkHolidayYear, type CalendarViolation } from './holiday-year-check';

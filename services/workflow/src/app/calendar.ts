@@ -1,0 +1,117 @@
+import { invalidArgument, type Logger, type Principal, type Queryable } from '@loanflow/platform';
+import type { workflowV1 as pb } from '@loanflow/proto';
+import {
+  calendarCovers,
+  checkHolidayYear,
+  HOLIDAY_YEARS,
+  holidayYears,
+  useHolidayYears,
+  type HolidayYear,
+} from '../domain/calendar';
+import { requireAdmin } from './definitions';
+import type { WorkflowDeps } from './instances';
+
+interface Row {
+  year: number;
+  notice: string;
+  holidays: HolidayYear['holidays'];
+  published_by: string;
+  published_at: Date;
+}
+
+const published = new Map<number, { by: string; at: string }>();
+
+/**
+ * Loads the published years into this process's calendar (at start, and on every timer tick, so
+ * a year published through another replica is in force here within one tick).
+ */
+export async function refreshCalendar(db: Queryable): Promise<void> {
+  const { rows } = await db.query<Row>('SELECT * FROM holiday_years ORDER BY year');
+  published.clear();
+  for (const r of rows)
+    published.set(r.year, { by: r.published_by, at: r.published_at.toISOString() });
+  useHolidayYears(rows.map((r) => ({ year: r.year, notice: r.notice, holidays: r.holidays })));
+}
+
+/**
+ * A warning when due dates are being counted without the holidays: this year has no
+ * arrangements, or it is October or later and next year has none (the notice usually comes out
+ * in November, and tasks due in early January are created in December).
+ */
+export function calendarWarning(now: Date): string {
+  const local = new Date(now.getTime() + 8 * 3_600_000);
+  const year = local.getUTCFullYear();
+  if (!calendarCovers(year))
+    return `no public holidays are known for ${year}: due dates count Monday to Friday only; publish the year's arrangements`;
+  if (local.getUTCMonth() >= 9 && !calendarCovers(year + 1))
+    return `no public holidays are known for ${year + 1} yet: publish them when the State Council's notice is out, before due dates reach January`;
+  return '';
+}
+
+const toPb = (y: HolidayYear): pb.HolidayYear => {
+  const p = published.get(y.year);
+  const builtIn = HOLIDAY_YEARS.find((b) => b.year === y.year);
+  return {
+    year: y.year,
+    notice: y.notice,
+    holidays: y.holidays.map((h) => ({
+      name: h.name,
+      firstDay: h.off[0],
+      lastDay: h.off[1],
+      workdays: [...h.workdays],
+    })),
+    source: p || !builtIn ? 'published' : 'built_in',
+    publishedBy: p?.by ?? '',
+    publishedAt: p?.at ?? '',
+  };
+};
+
+export async function listHolidayYears(deps: WorkflowDeps): Promise<pb.ListHolidayYearsResponse> {
+  await refreshCalendar(deps.pool);
+  return {
+    years: holidayYears().map(toPb),
+    warning: calendarWarning(deps.now?.() ?? new Date()),
+  };
+}
+
+export async function publishHolidayYear(
+  deps: WorkflowDeps,
+  p: Principal,
+  req: pb.PublishHolidayYearRequest,
+): Promise<pb.PublishHolidayYearResponse> {
+  requireAdmin(p, 'publishing public holidays');
+  const { year, violations } = checkHolidayYear({
+    year: req.year,
+    notice: req.notice,
+    holidays: req.holidays.map((h) => ({
+      name: h.name,
+      off: [h.firstDay, h.lastDay],
+      workdays: h.workdays,
+    })),
+  });
+  if (!year) throw invalidArgument(violations.map(onTheWire));
+  await deps.pool.query(
+    `INSERT INTO holiday_years (year, notice, holidays, published_by) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (year) DO UPDATE SET notice = excluded.notice, holidays = excluded.holidays,
+       published_by = excluded.published_by, published_at = now()`,
+    [year.year, year.notice, JSON.stringify(year.holidays), p.userId],
+  );
+  await refreshCalendar(deps.pool);
+  deps.log.info({ year: year.year, by: p.userId }, 'public holidays published');
+  return { year: toPb(holidayYears().find((y) => y.year === year.year)!) };
+}
+
+/** The wire names the two ends of a break `firstDay` and `lastDay` (the domain: `off`). */
+function onTheWire(v: { field: string; reason: string }): { field: string; reason: string } {
+  const field = v.field
+    .replace(/\.off\[0\]$/, '.firstDay')
+    .replace(/\.off\[1\]$/, '.lastDay')
+    .replace(/\.off$/, /at most/.test(v.reason) ? '.lastDay' : '.firstDay');
+  return { field, reason: v.reason.replace(/(holidays\[\d+\])\.off/g, '$1') };
+}
+
+/** Logs the calendar warning, if any (at start and once a day). */
+export function warnAboutCalendar(log: Logger, now: Date): void {
+  const warning = calendarWarning(now);
+  if (warning) log.warn({ calendar: holidayYears().map((y) => y.year) }, warning);
+}
