@@ -7,6 +7,7 @@ import {
   JetStreamBus,
   migrate,
   platformMigrations,
+  SUBJECT_ID_HEADER,
   uuidv7,
   type EventBus,
   type EventEnvelope,
@@ -87,7 +88,7 @@ describe('consumeOnce (inbox) on JetStream', () => {
     };
     const consumer = `inbox-test-${hex()}`;
     const subject = `${prefix}.loans.loan.approved`;
-    const start = async (handler: EventHandler) => {
+    const start = async (handler: EventHandler, concurrency?: number) => {
       const sub = await consumeOnce({
         bus,
         pool,
@@ -95,6 +96,7 @@ describe('consumeOnce (inbox) on JetStream', () => {
         consumer,
         filterSubject: `${prefix}.>`,
         handler,
+        concurrency,
       });
       let drained = false;
       cleanups.push(async () => {
@@ -108,7 +110,10 @@ describe('consumeOnce (inbox) on JetStream', () => {
       };
     };
     const publishEnvelope = (event: EventEnvelope, msgId: string) =>
-      bus.publish(subject, Buffer.from(JSON.stringify(event)), { msgId });
+      bus.publish(subject, Buffer.from(JSON.stringify(event)), {
+        msgId,
+        headers: { [SUBJECT_ID_HEADER]: event.subjectId },
+      });
     /** Resolves once the consumer has acknowledged every message up to stream seq `seq`. */
     const ackedThrough = (seq: number) =>
       waitFor(`consumer ${consumer} to ack through ${seq}`, async () => {
@@ -216,6 +221,37 @@ describe('consumeOnce (inbox) on JetStream', () => {
     expect(f.deliveries.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
     expect(info.delivered.consumer_seq).toBe(3);
     expect(await f.count('inbox')).toBe(1);
+  });
+
+  it("handles several events at once, one entity's events in the order they were published", async () => {
+    const f = await fixture();
+    const events: EventEnvelope[] = [];
+    for (let i = 0; i < 12; i++)
+      events.push({ ...loanApproved(`${i}.00`), subjectId: `loan-${i % 3}` });
+    for (const e of events) await f.publishEnvelope(e, e.id);
+    const handled: string[] = [];
+    let inHand = 0;
+    let most = 0;
+    const sub = await f.start(async (event, tx) => {
+      most = Math.max(most, ++inHand);
+      // Later events of an entity are quicker: out of order they would overtake the earlier.
+      await new Promise((r) =>
+        setTimeout(r, 40 - Number.parseInt((event.data as { amount: string }).amount)),
+      );
+      await disburse(event, tx);
+      handled.push(event.id);
+      inHand--;
+    }, 4);
+    await f.ackedThrough(12);
+    await sub.drain();
+    expect(handled).toHaveLength(12);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    for (const loan of ['loan-0', 'loan-1', 'loan-2'])
+      expect(handled.filter((id) => events.find((e) => e.id === id)!.subjectId === loan)).toEqual(
+        events.filter((e) => e.subjectId === loan).map((e) => e.id),
+      );
+    expect(await f.count('disbursements')).toBe(12);
   });
 
   it('drain() waits for the handler in flight to commit and be acknowledged', async () => {

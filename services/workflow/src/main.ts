@@ -104,6 +104,8 @@ export async function start(
     consumer,
     filterSubject: 'loanflow.applications.application.submitted',
     startAt: config.EVENTS_START_AT,
+    // Applications are independent: several start at once (one application's events in order).
+    concurrency: 4,
     handler: async (event, tx) => {
       await startForApplication(deps, tx, event);
     },

@@ -19,6 +19,13 @@ export interface ConsumeOptions {
   startAt?: 'all' | 'new';
   /** Throwing makes the message come again later. */
   handler: (msg: BusMessage) => Promise<void>;
+  /**
+   * Messages handled at once (default 1). Messages with the same `orderKey` are still handled one
+   * after the other, in the order they arrived; different keys run side by side.
+   */
+  concurrency?: number;
+  /** What must stay in order, e.g. the entity an event is about (default: everything). */
+  orderKey?: (msg: BusMessage) => string;
 }
 
 export interface Subscription {

@@ -32,3 +32,6 @@ export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
   }
   return parsed as EventEnvelope;
 }
+
+/** Header the outbox relay sets to the event's subject id: consumers keep one entity's events in order. */
+export const SUBJECT_ID_HEADER = 'loanflow-subject-id';

@@ -3,7 +3,7 @@ import { withTransaction, type Pool, type PoolClient } from '../db';
 import type { Logger } from '../logger';
 import { extractTraceContext, inSpan } from '../telemetry';
 import type { EventBus, Subscription } from './bus';
-import { decodeEnvelope, type EventEnvelope } from './envelope';
+import { decodeEnvelope, SUBJECT_ID_HEADER, type EventEnvelope } from './envelope';
 
 export type EventHandler = (event: EventEnvelope, tx: PoolClient) => Promise<void>;
 
@@ -21,12 +21,19 @@ export async function consumeOnce(opts: {
   handler: EventHandler;
   ackWaitMs?: number;
   startAt?: 'all' | 'new';
+  /**
+   * Events handled at once (default 1), each in its own transaction; events about the same
+   * entity (their subject id) stay in order.
+   */
+  concurrency?: number;
 }): Promise<Subscription> {
   return opts.bus.consume({
     durable: opts.consumer,
     filterSubject: opts.filterSubject,
     ackWaitMs: opts.ackWaitMs,
     startAt: opts.startAt,
+    concurrency: opts.concurrency,
+    orderKey: (msg) => msg.headers[SUBJECT_ID_HEADER] ?? '',
     handler: async (msg) => {
       let event: EventEnvelope;
       try {

@@ -7,6 +7,7 @@ import {
   type ConsumerConfig,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type NatsConnection,
 } from 'nats';
 import type { Logger } from '../logger';
@@ -87,8 +88,27 @@ export class JetStreamBus implements EventBus {
     }
     const consumer = await this.js.consumers.get(this.stream, opts.durable);
     const messages = await consumer.consume({ max_messages: 64 });
+    const handle = async (m: JsMsg, msg: BusMessage): Promise<void> => {
+      try {
+        await opts.handler(msg);
+        await m.ackAck().catch(() => m.ack());
+      } catch (err) {
+        // Back off a little more each time; after max_deliver JetStream gives up on it.
+        const delay = Math.min(30000, 500 * 2 ** Math.min(m.info.deliveryCount, 6));
+        this.log.error(
+          { err, subject: m.subject, delivery: m.info.deliveryCount },
+          'event handler failed; will retry',
+        );
+        m.nak(delay);
+      }
+    };
+    // Up to `concurrency` messages in hand; one key's messages are chained behind each other.
+    const limit = Math.max(1, Math.trunc(opts.concurrency ?? 1));
+    const inHand = new Set<Promise<void>>();
+    const lastOfKey = new Map<string, Promise<void>>();
     const loop = (async () => {
       for await (const m of messages) {
+        while (inHand.size >= limit) await Promise.race(inHand);
         const headers: Record<string, string> = {};
         if (m.headers) for (const [k, v] of m.headers) headers[k] = v[0] ?? '';
         const msg: BusMessage = {
@@ -97,19 +117,17 @@ export class JetStreamBus implements EventBus {
           headers,
           deliveryCount: m.info.deliveryCount,
         };
-        try {
-          await opts.handler(msg);
-          await m.ackAck().catch(() => m.ack());
-        } catch (err) {
-          // Back off a little more each time; after max_deliver JetStream gives up on it.
-          const delay = Math.min(30000, 500 * 2 ** Math.min(m.info.deliveryCount, 6));
-          this.log.error(
-            { err, subject: m.subject, delivery: m.info.deliveryCount },
-            'event handler failed; will retry',
-          );
-          m.nak(delay);
-        }
+        const key = opts.orderKey?.(msg) ?? '';
+        const before = lastOfKey.get(key);
+        const go = () => handle(m, msg);
+        const run: Promise<void> = (before ? before.then(go) : go()).finally(() => {
+          inHand.delete(run);
+          if (lastOfKey.get(key) === run) lastOfKey.delete(key);
+        });
+        inHand.add(run);
+        lastOfKey.set(key, run);
       }
+      await Promise.all(inHand);
     })();
     // The iterator ends with an error when the connection is closed under it; report, don't crash.
     const done = loop.catch((err: unknown) =>

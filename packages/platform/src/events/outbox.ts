@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { assertSchemaName, onCommit, runCommitHooks, type Pool, type Queryable } from '../db';
 import { extractTraceContext, injectTraceContext, inSpan } from '../telemetry';
 import type { EventBus } from './bus';
-import { assertEventType, subjectOf, type EventEnvelope } from './envelope';
+import { assertEventType, SUBJECT_ID_HEADER, subjectOf, type EventEnvelope } from './envelope';
 
 export interface NewEvent<T> {
   /** `<service>.<entity>.<verb>` */
@@ -95,6 +95,7 @@ interface OutboxRow {
   event_id: string;
   subject: string;
   event_type: string;
+  subject_id: string;
   payload: unknown;
   headers: Record<string, string>;
 }
@@ -191,7 +192,7 @@ export class OutboxRelay {
     try {
       const [, lock, batch] = (await client.query(
         `BEGIN; SELECT pg_try_advisory_xact_lock(hashtext('outbox:${this.schema}')) AS ok;
-         SELECT seq, event_id, subject, event_type, payload, headers FROM outbox
+         SELECT seq, event_id, subject, event_type, subject_id, payload, headers FROM outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT ${limit}`,
       )) as unknown as [unknown, { rows: { ok: boolean }[] }, { rows: OutboxRow[] }];
       if (!lock.rows[0]!.ok) {
@@ -217,7 +218,10 @@ export class OutboxRelay {
               },
             },
             () => {
-              const headers = injectTraceContext({ 'loanflow-event-type': row.event_type });
+              const headers = injectTraceContext({
+                'loanflow-event-type': row.event_type,
+                [SUBJECT_ID_HEADER]: row.subject_id,
+              });
               return this.bus.publish(row.subject, Buffer.from(JSON.stringify(row.payload)), {
                 msgId: row.event_id,
                 headers,

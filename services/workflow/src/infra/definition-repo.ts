@@ -37,15 +37,19 @@ const toDefinition = (r: Row): StoredDefinition => ({
 
 const COLUMNS = 'id, key, version, name, model, checksum, deployed_by, deployed_at';
 
+/**
+ * The newest version of `key`. Only its id is read: the parsed model (tens of kilobytes of JSON)
+ * comes from the in-process cache, as deployed versions never change.
+ */
 export async function latestDefinition(
   db: Queryable,
   key: string,
 ): Promise<StoredDefinition | undefined> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${COLUMNS} FROM process_definitions WHERE key = $1 ORDER BY version DESC LIMIT 1`,
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM process_definitions WHERE key = $1 ORDER BY version DESC LIMIT 1',
     [key],
   );
-  return rows[0] && toDefinition(rows[0]);
+  return rows[0] && cachedDefinition(db, rows[0].id);
 }
 
 export async function definitionById(
