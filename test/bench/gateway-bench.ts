@@ -393,7 +393,7 @@ async function main(): Promise<void> {
   );
   console.log('');
   console.log(
-    "Ratio: a pair = 2 HTTP requests -> 2 gRPC calls -> 2 service transactions (7 + 11 statements), plus 4 idempotency-key statements in the gateway and the outbox relay's batches (5 statements each, shared by the events it finds), against 1 bare transaction of 5 statements; so pairs/s ÷ tx/s is what the service layers cost.",
+    "Ratio: a pair = 2 HTTP requests -> 2 gRPC calls -> 2 service transactions (7 + 11 statements), plus 4 idempotency-key statements in the gateway and the outbox relay's batches (2 round trips each, shared by the events it finds), against 1 bare transaction of 5 statements; so pairs/s ÷ tx/s is what the service layers cost.",
   );
   console.log(
     table(

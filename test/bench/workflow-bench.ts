@@ -615,7 +615,7 @@ async function main(): Promise<void> {
   );
   console.log('');
   console.log(
-    `Ratio: one completion = one service transaction (idempotency lock and lookup, task check, instance row lock, state rewrite, task rows, outbox events, command result) against one single-statement UPDATE; the service uses at most ${poolMax} connections.`,
+    `Ratio: one completion = at most two statements (a read of the instance with any earlier answer under the idempotency key — skipped when the state this process last wrote is still current — and one write of state, task rows, cycle time, timers, outbox events and the kept answer behind a revision guard) against one single-statement UPDATE; the service uses at most ${poolMax} connections.`,
   );
   console.log(
     table(
