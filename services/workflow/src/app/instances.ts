@@ -360,7 +360,8 @@ export const requestHash = (input: unknown): string =>
 
 /** Instances as this process last wrote them, most recent last (a bounded LRU per pool). */
 const instanceCaches = new WeakMap<Pool, Map<string, StoredInstance>>();
-const INSTANCES_REMEMBERED = 5000;
+// A parsed state takes some tens of kilobytes: a thousand is a few dozen megabytes at most.
+const INSTANCES_REMEMBERED = 1000;
 
 function instanceCache(pool: Pool): Map<string, StoredInstance> {
   let cache = instanceCaches.get(pool);
