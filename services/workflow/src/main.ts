@@ -20,7 +20,7 @@ import { documentsV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, type WorkflowConfig } from './config';
 import { deployDefinition } from './app/definitions';
 import { startForApplication, type WorkflowDeps } from './app/instances';
-import { refreshCalendar, warnAboutCalendar } from './app/calendar';
+import { refreshCalendar } from './app/calendar';
 import { onJobCompleted } from './app/jobs';
 import { workflowService } from './infra/grpc-handlers';
 import { TimerPoller } from './infra/timer-poller';
@@ -77,8 +77,8 @@ export async function start(
       : undefined,
   };
 
+  // The timer poller warns (on its first tick, then daily) if a year due dates reach has none.
   await refreshCalendar(pool);
-  warnAboutCalendar(log, deps.now?.() ?? new Date());
 
   // The bank's default chain ships with the service; a changed file deploys as a new version.
   const { definition, created } = await deployDefinition(
