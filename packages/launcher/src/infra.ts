@@ -10,6 +10,7 @@ import {
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
+import { LocalS3 } from './local-s3';
 import pg from 'pg';
 
 /** Something the launcher started and must stop again. */
@@ -223,10 +224,31 @@ export interface ObjectStoreEndpoint {
 /**
  * The S3 server for document images: S3_ENDPOINT (with S3_ACCESS_KEY/S3_SECRET_KEY) if set,
  * otherwise the project's own S3Proxy (fetched with Maven, run with Java 17) started by the
- * infrastructure script, which leaves it running for the next start. Undefined when neither can
- * be had: the system then runs without the documents service and says why.
+ * infrastructure script, which leaves it running for the next start, otherwise — on a machine
+ * with nothing but Node.js — the local store in this process, on the data folder.
  */
-export function objectStore(log: Logger): ObjectStoreEndpoint | undefined {
+export async function objectStore(
+  dataDir: string,
+  log: Logger,
+): Promise<ObjectStoreEndpoint & { stop?: () => Promise<void> }> {
+  const external = s3Server(log);
+  if (external) return external;
+  const local = new LocalS3(join(dataDir, 'objects'));
+  const endpoint = await local.start();
+  log.warn(
+    { endpoint },
+    'documents are kept in the local object store under .data/objects (a demo stand-in for S3)',
+  );
+  return {
+    endpoint,
+    accessKey: local.accessKey,
+    secretKey: local.secretKey,
+    region: 'us-east-1',
+    stop: () => local.stop(),
+  };
+}
+
+function s3Server(log: Logger): ObjectStoreEndpoint | undefined {
   if (process.env.S3_ENDPOINT && process.env.S3_ACCESS_KEY && process.env.S3_SECRET_KEY) {
     return {
       endpoint: process.env.S3_ENDPOINT,
@@ -246,7 +268,7 @@ export function objectStore(log: Logger): ObjectStoreEndpoint | undefined {
   if (run.status !== 0) {
     log.error(
       { output: `${run.stdout}${run.stderr}`.slice(-2000) },
-      'no S3 server; documents are unavailable (set S3_ENDPOINT or install Java 17 and Maven)',
+      'no S3 server (set S3_ENDPOINT, or install Java 17 and Maven for S3Proxy)',
     );
     return undefined;
   }

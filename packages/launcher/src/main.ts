@@ -79,25 +79,24 @@ async function main(): Promise<void> {
   );
   started.push({ name: 'accounting', stop: () => accounting.stop() });
 
-  const s3 = objectStore(log);
+  const s3 = await objectStore(dataDir, log);
+  if (s3.stop) started.push({ name: 'local object store', stop: s3.stop });
   const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
-  const documents = s3
-    ? await startDocuments(
-        loadDocumentsConfig({
-          ...env,
-          S3_ENDPOINT: s3.endpoint,
-          S3_ACCESS_KEY: s3.accessKey,
-          S3_SECRET_KEY: s3.secretKey,
-          S3_REGION: s3.region,
-          DOCUMENTS_GRPC_HOST: '127.0.0.1',
-          DOCUMENTS_GRPC_PORT: documentsPort,
-          APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
-          ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
-        }),
-        { bus: events.bus },
-      )
-    : undefined;
-  if (documents) started.push({ name: 'documents', stop: () => documents.stop() });
+  const documents = await startDocuments(
+    loadDocumentsConfig({
+      ...env,
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY: s3.accessKey,
+      S3_SECRET_KEY: s3.secretKey,
+      S3_REGION: s3.region,
+      DOCUMENTS_GRPC_HOST: '127.0.0.1',
+      DOCUMENTS_GRPC_PORT: documentsPort,
+      APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+    }),
+    { bus: events.bus },
+  );
+  started.push({ name: 'documents', stop: () => documents.stop() });
 
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -105,7 +104,7 @@ async function main(): Promise<void> {
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
-      DOCUMENTS_ADDR: `127.0.0.1:${documents?.grpcPort ?? documentsPort}`,
+      DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
       GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
     }),
     { demo: true },
@@ -123,7 +122,7 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}, documents ${documents ? `on 127.0.0.1:${documents.grpcPort} (S3 ${s3!.endpoint})` : 'unavailable (no S3 server)'}`,
+      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}, documents on 127.0.0.1:${documents.grpcPort} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_USERS.map(
