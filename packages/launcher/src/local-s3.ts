@@ -212,25 +212,7 @@ class Bucket {
   /** Writes to a temporary file and renames it into place, so a reader never sees half. */
   async putObject(key: string, body: AsyncIterable<Buffer>, contentType: string): Promise<string> {
     const tmp = join(this.dir, 'uploads', `tmp-${randomUUID()}`);
-    const md5 = createHash('md5');
-    let size = 0;
-    try {
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            md5.update(chunk);
-            size += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream(tmp),
-      );
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    const etag = md5.digest('hex');
+    const { etag, size } = await writeHashed(body, tmp);
     await this.place(key, tmp, {
       key,
       size,
@@ -340,18 +322,7 @@ class Bucket {
     const dir = this.uploadDir(uploadId);
     if (!dir || !(await stat(dir).catch(() => undefined)) || !(part >= 1 && part <= 10000))
       return undefined;
-    const md5 = createHash('md5');
-    await pipeline(
-      body,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          md5.update(chunk);
-          yield chunk;
-        }
-      },
-      createWriteStream(join(dir, `part-${part}`)),
-    );
-    return md5.digest('hex');
+    return (await writeHashed(body, join(dir, `part-${part}`))).etag;
   }
 
   async completeUpload(
@@ -409,6 +380,32 @@ class Bucket {
     }
     return found;
   }
+}
+
+/** Streams `body` to `file`, with its MD5 (the ETag) and size; a failed write leaves no file. */
+async function writeHashed(
+  body: AsyncIterable<Buffer>,
+  file: string,
+): Promise<{ etag: string; size: number }> {
+  const md5 = createHash('md5');
+  let size = 0;
+  try {
+    await pipeline(
+      body,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          md5.update(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(file),
+    );
+  } catch (err) {
+    await rm(file, { force: true });
+    throw err;
+  }
+  return { etag: md5.digest('hex'), size };
 }
 
 function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {

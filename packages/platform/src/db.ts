@@ -47,6 +47,11 @@ export function createPool(opts: {
 const commitHooks = new WeakMap<Pool, Set<() => void>>();
 const clientsWithHooks = new WeakSet<object>();
 
+/** A unique index refused the row: PostgreSQL error 23505 on the named constraint. */
+export const isUniqueViolation = (err: unknown, constraint: string): boolean =>
+  (err as { code?: string }).code === '23505' &&
+  (err as { constraint?: string }).constraint === constraint;
+
 /** Runs `hook` after every transaction of `withTransaction` on this pool that asked for it. */
 export function onCommit(pool: Pool, hook: () => void): () => void {
   let hooks = commitHooks.get(pool);

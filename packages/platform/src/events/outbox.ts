@@ -234,22 +234,19 @@ export class OutboxRelay {
           break;
         }
       }
-      const published = (failedAt < 0 ? rows : rows.slice(0, failedAt)).map((r) => r.seq);
-      const marks: string[] = [];
-      if (published.length > 0)
-        marks.push(
-          `UPDATE outbox SET published_at = now() WHERE seq = ANY('{${published.map((seq) => BigInt(seq)).join(',')}}'::bigint[])`,
-        );
-      if (failedAt >= 0) {
+      const published = (failedAt < 0 ? rows : rows.slice(0, failedAt)).map((r) => BigInt(r.seq));
+      // Integers only: the list can travel inline, together with the COMMIT.
+      const mark =
+        published.length > 0
+          ? `UPDATE outbox SET published_at = now() WHERE seq = ANY('{${published.join(',')}}'::bigint[]); `
+          : '';
+      if (failedAt >= 0)
         await client.query(
           'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1',
           [rows[failedAt]!.seq, String((failure as Error)?.message).slice(0, 500)],
         );
-        if (marks.length > 0) await client.query(marks[0]!);
-        await client.query('COMMIT');
-        throw failure;
-      }
-      await client.query(`${marks.join('; ')}${marks.length > 0 ? '; ' : ''}COMMIT`);
+      await client.query(`${mark}COMMIT`);
+      if (failedAt >= 0) throw failure;
       return rows.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

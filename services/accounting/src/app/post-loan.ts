@@ -7,6 +7,7 @@ import {
   failedPrecondition,
   HEAD_OFFICE,
   invalidArgument,
+  isUniqueViolation,
   isUuid,
   notFound,
   requireBranch,
@@ -332,7 +333,7 @@ export async function openCollectionCase(
       });
     } catch (err) {
       // Another officer opened one between our look and our insert.
-      if (repo.violates(err, repo.ONE_OPEN_CASE))
+      if (isUniqueViolation(err, repo.ONE_OPEN_CASE))
         throw alreadyExists(`loan ${loan.loanNumber} already has an open collection case`);
       throw err;
     }
@@ -577,7 +578,7 @@ export async function fileLitigation(
         filedBy: actor.userId,
       });
     } catch (err) {
-      if (repo.violates(err, repo.CASE_NUMBER_TAKEN))
+      if (isUniqueViolation(err, repo.CASE_NUMBER_TAKEN))
         throw caseNumberTaken(checked.court, checked.caseNumber);
       throw err;
     }
@@ -635,7 +636,7 @@ export async function changeLitigationStatus(
         changedBy: actor.userId,
       });
     } catch (err) {
-      if (repo.violates(err, repo.CASE_NUMBER_TAKEN))
+      if (isUniqueViolation(err, repo.CASE_NUMBER_TAKEN))
         throw caseNumberTaken(suit.court, change.caseNumber ?? '');
       throw err;
     }

@@ -85,11 +85,6 @@ export async function lockRequestId(q: Queryable, requestId: string): Promise<vo
   await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`post-loan:${requestId}`]);
 }
 
-/** A unique index of ours refused the row (23505 on the named index). */
-export const violates = (err: unknown, constraint: string): boolean =>
-  (err as { code?: string; constraint?: string }).code === '23505' &&
-  (err as { constraint?: string }).constraint === constraint;
-
 // ---- Inspection plans ----
 
 interface PlanRow {

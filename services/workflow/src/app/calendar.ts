@@ -22,8 +22,9 @@ interface Row {
 const published = new Map<number, { by: string; at: string }>();
 
 /**
- * Loads the published years into this process's calendar (at start, and on every timer tick, so
- * a year published through another replica is in force here within one tick).
+ * Loads the published years into this process's calendar (at start, after a publication here,
+ * and every half minute from the timer poller, so a year published through another replica is in
+ * force here within that).
  */
 export async function refreshCalendar(db: Queryable): Promise<void> {
   const { rows } = await db.query<Row>('SELECT * FROM holiday_years ORDER BY year');

@@ -4,6 +4,7 @@ import {
   DomainError,
   failedPrecondition,
   invalidArgument,
+  isUniqueViolation,
   notFound,
   outboxRows,
   runCommitHooks,
@@ -35,7 +36,7 @@ import {
   type StoredInstance,
 } from '../infra/instance-store';
 import { todayInShanghai } from './dates';
-import { planEffects, SOURCE, type InstanceRef } from './effects';
+import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from './effects';
 
 export interface WorkflowDeps {
   pool: Pool;
@@ -126,9 +127,7 @@ export async function startInstance(
   const now = nowOf(deps);
   const result = await engine
     .start(definition.model, variables, now, actor)
-    .then((started) =>
-      handOverForAbsences(() => proxiesToday(tx, now), definition.model, undefined, started, now),
-    )
+    .then((started) => handOverForAbsences(tx, definition.model, undefined, started, now))
     .catch((err: unknown) => {
       throw asDomainError(err);
     });
@@ -145,7 +144,7 @@ export async function startInstance(
     return undefined;
   }
   const ref = refOf({ id, businessKey, context }, definition);
-  await persist(tx, ref, undefined, undefined, result, now);
+  await persist(tx, ref, planEffects(ref, undefined, result, now));
   return id;
 }
 
@@ -233,19 +232,14 @@ async function execute<T>(
     // Without a lock the state read is only a guess that the write's revision guard confirms;
     // the state this process last wrote is as good a guess, and costs no read.
     const cached = attempt === 1 ? cache?.get(instanceId) : undefined;
-    let instance: StoredInstance | undefined;
-    let proxies: () => Promise<Map<string, string>>;
-    if (cached) {
-      instance = cached;
-      proxies = () => proxiesToday(db, now);
-    } else {
-      const read = await readForCommand(db, instanceId, todayInShanghai(new Date(now)), {
+    let instance = cached;
+    if (!cached) {
+      const read = await readForCommand(db, instanceId, {
         lock: opts.tx !== undefined,
         record: remember && { actor: remember.actor, key: remember.key },
       });
       if (read.prior) return { answer: replay(read.prior, hash) as T };
       instance = read.instance;
-      proxies = () => Promise.resolve(read.proxies);
     }
     if (!instance) throw notFound(`process instance ${instanceId}`);
     opts.authorize?.(instance);
@@ -255,7 +249,7 @@ async function execute<T>(
     let result: CommandResult;
     try {
       result = await command(definition.model, instance.state, now);
-      result = await handOverForAbsences(proxies, definition.model, instance.state, result, now);
+      result = await handOverForAbsences(db, definition.model, instance.state, result, now);
     } catch (err) {
       // Refused on the remembered state: read the instance (and any earlier answer under this
       // key — a retry of a command that went through must get its answer, not a refusal).
@@ -266,6 +260,7 @@ async function execute<T>(
       throw asDomainError(err);
     }
     const ref = refOf(instance, definition);
+    const plan = planEffects(ref, instance.state, result, now);
     const outcome: CommandOutcome = {
       instance: {
         ...instance,
@@ -274,16 +269,15 @@ async function execute<T>(
         revision: instance.revision + 1,
       },
       definition,
-      changedTasks: [],
+      changedTasks: plan.changedTasks,
     };
-    const plan = planEffects(ref, instance.state, result, now);
-    outcome.changedTasks = plan.changedTasks;
     const answer = remember?.answer(outcome);
     let applied: boolean;
     try {
       applied = await persist(
         db,
         ref,
+        plan,
         { id: instance.id, revision: instance.revision, state: result.state },
         remember && {
           actor: remember.actor,
@@ -291,9 +285,6 @@ async function execute<T>(
           requestHash: hash,
           response: answer,
         },
-        result,
-        now,
-        plan,
       );
     } catch (err) {
       // A retry of the same key committed its answer first: read again and replay it.
@@ -327,21 +318,15 @@ function replay(prior: { requestHash: string; response: unknown }, hash: string)
   return prior.response;
 }
 
-const isUniqueViolation = (err: unknown, constraint: string): boolean =>
-  (err as { code?: string; constraint?: string }).code === '23505' &&
-  (err as { constraint?: string }).constraint === constraint;
-
 /** Writes a command's result (and its answer, if it keeps one) in one statement. */
-async function persist(
+function persist(
   db: Queryable,
   ref: InstanceRef,
-  write: InstanceWrite | undefined,
-  record: CommandRecord | undefined,
-  result: CommandResult,
-  now: string,
-  plan = planEffects(ref, undefined, result, now),
+  plan: EffectPlan,
+  write?: InstanceWrite,
+  record?: CommandRecord,
 ): Promise<boolean> {
-  const writes = {
+  return persistCommand(db, {
     instance: ref,
     write,
     changedTasks: plan.changedTasks,
@@ -350,8 +335,7 @@ async function persist(
     jobsFinished: plan.jobsFinished,
     outboxJson: plan.events.length > 0 ? outboxRows(SOURCE, plan.events).json : undefined,
     record,
-  };
-  return persistCommand(db, writes);
+  });
 }
 
 /** Hash of a command's input, so a reused idempotency key with other input is refused. */
@@ -376,20 +360,12 @@ function keepInCache(cache: Map<string, StoredInstance>, instance: StoredInstanc
   cache.set(instance.id, instance);
 }
 
-async function proxiesToday(db: Queryable, now: string): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ user_id: string; proxy_user_id: string }>(
-    'SELECT user_id, proxy_user_id FROM proxies WHERE from_date <= $1 AND to_date >= $1',
-    [todayInShanghai(new Date(now))],
-  );
-  return new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
-}
-
 /**
  * 委托 for new work: a task the command just assigned to someone who is away today goes to their
  * proxy at once, as a transfer in the instance's history.
  */
 async function handOverForAbsences(
-  proxies: () => Promise<Map<string, string>>,
+  db: Queryable,
   model: ProcessModel,
   before: InstanceState | undefined,
   result: CommandResult,
@@ -400,8 +376,11 @@ async function handOverForAbsences(
     (t) => t.status === 'open' && t.assignee !== null && previous.get(t.id) !== t.assignee,
   );
   if (assigned.length === 0) return result;
-  const proxyOf = await proxies();
-  if (proxyOf.size === 0) return result;
+  const { rows } = await db.query<{ user_id: string; proxy_user_id: string }>(
+    'SELECT user_id, proxy_user_id FROM proxies WHERE user_id = ANY($1) AND from_date <= $2 AND to_date >= $2',
+    [assigned.map((t) => t.assignee), todayInShanghai(new Date(now))],
+  );
+  const proxyOf = new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
   let current = result;
   for (const task of assigned) {
     const proxy = proxyOf.get(task.assignee!);

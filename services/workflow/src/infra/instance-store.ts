@@ -63,45 +63,32 @@ export async function instanceById(
 /** What a command needs before it runs, read in one statement. */
 export interface CommandRead {
   instance?: StoredInstance;
-  /** Absences in force today: user → proxy (委托). */
-  proxies: Map<string, string>;
   /** The answer already given under this idempotency key, if any. */
   prior?: { requestHash: string; response: unknown };
 }
 
 /**
- * The instance (row-locked when `lock`), today's proxies and any earlier answer under the
- * command's idempotency key, in one round trip.
+ * The instance (row-locked when `lock`) and any earlier answer under the command's idempotency
+ * key, in one round trip.
  */
 export async function readForCommand(
   db: Queryable,
   id: string,
-  today: string,
   opts: { lock: boolean; record?: { actor: string; key: string } },
 ): Promise<CommandRead> {
   const prior = opts.record
     ? `(SELECT jsonb_build_object('requestHash', request_hash, 'response', response)
-          FROM command_results WHERE actor = $3 AND key = $4)`
+          FROM command_results WHERE actor = $2 AND key = $3)`
     : 'NULL::jsonb';
   const lock = opts.lock ? ' FOR UPDATE OF i' : '';
-  const { rows } = await db.query<
-    Row & { proxies: Record<string, string>; prior: CommandRead['prior'] | null }
-  >({
+  const { rows } = await db.query<Row & { prior: CommandRead['prior'] | null }>({
     name: `wf-read-${opts.record ? 'r' : ''}${opts.lock ? 'l' : ''}`,
-    text: `SELECT i.*,
-         (SELECT coalesce(jsonb_object_agg(user_id, proxy_user_id), '{}'::jsonb) FROM proxies
-           WHERE from_date <= $2::date AND to_date >= $2::date) AS proxies,
-         ${prior} AS prior
-       FROM process_instances i WHERE i.id = $1${lock}`,
-    values: opts.record ? [id, today, opts.record.actor, opts.record.key] : [id, today],
+    text: `SELECT i.*, ${prior} AS prior FROM process_instances i WHERE i.id = $1${lock}`,
+    values: opts.record ? [id, opts.record.actor, opts.record.key] : [id],
   });
   const row = rows[0];
-  if (!row) return { proxies: new Map() };
-  return {
-    instance: toInstance(row),
-    proxies: new Map(Object.entries(row.proxies)),
-    prior: row.prior ?? undefined,
-  };
+  if (!row) return {};
+  return { instance: toInstance(row), prior: row.prior ?? undefined };
 }
 
 export async function instanceByBusinessKey(

@@ -6,6 +6,8 @@ import { runCommand, type WorkflowDeps } from '../app/instances';
 import { checkServiceLevels } from './service-levels';
 import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store';
 
+const CALENDAR_REFRESH_MS = 30_000;
+
 /**
  * Fires due timers. Each is leased first (so one replica fires it), then fired in the
  * instance's own transaction together with its effects; a crash before the commit leaves the
@@ -15,6 +17,8 @@ export class TimerPoller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private calendarCheckedOn = '';
+  // The service loads the calendar at start.
+  private calendarRefreshedAt = Date.now();
 
   constructor(
     private readonly deps: WorkflowDeps,
@@ -35,11 +39,14 @@ export class TimerPoller {
   }
 
   private async fireDue(): Promise<void> {
-    // Holidays another replica published since the last tick; a warning once a day if a year
-    // due dates reach has none.
-    await refreshCalendar(this.deps.pool).catch((err: unknown) =>
-      this.log.warn({ err }, 'calendar refresh failed'),
-    );
+    // Holidays another replica published (looked for every half minute, not every tick); a
+    // warning once a day if a year due dates reach has none.
+    if (Date.now() - this.calendarRefreshedAt >= CALENDAR_REFRESH_MS) {
+      this.calendarRefreshedAt = Date.now();
+      await refreshCalendar(this.deps.pool).catch((err: unknown) =>
+        this.log.warn({ err }, 'calendar refresh failed'),
+      );
+    }
     const now = this.deps.now?.() ?? new Date();
     const today = todayInShanghai(now);
     if (today !== this.calendarCheckedOn) {
