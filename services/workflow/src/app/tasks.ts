@@ -60,16 +60,22 @@ export function rolesOfStep(model: ProcessModel, elementId: string): string[] {
 async function checkedFormData(
   model: ProcessModel,
   state: InstanceState,
-  taskId: string,
+  completion: { taskId: string; actor: Actor; now: string; approving: boolean },
   formData: Variables,
-  approving: boolean,
   people: People,
 ): Promise<Variables> {
+  const { taskId, approving } = completion;
   const task = state.tasks.find((t) => t.id === taskId);
   const element = task && model.elements[task.elementId];
-  // A task that cannot be completed is refused by the engine, with its own reason.
-  if (state.status !== 'active' || task?.status !== 'open' || element?.kind !== 'userTask')
-    return formData;
+  // Whoever may not complete the task is refused by the engine, with its own reason, first.
+  const { actions } = await engine.allowedActions(
+    model,
+    state,
+    taskId,
+    completion.actor,
+    completion.now,
+  );
+  if (!actions.includes('complete') || !task || element?.kind !== 'userTask') return formData;
   const form = element.form;
   if (!form) return formData;
   const violations = validateFormData(form, formData, {
@@ -109,9 +115,8 @@ function commandFor(input: ActInput, taskId: string, actor: Actor, people: Peopl
         const formData = await checkedFormData(
           m,
           s,
-          taskId,
+          { taskId, actor, now, approving: outcome === 'approve' },
           input.formData ?? {},
-          outcome === 'approve',
           people,
         );
         // Form fields become process variables too (e.g. the credit officer's recommended

@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { createGrpcClient, promiseClient } from '@loanflow/platform';
+import { createGrpcClient, promiseClient, type DomainError } from '@loanflow/platform';
 import { identityV1, vocabularyV1 } from '@loanflow/proto';
 import type { DirectoryUser, UserDirectory } from '../app/directory';
 
@@ -10,8 +10,6 @@ const roleName = (role: vocabularyV1.Role): string =>
     .replace(/^ROLE_/, '')
     .toLowerCase();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The identity service's directory over gRPC (IDENTITY_ADDR), asked with the caller's token. */
 export function identityDirectory(address: string): UserDirectory & { close(): void } {
   const client = promiseClient(createGrpcClient(identityV1.IdentityServiceClient, address));
@@ -20,12 +18,23 @@ export function identityDirectory(address: string): UserDirectory & { close(): v
       const metadata = new Metadata();
       metadata.set('authorization', `Bearer ${token}`);
       const options = { metadata, timeoutMs: 5000 };
-      const ids = names.filter((n) => UUID.test(n));
-      const byId = ids.length > 0 ? (await client.getUsers({ ids }, options)).users : [];
-      const rest = names.filter((n) => !byId.some((u) => u.id === n));
-      const byName =
-        rest.length > 0 ? (await client.resolveUsernames({ usernames: rest }, options)).users : [];
-      return [...byId, ...byName].map((u): DirectoryUser => ({
+      // Usernames first (what people type), then what is left as user ids.
+      const byName = (await client.resolveUsernames({ usernames: names }, options)).users;
+      const ids = names.filter(
+        (n) => !byName.some((u) => u.username.toLowerCase() === n.toLowerCase()),
+      );
+      const byId =
+        ids.length > 0
+          ? await client.getUsers({ ids }, options).then(
+              (r) => r.users,
+              // A name that is no user id at all may be refused as malformed: it names nobody.
+              (err: DomainError) => {
+                if (err.code === 'invalid_argument') return [];
+                throw err;
+              },
+            )
+          : [];
+      return [...byName, ...byId].map((u): DirectoryUser => ({
         id: u.id,
         username: u.username,
         active: u.active,
