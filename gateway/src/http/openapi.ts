@@ -200,7 +200,8 @@ export const openApiDocument = {
     },
     '/applications/{id}/withdraw': {
       post: {
-        summary: 'Withdraw a draft or submitted application',
+        summary:
+          'Withdraw a draft or submitted application; its approval process ends before the answer (open tasks cancelled with the reason)',
         parameters: [idParam, idempotencyKey],
         requestBody: body({
           type: 'object',
