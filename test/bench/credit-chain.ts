@@ -68,7 +68,7 @@ export function formFor(step: string): Record<string, unknown> {
       return {
         opinion: 'recommend',
         recommendedAmount: '280000.00',
-        recommendedRatePercent: '3.85',
+        recommendedRatePercent: '3.8500',
         recommendedTermMonths: 36,
       };
     case 'pre_meeting_review':
@@ -77,7 +77,7 @@ export function formFor(step: string): Record<string, unknown> {
       return { riskOpinion: 'acceptable' };
     case 'final_approval':
     case 'small_loan_approval':
-      return { approvedAmount: '280000.00', approvedRatePercent: '3.85', approvedTermMonths: 36 };
+      return { approvedAmount: '280000.00', approvedRatePercent: '3.8500', approvedTermMonths: 36 };
     default:
       return {};
   }

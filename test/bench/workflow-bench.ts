@@ -32,6 +32,7 @@ import {
   type CreditPath,
 } from './credit-chain';
 import type { ChainJob, ChainMessage, FirstTask } from './grpc-clients';
+import { startIdentityServer } from '../support/identity-server';
 import {
   cpuSnapshot,
   cpuUse,
@@ -171,12 +172,18 @@ interface Service {
   db: Pool;
   address: string;
   tokens: Record<string, string>;
+  identity: { stop(): Promise<void> };
 }
 
 async function startService(): Promise<Service> {
   const schema = `bench_wf_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
+  // The directory the workflow checks named people against: the users of the walk.
+  const identity = await startIdentityServer(() =>
+    PRINCIPALS.map((p) => ({ id: p.userId, username: p.username, roles: p.roles })),
+  );
   const config = loadWorkflowConfig({
+    IDENTITY_ADDR: identity.address,
     DATABASE_URL,
     NATS_URL,
     WORKFLOW_DB_SCHEMA: schema,
@@ -200,7 +207,7 @@ async function startService(): Promise<Service> {
   const db = createPool({ connectionString: DATABASE_URL, schema, max: 2 });
   const tokens: Record<string, string> = {};
   for (const p of PRINCIPALS) tokens[p.userId] = signAccessToken(p, keys.privateKey, 3600);
-  return { schema, workflow, bus, db, address: `127.0.0.1:${workflow.grpcPort}`, tokens };
+  return { schema, workflow, bus, db, address: `127.0.0.1:${workflow.grpcPort}`, tokens, identity };
 }
 
 async function stopService(s: Service): Promise<void> {
@@ -217,6 +224,7 @@ async function stopService(s: Service): Promise<void> {
   await step('closing NATS', () => s.bus.close());
   await step(`dropping ${s.schema}`, () => s.db.query(`DROP SCHEMA IF EXISTS ${s.schema} CASCADE`));
   await step('closing the pool', () => s.db.end());
+  await step('stopping the user directory', () => s.identity.stop());
 }
 
 interface ChainResult {

@@ -250,7 +250,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     const refused = await call('mkt.sh', 'POST', `/tasks/${encodeURIComponent(task.id)}:complete`, {
       outcome: 'approve',
       opinion: 'ok',
-      formData: { businessLine: 'personal' },
+      formData: { customerType: 'individual' },
     });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toBe(
@@ -266,7 +266,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     const done = await call('mkt.sh', 'POST', `/tasks/${encodeURIComponent(task.id)}:complete`, {
       outcome: 'approve',
       opinion: 'ok',
-      formData: { businessLine: 'personal' },
+      formData: { customerType: 'individual' },
     });
     expect(done.status).toBe(200);
     const completed = await eventually('checklist.completed', async () => {

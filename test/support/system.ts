@@ -37,6 +37,7 @@ import {
   type Role,
 } from '@loanflow/platform';
 import pg from 'pg';
+import { startIdentityServer } from './identity-server';
 
 /** The password of every user the harness creates. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -129,6 +130,19 @@ export async function startSystem(
     EVENTS_START_AT: 'new',
   };
   const log = createLogger('test', env.LOG_LEVEL);
+  const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  db.on('error', () => undefined);
+  // The user directory: the gateway's users, served as the identity service's look-ups.
+  const identity = await startIdentityServer(async () => {
+    const { rows } = await db.query<{
+      id: string;
+      username: string;
+      roles: string[];
+      branch_id: string;
+      active: boolean;
+    }>(`SELECT id, username, roles, branch_id, active FROM ${schemas.gateway}.users`);
+    return rows.map((r) => ({ ...r, branchId: r.branch_id }));
+  });
   const applications = await startApplications(
     loadApplicationsConfig({
       ...env,
@@ -170,6 +184,7 @@ export async function startSystem(
       WORKFLOW_DB_SCHEMA: schemas.workflow,
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: '0',
+      IDENTITY_ADDR: identity.address,
       ...(opts.documentGate ? { WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}` } : {}),
     }),
     { log, bus: opts.bus },
@@ -187,9 +202,6 @@ export async function startSystem(
     }),
     { log },
   );
-  const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  db.on('error', () => undefined);
-
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const hash = await passwordHash;
   for (const u of opts.users ?? DEFAULT_USERS) {
@@ -246,6 +258,7 @@ export async function startSystem(
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.documents} CASCADE`);
       await emptyBucket(documents.store);
+      await identity.stop();
       await db.end();
     },
   };

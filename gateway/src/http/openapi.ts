@@ -200,7 +200,8 @@ export const openApiDocument = {
     },
     '/applications/{id}/withdraw': {
       post: {
-        summary: 'Withdraw a draft or submitted application',
+        summary:
+          'Withdraw a draft or submitted application; its approval process ends before the answer (open tasks cancelled with the reason)',
         parameters: [idParam, idempotencyKey],
         requestBody: body({
           type: 'object',
@@ -242,6 +243,12 @@ export const openApiDocument = {
           { name: 'maxAmount', in: 'query', schema: money },
           { name: 'overdue', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
           { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          {
+            name: 'applicationId',
+            in: 'query',
+            schema: { type: 'string', format: 'uuid' },
+            description: 'Only the tasks of this application',
+          },
           ...page,
         ],
         responses: {
@@ -260,6 +267,52 @@ export const openApiDocument = {
       get: {
         summary: 'Open and overdue tasks per step',
         responses: { 200: json({ type: 'object' }), ...errors },
+      },
+    },
+    '/tasks/{id}': {
+      get: {
+        summary:
+          "One task with its step's form (a JSON Schema of formData, from the definition the process runs) and the actions the caller may take on it now",
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          200: json({
+            allOf: [
+              ref('Task'),
+              {
+                type: 'object',
+                properties: {
+                  form: {
+                    type: ['object', 'null'],
+                    description:
+                      'JSON Schema (2020-12) of formData; x-loanflow-assigns names the step a named user will hold, x-loanflow-required-when the FEEL condition under which a field is required',
+                  },
+                  allowedActions: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                      enum: [
+                        'claim',
+                        'unclaim',
+                        'complete',
+                        'send-back',
+                        'withdraw',
+                        'transfer',
+                        'delegate',
+                        'add-signer',
+                        'urge',
+                      ],
+                    },
+                  },
+                  sendBackTargets: { type: 'array', items: { type: 'string' } },
+                  processStatus: { type: 'string', enum: ['active', 'completed', 'terminated'] },
+                  terminationReason: { type: ['string', 'null'] },
+                },
+              },
+            ],
+          }),
+          ...errors,
+          404: problem('No such task'),
+        },
       },
     },
     '/tasks/{taskAction}': {
@@ -692,6 +745,7 @@ export const openApiDocument = {
           amount: money,
           branchId: { type: 'string' },
           customerName: { type: 'string' },
+          cancelReason: { type: 'string', description: 'why a cancelled task was cancelled' },
         },
       },
       TaskAction: {
@@ -703,7 +757,7 @@ export const openApiDocument = {
           formData: {
             type: 'object',
             description:
-              'Form fields; they become process variables (e.g. creditOfficer, recommendedAmount)',
+              "The step's form fields (GET /tasks/{id} gives its JSON Schema), checked on complete: missing or wrong fields are a 400 naming formData.<field>. They become process variables (e.g. creditOfficer, recommendedAmount); users are named by id or username and stored as ids",
           },
           targetElementId: {
             type: 'string',

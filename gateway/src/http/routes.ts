@@ -1,6 +1,7 @@
 import {
   invalidArgument,
   signAccessToken,
+  type Logger,
   type PromiseClient,
   type Pool,
   type Principal,
@@ -38,6 +39,7 @@ import {
 
 export interface RouteDeps {
   pool: Pool;
+  log?: Logger;
   applications: PromiseClient<pb.ApplicationsServiceClient>;
   workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
   accounting: PromiseClient<accountingV1.AccountingServiceClient>;
@@ -201,6 +203,24 @@ export function protectedRoutes(deps: RouteDeps): Router {
       { id: req.params.id as string, reason: b.reason },
       call(res),
     );
+    // End the approval now, so nobody acts on its tasks after this answer; should this call
+    // fail, the application.withdrawn event ends it a moment later.
+    await deps.workflow
+      .terminateProcess(
+        {
+          applicationId: out.application!.id,
+          cause: 'withdrawn',
+          reason: b.reason,
+          idempotencyKey: `withdraw:${out.application!.id}`,
+        },
+        call(res),
+      )
+      .catch((err: unknown) => {
+        deps.log?.warn(
+          { err, applicationId: out.application!.id },
+          'the process was not ended now; the withdrawn event will end it',
+        );
+      });
     sendApplication(res, out.application!);
   });
   return r;

@@ -39,6 +39,7 @@ const taskQuery = z.strictObject({
     .max(100, 'must be between 1 and 100')
     .optional(),
   pageToken: z.string().max(512).optional(),
+  applicationId: z.uuid({ error: 'must be an application id (UUID)' }).optional(),
 });
 
 const actionBody = z.strictObject({
@@ -101,6 +102,19 @@ export function workflowRoutes(deps: RouteDeps): Router {
     route(res, '/tasks/counts');
     const out = await deps.workflow.countTasks({ scope: String(req.query.scope ?? '') }, call(res));
     res.json({ items: out.steps });
+  });
+  // One task with its step's form (a JSON Schema of formData) and what the caller may do now.
+  r.get('/tasks/:id', async (req, res) => {
+    route(res, '/tasks/:id');
+    const out = await deps.workflow.getTask({ id: req.params.id as string }, call(res));
+    res.json({
+      ...out.task,
+      form: out.form ?? null,
+      allowedActions: out.allowedActions,
+      sendBackTargets: out.sendBackTargets,
+      processStatus: out.processStatus,
+      terminationReason: out.terminationReason || null,
+    });
   });
 
   // AIP-136 custom methods: POST /tasks/{id}:claim. Task ids contain ':' themselves, so the

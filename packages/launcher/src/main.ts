@@ -6,11 +6,12 @@ import {
   loadGatewayConfig,
   start as startGateway,
 } from '@loanflow/gateway';
-import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
+import { createLogger, createPool, shutdownTracing, stopOnSignals } from '@loanflow/platform';
 import { loadWorkflowConfig, start as startWorkflow } from '@loanflow/workflow';
 import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
 import { loadDocumentsConfig, start as startDocuments } from '@loanflow/documents';
 import { seedDemoBook } from './demo-data';
+import { startUserDirectory } from './user-directory';
 import { database, eventBus, freePort, objectStore, secrets, type Started } from './infra';
 
 /**
@@ -57,12 +58,17 @@ async function main(): Promise<void> {
   );
   started.push({ name: 'applications', stop: () => applications.stop() });
 
+  // The staff directory the workflow checks named people against: the gateway's demo users,
+  // served on this port once the gateway has created them (IDENTITY_ADDR overrides it).
+  const directoryPort = await freePort();
+  const identityAddr = process.env.IDENTITY_ADDR ?? `127.0.0.1:${directoryPort}`;
   const workflowPort = process.env.WORKFLOW_GRPC_PORT ?? String(await freePort());
   const workflow = await startWorkflow(
     loadWorkflowConfig({
       ...env,
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: workflowPort,
+      IDENTITY_ADDR: identityAddr,
     }),
     { bus: events.bus },
   );
@@ -110,6 +116,17 @@ async function main(): Promise<void> {
     { demo: true },
   );
   started.push({ name: 'gateway', stop: () => gateway.stop() });
+  if (!process.env.IDENTITY_ADDR) {
+    const gatewayDb = createPool({ connectionString: db.url, schema: 'gateway', max: 2 });
+    const directory = await startUserDirectory(gatewayDb, directoryPort);
+    started.push({
+      name: 'user directory',
+      stop: async () => {
+        await directory.stop();
+        await gatewayDb.end();
+      },
+    });
+  }
 
   const url = `http://127.0.0.1:${gateway.httpPort}`;
   await seedDemoBook(url, DEMO_PASSWORD, log);

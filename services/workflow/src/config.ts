@@ -20,6 +20,13 @@ export const workflowEnv = z.object({
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .optional(),
+  /**
+   * The identity service (host:port): the people named in commands (assignees, candidate users,
+   * delegates, added signers, proxies) are checked against its user directory.
+   */
+  IDENTITY_ADDR: z
+    .string({ error: 'is required: the identity service, host:port' })
+    .regex(/^[^:]+:\d+$/, 'must be host:port of the identity service'),
   /** How often the timer poller looks for due timers. */
   WORKFLOW_TIMER_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
 });

@@ -24,6 +24,9 @@ import { refreshCalendar } from './app/calendar';
 import { onJobCompleted } from './app/jobs';
 import { workflowService } from './infra/grpc-handlers';
 import { TimerPoller } from './infra/timer-poller';
+import { identityDirectory } from './infra/identity-client';
+import { ENDING_EVENTS, onApplicationEnded } from './app/termination';
+import type { TerminationCause } from './domain/engine';
 
 export { loadWorkflowConfig } from './config';
 
@@ -59,9 +62,11 @@ export async function start(
         createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
       )
     : undefined;
+  const directory = identityDirectory(config.IDENTITY_ADDR);
   const deps: WorkflowDeps = {
     pool,
     log,
+    directory,
     creditProcess: config.WORKFLOW_CREDIT_PROCESS,
     now: opts.now,
     missingDocuments: documents
@@ -121,6 +126,21 @@ export async function start(
     startAt: config.EVENTS_START_AT,
     handler: (event, tx) => onJobCompleted(deps, tx, event),
   });
+  // A withdrawn, declined or expired application ends its process at once.
+  const endings = await Promise.all(
+    Object.entries(ENDING_EVENTS).map(([cause, subject]) =>
+      consumeOnce({
+        bus,
+        pool,
+        log,
+        consumer: `${schema}_application_${cause}`,
+        filterSubject: subject,
+        startAt: config.EVENTS_START_AT,
+        concurrency: 4,
+        handler: (event, tx) => onApplicationEnded(deps, tx, event, cause as TerminationCause),
+      }),
+    ),
+  );
   const timers = new TimerPoller(deps, log, config.WORKFLOW_TIMER_POLL_MS);
   timers.start();
 
@@ -132,17 +152,23 @@ export async function start(
 
   return {
     grpcPort,
-    consumers: [consumer, jobConsumer],
+    consumers: [
+      consumer,
+      jobConsumer,
+      ...Object.keys(ENDING_EVENTS).map((c) => `${schema}_application_${c}`),
+    ],
     fireDueTimers: () => timers.tick(),
     flushOutbox: () => relay.kick(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
       await submissions.drain();
       await jobResults.drain();
+      for (const ending of endings) await ending.drain();
       await timers.stop();
       await relay.kick();
       await relay.stop();
       documents?.close();
+      directory.close();
       if (ownBus) await bus.close();
       await pool.end();
     },

@@ -72,7 +72,7 @@ describe('workflow: the credit approval chain over gRPC', () => {
     await approve(creditOfficer, investigation, {
       opinion: 'recommend',
       recommendedAmount: '750000.00',
-      recommendedRatePercent: '3.85',
+      recommendedRatePercent: '3.8500',
       recommendedTermMonths: 36,
     });
   }
@@ -139,6 +139,9 @@ describe('workflow: the credit approval chain over gRPC', () => {
 
     await approve(creditOfficer, await taskAt(creditOfficer, id, 'investigation'), {
       opinion: 'recommend',
+      recommendedAmount: '700000.00',
+      recommendedRatePercent: '3.8500',
+      recommendedTermMonths: 36,
     });
     await approve(reviewer, await taskAt(reviewer, id, 'pre_meeting_review'), committee);
 
@@ -150,10 +153,10 @@ describe('workflow: the credit approval chain over gRPC', () => {
     await approve(members[1]!, await taskAt(members[1]!, id, 'committee_vote'));
     await approve(members[2]!, await taskAt(members[2]!, id, 'committee_vote'));
 
-    await approve(risk, await taskAt(risk, id, 'risk_assessment'));
+    await approve(risk, await taskAt(risk, id, 'risk_assessment'), { riskOpinion: 'acceptable' });
     await approve(finalApprover, await taskAt(finalApprover, id, 'final_approval'), {
       approvedAmount: '700000.00',
-      approvedRatePercent: '3.85',
+      approvedRatePercent: '3.8500',
       approvedTermMonths: 36,
     });
 
@@ -185,7 +188,7 @@ describe('workflow: the credit approval chain over gRPC', () => {
     expect(completed.data).toMatchObject({
       decision: 'approved',
       approvedAmount: '700000.00',
-      approvedRatePercent: '3.85',
+      approvedRatePercent: '3.8500',
       approvedTermMonths: 36,
     });
     const types = new Set(
@@ -277,7 +280,7 @@ describe('workflow: the credit approval chain over gRPC', () => {
       const done = await approve(creditOfficer, investigation, {
         opinion: 'recommend',
         recommendedAmount: '750000.00',
-        recommendedRatePercent: '3.85',
+        recommendedRatePercent: '3.8500',
         recommendedTermMonths: 36,
       });
       expect(done.nextTasks.map((t) => t.step)).toEqual(['pre_meeting_review']);

@@ -20,6 +20,28 @@ import {
 } from '@loanflow/platform';
 import { applicationEventsV1, applicationsV1, workflowV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, start, type RunningWorkflow } from '../src/main';
+import { startIdentityServer, type DirectoryEntry } from '../../../test/support/identity-server';
+
+/**
+ * The staff the tests name, as the identity service's directory knows them (ids as the tests'
+ * principals use them; a few with a username of their own, to name them by username).
+ */
+export const DIRECTORY: DirectoryEntry[] = [
+  { id: 'am-1', username: 'am-1', roles: ['account_manager'] },
+  { id: 'mkt-1', username: 'mkt-1', roles: ['market_specialist'] },
+  { id: 'gl-1', username: 'gl-1', roles: ['group_leader'] },
+  { id: 'co-1', username: 'co-1', roles: ['credit_officer'] },
+  { id: 'co-2', username: 'credit.zhou', roles: ['credit_officer'] },
+  { id: 'co-3', username: 'co-3', roles: ['credit_officer'] },
+  { id: 'co-9', username: 'co-9', roles: ['credit_officer'] },
+  { id: 'co-gone', username: 'credit.gone', roles: ['credit_officer'], active: false },
+  { id: 'rev-1', username: 'rev-1', roles: ['pre_meeting_reviewer'], branchId: 'HQ' },
+  { id: 'cm-1', username: 'cm-1', roles: ['committee_member'], branchId: 'HQ' },
+  { id: 'cm-2', username: 'cm-2', roles: ['committee_member'], branchId: 'HQ' },
+  { id: 'cm-3', username: 'cm-3', roles: ['committee_member'], branchId: 'HQ' },
+  { id: 'risk-1', username: 'risk-1', roles: ['risk_manager'], branchId: 'HQ' },
+  { id: 'fa-1', username: 'fa-1', roles: ['final_approver'], branchId: 'HQ' },
+];
 
 export type WorkflowClient = PromiseClient<workflowV1.WorkflowServiceClient>;
 
@@ -39,6 +61,7 @@ export interface WorkflowHarness {
     customerType?: 'individual' | 'corporate';
     category?: string;
     branchId?: string;
+    customerName?: string;
   }): Promise<string>;
   publishSubmitted(
     applicationId: string,
@@ -48,7 +71,15 @@ export interface WorkflowHarness {
       customerType?: 'individual' | 'corporate';
       category?: string;
       branchId?: string;
+      customerName?: string;
     },
+  ): Promise<void>;
+  /** Publishes application.<verb> (withdrawn, declined, expired) as the applications service would. */
+  publishApplicationEvent(
+    verb: string,
+    applicationId: string,
+    data: Record<string, unknown>,
+    eventId?: string,
   ): Promise<void>;
   /** A second replica of the service on the same database schema, with its own gRPC client. */
   replica(): Promise<{ client: WorkflowClient; stop(): Promise<void> }>;
@@ -71,6 +102,7 @@ export { eventually as waitFor } from '../../../test/support/poll';
 export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
+  const identity = await startIdentityServer(() => DIRECTORY);
   const config = loadWorkflowConfig({
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -78,6 +110,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     WORKFLOW_GRPC_HOST: '127.0.0.1',
     WORKFLOW_GRPC_PORT: '0',
     AUTH_JWT_PUBLIC_KEY: keys.publicKey,
+    IDENTITY_ADDR: identity.address,
     EVENTS_START_AT: 'new',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '5000',
@@ -126,7 +159,9 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         submittedBy: 'am-1',
         submittedAt: new Date().toISOString(),
       }),
-    );
+    ) as Record<string, unknown>;
+    // Newer producers add the customer's name (read from the raw payload, absent in older events).
+    if (opts.customerName) data.customerName = opts.customerName;
     const envelope = {
       id: eventId,
       type: 'applications.application.submitted',
@@ -144,9 +179,32 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     );
   };
 
+  const publishApplicationEvent: WorkflowHarness['publishApplicationEvent'] = async (
+    verb,
+    applicationId,
+    data,
+    eventId = randomUUID(),
+  ) => {
+    const envelope = {
+      id: eventId,
+      type: `applications.application.${verb}`,
+      schemaVersion: 1,
+      source: 'applications',
+      subjectId: applicationId,
+      occurredAt: new Date().toISOString(),
+      data: { applicationId, ...data },
+    };
+    await bus.publish(
+      `loanflow.applications.application.${verb}`,
+      Buffer.from(JSON.stringify(envelope)),
+      { msgId: randomUUID() },
+    );
+  };
+
   return {
     schema,
     service,
+    publishApplicationEvent,
     client,
     db,
     bus,
@@ -186,6 +244,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       await bus.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();
+      await identity.stop();
     },
   };
 }

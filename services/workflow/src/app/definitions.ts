@@ -11,6 +11,7 @@ import {
 import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import { parseDefinition } from '../domain/bpmn/parse';
+import type { ProcessModel } from '../domain/bpmn/process-model';
 import {
   definitionById,
   definitionByVersion,
@@ -25,7 +26,11 @@ import { asDomainError, type WorkflowDeps } from './instances';
 
 const MAX_XML = 2 * 1024 * 1024;
 
-export const definitionToPb = (d: StoredDefinition, xml = ''): pb.ProcessDefinition => ({
+export const definitionToPb = (
+  d: StoredDefinition,
+  xml = '',
+  detail = false,
+): pb.ProcessDefinition => ({
   id: d.id,
   key: d.key,
   version: d.version,
@@ -33,7 +38,48 @@ export const definitionToPb = (d: StoredDefinition, xml = ''): pb.ProcessDefinit
   deployedBy: d.deployedBy,
   deployedAt: d.deployedAt,
   xml,
+  routes: detail ? routesOf(d.model) : [],
+  forms: detail ? formsOf(d.model) : [],
 });
+
+/** Every outgoing flow of every exclusive gateway: the route rules in words a client can show. */
+export function routesOf(model: ProcessModel): pb.RouteRule[] {
+  const rules: pb.RouteRule[] = [];
+  for (const gateway of Object.values(model.elements)) {
+    if (gateway.kind !== 'exclusiveGateway' || gateway.outgoing.length < 2) continue;
+    for (const flowId of gateway.outgoing) {
+      const flow = model.flows[flowId]!;
+      const target = model.elements[flow.targetRef];
+      rules.push({
+        gatewayId: gateway.id,
+        gatewayName: gateway.name ?? '',
+        flowId,
+        flowName: flow.name ?? '',
+        condition: flowId === gateway.defaultFlowId ? '' : (flow.condition ?? ''),
+        isDefault: flowId === gateway.defaultFlowId,
+        targetElementId: flow.targetRef,
+        targetName: target?.name ?? '',
+      });
+    }
+  }
+  return rules;
+}
+
+export function formsOf(model: ProcessModel): pb.StepForm[] {
+  return Object.values(model.elements).flatMap((e) =>
+    e.kind === 'userTask' && e.form
+      ? [
+          {
+            elementId: e.id,
+            step: e.stepCode,
+            name: e.name ?? e.id,
+            formKey: e.formKey ?? '',
+            form: e.form,
+          },
+        ]
+      : [],
+  );
+}
 
 /**
  * Deploys BPMN XML as the next version of its process id. Refused with every problem and the
@@ -94,7 +140,7 @@ export async function getDefinition(
   if (!q.id && !q.key)
     throw invalidArgument([{ field: 'id', reason: 'give the definition id or its key' }]);
   if (!d) throw notFound('process definition');
-  return definitionToPb(d, (await definitionXml(deps.pool, d.id)) ?? '');
+  return definitionToPb(d, (await definitionXml(deps.pool, d.id)) ?? '', true);
 }
 
 export const allDefinitions = async (deps: WorkflowDeps, key: string) =>

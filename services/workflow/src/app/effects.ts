@@ -34,6 +34,7 @@ export function taskToPb(instance: InstanceRef, t: TaskState, now = new Date()):
     amount: instance.context.amount ?? '',
     branchId: instance.context.branchId ?? '',
     customerName: instance.context.customerName ?? '',
+    cancelReason: t.status === 'cancelled' ? (t.cancelReason ?? '') : '',
   });
 }
 
@@ -218,6 +219,23 @@ export function planEffects(
         break;
       }
       case 'taskCancelled':
+        taskEvent('cancelled', e.taskId, { reason: e.reason });
+        break;
+      case 'processTerminated':
+        pending.push({
+          type: 'workflow.process.terminated',
+          subjectId: instance.id,
+          data: workflowEventsV1.ProcessTerminated.toJSON({
+            instanceId: instance.id,
+            businessKey: instance.businessKey,
+            cause: e.cause,
+            reason: e.reason,
+            actor: e.actor,
+            cancelledTaskIds: e.cancelledTaskIds.map((id) => taskRowId(instance.id, id)),
+            at: now,
+          }),
+        });
+        break;
       case 'history':
         break;
     }

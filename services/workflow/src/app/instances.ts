@@ -28,6 +28,7 @@ import {
   type StoredDefinition,
 } from '../infra/definition-repo';
 import {
+  endedApplication,
   insertInstance,
   persistCommand,
   readForCommand,
@@ -36,6 +37,7 @@ import {
   type StoredInstance,
 } from '../infra/instance-store';
 import { todayInShanghai } from './dates';
+import type { UserDirectory } from './directory';
 import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from './effects';
 
 export interface WorkflowDeps {
@@ -49,6 +51,8 @@ export interface WorkflowDeps {
    * behalf (their token); absent when the deployment has no document gate.
    */
   missingDocuments?: (applicationId: string, stage: string, token: string) => Promise<string[]>;
+  /** Who the people named in commands are (the identity service). */
+  directory: UserDirectory;
 }
 
 export const SYSTEM: Actor = { userId: 'system', groups: [] };
@@ -82,6 +86,17 @@ export async function startForApplication(
   event: EventEnvelope,
 ): Promise<string | undefined> {
   const submitted = applicationEventsV1.ApplicationSubmitted.fromJSON(event.data);
+  const ended = await endedApplication(tx, submitted.applicationId);
+  if (ended) {
+    // The withdrawal (or decline, expiry) was seen first: there is nothing left to approve.
+    deps.log.info(
+      { applicationId: submitted.applicationId, cause: ended.cause },
+      'application ended before its submission was seen; no process started',
+    );
+    return undefined;
+  }
+  // Added to the payload later (schema version 1 still): absent in older events.
+  const customerName = (event.data as { customerName?: unknown } | null)?.customerName;
   const definition = await latestDefinition(tx, deps.creditProcess);
   if (!definition) throw new Error(`no process definition ${deps.creditProcess} is deployed`);
   const variables: Variables = {
@@ -111,6 +126,7 @@ export async function startForApplication(
       productCode: submitted.productCode,
       amount: submitted.amount,
       branchId: submitted.branchId,
+      ...(typeof customerName === 'string' && customerName ? { customerName } : {}),
     },
   );
 }
@@ -190,8 +206,10 @@ export async function runCommand(
   tx?: PoolClient,
   /** Checks the caller may act on this instance (e.g. branch scope) before anything is written. */
   authorize?: (instance: StoredInstance) => void,
+  /** Run the command on an ended instance too (it must then change nothing), instead of refusing. */
+  allowEnded = false,
 ): Promise<CommandOutcome> {
-  const done = await execute<never>(deps, instanceId, command, { tx, authorize });
+  const done = await execute<never>(deps, instanceId, command, { tx, authorize, allowEnded });
   return done.outcome!;
 }
 
@@ -202,12 +220,13 @@ export async function runCommandOnce<T>(
   command: Command,
   remember: Remember<T>,
   authorize?: (instance: StoredInstance) => void,
+  allowEnded = false,
 ): Promise<T> {
   if (!remember.key || remember.key.length > 255)
     throw invalidArgument([
       { field: 'idempotencyKey', reason: 'is required (1 to 255 characters)' },
     ]);
-  const done = await execute(deps, instanceId, command, { authorize, remember });
+  const done = await execute(deps, instanceId, command, { authorize, remember, allowEnded });
   return done.answer as T;
 }
 
@@ -221,7 +240,12 @@ async function execute<T>(
   deps: WorkflowDeps,
   instanceId: string,
   command: Command,
-  opts: { tx?: PoolClient; authorize?: (instance: StoredInstance) => void; remember?: Remember<T> },
+  opts: {
+    tx?: PoolClient;
+    authorize?: (instance: StoredInstance) => void;
+    remember?: Remember<T>;
+    allowEnded?: boolean;
+  },
 ): Promise<Executed<T>> {
   const db = opts.tx ?? deps.pool;
   const remember = opts.remember;
@@ -243,8 +267,12 @@ async function execute<T>(
     }
     if (!instance) throw notFound(`process instance ${instanceId}`);
     opts.authorize?.(instance);
-    if (instance.status !== 'active')
-      throw failedPrecondition(`process instance ${instanceId} has ended (${instance.status})`);
+    if (instance.status !== 'active' && !opts.allowEnded)
+      throw failedPrecondition(
+        instance.state.termination
+          ? engine.endedMessage(instance.state)
+          : `process instance ${instanceId} has ended (${instance.status})`,
+      );
     const definition = (await cachedDefinition(db, instance.definitionId))!;
     let result: CommandResult;
     try {

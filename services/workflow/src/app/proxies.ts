@@ -2,6 +2,7 @@ import { hasRole, invalidArgument, permissionDenied, type Principal } from '@loa
 import * as engine from '../domain/engine';
 import { todayInShanghai } from './dates';
 import { parseTaskRowId } from '../infra/instance-store';
+import { resolvePeople } from './directory';
 import { runCommand, type WorkflowDeps } from './instances';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -15,13 +16,13 @@ export async function setProxy(
   deps: WorkflowDeps,
   p: Principal,
   req: { userId: string; proxyUserId: string; fromDate: string; toDate: string },
+  token: string,
 ): Promise<number> {
-  const user = req.userId || p.userId;
-  if (user !== p.userId && !hasRole(p, 'admin'))
+  if (req.userId && req.userId !== p.userId && !hasRole(p, 'admin'))
     throw permissionDenied('only administrators set a proxy for someone else');
   const violations = [];
   if (!req.proxyUserId) violations.push({ field: 'proxyUserId', reason: 'is required' });
-  if (req.proxyUserId === user)
+  if (req.proxyUserId === (req.userId || p.userId))
     violations.push({ field: 'proxyUserId', reason: 'must be someone else' });
   if (!DATE.test(req.fromDate))
     violations.push({ field: 'fromDate', reason: 'must be a date YYYY-MM-DD' });
@@ -30,11 +31,12 @@ export async function setProxy(
   if (violations.length === 0 && req.toDate < req.fromDate)
     violations.push({ field: 'toDate', reason: 'must not be before fromDate' });
   if (violations.length > 0) throw invalidArgument(violations);
+  const { user, proxy } = await checkedPeople(deps, p, req, token);
 
   await deps.pool.query(
     `INSERT INTO proxies (user_id, proxy_user_id, from_date, to_date, created_by) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (user_id, from_date) DO UPDATE SET proxy_user_id = excluded.proxy_user_id, to_date = excluded.to_date`,
-    [user, req.proxyUserId, req.fromDate, req.toDate, p.userId],
+    [user, proxy, req.fromDate, req.toDate, p.userId],
   );
   const today = todayInShanghai(deps.now?.() ?? new Date());
   if (today < req.fromDate || today > req.toDate) return 0;
@@ -46,9 +48,44 @@ export async function setProxy(
   for (const { id } of rows) {
     const ids = parseTaskRowId(id)!;
     await runCommand(deps, ids.instanceId, (m, s, now) =>
-      engine.transfer(m, s, ids.taskId, { userId: user, groups: [] }, req.proxyUserId, now),
+      engine.transfer(m, s, ids.taskId, { userId: user, groups: [] }, proxy, now),
     );
     handed++;
   }
   return handed;
+}
+
+/**
+ * The absent user and their proxy are real users (given by id or username, kept as ids); the
+ * proxy is active and holds one of the absent user's roles, so that the tasks they take over are
+ * tasks they may work on.
+ */
+async function checkedPeople(
+  deps: WorkflowDeps,
+  p: Principal,
+  req: { userId: string; proxyUserId: string },
+  token: string,
+): Promise<{ user: string; proxy: string }> {
+  const absent = req.userId || p.userId;
+  const [absentUser] =
+    absent === p.userId
+      ? [{ id: p.userId, roles: p.roles as string[] }]
+      : await deps.directory
+          .lookUp([absent], token)
+          .then((users) =>
+            users.filter(
+              (u) => u.id === absent || u.username.toLowerCase() === absent.toLowerCase(),
+            ),
+          );
+  if (!absentUser)
+    throw invalidArgument([{ field: 'userId', reason: `user "${absent}" does not exist` }]);
+  const ids = await resolvePeople(
+    deps.directory,
+    [{ field: 'proxyUserId', value: req.proxyUserId, roles: absentUser.roles }],
+    token,
+  );
+  const proxy = ids.get('proxyUserId')!;
+  if (proxy === absentUser.id)
+    throw invalidArgument([{ field: 'proxyUserId', reason: 'must be someone else' }]);
+  return { user: absentUser.id, proxy };
 }

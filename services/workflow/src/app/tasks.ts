@@ -3,30 +3,25 @@ import {
   failedPrecondition,
   HEAD_OFFICE,
   invalidArgument,
+  notFound,
   permissionDenied,
   type Principal,
 } from '@loanflow/platform';
 import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
-import type { Actor } from '../domain/engine';
-import type { Variables } from '../domain/feel';
-import { parseTaskRowId, type StoredInstance } from '../infra/instance-store';
+import type { Actor, InstanceState } from '../domain/engine';
+import type { ProcessModel } from '../domain/bpmn/process-model';
+import { loadFeel, type Variables } from '../domain/feel';
+import { userReferences, validateFormData, withUserIds } from '../domain/forms';
+import { cachedDefinition } from '../infra/definition-repo';
+import { instanceById, parseTaskRowId, type StoredInstance } from '../infra/instance-store';
+import { resolvePeople, type PersonNamed } from './directory';
 import { taskToPb } from './effects';
 import { runCommandOnce, type Command, type CommandOutcome, type WorkflowDeps } from './instances';
 import { instanceView } from './views';
 
-export const ACTIONS = [
-  'claim',
-  'unclaim',
-  'complete',
-  'send-back',
-  'withdraw',
-  'transfer',
-  'delegate',
-  'add-signer',
-  'urge',
-] as const;
-export type TaskAction = (typeof ACTIONS)[number];
+export const ACTIONS = engine.TASK_ACTIONS;
+export type TaskAction = engine.TaskAction;
 
 export const actorOf = (p: Principal): Actor => ({ userId: p.userId, groups: [...p.roles] });
 
@@ -43,7 +38,69 @@ export interface ActInput {
   reason: string;
 }
 
-function commandFor(input: ActInput, taskId: string, actor: Actor): Command {
+/** Checks the people a command names and gives their user ids by field. */
+type People = (named: PersonNamed[]) => Promise<Map<string, string>>;
+
+/** The roles a step lets hold its task: its candidate groups when they are written out. */
+export function rolesOfStep(model: ProcessModel, elementId: string): string[] {
+  const element = model.elements[elementId];
+  if (element?.kind !== 'userTask' || element.candidateGroups === null) return [];
+  // A FEEL expression is known only when the task is created: any active user may be named.
+  if (element.candidateGroups.startsWith('=')) return [];
+  return element.candidateGroups
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
+}
+
+/**
+ * The formData of a completion, checked against the step's form (fields, types, required ones
+ * when approving) and with every person it names checked and replaced by their user id.
+ */
+async function checkedFormData(
+  model: ProcessModel,
+  state: InstanceState,
+  completion: { taskId: string; actor: Actor; now: string; approving: boolean },
+  formData: Variables,
+  people: People,
+): Promise<Variables> {
+  const { taskId, approving } = completion;
+  const task = state.tasks.find((t) => t.id === taskId);
+  const element = task && model.elements[task.elementId];
+  // Whoever may not complete the task is refused by the engine, with its own reason, first.
+  const { actions } = await engine.allowedActions(
+    model,
+    state,
+    taskId,
+    completion.actor,
+    completion.now,
+  );
+  if (!actions.includes('complete') || !task || element?.kind !== 'userTask') return formData;
+  const form = element.form;
+  if (!form) return formData;
+  const violations = validateFormData(form, formData, {
+    approving,
+    variables: { ...state.variables, ...task.localVariables },
+    feel: await loadFeel(),
+  });
+  if (violations.length > 0) throw invalidArgument(violations);
+  const named = userReferences(form, formData).map((r) => ({
+    field: r.field,
+    value: r.value,
+    roles: rolesOfStep(model, r.step),
+  }));
+  return withUserIds(formData, await people(named));
+}
+
+/** The user a transfer, delegation or added signature names, as a user id. */
+async function checkedUser(state: InstanceState, taskId: string, userId: string, people: People) {
+  const task = state.tasks.find((t) => t.id === taskId);
+  if (state.status !== 'active' || task?.status !== 'open') return userId;
+  const ids = await people([{ field: 'userId', value: userId, roles: task.candidateGroups }]);
+  return ids.get('userId')!;
+}
+
+function commandFor(input: ActInput, taskId: string, actor: Actor, people: People): Command {
   switch (input.action as TaskAction) {
     case 'claim':
       return (m, s, now) => engine.claimTask(m, s, taskId, actor, now);
@@ -54,11 +111,17 @@ function commandFor(input: ActInput, taskId: string, actor: Actor): Command {
         throw invalidArgument([{ field: 'outcome', reason: 'must be approve or reject' }]);
       }
       const outcome = input.outcome;
-      // Form fields become process variables too (e.g. the credit officer's recommended amount),
-      // and `outcome` is the decision the gateways after a step look at.
-      const variables = { ...input.formData, outcome };
-      return (m, s, now) =>
-        engine.completeTask(
+      return async (m, s, now) => {
+        const formData = await checkedFormData(
+          m,
+          s,
+          { taskId, actor, now, approving: outcome === 'approve' },
+          input.formData ?? {},
+          people,
+        );
+        // Form fields become process variables too (e.g. the credit officer's recommended
+        // amount), and `outcome` is the decision the gateways after a step look at.
+        return engine.completeTask(
           m,
           s,
           taskId,
@@ -66,11 +129,12 @@ function commandFor(input: ActInput, taskId: string, actor: Actor): Command {
           {
             outcome,
             opinion: input.opinion || undefined,
-            formData: input.formData,
-            variables,
+            formData,
+            variables: { ...formData, outcome },
           },
           now,
         );
+      };
     }
     case 'send-back':
       if (!input.targetElementId)
@@ -88,15 +152,20 @@ function commandFor(input: ActInput, taskId: string, actor: Actor): Command {
     case 'add-signer': {
       if (!input.userId)
         throw invalidArgument([{ field: 'userId', reason: `is required for ${input.action}` }]);
-      if (input.action === 'transfer')
-        return (m, s, now) => engine.transfer(m, s, taskId, actor, input.userId, now);
-      if (input.action === 'delegate')
-        return (m, s, now) => engine.delegate(m, s, taskId, actor, input.userId, now);
-      if (input.position !== 'before' && input.position !== 'after') {
+      if (
+        input.action === 'add-signer' &&
+        input.position !== 'before' &&
+        input.position !== 'after'
+      )
         throw invalidArgument([{ field: 'position', reason: 'must be before or after' }]);
-      }
-      const position = input.position;
-      return (m, s, now) => engine.addSigner(m, s, taskId, actor, input.userId, position, now);
+      const action = input.action;
+      const position = input.position as 'before' | 'after';
+      return async (m, s, now) => {
+        const user = await checkedUser(s, taskId, input.userId, people);
+        if (action === 'transfer') return engine.transfer(m, s, taskId, actor, user, now);
+        if (action === 'delegate') return engine.delegate(m, s, taskId, actor, user, now);
+        return engine.addSigner(m, s, taskId, actor, user, position, now);
+      };
     }
     case 'urge':
       return (m, s, now) => engine.urge(m, s, taskId, actor, now);
@@ -115,17 +184,11 @@ export async function actOnTask(
   const ids = parseTaskRowId(input.taskId);
   if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
   const actor = actorOf(principal);
-  const command = commandFor(input, ids.taskId, actor);
+  const people: People = (named) => resolvePeople(deps.directory, named, token);
+  const command = commandFor(input, ids.taskId, actor, people);
   if (input.action === 'complete' && input.outcome === 'approve')
     await requireDocuments(deps, input.taskId, token);
-  const authorize = (instance: StoredInstance) => {
-    const branch = instance.context.branchId;
-    if (branch && !canAccessBranch(principal, branch)) {
-      throw permissionDenied(
-        `the task belongs to branch ${branch}, outside your branch ${principal.branchId}`,
-      );
-    }
-  };
+  const authorize = branchGuard(principal);
   const answer = (outcome: CommandOutcome): pb.ActOnTaskResponse => {
     const ref = {
       id: outcome.instance.id,
@@ -150,6 +213,58 @@ export async function actOnTask(
     { actor: principal.userId, key: input.idempotencyKey, input, answer },
     authorize,
   );
+}
+
+/** The caller may act only on instances of their branch (head office: every branch). */
+const branchGuard = (principal: Principal) => (instance: StoredInstance) => {
+  const branch = instance.context.branchId;
+  if (branch && !canAccessBranch(principal, branch)) {
+    throw permissionDenied(
+      `the task belongs to branch ${branch}, outside your branch ${principal.branchId}`,
+    );
+  }
+};
+
+/**
+ * One task as its step's page shows it: the task, the form of its step (from the definition the
+ * instance runs) and what the caller may do on it now.
+ */
+export async function getTask(
+  deps: WorkflowDeps,
+  principal: Principal,
+  rowId: string,
+): Promise<pb.GetTaskResponse> {
+  const ids = parseTaskRowId(rowId);
+  if (!ids) throw invalidArgument([{ field: 'id', reason: 'is not a task id' }]);
+  const instance = await instanceById(deps.pool, ids.instanceId);
+  const task = instance?.state.tasks.find((t) => t.id === ids.taskId);
+  if (!instance || !task) throw notFound(`task ${rowId}`);
+  branchGuard(principal)(instance);
+  const definition = (await cachedDefinition(deps.pool, instance.definitionId))!;
+  const element = definition.model.elements[task.elementId];
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const allowed = await engine.allowedActions(
+    definition.model,
+    instance.state,
+    task.id,
+    actorOf(principal),
+    now,
+  );
+  const ref = {
+    id: instance.id,
+    businessKey: instance.businessKey,
+    context: instance.context,
+    definitionKey: definition.key,
+    definitionVersion: definition.version,
+  };
+  return {
+    task: taskToPb(ref, task),
+    form: element?.kind === 'userTask' && element.form ? element.form : undefined,
+    allowedActions: allowed.actions,
+    sendBackTargets: allowed.sendBackTargets,
+    processStatus: instance.state.status,
+    terminationReason: instance.state.termination ? engine.endedMessage(instance.state) : '',
+  };
 }
 
 /**
@@ -183,6 +298,7 @@ export interface TaskQuery {
   dueBefore: string;
   pageSize: number;
   pageToken: string;
+  applicationId: string;
 }
 
 interface TaskRow {
@@ -203,6 +319,7 @@ interface TaskRow {
   customer_name: string | null;
   created_at: Date;
   due_at: Date | null;
+  cancel_reason: string | null;
 }
 
 const DECIMAL = /^\d{1,15}(\.\d{1,2})?$/;
@@ -247,6 +364,7 @@ export async function listTasks(
       { field: 'state', reason: 'must be open, suspended, completed or cancelled' },
     ]);
   add('state = ?', state);
+  if (q.applicationId) add('business_key = ?', q.applicationId);
   if (q.step) add('step = ?', q.step);
   if (q.productCode) add('product_code = ?', q.productCode);
   for (const [field, op] of [
@@ -306,6 +424,7 @@ export async function listTasks(
       amount: r.amount ?? '',
       branchId: r.branch_id ?? '',
       customerName: r.customer_name ?? '',
+      cancelReason: r.cancel_reason ?? '',
     })),
     nextPageToken:
       rows.length > size && last

@@ -13,6 +13,7 @@ import type {
   MultiInstanceBody,
   Outcome,
   TaskState,
+  TerminationCause,
   Token,
   TokenWait,
 } from './instance-state';
@@ -86,6 +87,16 @@ function requireNow(now: string): string {
     );
   }
   return new Date(now).toISOString();
+}
+
+/**
+ * Why nothing may be done on an instance that has ended: for a withdrawn, declined or expired
+ * application, in those words (the people who still hold the task need to know why it went).
+ */
+export function endedMessage(state: InstanceState): string {
+  const t = state.termination;
+  if (!t) return `the process instance is ${state.status}`;
+  return `the application was ${t.cause}${t.reason ? ` (${t.reason})` : ''}: its approval process has ended`;
 }
 
 /** Counter-based ids: a well-formed id at or below the counter was issued and has since ended. */
@@ -187,7 +198,7 @@ class Execution {
 
   requireActive(): void {
     if (this.state.status !== 'active') {
-      throw new EngineError('failed_precondition', `the process instance is ${this.state.status}`);
+      throw new EngineError('failed_precondition', endedMessage(this.state));
     }
   }
 
@@ -665,6 +676,7 @@ class Execution {
     if (task.status !== 'open' && task.status !== 'suspended') return;
     task.status = 'cancelled';
     task.finishedAt = this.now;
+    task.cancelReason = reason;
     this.effects.push({
       type: 'taskCancelled',
       taskId: task.id,
@@ -1507,4 +1519,146 @@ export async function migrateInstance(
       reason: `${fromModel.id} → ${toModel.id}`,
     });
   });
+}
+
+const TERMINATION_CAUSES: readonly TerminationCause[] = ['withdrawn', 'declined', 'expired'];
+
+/**
+ * The application left the approval before a decision (withdrawn by its account manager,
+ * declined or expired in the applications service): the instance ends at once. Every open task
+ * is cancelled (with the reason, so it leaves every queue), every timer, job and message wait with
+ * it. An instance that has already ended is left as it is, so a repeated request or a redelivered
+ * event changes nothing.
+ */
+export async function terminateProcess(
+  model: ProcessModel,
+  state: InstanceState,
+  input: { cause: TerminationCause; reason: string; actor: string },
+  now: string,
+): Promise<CommandResult> {
+  if (!TERMINATION_CAUSES.includes(input.cause)) {
+    throw new EngineError(
+      'invalid_argument',
+      `cause must be one of ${TERMINATION_CAUSES.join(', ')}`,
+    );
+  }
+  requireText(input.actor, 'the actor');
+  if (typeof input.reason !== 'string')
+    throw new EngineError('invalid_argument', 'reason must be a string');
+  if (state.status !== 'active') return { state, effects: [] };
+  return execute(model, state, now, (run) => {
+    const why = `the application was ${input.cause}${input.reason ? `: ${input.reason}` : ''}`;
+    const open = run.state.tasks.filter((t) => t.status === 'open' || t.status === 'suspended');
+    for (const token of [...run.state.tokens]) run.cancelToken(token, why);
+    // Whatever no token held any more (defensive: nothing may outlive the instance).
+    for (const task of open) run.cancelTask(task, why);
+    for (const timer of run.state.timers)
+      run.effects.push({ type: 'timerCancelled', timerId: timer.id });
+    run.state.timers = [];
+    for (const job of run.state.jobs.filter((j) => j.status === 'open')) {
+      job.status = 'cancelled';
+      run.effects.push({ type: 'jobCancelled', jobId: job.id });
+    }
+    run.state.subscriptions = [];
+    run.state.multiInstanceBodies = [];
+    run.state.termination = {
+      cause: input.cause,
+      reason: input.reason,
+      actor: input.actor,
+      at: run.now,
+    };
+    run.state.status = 'terminated';
+    run.state.endedAt = run.now;
+    run.record({ actor: input.actor, action: 'terminated', elementId: null, reason: why });
+    run.effects.push({
+      type: 'processTerminated',
+      cause: input.cause,
+      reason: input.reason,
+      actor: input.actor,
+      cancelledTaskIds: open.map((t) => t.id),
+    });
+  });
+}
+
+/** The approval actions of the task API, in the order clients show them. */
+export const TASK_ACTIONS = [
+  'claim',
+  'unclaim',
+  'complete',
+  'send-back',
+  'withdraw',
+  'transfer',
+  'delegate',
+  'add-signer',
+  'urge',
+] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
+/** What `actor` may do on a task now, and the earlier steps it could be sent back to. */
+export async function allowedActions(
+  model: ProcessModel,
+  state: InstanceState,
+  taskId: string,
+  actor: Actor,
+  now: string,
+): Promise<{ actions: TaskAction[]; sendBackTargets: string[] }> {
+  requireActor(actor);
+  const none = { actions: [] as TaskAction[], sendBackTargets: [] as string[] };
+  const task = state.tasks.find((t) => t.id === taskId);
+  if (state.status !== 'active' || !task) return none;
+  const feel = await loadFeel();
+  const run = new Execution(model, state, requireNow(now), feel);
+  const holds = (check: () => void): boolean => {
+    try {
+      check();
+      return true;
+    } catch (error) {
+      if (error instanceof EngineError) return false;
+      throw error;
+    }
+  };
+  const actions: TaskAction[] = [];
+  if (task.status === 'completed') {
+    // 撤回 is the only action on a finished task: ask the command itself (it reads, then refuses).
+    const taken = await withdraw(model, state, taskId, actor, now).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof EngineError) return false;
+        throw error;
+      },
+    );
+    return { actions: taken ? ['withdraw'] : [], sendBackTargets: [] };
+  }
+  if (task.status !== 'open') return none;
+  const mine = task.assignee === actor.userId;
+  const worker = holds(() => run.requireWorker(task, actor));
+  const separated = holds(() => run.requireSeparation(task, actor.userId));
+  const sendBackTargets = [
+    ...new Set(
+      state.tasks
+        .filter(
+          (t) =>
+            t.status === 'completed' &&
+            t.signerFor === null &&
+            t.elementId !== task.elementId &&
+            state.visited.includes(t.elementId) &&
+            startsWith(task.branch, t.branch),
+        )
+        .map((t) => t.elementId),
+    ),
+  ];
+  if (task.assignee === null && worker && separated) actions.push('claim');
+  if (
+    mine &&
+    task.owner === null &&
+    (task.candidateGroups.length > 0 || task.candidateUsers.length > 0)
+  )
+    actions.push('unclaim');
+  if (worker && separated) actions.push('complete');
+  if (worker && separated && sendBackTargets.length > 0) actions.push('send-back');
+  if (worker && task.owner === null) actions.push('transfer');
+  if (mine && task.owner === null) actions.push('delegate');
+  if (mine && task.owner === null && task.bodyId === null) actions.push('add-signer');
+  actions.push('urge');
+  return { actions, sendBackTargets: actions.includes('send-back') ? sendBackTargets : [] };
 }

@@ -61,6 +61,8 @@ export interface TaskState {
   signersAfter: string[];
   /** Variables only this task sees, e.g. the multi-instance input element. */
   localVariables: Variables;
+  /** Why the task was cancelled (sent back, vote decided, the application was withdrawn …). */
+  cancelReason?: string;
 }
 
 export interface MultiInstanceBody {
@@ -124,6 +126,7 @@ export type HistoryAction =
   | 'jobCompleted'
   | 'messageCorrelated'
   | 'migrated'
+  | 'terminated'
   | 'ended';
 
 export interface HistoryEntry {
@@ -144,6 +147,17 @@ export interface HistoryEntry {
 
 export type InstanceStatus = 'active' | 'completed' | 'terminated';
 
+/** Why the application behind an instance left the approval before a decision. */
+export type TerminationCause = 'withdrawn' | 'declined' | 'expired';
+
+export interface Termination {
+  cause: TerminationCause;
+  reason: string;
+  /** The user who withdrew, or `system` for an application declined or expired elsewhere. */
+  actor: string;
+  at: string;
+}
+
 export interface InstanceState {
   processId: string;
   status: InstanceStatus;
@@ -159,6 +173,8 @@ export interface InstanceState {
   /** Element ids in the order tokens entered them. */
   visited: string[];
   history: HistoryEntry[];
+  /** Set when the application was withdrawn, declined or expired (absent in older states). */
+  termination?: Termination;
   seq: {
     token: number;
     task: number;
@@ -178,6 +194,13 @@ export type EngineEffect =
       status: 'completed' | 'terminated';
       endEventId: string | null;
       variables: Variables;
+    }
+  | {
+      type: 'processTerminated';
+      cause: TerminationCause;
+      reason: string;
+      actor: string;
+      cancelledTaskIds: string[];
     }
   | { type: 'taskCreated'; task: TaskState }
   | {

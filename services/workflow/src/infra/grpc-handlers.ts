@@ -15,7 +15,8 @@ import {
   requireAdmin,
 } from '../app/definitions';
 import { type WorkflowDeps } from '../app/instances';
-import { actOnTask, countTasks, listTasks } from '../app/tasks';
+import { actOnTask, countTasks, getTask, listTasks } from '../app/tasks';
+import { terminateProcess } from '../app/termination';
 import { getInstance } from '../app/queries';
 import { completeJob, correlateMessage } from '../app/jobs';
 import { instanceView } from '../app/views';
@@ -65,8 +66,12 @@ export function workflowService(
     actOnTask: async (req: pb.ActOnTaskRequest, ctx: CallContext) =>
       actOnTask(deps, ctx.principal(), { ...req, formData: req.formData }, ctx.token()),
     setProxy: async (req: pb.SetProxyRequest, ctx: CallContext): Promise<pb.SetProxyResponse> => ({
-      tasksHandedOver: await setProxy(deps, ctx.principal(), req),
+      tasksHandedOver: await setProxy(deps, ctx.principal(), req, ctx.token()),
     }),
+    getTask: async (req: pb.GetTaskRequest, ctx: CallContext) =>
+      getTask(deps, ctx.principal(), req.id),
+    terminateProcess: async (req: pb.TerminateProcessRequest, ctx: CallContext) =>
+      terminateProcess(deps, ctx.principal(), req),
     completeJob: async (
       req: pb.CompleteJobRequest,
       ctx: CallContext,

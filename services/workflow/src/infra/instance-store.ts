@@ -182,7 +182,7 @@ export interface CommandWrites {
 
 const TASK_COLUMNS = `id text, element_id text, name text, step text, state text, assignee text, owner text,
   candidate_groups text[], candidate_users text[], created_at timestamptz, due_at timestamptz,
-  ended_at timestamptz, ended_by text, outcome text, working_days numeric`;
+  ended_at timestamptz, ended_by text, outcome text, working_days numeric, cancel_reason text`;
 
 /**
  * The common table expressions that write what a command changed: the instance row (only if
@@ -225,6 +225,7 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
       ended_at: t.status === 'completed' || t.status === 'cancelled' ? t.finishedAt : null,
       ended_by: t.completedBy,
       outcome: t.outcome,
+      cancel_reason: t.status === 'cancelled' ? (t.cancelReason ?? null) : null,
       working_days:
         t.status === 'completed' && t.finishedAt
           ? workingDaysTaken(new Date(t.createdAt), new Date(t.finishedAt))
@@ -236,15 +237,16 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
     parts.push(`task_rows AS (
       INSERT INTO tasks (id, instance_id, business_key, element_id, name, step, state, assignee, owner,
         candidate_groups, candidate_users, product_code, amount, branch_id, customer_name, created_at, due_at,
-        ended_at, ended_by, outcome)
+        ended_at, ended_by, outcome, cancel_reason)
       SELECT id, ${id}, ${p(w.instance.businessKey)}, element_id, name, step, state, assignee, owner,
         candidate_groups, candidate_users, ${p(c.productCode ?? null)}, ${p(c.amount ?? null)}::numeric,
-        ${p(c.branchId ?? null)}, ${p(c.customerName ?? null)}, created_at, due_at, ended_at, ended_by, outcome
+        ${p(c.branchId ?? null)}, ${p(c.customerName ?? null)}, created_at, due_at, ended_at, ended_by, outcome,
+        cancel_reason
         FROM changed
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, owner = excluded.owner,
         candidate_groups = excluded.candidate_groups, candidate_users = excluded.candidate_users,
         due_at = excluded.due_at, ended_at = excluded.ended_at, ended_by = excluded.ended_by,
-        outcome = excluded.outcome,
+        outcome = excluded.outcome, cancel_reason = excluded.cancel_reason,
         claimed_at = CASE WHEN excluded.assignee IS DISTINCT FROM tasks.assignee THEN now() ELSE tasks.claimed_at END)`);
     parts.push(`cycle_times AS (
       INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, working_days, outcome)
@@ -338,4 +340,28 @@ export async function finishJob(db: Queryable, instanceId: string, jobId: string
   await db.query('UPDATE jobs SET completed_at = now() WHERE id = $1 AND completed_at IS NULL', [
     taskRowId(instanceId, jobId),
   ]);
+}
+
+/** Records that an application left the approval; false when it was recorded before. */
+export async function recordEndedApplication(
+  db: Queryable,
+  e: { businessKey: string; cause: string; reason: string; actor: string },
+): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO ended_applications (business_key, cause, reason, actor) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (business_key) DO NOTHING`,
+    [e.businessKey, e.cause, e.reason, e.actor],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+export async function endedApplication(
+  db: Queryable,
+  businessKey: string,
+): Promise<{ cause: string; reason: string } | undefined> {
+  const { rows } = await db.query<{ cause: string; reason: string }>(
+    'SELECT cause, reason FROM ended_applications WHERE business_key = $1',
+    [businessKey],
+  );
+  return rows[0];
 }

@@ -48,6 +48,22 @@ export const zeebeDescriptor = {
       superClass: ['Element'],
       properties: [{ name: 'correlationKey', isAttr: true, type: 'String' }],
     },
+    {
+      // On a user task: formKey="camunda-forms:bpmn:<form id>" names a form embedded in the process.
+      name: 'FormDefinition',
+      superClass: ['Element'],
+      properties: [{ name: 'formKey', isAttr: true, type: 'String' }],
+    },
+    {
+      // In the process's extension elements: a form embedded in the definition (for LoanFlow, a
+      // JSON Schema of the task's formData), deployed and versioned with it.
+      name: 'UserTaskForm',
+      superClass: ['Element'],
+      properties: [
+        { name: 'id', isAttr: true, type: 'String' },
+        { name: 'body', isBody: true, type: 'String' },
+      ],
+    },
   ],
 };
 

@@ -3,6 +3,7 @@
 import type { ModdleElement, ParseWarning } from 'bpmn-moddle';
 import { loadFeel, stripExpressionMarker, isExpression, type Feel } from '../feel';
 import { isIsoDuration, parseCycle, parseDateTime } from '../timer-schedule';
+import { ASSIGNS, formFields, formSchemaProblems, REQUIRED_WHEN, type FormSchema } from '../forms';
 import { loanflowDescriptor, zeebeDescriptor } from './extension-descriptors';
 import type {
   DefinitionProblem,
@@ -57,6 +58,62 @@ class DefinitionReader {
   readonly unsupportedIds = new Set<string>();
   /** FEEL snippets to syntax-check once the model is read, with where they came from. */
   private readonly expressions: { elementId: string; what: string; source: string }[] = [];
+  /** Forms embedded in the process (zeebe:userTaskForm), by id. */
+  readonly forms = new Map<string, FormSchema>();
+  /** Forms refused already: the tasks using them need not be reported again. */
+  private readonly refusedForms = new Set<string>();
+
+  /** Embedded forms: each a JSON Schema object that compiles. */
+  readForms(process: Element): void {
+    const values = list((process.extensionElements as Element | undefined)?.values);
+    for (const form of values.filter((value) => value.$type === 'zeebe:UserTaskForm')) {
+      const id = text(form.id);
+      if (id === null) {
+        this.problem(undefined, 'an embedded form (zeebe:userTaskForm) has no id');
+        continue;
+      }
+      let schema: unknown;
+      try {
+        schema = JSON.parse(typeof form.body === 'string' ? form.body : '');
+      } catch (error) {
+        this.problem(id, `the form is not JSON: ${(error as Error).message}`);
+        this.refusedForms.add(id);
+        continue;
+      }
+      const problems = formSchemaProblems(schema);
+      for (const reason of problems) this.problem(id, reason);
+      if (problems.length === 0) this.forms.set(id, schema as FormSchema);
+      else this.refusedForms.add(id);
+    }
+  }
+
+  /** A task's form key must name an embedded form; its annotations must name real steps. */
+  linkForms(): void {
+    for (const element of Object.values(this.elements)) {
+      if (element.kind !== 'userTask' || !element.formKey) continue;
+      const m = /^camunda-forms:bpmn:(.+)$/.exec(element.formKey);
+      const form = m ? this.forms.get(m[1]!) : undefined;
+      if (m && this.refusedForms.has(m[1]!)) continue;
+      if (!form) {
+        this.problem(
+          element.id,
+          m
+            ? `formKey "${element.formKey}" names no embedded form (zeebe:userTaskForm id="${m[1]}")`
+            : `formKey "${element.formKey}" must be "camunda-forms:bpmn:<form id>" of a form embedded in the process`,
+        );
+        continue;
+      }
+      element.form = form;
+      for (const [name, field] of Object.entries(formFields(form))) {
+        const step = field[ASSIGNS];
+        if (typeof step === 'string' && this.elements[step]?.kind !== 'userTask')
+          this.problem(element.id, `form field "${name}": ${ASSIGNS} "${step}" is not a user task`);
+        const when = field[REQUIRED_WHEN];
+        if (typeof when === 'string')
+          this.feelAlways(element.id, `form field "${name}" condition`, when);
+      }
+    }
+  }
 
   problem(elementId: string | undefined, reason: string): void {
     this.problems.push(elementId === undefined ? { reason } : { elementId, reason });
@@ -228,6 +285,7 @@ class DefinitionReader {
   ): void {
     const assignment = extension(element, 'zeebe:AssignmentDefinition');
     const schedule = extension(element, 'zeebe:TaskSchedule');
+    const formKey = attribute(extension(element, 'zeebe:FormDefinition'), 'formKey');
     let multiInstance: MultiInstanceDef | null = null;
     if (loop) {
       if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
@@ -274,6 +332,8 @@ class DefinitionReader {
       dueInWorkingDays: this.workingDays(id, element.dueInWorkingDays),
       multiInstance,
       boundaryEventIds: [],
+      formKey,
+      form: null,
     };
   }
 
@@ -502,7 +562,9 @@ export async function parseDefinition(xml: string): Promise<ParseResult> {
   if (process === null) return { ok: false, errors: reader.problems };
   const processId = text(process.id) ?? 'process';
 
+  reader.readForms(process);
   reader.read(list(process.flowElements));
+  reader.linkForms();
   const startEventId = connectAndCheck(reader);
   reader.checkExpressions(feel);
   if (reader.problems.length > 0 || startEventId === null)

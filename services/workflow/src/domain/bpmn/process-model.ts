@@ -1,3 +1,5 @@
+import type { FormSchema } from '../forms';
+
 // The plain-JSON form of a deployed process definition. It is stored as JSONB next to the XML, so
 // it holds only strings, numbers, booleans, arrays and plain objects.
 
@@ -49,6 +51,10 @@ export interface UserTaskDef extends ElementBase {
   dueInWorkingDays: number | null;
   multiInstance: MultiInstanceDef | null;
   boundaryEventIds: string[];
+  /** `zeebe:formDefinition formKey`; absent in definitions deployed before forms existed. */
+  formKey?: string | null;
+  /** The JSON Schema of the task's formData (see domain/forms.ts); null: any formData. */
+  form?: FormSchema | null;
 }
 
 export interface ServiceTaskDef extends ElementBase {

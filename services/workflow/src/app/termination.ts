@@ -1,0 +1,135 @@
+import {
+  canAccessBranch,
+  hasRole,
+  invalidArgument,
+  permissionDenied,
+  type EventEnvelope,
+  type Principal,
+  type PoolClient,
+} from '@loanflow/platform';
+import type { workflowV1 as pb } from '@loanflow/proto';
+import * as engine from '../domain/engine';
+import type { TerminationCause } from '../domain/engine';
+import {
+  instanceByBusinessKey,
+  recordEndedApplication,
+  type StoredInstance,
+} from '../infra/instance-store';
+import { runCommand, runCommandOnce, type Command, type WorkflowDeps } from './instances';
+import { instanceView } from './views';
+
+const CAUSES: readonly TerminationCause[] = ['withdrawn', 'declined', 'expired'];
+
+/** The applications service's events that end an application's approval, and their cause. */
+export const ENDING_EVENTS: Record<TerminationCause, string> = {
+  withdrawn: 'loanflow.applications.application.withdrawn',
+  declined: 'loanflow.applications.application.declined',
+  expired: 'loanflow.applications.application.expired',
+};
+
+interface Ending {
+  applicationId: string;
+  cause: TerminationCause;
+  reason: string;
+  actor: string;
+}
+
+/** Who may end an application's process directly: those who withdraw applications, and admins. */
+const MAY_TERMINATE = ['account_manager', 'corporate_lending', 'admin'] as const;
+
+function terminate(ending: Ending, wasActive: { value: boolean }): Command {
+  return (model, state, now) => {
+    wasActive.value = state.status === 'active';
+    return engine.terminateProcess(model, state, ending, now);
+  };
+}
+
+/**
+ * The application was withdrawn, declined or expired (its event, in the inbox transaction): its
+ * process ends now. An application whose submission has not been seen yet is remembered, so that
+ * a late submission starts nothing; a redelivered event or an ended process changes nothing.
+ */
+export async function onApplicationEnded(
+  deps: WorkflowDeps,
+  tx: PoolClient,
+  event: EventEnvelope,
+  cause: TerminationCause,
+): Promise<void> {
+  const data = (event.data ?? {}) as {
+    applicationId?: unknown;
+    reason?: unknown;
+    withdrawnBy?: unknown;
+  };
+  const applicationId =
+    event.subjectId || (typeof data.applicationId === 'string' ? data.applicationId : '');
+  if (!applicationId) throw new Error(`${event.type} ${event.id} names no application`);
+  await endApplication(deps, tx, {
+    applicationId,
+    cause,
+    reason: typeof data.reason === 'string' ? data.reason : '',
+    actor: typeof data.withdrawnBy === 'string' && data.withdrawnBy ? data.withdrawnBy : 'system',
+  });
+}
+
+async function endApplication(deps: WorkflowDeps, tx: PoolClient, ending: Ending): Promise<void> {
+  const instance = await instanceByBusinessKey(tx, ending.applicationId);
+  if (!instance) {
+    await recordEndedApplication(tx, { businessKey: ending.applicationId, ...ending });
+    return;
+  }
+  await runCommand(deps, instance.id, terminate(ending, { value: false }), tx, undefined, true);
+}
+
+/**
+ * TerminateProcess: the gateway ends the process right after the applications service accepted
+ * the withdrawal, so that nobody acts on its tasks in between; the event does it again, as a no-op.
+ */
+export async function terminateProcess(
+  deps: WorkflowDeps,
+  principal: Principal,
+  req: pb.TerminateProcessRequest,
+): Promise<pb.TerminateProcessResponse> {
+  if (!hasRole(principal, ...MAY_TERMINATE))
+    throw permissionDenied(`ending a process needs one of the roles ${MAY_TERMINATE.join(', ')}`);
+  const violations = [];
+  if (!req.applicationId) violations.push({ field: 'applicationId', reason: 'is required' });
+  if (!(CAUSES as readonly string[]).includes(req.cause))
+    violations.push({ field: 'cause', reason: `must be one of ${CAUSES.join(', ')}` });
+  if (req.reason.length > 1000)
+    violations.push({ field: 'reason', reason: 'must be at most 1000 characters' });
+  if (violations.length > 0) throw invalidArgument(violations);
+  const ending: Ending = {
+    applicationId: req.applicationId,
+    cause: req.cause as TerminationCause,
+    reason: req.reason,
+    actor: principal.userId,
+  };
+  const instance = await instanceByBusinessKey(deps.pool, req.applicationId);
+  if (!instance) {
+    // Not started yet (or a draft that never was submitted): a late submission starts nothing.
+    await recordEndedApplication(deps.pool, { businessKey: req.applicationId, ...ending });
+    return { instance: undefined, terminated: false };
+  }
+  const authorize = (i: StoredInstance) => {
+    const branch = i.context.branchId;
+    if (branch && !canAccessBranch(principal, branch))
+      throw permissionDenied(`the application belongs to branch ${branch}`);
+  };
+  const wasActive = { value: false };
+  return runCommandOnce(
+    deps,
+    instance.id,
+    terminate(ending, wasActive),
+    {
+      actor: principal.userId,
+      key: req.idempotencyKey,
+      input: { applicationId: req.applicationId, cause: req.cause, reason: req.reason },
+      answer: (o) => ({
+        instance: instanceView(o.instance, o.definition, false),
+        terminated: wasActive.value,
+      }),
+    },
+    authorize,
+    true,
+  );
+}
