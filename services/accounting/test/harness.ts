@@ -181,7 +181,7 @@ export interface TestLoanOptions {
   spreadBp?: number;
   repricing?: string;
   allocationOrder?: string[];
-  payee?: accountingV1.Payee;
+  payee?: Partial<accountingV1.Payee>;
 }
 
 /** The ImportedLoan of `opts`: a fixed-rate annuity on the open business date by default. */

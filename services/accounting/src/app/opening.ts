@@ -92,7 +92,7 @@ interface LoanToBook {
 }
 
 /** Books a checked loan on the open business date: account, schedule, first tranche, journal, event. */
-async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook): Promise<pb.Loan> {
+async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Promise<pb.Loan> {
   const today = await postingDate(tx);
   const t = l.terms;
   if (t.schedule.disbursementDate !== today) {
@@ -103,7 +103,7 @@ async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook): Promise<pb.
         )
       : invalidArgument([
           {
-            field: 'schedule.disbursementDate',
+            field: `${at}schedule.disbursementDate`,
             reason: `must be the open business date ${toIso(today)}`,
           },
         ]);
@@ -116,7 +116,7 @@ async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook): Promise<pb.
     if (formatRate(t.annualRate) !== expected) {
       throw invalidArgument([
         {
-          field: 'schedule.annualRatePercent',
+          field: `${at}schedule.annualRatePercent`,
           reason: `must be the ${l.lprTerm} LPR ${formatRate(rate(lpr))} + ${l.spreadBp} bp = ${expected}${l.contract ? ` (regenerate contract ${l.contract.number})` : ''}`,
         },
       ]);
@@ -522,23 +522,28 @@ export async function decideLoanImport(
             problems.push(...g.errors);
             continue;
           }
-          const loan = await bookLoan(tx, p, {
-            applicationId: null,
-            contract: null,
-            importId: batch.id,
-            customerId: c.customerId,
-            branchId: c.branchId,
-            productCode: c.productCode,
-            approved: c.approved,
-            terms: c.terms!,
-            schedule: l.schedule ?? {},
-            rateType: c.rateType,
-            lprTerm: c.lprTerm,
-            spreadBp: c.spreadBp,
-            repricing: c.repricing,
-            order: c.order,
-            payee: c.payee,
-          });
+          const loan = await bookLoan(
+            tx,
+            p,
+            {
+              applicationId: null,
+              contract: null,
+              importId: batch.id,
+              customerId: c.customerId,
+              branchId: c.branchId,
+              productCode: c.productCode,
+              approved: c.approved,
+              terms: c.terms!,
+              schedule: l.schedule ?? {},
+              rateType: c.rateType,
+              lprTerm: c.lprTerm,
+              spreadBp: c.spreadBp,
+              repricing: c.repricing,
+              order: c.order,
+              payee: c.payee,
+            },
+            `loans[${i}].`,
+          );
           loanIds.push(loan.id);
         }
         if (problems.length) throw invalidArgument(problems);
