@@ -305,10 +305,11 @@ export async function generateContract(
     disbursementDate: req.disbursementDate,
   });
   const problems = checked.ok ? [] : [...checked.problems];
+  const asked = req.amount || app!.approvedAmount;
   if (
-    checked.ok &&
     app!.approvedAmount &&
-    new Decimal(checked.terms.amount).greaterThan(app!.approvedAmount)
+    /^\d{1,13}(\.\d{1,2})?$/.test(asked) &&
+    new Decimal(asked).greaterThan(app!.approvedAmount)
   )
     problems.push({
       field: 'amount',
