@@ -280,6 +280,40 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     ]);
   });
 
+  it('lists a contract template for every seeded product, with the parties and clauses each needs', async () => {
+    const all = await call<{ templates: Body[] }>('am.sh', 'GET', '/contract-templates');
+    expect(all.status).toBe(200);
+    expect(all.body.templates.map((t: Body) => [t.code, t.productCodes]).sort()).toEqual([
+      ['MORTGAGE_LOAN', ['MORTGAGE']],
+      ['PERSONAL_CONSUMER_LOAN', ['PERSONAL_CONSUMER']],
+      ['SMALL_BUSINESS_LOAN', ['SMALL_BUSINESS']],
+      ['WORKING_CAPITAL_LOAN', ['CORP_WORKING_CAPITAL']],
+    ]);
+    const of = async (productCode: string) =>
+      (
+        await call<{ templates: Body[] }>(
+          'am.sh',
+          'GET',
+          `/contract-templates?productCode=${productCode}`,
+        )
+      ).body.templates;
+    const [corporate] = await of('CORP_WORKING_CAPITAL');
+    expect(corporate).toMatchObject({
+      version: 2,
+      title: '流动资金借款合同',
+      requiredParties: ['lender', 'borrower', 'guarantor'],
+    });
+    expect(corporate!.clausesSummary).toContain('保证担保');
+    const [mortgage] = await of('MORTGAGE');
+    expect(mortgage!.requiredParties).toEqual(['lender', 'borrower']);
+    expect(mortgage!.clausesSummary).toEqual(expect.arrayContaining(['抵押担保', '借款利率']));
+    expect((await of('SMALL_BUSINESS'))[0]!.title).toBe('小微企业经营借款合同');
+    expect(await of('NO_SUCH_PRODUCT')).toEqual([]);
+    const bad = await call<Body>('am.sh', 'GET', '/contract-templates?productCode=bad code');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Body) => e.field)).toEqual(['productCode']);
+  });
+
   it('generates a contract with the amount in capitals, signed by two parties with timestamps, and verification fails after one byte changes', async () => {
     // The approval chain is exercised elsewhere; here the decision is recorded as the workflow would.
     await system.db.query(
