@@ -99,6 +99,13 @@ export const DEMO_USERS: {
     branchId: HEAD_OFFICE,
   },
   { username: 'admin', displayName: 'Administrator', roles: ['admin'], branchId: HEAD_OFFICE },
+  // The second pair of eyes where one administrator's request needs another's approval.
+  {
+    username: 'admin.qin',
+    displayName: '秦岚 (administrator, checker)',
+    roles: ['admin'],
+    branchId: HEAD_OFFICE,
+  },
 ];
 
 export async function seedDemoUsers(pool: Pool): Promise<number> {

@@ -88,6 +88,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       users: [
         ...DEFAULT_USERS,
         { username: 'disb.bj', roles: ['disbursement_reviewer'], branchId: 'BJ001' },
+        { username: 'admin2.hq', roles: ['admin'], branchId: 'HQ' },
       ],
     });
     for (const u of [
@@ -95,6 +96,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       'disb.bj',
       'postloan.sh',
       'admin.hq',
+      'admin2.hq',
       'risk.hq',
       'risk2.hq',
       'audit.hq',
@@ -123,6 +125,29 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(res.status).toBe(200);
     return res.body;
   };
+  /**
+   * Books a migrated loan as the bank does it: admin.hq requests the import, admin2.hq approves
+   * it (free-form loans exist only this way; everyday loans are opened under a signed contract).
+   * Answers the approval's response, or the first refusal, with the loan read back.
+   */
+  const importLoan = async (
+    loanBody: Record<string, unknown>,
+  ): Promise<ApiResponse<Loan> & { importId?: string }> => {
+    const requested = await call<{ id: string }>('admin.hq', 'POST', '/loan-imports', {
+      sourceSystem: 'legacy core',
+      reason: 'migration',
+      loans: [{ externalReference: `OLD-${unique()}`, ...loanBody }],
+    });
+    if (requested.status !== 201) return requested as unknown as ApiResponse<Loan>;
+    const approved = await call<{ loanIds: string[] }>(
+      'admin2.hq',
+      'POST',
+      `/loan-imports/${requested.body.id}:approve`,
+    );
+    if (approved.status !== 200) return approved as unknown as ApiResponse<Loan>;
+    const got = await call<Loan>('admin.hq', 'GET', `/loans/${approved.body.loanIds[0]}`);
+    return { ...got, status: 201, importId: requested.body.id };
+  };
   /** Closes business days (日终) through the API until `through` is closed. */
   const closeThrough = async (through: string) => {
     for (;;) {
@@ -145,13 +170,44 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     }
   };
 
-  it('opens a loan: 201 with Location, the schedule of the preview and a replay for the same key', async () => {
+  it('imports a migrated loan: requested (201, Location, replayed for the same key), approved by another admin, booked with the schedule of the preview', async () => {
     const body = openBody();
-    const key = `open-${unique()}`;
-    const res = await call<Loan>('disb.sh', 'POST', '/loans', body, { 'idempotency-key': key });
+    const batch = {
+      sourceSystem: 'legacy core',
+      reason: 'branch migration',
+      loans: [{ externalReference: 'OLD-0001', ...body }],
+    };
+    const key = `import-${unique()}`;
+    const res = await call<{ id: string; status: string; requestedBy: string }>(
+      'admin.hq',
+      'POST',
+      '/loan-imports',
+      batch,
+      { 'idempotency-key': key },
+    );
     expect(res.status).toBe(201);
-    loan = res.body;
-    expect(res.headers.get('location')).toBe(`${API}/loans/${loan.id}`);
+    expect(res.body.status).toBe('pending');
+    expect(res.headers.get('location')).toBe(`${API}/loan-imports/${res.body.id}`);
+    const again = await call<{ id: string }>('admin.hq', 'POST', '/loan-imports', batch, {
+      'idempotency-key': key,
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(res.body.id);
+    expect(await count('loan_imports')).toBe(1);
+    expect(await count('loans')).toBe(0);
+    // Only another administrator approves; a disbursement reviewer may not import at all.
+    expectProblem(await call('admin.hq', 'POST', `/loan-imports/${res.body.id}:approve`), 403);
+    expectProblem(await call('disb.sh', 'POST', '/loan-imports', batch), 403);
+    const approved = await call<{ status: string; decidedBy: string; loanIds: string[] }>(
+      'admin2.hq',
+      'POST',
+      `/loan-imports/${res.body.id}:approve`,
+      { comment: 'matches the legacy ledger' },
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    expect(approved.body.loanIds).toHaveLength(1);
+    loan = await getLoan(approved.body.loanIds[0]!);
     expect(loan).toMatchObject({
       status: 'active',
       branchId: 'SH001',
@@ -160,15 +216,17 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       approvedAmount: '100000.00',
       disbursedAmount: '100000.00',
       classification: 'normal',
+      origin: 'import',
+      importId: res.body.id,
     });
     expect(loan.loanNumber).toMatch(/^LN20250115\d{6}$/);
     expect(loan.balances.principal).toBe('100000.00');
-
-    const again = await call<Loan>('disb.sh', 'POST', '/loans', body, { 'idempotency-key': key });
-    expect(again.status).toBe(201);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(again.headers.get('location')).toBe(`${API}/loans/${loan.id}`);
-    expect(again.body.id).toBe(loan.id);
+    const audit = await call<{ requestedBy: string; decidedBy: string }>(
+      'audit.hq',
+      'GET',
+      `/loan-imports/${res.body.id}`,
+    );
+    expect(audit.body.requestedBy).not.toBe(audit.body.decidedBy);
     expect(await count('loans')).toBe(1);
     expect(await count('disbursements')).toBe(1);
   });
@@ -212,10 +270,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1', effectiveDate: FIRST_DAY });
     expect((await call('disb.sh', 'POST', '/lpr', lpr.body)).status).toBe(403);
 
-    const opened = await call<Loan>(
-      'disb.sh',
-      'POST',
-      '/loans',
+    const opened = await importLoan(
       openBody({
         approvedAmount: '80000.00',
         schedule: schedule(FIRST_DAY, '50000.00', '3.60'),
@@ -570,45 +625,57 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     const lines = await count('journal_lines');
     const repayments = await count('repayments');
 
-    const shape = await call('disb.sh', 'POST', '/loans', {
-      ...openBody(),
-      approvedAmount: 100000,
-      schedule: 'monthly',
-      payee: { paymentMethod: 'cash', iban: 'x' },
-      graceDays: 1.5,
-      colour: 'red',
+    const shape = await call('admin.hq', 'POST', '/loan-imports', {
+      sourceSystem: 'legacy core',
+      reason: 'migration',
+      loans: [
+        {
+          externalReference: 'OLD-1',
+          ...openBody(),
+          approvedAmount: 100000,
+          schedule: 'monthly',
+          payee: { paymentMethod: 'cash', iban: 'x' },
+          graceDays: 1.5,
+          colour: 'red',
+        },
+      ],
     });
     expectProblem(shape, 400);
     expect(fieldsOf(shape)).toEqual([
-      'approvedAmount',
-      'colour',
-      'graceDays',
-      'payee.iban',
-      'payee.paymentMethod',
-      'schedule',
+      'loans.0.approvedAmount',
+      'loans.0.colour',
+      'loans.0.graceDays',
+      'loans.0.payee.iban',
+      'loans.0.payee.paymentMethod',
+      'loans.0.schedule',
     ]);
 
-    // Well-formed but wrong: the service names the fields, nested under schedule.
-    const rules = await call('disb.sh', 'POST', '/loans', {
+    // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
+    const rules = await importLoan({
       ...openBody(),
       customerId: 'nope',
       approvedAmount: '-5',
       schedule: schedule(FIRST_DAY),
     });
     expectProblem(rules, 400);
-    expect(fieldsOf(rules)).toEqual(expect.arrayContaining(['approvedAmount', 'customerId']));
-    const backdated = await call('disb.sh', 'POST', '/loans', openBody());
-    expectProblem(backdated, 400, 'schedule.disbursementDate');
+    expect(fieldsOf(rules)).toEqual(
+      expect.arrayContaining(['loans[0].approvedAmount', 'loans[0].customerId']),
+    );
+    const backdated = await importLoan(openBody());
+    expectProblem(backdated, 400, 'loans[0].schedule.disbursementDate');
 
+    // The everyday path names the application and the payee; the contract gives the rest.
     expect(fieldsOf(await call('disb.sh', 'POST', '/loans', {}))).toEqual([
-      'approvedAmount',
-      'branchId',
-      'customerId',
+      'applicationId',
       'payee',
-      'productCode',
-      'rateType',
-      'schedule',
     ]);
+    const free = await call('disb.sh', 'POST', '/loans', {
+      ...openBody(),
+      customerId: randomUUID(),
+      branchId: 'ZZ999',
+      productCode: 'NO_SUCH_PRODUCT',
+    });
+    expectProblem(free, 400, 'applicationId');
     expectProblem(
       await call('postloan.sh', 'POST', `/loans/${loan.id}/repayments`, {
         amount: '12.345',
@@ -642,14 +709,21 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
   it('keeps other branches out and answers 404 for a loan that does not exist', async () => {
     const loans = await count('loans');
     const repayments = await count('repayments');
-    const other = await call('disb.sh', 'POST', '/loans', openBody());
-    expect(other.status).toBe(400); // the date has moved on; check the branch on a current one
+    const other = await importLoan(openBody());
+    expect(other.status).toBe(400); // the date has moved on; check the rest on a current one
     const { openBusinessDate } = (
       await call<{ openBusinessDate: string }>('admin.hq', 'GET', '/business-days/current')
     ).body;
     const current = openBody({ schedule: schedule(openBusinessDate) });
 
-    expectProblem(await call('disb.bj', 'POST', '/loans', current), 403);
+    expectProblem(
+      await call('disb.bj', 'POST', '/loan-imports', {
+        sourceSystem: 'legacy core',
+        reason: 'migration',
+        loans: [{ externalReference: 'OLD-2', ...current }],
+      }),
+      403,
+    );
     expectProblem(await call('am.bj', 'GET', `/loans/${loan.id}`), 403);
     expectProblem(
       await call('am.bj', 'GET', `/loans/${loan.id}/statement?from=${FIRST_DAY}&to=${FIRST_DAY}`),
@@ -692,8 +766,9 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(await count('loans')).toBe(loans);
     expect(await count('repayments')).toBe(repayments);
 
-    // The current date works for the own branch.
-    const ok = await call<Loan>('disb.sh', 'POST', '/loans', current);
+    // The current date works (the batch left pending by the backdated attempt books nothing).
+    const ok = await importLoan(current);
     expect(ok.status).toBe(201);
+    expect(ok.body.branchId).toBe('SH001');
   });
 });

@@ -1,10 +1,10 @@
 // 贷后管理 through the gateway: REST/JSON in, the accounting service's PostLoanService behind it,
-// loans opened through the loan book's gRPC API with a token the gateway issued.
+// loans booked through the migration import (maker and checker) with tokens the gateway issued.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Metadata } from '@grpc/grpc-js';
-import { createGrpcClient, HEAD_OFFICE, promiseClient } from '@loanflow/platform';
+import { HEAD_OFFICE } from '@loanflow/platform';
 import { accountingV1 } from '@loanflow/proto';
+import { importedLoan, importLoans } from '../../test/support/loan-imports';
 import { api, startSystem, type TestSystem, type TestUser } from '../../test/support/system';
 import { openApiDocument } from '../src/http/openapi';
 import { postLoanPaths, postLoanSchemas } from '../src/http/post-loan-openapi';
@@ -20,6 +20,7 @@ const USERS: TestUser[] = [
   { username: 'audit.hq', roles: ['auditor'], branchId: HEAD_OFFICE },
   { username: 'disb.sh', roles: ['disbursement_reviewer'], branchId: 'SH001' },
   { username: 'admin.hq', roles: ['admin'], branchId: HEAD_OFFICE },
+  { username: 'admin2.hq', roles: ['admin'], branchId: HEAD_OFFICE },
 ];
 
 describe('gateway: post-loan management', () => {
@@ -48,47 +49,19 @@ describe('gateway: post-loan management', () => {
       )
     ).rows[0]!.n;
 
-  /** A loan opened on 2025-01-15 through the loan book's own API, as the bank's disburser would. */
-  async function openLoan(branchId: string, who: string): Promise<accountingV1.Loan> {
-    const client = promiseClient(
-      createGrpcClient(
-        accountingV1.AccountingServiceClient,
-        `127.0.0.1:${system.accounting.grpcPort}`,
-      ),
-    );
-    try {
-      const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${await system.login(who)}`);
-      const res = await client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          customerId: randomUUID(),
-          branchId,
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '80000.00',
-          schedule: {
-            principal: '80000.00',
-            annualRatePercent: '4.35',
-            term: 12,
-            termUnit: 'month',
-            repaymentMethod: 'equal_installments',
-            disbursementDate: '2025-01-15',
-            repaymentDay: 15,
-          },
-          rateType: 'fixed',
-          payee: { paymentMethod: 'self' },
-        }),
-        { metadata, timeoutMs: 10000 },
-      );
-      return res.loan!;
-    } finally {
-      client.close();
-    }
+  /** A loan of 2025-01-15 booked through the migration import (maker admin.hq, checker admin2.hq). */
+  async function openLoan(branchId: string): Promise<accountingV1.Loan> {
+    const [id] = await importLoans(system, 'admin.hq', 'admin2.hq', [
+      importedLoan('2025-01-15', { branchId, approvedAmount: '80000.00' }),
+    ]);
+    const res = await call<accountingV1.Loan>('admin.hq', 'GET', `/loans/${id}`);
+    return res.body;
   }
 
   beforeAll(async () => {
     system = await startSystem({ users: USERS, firstBusinessDate: '2025-01-15' });
-    shLoan = await openLoan('SH001', 'disb.sh');
-    bjLoan = await openLoan('BJ001', 'admin.hq');
+    shLoan = await openLoan('SH001');
+    bjLoan = await openLoan('BJ001');
   });
   afterAll(async () => {
     await system?.stop();

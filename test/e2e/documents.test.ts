@@ -280,25 +280,73 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     ]);
   });
 
+  it('lists a contract template for every seeded product, with the parties and clauses each needs', async () => {
+    const all = await call<{ templates: Body[] }>('am.sh', 'GET', '/contract-templates');
+    expect(all.status).toBe(200);
+    expect(all.body.templates.map((t: Body) => [t.code, t.productCodes]).sort()).toEqual([
+      ['MORTGAGE_LOAN', ['MORTGAGE']],
+      ['PERSONAL_CONSUMER_LOAN', ['PERSONAL_CONSUMER']],
+      ['SMALL_BUSINESS_LOAN', ['SMALL_BUSINESS']],
+      ['WORKING_CAPITAL_LOAN', ['CORP_WORKING_CAPITAL']],
+    ]);
+    const of = async (productCode: string) =>
+      (
+        await call<{ templates: Body[] }>(
+          'am.sh',
+          'GET',
+          `/contract-templates?productCode=${productCode}`,
+        )
+      ).body.templates;
+    const [corporate] = await of('CORP_WORKING_CAPITAL');
+    expect(corporate).toMatchObject({
+      version: 2,
+      title: '流动资金借款合同',
+      requiredParties: ['lender', 'borrower', 'guarantor'],
+    });
+    expect(corporate!.clausesSummary).toContain('保证担保');
+    const [mortgage] = await of('MORTGAGE');
+    expect(mortgage!.requiredParties).toEqual(['lender', 'borrower']);
+    expect(mortgage!.clausesSummary).toEqual(expect.arrayContaining(['抵押担保', '借款利率']));
+    expect((await of('SMALL_BUSINESS'))[0]!.title).toBe('小微企业经营借款合同');
+    expect(await of('NO_SUCH_PRODUCT')).toEqual([]);
+    const bad = await call<Body>('am.sh', 'GET', '/contract-templates?productCode=bad code');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Body) => e.field)).toEqual(['productCode']);
+  });
+
   it('generates a contract with the amount in capitals, signed by two parties with timestamps, and verification fails after one byte changes', async () => {
     // The approval chain is exercised elsewhere; here the decision is recorded as the workflow would.
     await system.db.query(
       `UPDATE ${system.schemas.applications}.loan_applications SET status = 'approved', approved_amount = 100000.00, approved_rate_percent = 4.35, approved_term_months = 12, decided_at = now() WHERE id = $1`,
       [applicationId],
     );
+    const parties = [
+      { role: 'lender', name: '上海浦东支行', signerUserId: ids['disb.hq'] },
+      { role: 'borrower', name: '陈静', signerUserId: ids['borrower.portal'] },
+    ];
+    // Bad terms: 400 with `errors` naming each field (the problem document's member), nothing made.
+    const bad = await call<Body>('disb.hq', 'POST', '/contracts', {
+      applicationId,
+      disbursementDate: '2025-01-15',
+      repaymentDay: '31',
+      rateBasis: 'lpr_10y',
+      amount: '100000.01',
+      parties,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(bad.body.errors.map((e: Body) => e.field).sort()).toEqual([
+      'amount',
+      'rateBasis',
+      'repaymentDay',
+    ]);
+    expect(await rows('SELECT id FROM $s.contracts')).toEqual([]);
+    // Generated for the open business date (2025-01-15), due on the 15th as the date says.
     const generated = await call<{ contract: Body }>('disb.hq', 'POST', '/contracts', {
       applicationId,
-      disbursementDate: '2025-03-20',
+      disbursementDate: '2025-01-15',
       repaymentMethod: 'equal_installments',
-      parties: [
-        { role: 'lender', name: '上海浦东支行', signerUserId: ids['disb.hq'] },
-        {
-          role: 'borrower',
-          name: '陈静',
-          signerUserId: ids['borrower.portal'],
-          idNumberMasked: '3101**********0046',
-        },
-      ],
+      parties,
     });
     expect(generated.status).toBe(201);
     const contract = generated.body.contract;
@@ -306,8 +354,39 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       status: 'generated',
       amount: '100000.00',
       amountInCapitals: '壹拾万元整',
-      templateVersion: 1,
+      templateCode: 'PERSONAL_CONSUMER_LOAN',
+      templateVersion: 2,
+      customerId,
+      branchId: 'SH001',
+      productCode: 'PERSONAL_CONSUMER',
+      loanId: '',
     });
+    expect(contract.terms).toMatchObject({
+      amount: '100000.00',
+      annualRatePercent: '4.3500',
+      rateBasis: 'RATE_BASIS_FIXED',
+      termMonths: 12,
+      repaymentMethod: 'REPAYMENT_METHOD_EQUAL_INSTALLMENTS',
+      repaymentDay: '15',
+      disbursementDate: '2025-01-15',
+      firstDueDate: '2025-02-15',
+      maturityDate: '2026-01-15',
+    });
+    expect(contract.terms.schedule).toHaveLength(12);
+    // The borrower's full ID number is printed, and its disclosure recorded by applications.
+    const disclosed = (
+      await system.db.query(
+        `SELECT customer_id, application_id, purpose, disclosed_to FROM ${system.schemas.applications}.pii_disclosures`,
+      )
+    ).rows;
+    expect(disclosed).toEqual([
+      {
+        customer_id: customerId,
+        application_id: applicationId,
+        purpose: 'contract_printing',
+        disclosed_to: ids['disb.hq'],
+      },
+    ]);
     // The PDF is a document of the application: read (and recorded) like any other.
     const pdf = Buffer.from(
       await (
@@ -369,43 +448,115 @@ describe('end to end: documents through the gateway on the real S3 server', () =
   });
 
   it('pays the loan out only under the signed contract, then archives the file: nothing can be added, changed or deleted', async () => {
-    const loanBody = (approvedAmount: string, rate: string) => ({
+    const { body: contract } = await call<{ contract: Body }>(
+      'disb.hq',
+      'GET',
+      `/contracts/${(await rows('SELECT id FROM $s.contracts'))[0]!.id}`,
+    ).then((r) => ({ body: r.body.contract }));
+    // 集中审查放款: one call shows the contract, its signatures verified and the checklist.
+    const review = await call<Body>(
+      'disb.hq',
+      'GET',
+      `/applications/${applicationId}/disbursement-review`,
+    );
+    expect(review.status).toBe(200);
+    expect(review.body).toMatchObject({
+      applicationId,
+      contract: { id: contract.id, status: 'signed' },
+      verification: { intact: true, allPartiesSigned: true },
+      checklist: { complete: true, missing: [] },
+      ready: true,
+      blockers: [],
+    });
+    expect(review.body.checklist.items.map((i: Body) => [i.stage, i.documentType])).toEqual([
+      ['disbursement', 'loan_contract'],
+    ]);
+    const loansBefore = await system.count(system.schemas.accounting, 'loans');
+    // No application: refused with the field. A stranger's customer, branch ZZ999 and product
+    // NO_SUCH_PRODUCT: refused with each field (once accounting heard contract.signed).
+    const none = await call<Body>('disb.hq', 'POST', '/loans', {
+      customerId,
+      branchId: 'SH001',
+      productCode: 'PERSONAL_CONSUMER',
+      approvedAmount: '10000.00',
+      payee: { paymentMethod: 'self' },
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.errors.map((e: Body) => e.field)).toEqual(['applicationId']);
+    const strange = await eventually('the signed contract known to accounting', async () => {
+      const r = await call<Body>('disb.hq', 'POST', '/loans', {
+        applicationId,
+        customerId: '0190a0a0-0000-7000-8000-000000000777',
+        branchId: 'ZZ999',
+        productCode: 'NO_SUCH_PRODUCT',
+        payee: { paymentMethod: 'self' },
+      });
+      return r.status === 400 ? r : undefined;
+    });
+    expect(strange.body.errors.map((e: Body) => e.field)).toEqual([
+      'customerId',
+      'branchId',
+      'productCode',
+    ]);
+    // A term other than the contract's: refused with the field.
+    const beyond = await call<Body>('disb.hq', 'POST', '/loans', {
+      applicationId,
+      schedule: { annualRatePercent: '4.5', repaymentDay: 21 },
+      payee: { paymentMethod: 'self' },
+    });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.errors).toEqual([
+      {
+        field: 'schedule.annualRatePercent',
+        reason: expect.stringMatching(/^must be "4\.3500", as contract HT\d+ fixes it$/),
+      },
+      {
+        field: 'schedule.repaymentDay',
+        reason: expect.stringMatching(/^must be 15, as contract HT\d+ fixes it$/),
+      },
+    ]);
+    expect(await system.count(system.schemas.accounting, 'loans')).toBe(loansBefore);
+    // Opened under the contract: every term from it.
+    const loan = await call<Body>('disb.hq', 'POST', '/loans', {
+      applicationId,
+      contractId: contract.id,
+      payee: { paymentMethod: 'self' },
+    });
+    expect(loan.status).toBe(201);
+    expect(loan.body).toMatchObject({
       applicationId,
       customerId,
       branchId: 'SH001',
       productCode: 'PERSONAL_CONSUMER',
-      approvedAmount,
-      schedule: {
-        principal: approvedAmount,
-        annualRatePercent: rate,
-        term: 12,
-        termUnit: 'month',
-        repaymentMethod: 'equal_installments',
-        disbursementDate: '2025-01-15',
-        repaymentDay: 15,
-      },
+      contractNumber: contract.contractNumber,
+      contractId: contract.id,
+      origin: 'contract',
+      approvedAmount: '100000.00',
+      disbursedAmount: '100000.00',
+      openedOn: contract.terms.disbursementDate,
+      maturityDate: contract.terms.maturityDate,
+      repaymentMethod: 'equal_installments',
       rateType: 'fixed',
-      payee: { paymentMethod: 'self' },
+      nextDueDate: contract.terms.firstDueDate,
     });
-    // 先签后贷: the accounting service heard contract.signed; a loan beyond the contract is refused.
-    const beyond = await eventually('the signed contract known to accounting', async () => {
-      const r = await call<Body>('disb.hq', 'POST', '/loans', loanBody('100000.00', '4.5'));
-      return r.status === 400 ? r : undefined;
-    });
-    expect(beyond.body.errors).toEqual([
-      {
-        field: 'schedule.annualRatePercent',
-        reason: expect.stringMatching(/^must be the rate of contract HT\d+ \(4\.35\)$/),
-      },
-    ]);
-    const loan = await call<{ contractNumber: string }>(
-      'disb.hq',
-      'POST',
-      '/loans',
-      loanBody('100000.00', '4.35'),
+    // The demo case of issue 9 (contract due on the 7th, loan on the 21st): now equal field by field.
+    const booked = await call<Body>('disb.hq', 'GET', `/loans/${loan.body.id}`);
+    expect(
+      booked.body.installments.map((i: Body) => [
+        i.period,
+        i.dueDate,
+        i.principal,
+        i.scheduledInterest,
+      ]),
+    ).toEqual(
+      contract.terms.schedule.map((i: Body) => [i.period, i.dueDate, i.principal, i.interest]),
     );
-    expect(loan.status).toBe(201);
-    expect(loan.body.contractNumber).toMatch(/^HT\d+$/);
+    expect(Number(booked.body.annualRatePercent)).toBe(Number(contract.terms.annualRatePercent));
+    // The contract links to its loan once disbursed.
+    await eventually('the contract linked to its loan', async () => {
+      const r = await call<{ contract: Body }>('disb.hq', 'GET', `/contracts/${contract.id}`);
+      return r.body.contract.loanId === loan.body.id ? true : undefined;
+    });
     // loan.disbursed closes the application's file in the central archive.
     const archiveNumber = await eventually('the file archived on disbursement', async () => {
       const r = await call<{ documents: { archiveNumber: string }[] }>(

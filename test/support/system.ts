@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import {
   loadApplicationsConfig,
   start as startApplications,
@@ -152,12 +153,15 @@ export async function startSystem(
     }),
     { log, bus: opts.bus },
   );
+  // Accounting asks documents for the disbursement checklist: documents' port is chosen first.
+  const documentsPort = await freePort();
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,
       ACCOUNTING_DB_SCHEMA: schemas.accounting,
       ACCOUNTING_GRPC_HOST: '127.0.0.1',
       ACCOUNTING_GRPC_PORT: '0',
+      DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
       ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
     }),
     { log, bus: opts.bus },
@@ -172,7 +176,7 @@ export async function startSystem(
       DOCUMENTS_BUCKET: `t-docs-${suffix}`,
       DOCUMENTS_DB_SCHEMA: schemas.documents,
       DOCUMENTS_GRPC_HOST: '127.0.0.1',
-      DOCUMENTS_GRPC_PORT: '0',
+      DOCUMENTS_GRPC_PORT: String(documentsPort),
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
     }),
@@ -296,6 +300,18 @@ export async function api<T = Record<string, unknown>>(
     // not JSON; keep the text
   }
   return { status: res.status, headers: res.headers, body: body as T };
+}
+
+/** A port nobody listens on now (the OS's choice for port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Removes the durable consumers a test deployment made, so they do not pile up on the server. */

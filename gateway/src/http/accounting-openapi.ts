@@ -68,13 +68,15 @@ export const accountingPaths = {
   '/loans': {
     post: {
       summary:
-        '放款: open a loan account with its first tranche on the open business date (disbursement reviewers)',
+        '放款: open the loan of an approved application under its contract signed by every party, on the contract’s disbursement date, with every term from the contract (disbursement reviewers)',
       parameters: [idempotencyKey],
       requestBody: body(ref('OpenLoanInput')),
       responses: {
         201: json(ref('Loan'), 'Opened; Location is the loan'),
         ...errors,
-        409: problem('No LPR published, or the application already has a loan'),
+        409: problem(
+          'No contract signed by every party, documents missing for disbursement, another business date than the contract’s, no LPR published, or the application already has a loan',
+        ),
         422: reused,
       },
     },
@@ -93,6 +95,53 @@ export const accountingPaths = {
         ...page,
       ],
       responses: { 200: json(ref('LoanPage')), ...errors },
+    },
+  },
+  '/loan-imports': {
+    post: {
+      summary:
+        'Loans migrated from another system: one administrator requests a batch (maker); nothing is booked until another approves it',
+      parameters: [idempotencyKey],
+      requestBody: body(ref('LoanImportInput')),
+      responses: { 201: json(ref('LoanImport'), 'Requested; Location is the batch'), ...errors },
+    },
+  },
+  '/loan-imports/{importId}': {
+    get: {
+      summary: 'A loan import: what was asked, by whom and when, who decided, the loans opened',
+      parameters: [{ name: 'importId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: json(ref('LoanImport')), ...errors },
+    },
+  },
+  '/loan-imports/{importId}:approve': {
+    post: {
+      summary:
+        'The checker (another administrator) approves: every loan is opened on the open business date, all or none',
+      parameters: [
+        { name: 'importId', in: 'path', required: true, schema: { type: 'string' } },
+        idempotencyKey,
+      ],
+      requestBody: { content: { 'application/json': { schema: ref('DecisionInput') } } },
+      responses: {
+        200: json(ref('LoanImport')),
+        ...errors,
+        409: problem('Already decided'),
+      },
+    },
+  },
+  '/loan-imports/{importId}:reject': {
+    post: {
+      summary: 'The checker rejects, with the reason (comment)',
+      parameters: [
+        { name: 'importId', in: 'path', required: true, schema: { type: 'string' } },
+        idempotencyKey,
+      ],
+      requestBody: { content: { 'application/json': { schema: ref('DecisionInput') } } },
+      responses: {
+        200: json(ref('LoanImport')),
+        ...errors,
+        409: problem('Already decided'),
+      },
     },
   },
   '/loans/{loanId}': {
@@ -385,7 +434,50 @@ export const accountingSchemas = {
   Payee: payee,
   OpenLoanInput: input(
     {
-      applicationId: { type: 'string', format: 'uuid' },
+      applicationId: {
+        type: 'string',
+        format: 'uuid',
+        description:
+          'The approved application; its contract signed by every party governs the loan',
+      },
+      contractId: {
+        type: 'string',
+        format: 'uuid',
+        description: 'Optional: must be the application’s signed contract',
+      },
+      customerId: { type: 'string', format: 'uuid' },
+      branchId: { type: 'string' },
+      productCode: { type: 'string' },
+      approvedAmount: { ...money, description: 'Tranches together may not exceed it' },
+      schedule: {
+        ...ref('ScheduleRequest'),
+        description: 'Optional: taken from the contract; any field named must be the contract’s',
+      },
+      rateType: { type: 'string', enum: ['fixed', 'floating'] },
+      lprTerm: { type: 'string', enum: ['1Y', '5Y'], description: 'Floating loans' },
+      spreadBp: { type: 'integer', description: 'Floating loans: basis points over the LPR' },
+      repricing: {
+        type: 'string',
+        enum: ['january_first', 'anniversary'],
+        description: 'Floating loans',
+      },
+      penaltyMarkupPercent: {
+        type: 'string',
+        default: '50',
+        description: 'Penalty rate = contract rate × (1 + markup)',
+      },
+      graceDays: { type: 'integer', minimum: 0 },
+      allocationOrder: { type: 'array', items: bucket },
+      payee: ref('Payee'),
+    },
+    ['applicationId', 'payee'],
+  ),
+  ImportedLoanInput: input(
+    {
+      externalReference: {
+        type: 'string',
+        description: 'The loan’s number in the system it comes from',
+      },
       customerId: { type: 'string', format: 'uuid' },
       branchId: { type: 'string' },
       productCode: { type: 'string' },
@@ -412,8 +504,41 @@ export const accountingSchemas = {
       allocationOrder: { type: 'array', items: bucket },
       payee: ref('Payee'),
     },
-    ['customerId', 'branchId', 'productCode', 'approvedAmount', 'schedule', 'rateType', 'payee'],
+    [
+      'externalReference',
+      'customerId',
+      'branchId',
+      'productCode',
+      'approvedAmount',
+      'schedule',
+      'rateType',
+      'payee',
+    ],
   ),
+  LoanImportInput: input(
+    {
+      sourceSystem: { type: 'string' },
+      reason: { type: 'string' },
+      loans: { type: 'array', items: ref('ImportedLoanInput'), minItems: 1, maxItems: 500 },
+    },
+    ['sourceSystem', 'reason', 'loans'],
+  ),
+  LoanImport: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
+      sourceSystem: { type: 'string' },
+      reason: { type: 'string' },
+      loans: { type: 'array', items: { type: 'object' } },
+      requestedBy: { type: 'string' },
+      requestedAt: { type: 'string', format: 'date-time' },
+      decidedBy: { type: 'string' },
+      decidedAt: { type: 'string' },
+      decisionComment: { type: 'string' },
+      loanIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+    },
+  },
   TrancheInput: input({ amount: money, payee: ref('Payee') }, ['amount', 'payee']),
   RepaymentInput: input(
     {
@@ -519,6 +644,13 @@ export const accountingSchemas = {
       description: 'On GET /loans/{loanId} and after postings; empty in lists',
     },
     repaymentMethod: { type: 'string' },
+    contractNumber: {
+      type: 'string',
+      description: 'The signed contract the loan was opened under',
+    },
+    contractId: { type: 'string' },
+    origin: { type: 'string', enum: ['contract', 'import'] },
+    importId: { type: 'string', description: 'Imported loans: the batch that brought them in' },
   }),
   LoanPage: object({
     items: { type: 'array', items: ref('Loan') },

@@ -65,8 +65,39 @@ const payee = z.strictObject(
   { error: 'must be an object with paymentMethod and, when entrusted, the counterparty' },
 );
 
+// The terms a signed contract fixes may be left out (they come from the contract); named, they
+// must be the contract's (the accounting service says which differ).
 const openLoanBody = z.strictObject({
-  applicationId: text(64).optional(),
+  applicationId: z
+    .string({
+      error:
+        'is required: a loan is opened from an approved application under its signed contract (migrated loans: POST /loan-imports)',
+    })
+    .max(64),
+  contractId: text(64).optional(),
+  customerId: text(64).optional(),
+  branchId: text(32).optional(),
+  productCode: text(64).optional(),
+  approvedAmount: money.optional(),
+  schedule: z
+    .record(z.string(), z.unknown(), {
+      error: 'must be the schedule request of POST /schedules:preview, as an object',
+    })
+    .optional(),
+  rateType: oneOf(['fixed', 'floating']).optional(),
+  lprTerm: oneOf(['1Y', '5Y']).optional(),
+  spreadBp: int('basis points').optional(),
+  repricing: oneOf(['january_first', 'anniversary']).optional(),
+  penaltyMarkupPercent: rate.optional(),
+  graceDays: int('days').optional(),
+  allocationOrder: z
+    .array(oneOf(BUCKETS), { error: 'must be a list of buckets' })
+    .max(BUCKETS.length, `must list at most ${BUCKETS.length} buckets`)
+    .optional(),
+  payee,
+});
+const importedLoanBody = z.strictObject({
+  externalReference: text(100),
   customerId: text(64),
   branchId: text(32),
   productCode: text(64),
@@ -86,6 +117,14 @@ const openLoanBody = z.strictObject({
     .max(BUCKETS.length, `must list at most ${BUCKETS.length} buckets`)
     .optional(),
   payee,
+});
+const loanImportBody = z.strictObject({
+  sourceSystem: text(100),
+  reason: text(1000),
+  loans: z
+    .array(importedLoanBody, { error: 'must be a list of loans' })
+    .min(1, 'must list at least one loan')
+    .max(500, 'must list at most 500 loans'),
 });
 const trancheBody = z.strictObject({ amount: money, payee });
 const repaymentBody = z.strictObject({
@@ -174,6 +213,39 @@ export function accountingRoutes(deps: RouteDeps): Router {
     );
     const loan = out.loan!;
     res.status(201).location(`/api/v1/loans/${loan.id}`).json(loan);
+  });
+  // ---- Loans migrated from another system: maker (one admin) and checker (another) ----
+
+  r.post('/loan-imports', requireRole('admin'), async (req, res) => {
+    route(res, '/loan-imports');
+    const b = parseInput(loanImportBody, req.body);
+    const out = await acct.requestLoanImport(
+      pb.RequestLoanImportRequest.fromPartial({ ...b, commandId: commandIdOf(req, res) }),
+      call(res),
+    );
+    const batch = out.loanImport!;
+    res.status(201).location(`/api/v1/loan-imports/${batch.id}`).json(batch);
+  });
+  const decideImport = (approve: boolean) => async (req: Request, res: Response) => {
+    route(res, `/loan-imports/:importId:${approve ? 'approve' : 'reject'}`);
+    const b = parseInput(decisionBody, req.body ?? {});
+    const out = await acct.decideLoanImport(
+      {
+        importId: String(req.params.importId),
+        approve,
+        comment: b.comment ?? '',
+        commandId: commandIdOf(req, res),
+      },
+      call(res),
+    );
+    res.json(out.loanImport);
+  };
+  r.post('/loan-imports/:importId\\:approve', requireRole('admin'), decideImport(true));
+  r.post('/loan-imports/:importId\\:reject', requireRole('admin'), decideImport(false));
+  r.get('/loan-imports/:importId', requireRole('admin', 'auditor'), async (req, res) => {
+    route(res, '/loan-imports/:importId');
+    const out = await acct.getLoanImport({ id: String(req.params.importId) }, call(res));
+    res.json(out.loanImport);
   });
   r.get('/loans', async (req, res) => {
     route(res, '/loans');

@@ -24,7 +24,7 @@ const query = (name: string, schema: object, description?: string) => ({
   ...(description ? { description } : {}),
 });
 const errors = {
-  400: problem('Invalid input; `violations` lists each field and reason'),
+  400: problem('Invalid input; `errors` lists each field and reason'),
   401: problem('No or invalid token'),
   403: problem('The caller may not see the application (or lacks the role)'),
   404: problem('No such document, owner or contract'),
@@ -124,6 +124,63 @@ export const documentsSchemas = {
       generatedAt: { type: 'string', format: 'date-time' },
       amount: { type: 'string' },
       amountInCapitals: { type: 'string', examples: ['壹拾万元整'] },
+      loanId: { type: 'string', description: 'The loan opened under the contract, once disbursed' },
+      customerId: { type: 'string', format: 'uuid' },
+      branchId: { type: 'string' },
+      productCode: { type: 'string' },
+      terms: ref('LoanTerms'),
+    },
+  },
+  LoanTerms: {
+    type: 'object',
+    description: 'The terms the contract fixes; the loan opened under it takes every one of them',
+    properties: {
+      amount: { type: 'string', examples: ['700000.00'] },
+      annualRatePercent: { type: 'string', examples: ['4.2000'] },
+      rateBasis: {
+        type: 'string',
+        enum: ['RATE_BASIS_FIXED', 'RATE_BASIS_LPR_1Y', 'RATE_BASIS_LPR_5Y'],
+      },
+      spreadBp: { type: 'integer' },
+      repricing: { type: 'string', enum: ['', 'january_first', 'anniversary'] },
+      termMonths: { type: 'integer' },
+      repaymentMethod: { type: 'string', examples: ['REPAYMENT_METHOD_EQUAL_INSTALLMENTS'] },
+      repaymentDay: { type: 'string', examples: ['7', 'month_end'] },
+      disbursementDate: { type: 'string', format: 'date' },
+      firstDueDate: { type: 'string', format: 'date' },
+      maturityDate: { type: 'string', format: 'date' },
+      penaltyMarkupPercent: { type: 'string', examples: ['50.00'] },
+      schedule: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: Object.fromEntries(
+            ['dueDate', 'principal', 'interest', 'total', 'balance']
+              .map((k) => [k, { type: 'string' }])
+              .concat([['period', { type: 'integer' }]]),
+          ),
+        },
+      },
+      totalInterest: { type: 'string' },
+      totalPayment: { type: 'string' },
+    },
+  },
+  ContractTemplate: {
+    type: 'object',
+    properties: {
+      code: { type: 'string', examples: ['SMALL_BUSINESS_LOAN'] },
+      version: { type: 'integer' },
+      productCodes: { type: 'array', items: { type: 'string' } },
+      title: { type: 'string', examples: ['小微企业经营借款合同'] },
+      requiredParties: {
+        type: 'array',
+        items: { type: 'string', enum: ['lender', 'borrower', 'guarantor'] },
+      },
+      clausesSummary: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Clause headings in order (借款金额, 保证担保, 抵押担保, ...)',
+      },
     },
   },
 };
@@ -390,11 +447,62 @@ export const documentsPaths = {
           annualRatePercent: { type: 'string' },
           termMonths: { type: 'integer' },
           repaymentMethod: { type: 'string' },
-          disbursementDate: { type: 'string', format: 'date' },
+          disbursementDate: {
+            type: 'string',
+            format: 'date',
+            description: 'The loan can be opened on this business date only',
+          },
           repaymentAccount: { type: 'string' },
+          rateBasis: { type: 'string', enum: ['fixed', 'lpr_1y', 'lpr_5y'], default: 'fixed' },
+          spreadBp: { type: 'integer', description: 'LPR bases: basis points over the LPR' },
+          repricing: { type: 'string', enum: ['january_first', 'anniversary'] },
+          repaymentDay: {
+            type: 'string',
+            description: '"1" to "28" or "month_end"; default: the disbursement date’s day',
+          },
+          collateral: {
+            type: 'string',
+            description: 'The mortgaged property (templates with a collateral clause)',
+          },
         },
       }),
       responses: { 201: contractResponse, ...errors },
+    },
+  },
+  '/contract-templates': {
+    get: {
+      tags: ['contracts'],
+      summary: 'The active contract templates, per product',
+      parameters: [query('productCode', { type: 'string' })],
+      responses: {
+        200: json({
+          type: 'object',
+          properties: { templates: { type: 'array', items: ref('ContractTemplate') } },
+        }),
+        ...errors,
+      },
+    },
+  },
+  '/applications/{id}/disbursement-review': {
+    get: {
+      tags: ['contracts'],
+      summary:
+        '集中审查放款: the application’s contract, its signatures verified, and the checklist of stage disbursement',
+      parameters: [id()],
+      responses: {
+        200: json({
+          type: 'object',
+          properties: {
+            applicationId: { type: 'string', format: 'uuid' },
+            contract: ref('Contract'),
+            verification: { type: 'object' },
+            checklist: { type: 'object' },
+            ready: { type: 'boolean' },
+            blockers: { type: 'array', items: { type: 'string' } },
+          },
+        }),
+        ...errors,
+      },
     },
   },
   '/contracts/{id}': {

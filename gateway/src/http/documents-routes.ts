@@ -82,7 +82,13 @@ const contractBody = z.strictObject({
   repaymentMethod: z.string().max(40).optional(),
   disbursementDate: z.string({ error: 'is required' }).max(10),
   repaymentAccount: z.string().max(60).optional(),
+  rateBasis: z.string().max(20).optional(),
+  spreadBp: z.number({ error: 'must be a whole number of basis points' }).int().optional(),
+  repricing: z.string().max(20).optional(),
+  repaymentDay: z.string().max(10).optional(),
+  collateral: z.string().max(400).optional(),
 });
+const templateQuery = z.strictObject({ productCode: z.string().max(64).optional() });
 const signBody = z.strictObject({ partyRole: z.string({ error: 'is required' }).max(20) });
 
 const param = (req: Request, name: string) => String(req.params[name]);
@@ -356,6 +362,15 @@ export function documentRoutes(deps: RouteDeps & DocumentClients): Router {
       call(res),
     );
     res.status(201).location(`/api/v1/contracts/${out.contract!.id}`).json(out);
+  });
+  r.get('/contract-templates', async (req, res) => {
+    route(res, '/contract-templates');
+    const q = parseInput(templateQuery, req.query);
+    res.json(await d.listContractTemplates({ productCode: q.productCode ?? '' }, call(res)));
+  });
+  r.get('/applications/:id/disbursement-review', async (req, res) => {
+    route(res, '/applications/:id/disbursement-review');
+    res.json(await d.getDisbursementReview({ applicationId: param(req, 'id') }, call(res)));
   });
   r.get('/contracts/:id', async (req, res) => {
     route(res, '/contracts/:id');

@@ -176,42 +176,61 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
   if (borrowers.length > 0) await openDemoLoan(baseUrl, password, borrowers[0]!);
 }
 
-/** One loan paid out today (放款), so the loan-account screens and the end of day have a book. */
+/**
+ * One loan on the book from the start, so the loan-account screens and the end of day have one: a
+ * loan migrated from the bank's previous system, imported as such loans are (the administrator
+ * requests the batch, a second administrator approves it). Everyday loans are opened under the
+ * signed contract of an approved application (see the README).
+ */
 async function openDemoLoan(
   baseUrl: string,
   password: string,
   borrower: { id: string; branchId: string },
 ) {
-  const login = await api(baseUrl, '/auth/login', {
-    method: 'POST',
-    body: { username: 'disb.ma', password },
-  });
-  const token = login.body.accessToken as string;
-  const today = await api(baseUrl, '/business-days/current', { token });
+  const tokenOf = async (username: string) =>
+    (await api(baseUrl, '/auth/login', { method: 'POST', body: { username, password } })).body
+      .accessToken as string;
+  const maker = await tokenOf('admin');
+  const checker = await tokenOf('admin.qin');
+  const today = await api(baseUrl, '/business-days/current', { token: maker });
   const date = today.body.openBusinessDate as string;
   const day = Number(date.slice(8, 10));
-  const loan = await api(baseUrl, '/loans', {
+  const requested = await api(baseUrl, '/loan-imports', {
     method: 'POST',
-    token,
-    key: `demo-loan-${borrower.id}`,
+    token: maker,
+    key: `demo-import-${borrower.id}`,
     body: {
-      customerId: borrower.id,
-      branchId: borrower.branchId,
-      productCode: 'PERSONAL_CONSUMER',
-      approvedAmount: '300000.00',
-      schedule: {
-        principal: '300000.00',
-        annualRatePercent: '3.45',
-        term: 36,
-        termUnit: 'month',
-        repaymentMethod: 'equal_installments',
-        disbursementDate: date,
-        repaymentDay: day <= 28 ? day : 'month_end',
-      },
-      rateType: 'fixed',
-      graceDays: 3,
-      payee: { paymentMethod: 'self' },
+      sourceSystem: 'previous core banking system',
+      reason: 'demo book: a consumer loan migrated on the first day',
+      loans: [
+        {
+          externalReference: 'LEGACY-000001',
+          customerId: borrower.id,
+          branchId: borrower.branchId,
+          productCode: 'PERSONAL_CONSUMER',
+          approvedAmount: '300000.00',
+          schedule: {
+            principal: '300000.00',
+            annualRatePercent: '3.45',
+            term: 36,
+            termUnit: 'month',
+            repaymentMethod: 'equal_installments',
+            disbursementDate: date,
+            repaymentDay: day <= 28 ? day : 'month_end',
+          },
+          rateType: 'fixed',
+          graceDays: 3,
+          payee: { paymentMethod: 'self' },
+        },
+      ],
     },
   });
-  if (loan.status !== 201) throw new Error(`demo loan: ${JSON.stringify(loan.body)}`);
+  if (requested.status !== 201) throw new Error(`demo import: ${JSON.stringify(requested.body)}`);
+  const approved = await api(baseUrl, `/loan-imports/${requested.body.id as string}:approve`, {
+    method: 'POST',
+    token: checker,
+    key: `demo-import-approval-${borrower.id}`,
+    body: { comment: 'checked against the previous system' },
+  });
+  if (approved.status !== 200) throw new Error(`demo import: ${JSON.stringify(approved.body)}`);
 }

@@ -75,11 +75,15 @@ async function main(): Promise<void> {
   started.push({ name: 'workflow', stop: () => workflow.stop() });
 
   const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
+  // Accounting asks documents for the disbursement checklist, documents asks accounting for
+  // schedules: the documents port is chosen before either starts.
+  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,
       ACCOUNTING_GRPC_HOST: '127.0.0.1',
       ACCOUNTING_GRPC_PORT: accountingPort,
+      DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
     }),
     { bus: events.bus },
   );
@@ -87,7 +91,6 @@ async function main(): Promise<void> {
 
   const s3 = await objectStore(dataDir, log);
   if (s3.stop) started.push({ name: 'local object store', stop: s3.stop });
-  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const documents = await startDocuments(
     loadDocumentsConfig({
       ...env,

@@ -7,5 +7,6 @@ export * as workflowEventsV1 from './gen/loanflow/workflow/v1/events';
 export * as accountingV1 from './gen/loanflow/accounting/v1/accounting';
 export * as postLoanV1 from './gen/loanflow/accounting/v1/post_loan';
 export * as documentsV1 from './gen/loanflow/documents/v1/documents';
+export * as documentEventsV1 from './gen/loanflow/documents/v1/events';
 export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
 export * as identityV1 from './gen/loanflow/identity/v1/identity';

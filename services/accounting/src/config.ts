@@ -15,6 +15,9 @@ export const accountingEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('accounting'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
+  /** The documents service: the disbursement review's checklist, asked before a loan is opened. */
+  DOCUMENTS_ADDR: z.string().default('127.0.0.1:50054'),
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   /** The first business date of a new book; ignored once the book has one. */
   ACCOUNTING_FIRST_BUSINESS_DATE: z
     .string()

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   consumeOnce,
+  createGrpcClient,
   createLogger,
   createPool,
   GrpcServer,
@@ -8,10 +9,12 @@ import {
   migrate,
   OutboxRelay,
   platformMigrations,
+  promiseClient,
   runService,
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
+import { documentsV1 } from '@loanflow/proto';
 import { ensureBusinessCalendar } from './app/business-day';
 import { recordSignedContract } from './app/contracts';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
@@ -81,11 +84,20 @@ export async function start(
     parallelism: config.EOD_PARALLELISM,
     log,
   };
+  const documents = promiseClient(
+    createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
+  );
   const server = new GrpcServer({
     log,
     services: [
       accountingService(
-        { pool, policy: config.CLASSIFICATION_FLOORS, endOfDay },
+        {
+          pool,
+          documents,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          policy: config.CLASSIFICATION_FLOORS,
+          endOfDay,
+        },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
       ),
       postLoanService({ pool }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),
@@ -104,6 +116,7 @@ export async function start(
       await contracts.drain();
       await relay.kick();
       await relay.stop();
+      documents.close();
       if (ownBus) await bus.close();
       await pool.end();
     },

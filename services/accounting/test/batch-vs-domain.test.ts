@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { accountingV1 } from '@loanflow/proto';
 import { DEFAULT_CLASSIFICATION_POLICY } from '../src/domain/loan/classification';
 import { validateLoanTerms } from '../src/domain/loan/opening';
 import { replayLoan, type LoanHistory } from '../src/domain/loan/replay';
 import { expectedLedgerBalances } from '../src/domain/loan/state';
 import { formatMoney, parseMoney } from '../src/domain/money';
 import { parseIsoDate } from '../src/domain/schedule/calendar';
-import { startHarness, type Harness } from './harness';
+import { openTestLoan, startHarness, type Harness } from './harness';
 
 const day = (iso: string) => parseIsoDate(iso)!;
 
@@ -50,19 +49,14 @@ describe('the end-of-day batch agrees with the domain to the fen', () => {
       };
       if (schedule.repaymentMethod === 'bullet') delete schedule.repaymentDay;
       const graceDays = i % 4 === 3 ? 3 : 0;
-      const { loan } = await h.client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          customerId: randomUUID(),
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: schedule.principal as string,
-          schedule,
-          rateType: 'fixed',
-          graceDays,
-          payee: { paymentMethod: 'self' },
-        }),
-        h.as('shDisburser'),
-      );
+      const loan = await openTestLoan(h, {
+        customerId: randomUUID(),
+        branchId: 'SH001',
+        productCode: 'PERSONAL_CONSUMER',
+        approvedAmount: schedule.principal as string,
+        schedule,
+        graceDays,
+      });
       loans.push({ id: loan!.id, schedule, graceDays });
     }
     // Some pay what is owed now and then, some part of it, some prepay; the rest let it run overdue.

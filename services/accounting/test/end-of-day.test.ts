@@ -160,24 +160,19 @@ describe('floating loans follow the LPR on their repricing date', () => {
       repricing: 'january_first',
       payee: { paymentMethod: 'self' },
     };
+    // The checker's approval books the loan; a rate other than LPR + spread is refused then.
     await expect(
-      h.client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          ...base,
-          schedule: { ...schedule, annualRatePercent: '4.00' },
-        }),
-        h.as('shDisburser'),
-      ),
+      openTestLoan(h, { ...base, schedule: { ...schedule, annualRatePercent: '4.00' } }),
     ).rejects.toMatchObject({
       code: 'invalid_argument',
       violations: [
-        { field: 'schedule.annualRatePercent', reason: 'must be the 1Y LPR 3.35 + 50 bp = 3.85' },
+        {
+          field: 'loans[0].schedule.annualRatePercent',
+          reason: 'must be the 1Y LPR 3.35 + 50 bp = 3.85',
+        },
       ],
     });
-    const { loan } = await h.client.openLoan(
-      accountingV1.OpenLoanRequest.fromPartial({ ...base, schedule }),
-      h.as('shDisburser'),
-    );
+    const loan = await openTestLoan(h, { ...base, schedule });
     expect(loan!.nextRepricingDate).toBe('2025-01-01');
     const before = (await h.client.getLoan({ id: loan!.id }, h.as('shManager'))).loan!;
     await h.client.publishLpr(

@@ -34,6 +34,8 @@ export const STAFF = {
   hqRisk2: { roles: ['risk_manager'], branchId: 'HQ' },
   hqAuditor: { roles: ['auditor'], branchId: 'HQ' },
   admin: { roles: ['admin'], branchId: 'HQ' },
+  /** The second administrator: the checker of loan imports. */
+  admin2: { roles: ['admin'], branchId: 'HQ' },
 } satisfies Record<string, { roles: Role[]; branchId: string }>;
 export type StaffKey = keyof typeof STAFF;
 
@@ -161,34 +163,89 @@ export function annuitySchedule(
   };
 }
 
-/** Opens a fixed-rate loan on the open business date through the API. */
+/** One loan of an import batch, as `openTestLoan` asks for it. */
+export interface TestLoanOptions {
+  branchId?: string;
+  principal?: string;
+  rate?: string;
+  productCode?: string;
+  customerId?: string;
+  approvedAmount?: string;
+  schedule?: Record<string, unknown>;
+  graceDays?: number;
+  commandId?: string;
+  /** Ignored since loans come in through the import (kept for existing callers). */
+  who?: StaffKey;
+  rateType?: string;
+  lprTerm?: string;
+  spreadBp?: number;
+  repricing?: string;
+  allocationOrder?: string[];
+  payee?: Partial<accountingV1.Payee>;
+}
+
+/** The ImportedLoan of `opts`: a fixed-rate annuity on the open business date by default. */
+export function importedLoan(
+  openBusinessDate: string,
+  opts: TestLoanOptions = {},
+): accountingV1.ImportedLoan {
+  return accountingV1.ImportedLoan.fromPartial({
+    externalReference: `OLD-${randomUUID()}`,
+    customerId: opts.customerId ?? randomUUID(),
+    branchId: opts.branchId ?? 'SH001',
+    productCode: opts.productCode ?? 'PERSONAL_CONSUMER',
+    approvedAmount: opts.approvedAmount ?? opts.principal ?? '100000.00',
+    schedule: opts.schedule ?? annuitySchedule(openBusinessDate, opts.principal, opts.rate),
+    rateType: opts.rateType ?? 'fixed',
+    lprTerm: opts.lprTerm,
+    spreadBp: opts.spreadBp,
+    repricing: opts.repricing,
+    graceDays: opts.graceDays ?? 0,
+    allocationOrder: opts.allocationOrder,
+    payee: opts.payee ?? { paymentMethod: 'self' },
+  });
+}
+
+/**
+ * Books loans on the open business date through the migration path: one administrator requests
+ * the import, the other approves it (free-form loans exist only this way; everyday loans are
+ * opened under a signed contract). Returns the loans in order.
+ */
+export async function importTestLoans(
+  h: Harness,
+  loans: TestLoanOptions[],
+  commandId?: string,
+): Promise<accountingV1.Loan[]> {
+  const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
+  const { loanImport } = await h.client.requestLoanImport(
+    {
+      commandId: commandId ? `${commandId}-request` : '',
+      sourceSystem: 'legacy core banking (test)',
+      reason: 'test book',
+      loans: loans.map((o) => importedLoan(openBusinessDate, o)),
+    },
+    h.as('admin'),
+  );
+  const decided = await h.client.decideLoanImport(
+    {
+      commandId: commandId ? `${commandId}-approve` : '',
+      importId: loanImport!.id,
+      approve: true,
+      comment: '',
+    },
+    h.as('admin2'),
+  );
+  const out: accountingV1.Loan[] = [];
+  for (const id of decided.loanImport!.loanIds)
+    out.push((await h.client.getLoan({ id }, h.as('admin'))).loan!);
+  return out;
+}
+
+/** Books one fixed-rate loan on the open business date (through the import; see importTestLoans). */
 export async function openTestLoan(
   h: Harness,
-  opts: {
-    branchId?: string;
-    principal?: string;
-    rate?: string;
-    schedule?: Record<string, unknown>;
-    graceDays?: number;
-    commandId?: string;
-    who?: StaffKey;
-  } = {},
+  opts: TestLoanOptions = {},
 ): Promise<accountingV1.Loan> {
-  const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
-  const branchId = opts.branchId ?? 'SH001';
-  const res = await h.client.openLoan(
-    accountingV1.OpenLoanRequest.fromPartial({
-      commandId: opts.commandId,
-      customerId: randomUUID(),
-      branchId,
-      productCode: 'PERSONAL_CONSUMER',
-      approvedAmount: opts.principal ?? '100000.00',
-      schedule: opts.schedule ?? annuitySchedule(openBusinessDate, opts.principal, opts.rate),
-      rateType: 'fixed',
-      graceDays: opts.graceDays ?? 0,
-      payee: { paymentMethod: 'self' },
-    }),
-    h.as(opts.who ?? (branchId === 'SH001' ? 'shDisburser' : 'admin')),
-  );
-  return res.loan!;
+  const [loan] = await importTestLoans(h, [opts], opts.commandId);
+  return loan!;
 }

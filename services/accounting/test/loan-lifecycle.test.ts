@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountingV1 } from '@loanflow/proto';
-import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
+import { annuitySchedule, importedLoan, openTestLoan, startHarness, type Harness } from './harness';
 
 const eventually = async (ok: () => boolean, ms = 10000) => {
   const until = Date.now() + ms;
@@ -281,20 +281,28 @@ describe('accounting service: bad input is refused and nothing is written', () =
   const count = async (table: string) =>
     Number((await h.db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 
-  it('refuses a loan with every problem named', async () => {
+  it('refuses an import with every problem of every loan named, nothing requested', async () => {
     const err = await h.client
-      .openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          customerId: 'nope',
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '-5',
-          schedule: annuitySchedule('2025-02-30', '100000.00', '250'),
-          rateType: 'fixed',
-          graceDays: 90,
-          payee: { paymentMethod: 'entrusted' },
-        }),
-        h.as('shDisburser'),
+      .requestLoanImport(
+        {
+          commandId: '',
+          sourceSystem: 'legacy core',
+          reason: 'migration',
+          loans: [
+            accountingV1.ImportedLoan.fromPartial({
+              externalReference: 'OLD-1',
+              customerId: 'nope',
+              branchId: 'SH001',
+              productCode: 'PERSONAL_CONSUMER',
+              approvedAmount: '-5',
+              schedule: annuitySchedule('2025-02-30', '100000.00', '250'),
+              rateType: 'fixed',
+              graceDays: 90,
+              payee: { paymentMethod: 'entrusted' },
+            }),
+          ],
+        },
+        h.as('admin'),
       )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid_argument' });
@@ -303,80 +311,170 @@ describe('accounting service: bad input is refused and nothing is written', () =
       .sort();
     expect(fields).toEqual(
       expect.arrayContaining([
-        'approvedAmount',
-        'customerId',
-        'graceDays',
-        'payee.counterpartyAccount',
-        'payee.counterpartyName',
-        'schedule.annualRatePercent',
-        'schedule.disbursementDate',
+        'loans[0].approvedAmount',
+        'loans[0].customerId',
+        'loans[0].graceDays',
+        'loans[0].payee.counterpartyAccount',
+        'loans[0].payee.counterpartyName',
+        'loans[0].schedule.annualRatePercent',
+        'loans[0].schedule.disbursementDate',
       ]),
     );
+    expect(await count('loan_imports')).toBe(0);
     expect(await count('loans')).toBe(0);
     expect(await count('journal_lines')).toBe(0);
   });
 
   it('refuses a backdated disbursement and a schedule the accounts cannot carry', async () => {
     await expect(
-      h.client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          customerId: '0190a0a0-0000-7000-8000-000000000001',
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '100000.00',
-          schedule: annuitySchedule('2025-03-09'),
-          rateType: 'fixed',
-          payee: { paymentMethod: 'self' },
-        }),
-        h.as('shDisburser'),
-      ),
+      openTestLoan(h, { schedule: annuitySchedule('2025-03-09') }),
     ).rejects.toMatchObject({
       code: 'invalid_argument',
       violations: [
-        { field: 'schedule.disbursementDate', reason: 'must be the open business date 2025-03-10' },
+        {
+          field: 'loans[0].schedule.disbursementDate',
+          reason: 'must be the open business date 2025-03-10',
+        },
       ],
     });
     await expect(
-      h.client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          customerId: '0190a0a0-0000-7000-8000-000000000001',
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '100000.00',
-          schedule: annuitySchedule('2025-03-10', '100000.00', '4.35', {
-            dayCount: '30/360',
-            interestBasis: 'daily',
-          }),
-          rateType: 'fixed',
-          payee: { paymentMethod: 'self' },
+      openTestLoan(h, {
+        schedule: annuitySchedule('2025-03-10', '100000.00', '4.35', {
+          dayCount: '30/360',
+          interestBasis: 'daily',
         }),
-        h.as('shDisburser'),
-      ),
+      }),
     ).rejects.toMatchObject({
       code: 'invalid_argument',
-      violations: [{ field: 'schedule.dayCount' }],
+      violations: [{ field: 'loans[0].schedule.dayCount' }],
+    });
+    expect(await count('loans')).toBe(0);
+  });
+
+  it('opens no loan without an application, nor for an application without a signed contract', async () => {
+    const free = accountingV1.OpenLoanRequest.fromPartial({
+      customerId: '0190a0a0-0000-7000-8000-000000000001',
+      branchId: 'ZZ999',
+      productCode: 'NO_SUCH_PRODUCT',
+      approvedAmount: '100000.00',
+      schedule: annuitySchedule('2025-03-10'),
+      rateType: 'fixed',
+      payee: { paymentMethod: 'self' },
+    });
+    await expect(h.client.openLoan(free, h.as('shDisburser'))).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [
+        {
+          field: 'applicationId',
+          reason: expect.stringContaining(
+            'is required: a loan is opened from an approved application',
+          ),
+        },
+      ],
     });
     // 先签后贷: an application's loan waits for its contract signed by every party.
     await expect(
       h.client.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
-          applicationId: '0190a0a0-0000-7000-8000-0000000000aa',
-          customerId: '0190a0a0-0000-7000-8000-000000000001',
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '100000.00',
-          schedule: annuitySchedule('2025-03-10'),
-          rateType: 'fixed',
-          payee: { paymentMethod: 'self' },
-        }),
+        { ...free, applicationId: '0190a0a0-0000-7000-8000-0000000000aa' },
         h.as('shDisburser'),
       ),
     ).rejects.toMatchObject({
       code: 'failed_precondition',
-      message:
-        'application 0190a0a0-0000-7000-8000-0000000000aa has no contract signed by every party yet',
+      violations: [
+        {
+          field: 'applicationId',
+          reason: expect.stringContaining(
+            'application 0190a0a0-0000-7000-8000-0000000000aa has no contract signed by every party',
+          ),
+        },
+      ],
     });
     expect(await count('loans')).toBe(0);
+  });
+
+  it('imports migrated loans only with a second administrator, recording who and when', async () => {
+    const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
+    const { loanImport } = await h.client.requestLoanImport(
+      {
+        commandId: '',
+        sourceSystem: 'legacy core',
+        reason: 'branch migration',
+        loans: [importedLoan(openBusinessDate, { principal: '20000.00' })],
+      },
+      h.as('admin'),
+    );
+    expect(loanImport).toMatchObject({
+      status: 'pending',
+      requestedBy: h.principal('admin').userId,
+      decidedBy: '',
+      loanIds: [],
+    });
+    expect(await count('loans')).toBe(0);
+    // Not by the maker, not by a disbursement reviewer.
+    await expect(
+      h.client.decideLoanImport(
+        { commandId: '', importId: loanImport!.id, approve: true, comment: '' },
+        h.as('admin'),
+      ),
+    ).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(
+      h.client.decideLoanImport(
+        { commandId: '', importId: loanImport!.id, approve: true, comment: '' },
+        h.as('shDisburser'),
+      ),
+    ).rejects.toMatchObject({ code: 'permission_denied' });
+    // A rejection needs its reason.
+    await expect(
+      h.client.decideLoanImport(
+        { commandId: '', importId: loanImport!.id, approve: false, comment: '' },
+        h.as('admin2'),
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_argument', violations: [{ field: 'comment' }] });
+    const { loanImport: approved } = await h.client.decideLoanImport(
+      {
+        commandId: '',
+        importId: loanImport!.id,
+        approve: true,
+        comment: 'checked against the ledger',
+      },
+      h.as('admin2'),
+    );
+    expect(approved).toMatchObject({
+      status: 'approved',
+      requestedBy: h.principal('admin').userId,
+      decidedBy: h.principal('admin2').userId,
+      decisionComment: 'checked against the ledger',
+    });
+    expect(Date.parse(approved!.decidedAt)).toBeGreaterThanOrEqual(
+      Date.parse(approved!.requestedAt),
+    );
+    expect(approved!.loanIds).toHaveLength(1);
+    const { loan } = await h.client.getLoan({ id: approved!.loanIds[0]! }, h.as('admin'));
+    expect(loan).toMatchObject({ origin: 'import', importId: loanImport!.id, contractId: '' });
+    await expect(
+      h.client.decideLoanImport(
+        { commandId: '', importId: loanImport!.id, approve: false, comment: 'again' },
+        h.as('admin2'),
+      ),
+    ).rejects.toMatchObject({ code: 'failed_precondition' });
+    // The auditor reads it back; a rejected batch books nothing.
+    const read = await h.client.getLoanImport({ id: loanImport!.id }, h.as('hqAuditor'));
+    expect(read.loanImport!.loanIds).toEqual(approved!.loanIds);
+    const other = await h.client.requestLoanImport(
+      {
+        commandId: '',
+        sourceSystem: 'legacy core',
+        reason: 'second batch',
+        loans: [importedLoan(openBusinessDate)],
+      },
+      h.as('admin2'),
+    );
+    const rejected = await h.client.decideLoanImport(
+      { commandId: '', importId: other.loanImport!.id, approve: false, comment: 'duplicate batch' },
+      h.as('admin'),
+    );
+    expect(rejected.loanImport).toMatchObject({ status: 'rejected', loanIds: [] });
+    expect(await count('loans')).toBe(1);
   });
 
   it('refuses zero, negative and malformed repayments, a statement ending before it starts, and a day out of order', async () => {

@@ -49,19 +49,13 @@ const userId = (who: StaffKey) => h.principal(who).userId;
 
 /** A loan of any product code, opened on the open business date through the loan book. */
 async function openLoanOf(productCode: string, branchId = 'SH001'): Promise<accountingV1.Loan> {
-  const res = await h.client.openLoan(
-    accountingV1.OpenLoanRequest.fromPartial({
-      customerId: randomUUID(),
-      branchId,
-      productCode,
-      approvedAmount: '50000.00',
-      schedule: annuitySchedule(OPENED_ON, '50000.00'),
-      rateType: 'fixed',
-      payee: { paymentMethod: 'self' },
-    }),
-    as(branchId === 'SH001' ? 'shDisburser' : 'admin'),
-  );
-  return res.loan!;
+  return openTestLoan(h, {
+    customerId: randomUUID(),
+    branchId,
+    productCode,
+    approvedAmount: '50000.00',
+    schedule: annuitySchedule(OPENED_ON, '50000.00'),
+  });
 }
 
 async function rpcError(call: Promise<unknown>): Promise<DomainError> {

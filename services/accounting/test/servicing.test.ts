@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { accountingV1 } from '@loanflow/proto';
 import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
 
 const rows = async (h: Harness, sql: string, params: unknown[] = []) =>
@@ -221,23 +220,20 @@ describe('classification, write-off and recovery', () => {
 
   it('pays out a second tranche within the approved amount and re-amortizes', async () => {
     const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
-    const { loan } = await h.client.openLoan(
-      accountingV1.OpenLoanRequest.fromPartial({
-        customerId: '0190a0a0-0000-7000-8000-000000000003',
-        branchId: 'SH001',
-        productCode: 'CORPORATE_WORKING_CAPITAL',
-        approvedAmount: '300000.00',
-        schedule: annuitySchedule(openBusinessDate, '200000.00'),
-        rateType: 'fixed',
-        payee: {
-          paymentMethod: 'entrusted',
-          counterpartyName: '上海某建材有限公司',
-          counterpartyAccount: '6222 0210 0112 3456 789',
-          counterpartyBank: '工商银行上海分行',
-        },
-      }),
-      h.as('shDisburser'),
-    );
+    const loan = await openTestLoan(h, {
+      customerId: '0190a0a0-0000-7000-8000-000000000003',
+      branchId: 'SH001',
+      productCode: 'CORPORATE_WORKING_CAPITAL',
+      approvedAmount: '300000.00',
+      schedule: annuitySchedule(openBusinessDate, '200000.00'),
+      rateType: 'fixed',
+      payee: {
+        paymentMethod: 'entrusted',
+        counterpartyName: '上海某建材有限公司',
+        counterpartyAccount: '6222 0210 0112 3456 789',
+        counterpartyBank: '工商银行上海分行',
+      },
+    });
     await h.closeThrough(openBusinessDate);
     await expect(
       h.client.disburseTranche(

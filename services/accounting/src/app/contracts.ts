@@ -1,19 +1,7 @@
-// 合同已签: the contracts the documents service reports signed by every party.
+// 合同已签: the contracts the documents service reports signed by every party, with the terms they
+// fix (documents' ContractSigned, decoded with the generated code).
 import { isUuid, type EventEnvelope, type Logger, type PoolClient } from '@loanflow/platform';
-
-interface ContractSigned {
-  contractId?: string;
-  contractNumber?: string;
-  applicationId?: string;
-  sha256?: string;
-  signedAt?: string;
-  terms?: {
-    amount?: string;
-    annualRatePercent?: string;
-    termMonths?: number;
-    repaymentMethod?: string;
-  };
-}
+import { documentEventsV1, documentsV1 } from '@loanflow/proto';
 
 /** Records (or replaces, for a re-signed newer contract) the signed contract of an application. */
 export async function recordSignedContract(
@@ -21,26 +9,35 @@ export async function recordSignedContract(
   event: EventEnvelope,
   log: Logger,
 ): Promise<void> {
-  const c = event.data as ContractSigned;
-  const t = c.terms ?? {};
+  const c = documentEventsV1.ContractSigned.fromJSON(event.data);
+  const t = c.terms;
   if (
-    !isUuid(c.applicationId ?? '') ||
-    !isUuid(c.contractId ?? '') ||
-    !t.amount ||
+    !isUuid(c.applicationId) ||
+    !isUuid(c.contractId) ||
+    !isUuid(c.customerId) ||
+    !t?.amount ||
     !t.annualRatePercent ||
-    !t.termMonths
+    !t.termMonths ||
+    t.schedule.length === 0
   ) {
-    log.error({ eventId: event.id }, 'contract.signed without an application or terms; ignored');
+    // Schema 1 carried no schedule and no customer: such a contract cannot govern a loan.
+    log.error(
+      { eventId: event.id, schemaVersion: event.schemaVersion },
+      'contract.signed without its parties or full terms; ignored (regenerate the contract)',
+    );
     return;
   }
   await tx.query(
     `INSERT INTO signed_contracts (application_id, contract_id, contract_number, sha256, amount, annual_rate,
-       term_months, repayment_method, signed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       term_months, repayment_method, signed_at, customer_id, branch_id, product_code, borrower_name, terms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (application_id) DO UPDATE SET contract_id = EXCLUDED.contract_id,
        contract_number = EXCLUDED.contract_number, sha256 = EXCLUDED.sha256, amount = EXCLUDED.amount,
        annual_rate = EXCLUDED.annual_rate, term_months = EXCLUDED.term_months,
-       repayment_method = EXCLUDED.repayment_method, signed_at = EXCLUDED.signed_at
+       repayment_method = EXCLUDED.repayment_method, signed_at = EXCLUDED.signed_at,
+       customer_id = EXCLUDED.customer_id, branch_id = EXCLUDED.branch_id,
+       product_code = EXCLUDED.product_code, borrower_name = EXCLUDED.borrower_name,
+       terms = EXCLUDED.terms
      WHERE signed_contracts.signed_at <= EXCLUDED.signed_at`,
     [
       c.applicationId,
@@ -50,8 +47,13 @@ export async function recordSignedContract(
       t.amount,
       t.annualRatePercent,
       t.termMonths,
-      t.repaymentMethod ?? '',
+      t.repaymentMethod,
       c.signedAt,
+      c.customerId,
+      c.branchId,
+      c.productCode,
+      c.borrowerName,
+      JSON.stringify(documentsV1.LoanTerms.toJSON(t)),
     ],
   );
 }

@@ -21,17 +21,8 @@ import {
   type LoanBook,
 } from '../domain/loan/book';
 import { ACCOUNTS, posting, type Posting, type PostingKind } from '../domain/loan/ledger';
+import { type PrepaymentOption } from '../domain/loan/opening';
 import {
-  installmentRows,
-  openingState,
-  scheduleOf,
-  validateLoanTerms,
-  type LoanTerms,
-  type PrepaymentOption,
-} from '../domain/loan/opening';
-import {
-  DEFAULT_ALLOCATION_ORDER,
-  validateAllocationOrder,
   type Allocation,
   type Bucket,
   type RepaymentKind,
@@ -48,8 +39,6 @@ import {
   loadInstallments,
   postLoanEntry,
   saveState,
-  splitValues,
-  stateValues,
   toIso,
   writeInstallments,
 } from '../infra/loan-repo';
@@ -129,7 +118,11 @@ export async function loadBook(
   };
 }
 
-async function currentLpr(tx: Queryable, term: string, on: DayNumber): Promise<string | undefined> {
+export async function currentLpr(
+  tx: Queryable,
+  term: string,
+  on: DayNumber,
+): Promise<string | undefined> {
   const { rows } = await tx.query<{ rate: string }>(
     `SELECT rate FROM lpr_rates WHERE term = $1 AND effective_date <= $2 ORDER BY effective_date DESC LIMIT 1`,
     [term, toIso(on)],
@@ -153,7 +146,7 @@ export function nextRepricingDate(
   }
 }
 
-function validatePayee(f: Fields, payee: pb.Payee | undefined) {
+export function validatePayee(f: Fields, payee: pb.Payee | undefined) {
   const method = f.oneOf('payee.paymentMethod', payee?.paymentMethod, [
     'entrusted',
     'self',
@@ -172,7 +165,7 @@ function validatePayee(f: Fields, payee: pb.Payee | undefined) {
   return { method, name, account, bank };
 }
 
-async function recordDisbursement(
+export async function recordDisbursement(
   tx: Queryable,
   loanId: string,
   tranche: number,
@@ -200,206 +193,6 @@ async function recordDisbursement(
     ],
   );
   return id;
-}
-
-/** 放款: opens the loan account with the first tranche on the open business date. */
-export async function openLoan(
-  deps: AccountingDeps,
-  p: Principal,
-  req: pb.OpenLoanRequest,
-): Promise<pb.OpenLoanResponse> {
-  requireRole(p, DISBURSERS, 'opening a loan');
-  const f = new Fields();
-  const applicationId = f.uuid('applicationId', req.applicationId, false);
-  const customerId = f.uuid('customerId', req.customerId);
-  const branchId = f.text('branchId', req.branchId, { required: true, max: 20 });
-  const productCode = f.text('productCode', req.productCode, { required: true, max: 64 });
-  const approved = f.amount('approvedAmount', req.approvedAmount);
-  const rateType = f.oneOf('rateType', req.rateType, ['fixed', 'floating'] as const);
-  const floating = rateType === 'floating';
-  const lprTerm = floating ? f.oneOf('lprTerm', req.lprTerm, ['1Y', '5Y'] as const) : undefined;
-  const repricing = floating
-    ? f.oneOf('repricing', req.repricing, ['january_first', 'anniversary'] as const)
-    : undefined;
-  if (floating && (req.spreadBp < -1000 || req.spreadBp > 2000))
-    f.fail('spreadBp', 'must be from -1000 to 2000 basis points');
-  if (!floating && (req.lprTerm || req.repricing || req.spreadBp)) {
-    f.fail('rateType', 'a fixed-rate loan has no LPR term, spread or repricing');
-  }
-  const order =
-    req.allocationOrder.length > 0 ? req.allocationOrder : [...DEFAULT_ALLOCATION_ORDER];
-  const orderProblem = validateAllocationOrder(order);
-  if (orderProblem) f.fail('allocationOrder', orderProblem);
-  const payee = validatePayee(f, req.payee);
-  const terms = validateLoanTerms(
-    req.schedule ?? {},
-    req.penaltyMarkupPercent || undefined,
-    req.graceDays,
-  );
-  if (!terms.ok) f.errors.push(...terms.errors);
-  f.done();
-  if (!terms.ok) throw invalidArgument(terms.errors);
-  requireBranch(p, branchId!, 'the loan');
-  const t = terms.value;
-  const principal = BigInt(t.schedule.principal.times(100).toFixed(0));
-  if (principal > approved!)
-    throw invalidArgument([
-      { field: 'schedule.principal', reason: 'must not exceed the approved amount' },
-    ]);
-
-  return withTransaction(deps.pool, (tx) =>
-    oncePerCommand(tx, req.commandId, 'OpenLoan', p, async () => {
-      const today = await postingDate(tx);
-      if (t.schedule.disbursementDate !== today) {
-        throw invalidArgument([
-          {
-            field: 'schedule.disbursementDate',
-            reason: `must be the open business date ${toIso(today)}`,
-          },
-        ]);
-      }
-      if (floating) {
-        const lpr = await currentLpr(tx, lprTerm!, today);
-        if (lpr === undefined)
-          throw failedPrecondition(`no ${lprTerm} LPR is published for ${toIso(today)}`);
-        const expected = formatRate(rate(lpr) + BigInt(req.spreadBp) * 10n ** 8n);
-        if (formatRate(t.annualRate) !== expected) {
-          throw invalidArgument([
-            {
-              field: 'schedule.annualRatePercent',
-              reason: `must be the ${lprTerm} LPR ${formatRate(rate(lpr))} + ${req.spreadBp} bp = ${expected}`,
-            },
-          ]);
-        }
-      }
-      let contract: { contractNumber: string } | undefined;
-      if (applicationId) {
-        const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [
-          applicationId,
-        ]);
-        if (dup.rowCount)
-          throw failedPrecondition(`application ${applicationId} already has a loan`);
-        contract = await requireSignedContract(tx, applicationId, t, approved!);
-      }
-      const id = uuidv7();
-      const plan = scheduleOf(t.schedule);
-      const state = openingState(id, t, plan);
-      const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
-      const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
-      const { loan: stateColumns, accruals } = splitValues(stateValues(state));
-      const values = { ...stateColumns, contract_number: contract?.contractNumber ?? null };
-      const cols = Object.keys(values);
-      await tx.query(
-        `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
-           approved_amount, opened_on, maturity_date, terms, rate_type, lpr_term, spread_bp,
-           repricing, next_repricing_date, allocation_order, ${cols.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-           ${cols.map((_, i) => `$${i + 17}`).join(', ')})`,
-        [
-          id,
-          loanNumber,
-          applicationId ?? null,
-          customerId,
-          branchId,
-          productCode,
-          formatMoney(approved!),
-          toIso(today),
-          toIso(plan[plan.length - 1]!.dueDate),
-          JSON.stringify(req.schedule),
-          rateType,
-          lprTerm ?? null,
-          floating ? req.spreadBp : null,
-          repricing ?? null,
-          repricing ? toIso(nextRepricingDate(repricing, today, today)) : null,
-          order,
-          ...Object.values(values),
-        ],
-      );
-      await tx.query(
-        `INSERT INTO loan_accruals (loan_id, ${Object.keys(accruals).join(', ')})
-         VALUES ($1, ${Object.keys(accruals)
-           .map((_, i) => `$${i + 2}`)
-           .join(', ')})`,
-        [id, ...Object.values(accruals)],
-      );
-      await writeInstallments(tx, id, installmentRows(plan), false);
-      await recordDisbursement(tx, id, 1, principal, today, payee, p.userId);
-      await postLoanEntry(tx, {
-        businessDate: today,
-        kind: 'disbursement',
-        loanId: id,
-        description: `Disbursement of loan ${loanNumber}, tranche 1`,
-        postings: posting('disbursement', ACCOUNTS.principal, ACCOUNTS.settlement, principal),
-      });
-      await appendToOutbox(tx, SOURCE, {
-        type: 'accounting.loan.disbursed',
-        subjectId: id,
-        data: {
-          loanId: id,
-          loanNumber,
-          applicationId: applicationId ?? null,
-          customerId,
-          branchId,
-          productCode,
-          tranche: 1,
-          amount: formatMoney(principal),
-          valueDate: toIso(today),
-          paymentMethod: payee.method,
-          annualRatePercent: formatRate(t.annualRate),
-          maturityDate: toIso(plan[plan.length - 1]!.dueDate),
-        },
-      });
-      const record = await findLoan(tx, id);
-      return pb.OpenLoanResponse.fromPartial({ loan: loanMessage(record!) });
-    }),
-  );
-}
-
-/**
- * 先签后贷: the loan of an application is paid out only under its contract signed by every party,
- * and within it — no more than the contract amount, at its rate, over its term.
- */
-async function requireSignedContract(
-  tx: Queryable,
-  applicationId: string,
-  t: LoanTerms,
-  approved: Cents,
-): Promise<{ contractNumber: string }> {
-  const { rows } = await tx.query<{
-    contract_number: string;
-    amount: string;
-    annual_rate: string;
-    term_months: number;
-  }>(
-    'SELECT contract_number, amount, annual_rate, term_months FROM signed_contracts WHERE application_id = $1',
-    [applicationId],
-  );
-  const c = rows[0];
-  if (!c)
-    throw failedPrecondition(
-      `application ${applicationId} has no contract signed by every party yet`,
-    );
-  const problems = [];
-  if (approved > cents(c.amount)) {
-    problems.push({
-      field: 'approvedAmount',
-      reason: `exceeds the amount of contract ${c.contract_number} (${c.amount})`,
-    });
-  }
-  if (t.annualRate !== rate(c.annual_rate)) {
-    problems.push({
-      field: 'schedule.annualRatePercent',
-      reason: `must be the rate of contract ${c.contract_number} (${formatRate(rate(c.annual_rate))})`,
-    });
-  }
-  if (t.schedule.termUnit !== 'month' || t.schedule.term !== c.term_months) {
-    problems.push({
-      field: 'schedule.term',
-      reason: `must be the ${c.term_months} months of contract ${c.contract_number}`,
-    });
-  }
-  if (problems.length) throw invalidArgument(problems);
-  return { contractNumber: c.contract_number };
 }
 
 /** A further tranche of a loan, within the approved amount, paid out on the open business date. */

@@ -14,15 +14,20 @@ import {
   disburseTranche,
   getLoan,
   listLoans,
-  openLoan,
   postRepayment,
   publishLpr,
   recordRateChange,
   recordRecovery,
   refundCredit,
   writeOffLoan,
-  type AccountingDeps,
 } from '../app/loans';
+import {
+  decideLoanImport,
+  getLoanImport,
+  openLoan,
+  requestLoanImport,
+  type OpeningDeps,
+} from '../app/opening';
 import { decideClassification, requestClassification, reverseRepayment } from '../app/servicing';
 import { openBusinessDay } from '../app/business-day';
 import { toIso } from './loan-repo';
@@ -30,7 +35,7 @@ import { toIso } from './loan-repo';
 const SERVICE = 'loanflow.accounting.v1.AccountingService';
 
 export function accountingService(
-  deps: AccountingDeps & {
+  deps: OpeningDeps & {
     policy: ClassificationPolicy;
     endOfDay: Omit<EndOfDayOptions, 'policy' | 'log'>;
   },
@@ -48,7 +53,13 @@ export function accountingService(
       if (!result.ok) throw invalidArgument(result.errors);
       return result.value;
     },
-    openLoan: (req: pb.OpenLoanRequest, ctx: CallContext) => openLoan(deps, ctx.principal(), req),
+    openLoan: (req: pb.OpenLoanRequest, ctx: CallContext) => openLoan(deps, ctx, req),
+    requestLoanImport: (req: pb.RequestLoanImportRequest, ctx: CallContext) =>
+      requestLoanImport(deps, ctx.principal(), req),
+    decideLoanImport: (req: pb.DecideLoanImportRequest, ctx: CallContext) =>
+      decideLoanImport(deps, ctx.principal(), req),
+    getLoanImport: (req: pb.GetLoanImportRequest, ctx: CallContext) =>
+      getLoanImport(deps, ctx.principal(), req),
     disburseTranche: (req: pb.DisburseTrancheRequest, ctx: CallContext) =>
       disburseTranche(deps, ctx.principal(), req),
     getLoan: (req: pb.GetLoanRequest, ctx: CallContext) => getLoan(deps, ctx.principal(), req),

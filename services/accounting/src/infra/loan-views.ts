@@ -15,7 +15,7 @@ import {
 
 export const META_COLUMNS = `loan_number, application_id, customer_id, branch_id, product_code, currency,
   approved_amount, opened_on, maturity_date, rate_type, lpr_term, spread_bp, next_repricing_date,
-  allocation_order, version, terms->>'repaymentMethod' AS repayment_method, contract_number,
+  allocation_order, version, terms->>'repaymentMethod' AS repayment_method, contract_number, contract_id, origin, import_id,
   (SELECT COALESCE(sum(amount), 0) FROM disbursements d WHERE d.loan_id = loans.id) AS disbursed_amount`;
 
 export interface LoanMeta {
@@ -37,6 +37,9 @@ export interface LoanMeta {
   version: number;
   repaymentMethod: string;
   contractNumber: string | null;
+  contractId: string | null;
+  origin: 'contract' | 'import';
+  importId: string | null;
   /** The schedule request the loan was opened with, as stored (read by findLoan only). */
   terms: unknown;
 }
@@ -68,6 +71,9 @@ function recordFromRow(r: Record<string, unknown>): LoanRecord {
       version: r.version as number,
       repaymentMethod: r.repayment_method as string,
       contractNumber: (r.contract_number as string | null) ?? null,
+      contractId: (r.contract_id as string | null) ?? null,
+      origin: r.origin as 'contract' | 'import',
+      importId: (r.import_id as string | null) ?? null,
       terms: r.terms,
     },
   };
@@ -140,6 +146,9 @@ export function loanMessage(rec: LoanRecord, installments?: readonly Installment
     allocationOrder: meta.allocationOrder,
     repaymentMethod: meta.repaymentMethod,
     contractNumber: meta.contractNumber ?? '',
+    contractId: meta.contractId ?? '',
+    origin: meta.origin,
+    importId: meta.importId ?? '',
     installments: (installments ?? []).map((i) => ({
       period: i.period,
       dueDate: toIso(i.dueDate),

@@ -11,11 +11,13 @@ import {
   type DraftInput,
 } from '../app/applications';
 import { createCustomer, getCustomer, searchCustomers, type CustomerDeps } from '../app/customers';
+import { discloseBorrowerIdentity } from '../app/disclosures';
 import { listProducts, getProduct } from '../app/products';
 import {
   applicationToPb,
   customerToPb,
   fromPbCustomerType,
+  toPbCustomerType,
   fromPbMethod,
   fromPbStatus,
   productToPb,
@@ -131,6 +133,13 @@ export function applicationsService(
     ): Promise<pb.WithdrawApplicationResponse> => ({
       application: applicationToPb(await withdrawApplication(deps, who(ctx), req.id, req.reason)),
     }),
+    getBorrowerIdentity: async (
+      req: pb.GetBorrowerIdentityRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetBorrowerIdentityResponse> => {
+      const b = await discloseBorrowerIdentity(deps, who(ctx), req.applicationId, req.purpose);
+      return { ...b, customerType: toPbCustomerType(b.customerType) };
+    },
   };
   return {
     name: SERVICE,

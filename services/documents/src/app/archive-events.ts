@@ -1,6 +1,7 @@
 // The central archive follows the life of the loan: a disbursed loan, a withdrawn application and
 // a rejected one each close the application's file for good.
 import type { EventEnvelope, Logger, PoolClient } from '@loanflow/platform';
+import { linkContractToLoan } from './contracts';
 import { archiveWithin } from './documents';
 import { isUuid } from './deps';
 
@@ -24,11 +25,14 @@ async function archiveApplication(
 }
 
 /** accounting.loan.disbursed: the application's documents go to the archive (放款后归档). */
-export const onLoanDisbursed = (log: Logger) => (event: EventEnvelope, tx: PoolClient) => {
-  const data = event.data as { applicationId?: unknown; tranche?: number };
-  if (data.tranche !== undefined && data.tranche !== 1) return Promise.resolve([] as Archived);
-  return archiveApplication(tx, data.applicationId, 'loan disbursed', log);
-};
+export const onLoanDisbursed =
+  (log: Logger) =>
+  async (event: EventEnvelope, tx: PoolClient): Promise<Archived> => {
+    const data = event.data as { applicationId?: unknown; contractId?: unknown; tranche?: number };
+    if (data.tranche !== undefined && data.tranche !== 1) return [];
+    await linkContractToLoan(tx, data as { loanId?: unknown; contractId?: unknown });
+    return archiveApplication(tx, data.applicationId, 'loan disbursed', log);
+  };
 
 /** applications.application.withdrawn: the file is closed. */
 export const onApplicationWithdrawn = (log: Logger) => (event: EventEnvelope, tx: PoolClient) =>

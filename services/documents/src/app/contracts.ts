@@ -15,7 +15,7 @@ import {
   type Pool,
   type Queryable,
 } from '@loanflow/platform';
-import { applicationsV1, type documentsV1 as pb } from '@loanflow/proto';
+import { applicationsV1, documentEventsV1, documentsV1 as pb } from '@loanflow/proto';
 import { signatureTimestampDigest, signDetached } from '../domain/contracts/cms';
 import { amountInCapitals } from '../domain/contracts/numerals';
 import { contractPdf, type ContractDocument } from '../domain/contracts/pdf';
@@ -24,10 +24,31 @@ import {
   issueCertificate,
   type Credentials,
 } from '../domain/contracts/pki';
-import { DEFAULT_TEMPLATES, renderTemplate } from '../domain/contracts/template';
+import {
+  clausesSummary,
+  DEFAULT_TEMPLATES,
+  rateTermsText,
+  renderClauses,
+  repaymentDatesText,
+} from '../domain/contracts/template';
+import {
+  METHOD_ZH,
+  penaltyRatePercent,
+  rateBasisEnum,
+  REPAYMENT_METHOD_PREFIX,
+  repaymentMethodEnum,
+  scheduleRequestOf,
+  validateContractTerms,
+  wireWord,
+  type ContractTerms,
+} from '../domain/contracts/terms';
 import { respondToRequest, timestampRequest, tokenFromResponse } from '../domain/contracts/tsa';
 import { verifySignedContract } from '../domain/contracts/verify';
 import { isUuid, onBehalfOf, resolveOwner, SOURCE, type DocumentsDeps } from './deps';
+import { checklistOf } from './documents';
+
+/** The checklist stage of the disbursement review (集中审查放款). */
+export const DISBURSEMENT_STAGE = 'disbursement';
 
 const PARTY_ROLES = ['lender', 'borrower', 'guarantor'] as const;
 const GENERATORS = [
@@ -36,15 +57,6 @@ const GENERATORS = [
   'disbursement_reviewer',
   'admin',
 ] as const;
-
-const METHOD_ZH: Record<string, string> = {
-  equal_installments: '等额本息',
-  equal_principal: '等额本金',
-  flat: '等本等息',
-  interest_only: '按月付息、到期还本',
-  interest_only_quarterly: '按季付息、到期还本',
-  bullet: '一次性还本付息',
-};
 
 /** The deployment's development CA and timestamp authority, made once at first start. */
 export async function ensurePki(
@@ -86,15 +98,31 @@ export async function ensurePki(
   };
 }
 
-/** Loads the built-in templates once (new versions are added, never changed in place). */
+/**
+ * Loads the built-in templates once (new versions are added, never changed in place); an older
+ * version of a code is retired (kept for the contracts that name it, no longer offered).
+ */
 export async function seedTemplates(pool: Pool): Promise<void> {
   for (const t of DEFAULT_TEMPLATES) {
     await pool.query(
-      `INSERT INTO contract_templates (code, version, product_codes, title, clauses) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (code, version) DO NOTHING`,
-      [t.code, t.version, t.productCodes, t.title, JSON.stringify(t.clauses)],
+      `INSERT INTO contract_templates (code, version, product_codes, title, clauses, required_parties)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code, version) DO NOTHING`,
+      [t.code, t.version, t.productCodes, t.title, JSON.stringify(t.clauses), t.requiredParties],
+    );
+    await pool.query(
+      'UPDATE contract_templates SET active = false WHERE code = $1 AND version < $2 AND active',
+      [t.code, t.version],
     );
   }
+}
+
+interface StoredTerms extends ContractTerms {
+  amountInCapitals: string;
+  firstDueDate: string;
+  maturityDate: string;
+  schedule: pb.ContractInstallment[];
+  totalInterest: string;
+  totalPayment: string;
 }
 
 interface ContractRow {
@@ -104,17 +132,39 @@ interface ContractRow {
   template_code: string;
   template_version: number;
   parties: pb.ContractParty[];
-  terms: {
-    amount: string;
-    amountInCapitals: string;
-    annualRatePercent: string;
-    termMonths: number;
-    repaymentMethod: string;
-  };
+  /** Contracts made before terms were fixed in full (migration 003) hold fewer fields. */
+  terms: Partial<StoredTerms> & { amount: string; amountInCapitals: string };
   object_key: string;
   sha256: string;
   status: 'generated' | 'signing' | 'signed';
   generated_at: Date;
+  customer_id: string | null;
+  branch_id: string | null;
+  product_code: string | null;
+  borrower_name: string | null;
+  loan_id: string | null;
+}
+
+/** The terms of a contract as the wire carries them (LoanTerms). */
+export function loanTermsOf(t: ContractRow['terms']): pb.LoanTerms | undefined {
+  if (!t.schedule || !t.repaymentMethod || !t.annualRatePercent) return undefined;
+  return pb.LoanTerms.fromPartial({
+    amount: t.amount,
+    annualRatePercent: t.annualRatePercent,
+    rateBasis: rateBasisEnum(t.rateBasis ?? 'fixed'),
+    spreadBp: t.spreadBp ?? 0,
+    repricing: t.repricing ?? '',
+    termMonths: t.termMonths,
+    repaymentMethod: repaymentMethodEnum(t.repaymentMethod),
+    repaymentDay: t.repaymentDay ?? '',
+    disbursementDate: t.disbursementDate,
+    firstDueDate: t.firstDueDate,
+    maturityDate: t.maturityDate,
+    penaltyMarkupPercent: t.penaltyMarkupPercent,
+    schedule: t.schedule,
+    totalInterest: t.totalInterest,
+    totalPayment: t.totalPayment,
+  });
 }
 
 async function contractMessage(db: Queryable, c: ContractRow): Promise<pb.Contract> {
@@ -128,7 +178,7 @@ async function contractMessage(db: Queryable, c: ContractRow): Promise<pb.Contra
     'SELECT party_role, signer, signed_at, timestamp_time, certificate_pem FROM contract_signatures WHERE contract_id = $1 ORDER BY signed_at',
     [c.id],
   );
-  return {
+  return pb.Contract.fromPartial({
     id: c.id,
     contractNumber: c.contract_number,
     applicationId: c.application_id,
@@ -149,7 +199,12 @@ async function contractMessage(db: Queryable, c: ContractRow): Promise<pb.Contra
     generatedAt: c.generated_at.toISOString(),
     amount: c.terms.amount,
     amountInCapitals: c.terms.amountInCapitals,
-  };
+    loanId: c.loan_id ?? '',
+    terms: loanTermsOf(c.terms),
+    customerId: c.customer_id ?? '',
+    branchId: c.branch_id ?? '',
+    productCode: c.product_code ?? '',
+  });
 }
 
 async function findContract(db: Queryable, id: string, lock = false): Promise<ContractRow> {
@@ -162,11 +217,55 @@ async function findContract(db: Queryable, id: string, lock = false): Promise<Co
   return rows[0];
 }
 
-const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
-const RATE = /^\d{1,2}(\.\d{1,6})?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The application's repayment method in the vocabulary's words (older names mapped). */
+function methodOfApplication(method: string): string {
+  const word = wireWord(method, REPAYMENT_METHOD_PREFIX);
+  const legacy: Record<string, string> = {
+    interest_only_bullet: 'interest_only',
+    lump_sum: 'bullet',
+  };
+  return legacy[word] ?? word;
+}
 
-/** 生成合同 for an approved application. */
+interface TemplateRow {
+  code: string;
+  version: number;
+  title: string;
+  clauses: string[];
+  required_parties: string[];
+  product_codes: string[];
+}
+
+/** The active templates (the highest version of each code), for one product or all. */
+export async function listContractTemplates(
+  deps: DocumentsDeps,
+  ctx: CallContext,
+  req: pb.ListContractTemplatesRequest,
+): Promise<pb.ListContractTemplatesResponse> {
+  ctx.principal();
+  if (req.productCode && !/^[A-Z][A-Z0-9_]{0,63}$/.test(req.productCode))
+    throw invalidArgument([
+      { field: 'productCode', reason: 'must be a product code such as MORTGAGE' },
+    ]);
+  const { rows } = await deps.pool.query<TemplateRow>(
+    `SELECT DISTINCT ON (code) code, version, title, clauses, required_parties, product_codes
+       FROM contract_templates WHERE active AND ($1 = '' OR $1 = ANY(product_codes))
+      ORDER BY code, version DESC`,
+    [req.productCode],
+  );
+  return {
+    templates: rows.map((t) => ({
+      code: t.code,
+      version: t.version,
+      productCodes: t.product_codes,
+      title: t.title,
+      requiredParties: t.required_parties,
+      clausesSummary: clausesSummary(t.clauses),
+    })),
+  };
+}
+
+/** 生成合同 for an approved application: its terms fixed, its schedule from the accounting preview. */
 export async function generateContract(
   deps: DocumentsDeps,
   ctx: CallContext,
@@ -194,28 +293,28 @@ export async function generateContract(
   if (app!.status !== applicationsV1.ApplicationStatus.APPLICATION_STATUS_APPROVED) {
     throw failedPrecondition('a contract is generated for an approved application');
   }
-  const rawAmount = req.amount || app!.approvedAmount;
-  const rate = req.annualRatePercent || app!.approvedRatePercent;
-  const term = req.termMonths || app!.approvedTermMonths;
-  const method = req.repaymentMethod || 'equal_installments';
-  const problems: { field: string; reason: string }[] = [];
-  if (!AMOUNT.test(rawAmount) || /^0+(\.0+)?$/.test(rawAmount))
-    problems.push({ field: 'amount', reason: 'must be a positive amount with at most 2 places' });
-  if (!RATE.test(rate))
+  const checked = validateContractTerms({
+    amount: req.amount || app!.approvedAmount,
+    annualRatePercent: req.annualRatePercent || app!.approvedRatePercent,
+    rateBasis: req.rateBasis,
+    spreadBp: req.spreadBp,
+    repricing: req.repricing,
+    termMonths: req.termMonths || app!.approvedTermMonths,
+    repaymentMethod: req.repaymentMethod || methodOfApplication(app!.repaymentMethod),
+    repaymentDay: req.repaymentDay,
+    disbursementDate: req.disbursementDate,
+  });
+  const problems = checked.ok ? [] : [...checked.problems];
+  const asked = req.amount || app!.approvedAmount;
+  if (
+    app!.approvedAmount &&
+    /^\d{1,13}(\.\d{1,2})?$/.test(asked) &&
+    new Decimal(asked).greaterThan(app!.approvedAmount)
+  )
     problems.push({
-      field: 'annualRatePercent',
-      reason: 'must be a percentage with at most 6 places',
+      field: 'amount',
+      reason: `must not exceed the approved amount ${new Decimal(app!.approvedAmount).toFixed(2)}`,
     });
-  if (!Number.isInteger(term) || term < 1 || term > 360)
-    problems.push({ field: 'termMonths', reason: 'must be from 1 to 360' });
-  if (!METHOD_ZH[method])
-    problems.push({
-      field: 'repaymentMethod',
-      reason: `must be one of ${Object.keys(METHOD_ZH).join(', ')}`,
-    });
-  if (!DATE.test(req.disbursementDate) || Number.isNaN(Date.parse(req.disbursementDate))) {
-    problems.push({ field: 'disbursementDate', reason: 'must be a date as YYYY-MM-DD' });
-  }
   const roles = req.parties.map((x) => x.role);
   req.parties.forEach((party, i) => {
     if (!(PARTY_ROLES as readonly string[]).includes(party.role))
@@ -230,78 +329,91 @@ export async function generateContract(
         reason: 'is required: the user who signs for the party',
       });
   });
-  for (const required of ['lender', 'borrower']) {
-    if (!roles.includes(required))
-      problems.push({ field: 'parties', reason: `must include the ${required}` });
-  }
   if (new Set(roles).size !== roles.length)
     problems.push({ field: 'parties', reason: 'names each role once' });
-  if (problems.length) throw invalidArgument(problems);
-  // "0100" and "100" are 100.00 on paper.
-  const amount = new Decimal(rawAmount).toFixed(2);
 
-  const { rows: templates } = await deps.pool.query<{
-    code: string;
-    version: number;
-    title: string;
-    clauses: string[];
-  }>(
-    `SELECT code, version, title, clauses FROM contract_templates
+  const { rows: templates } = await deps.pool.query<TemplateRow>(
+    `SELECT code, version, title, clauses, required_parties, product_codes FROM contract_templates
       WHERE active AND ($1 = '' OR code = $1) AND ($1 <> '' OR $2 = ANY(product_codes))
       ORDER BY version DESC LIMIT 1`,
     [req.templateCode, owner.productCode ?? ''],
   );
   const template = templates[0];
-  if (!template) {
-    throw req.templateCode
-      ? invalidArgument([
-          { field: 'templateCode', reason: `"${req.templateCode}" is not an active template` },
-        ])
-      : failedPrecondition(`no contract template for product ${owner.productCode}`);
+  if (!template && req.templateCode)
+    problems.push({
+      field: 'templateCode',
+      reason: `"${req.templateCode}" is not an active template`,
+    });
+  for (const required of template?.required_parties ?? ['lender', 'borrower']) {
+    if (!roles.includes(required))
+      problems.push({
+        field: 'parties',
+        reason: `must include the ${required}${template ? ` (template ${template.code})` : ''}`,
+      });
+  }
+  const needsCollateral = template?.clauses.some((c) => c.includes('{{collateral}}'));
+  if (needsCollateral && !req.collateral?.trim())
+    problems.push({
+      field: 'collateral',
+      reason: `is required: template ${template!.code} pledges the property (抵押物) it describes`,
+    });
+  if (!needsCollateral && req.collateral)
+    problems.push({
+      field: 'collateral',
+      reason: 'applies to a template with a collateral clause',
+    });
+  if (problems.length) throw invalidArgument(problems);
+  if (!template) throw failedPrecondition(`no contract template for product ${owner.productCode}`);
+  const terms = (checked as { ok: true; terms: ContractTerms }).terms;
+
+  // A contract names its borrower exactly: the full identity number, disclosed for this purpose
+  // by the applications service (which records the disclosure), never typed in by the caller.
+  const borrower = await deps.applications.getBorrowerIdentity(
+    { applicationId: owner.id, purpose: 'contract_printing' },
+    onBehalfOf(ctx, deps.rpcTimeoutMs),
+  );
+  const borrowerParty = req.parties.find((x) => x.role === 'borrower')!;
+  if (borrowerParty.name.trim() !== borrower.name) {
+    throw invalidArgument([
+      {
+        field: `parties[${roles.indexOf('borrower')}].name`,
+        reason: `must be the borrower's name as the customer record has it (${borrower.name})`,
+      },
+    ]);
   }
   const preview = await deps.accounting.previewSchedule(
-    {
-      request: {
-        principal: amount,
-        annualRatePercent: rate,
-        term,
-        termUnit: 'month',
-        repaymentMethod: method,
-        disbursementDate: req.disbursementDate,
-      },
-    },
+    { request: scheduleRequestOf(terms) },
     onBehalfOf(ctx, deps.rpcTimeoutMs),
   );
   const installments = preview.installments;
+  const firstDueDate = installments[0]!.dueDate;
   const maturity = installments[installments.length - 1]!.dueDate;
-  const capitals = amountInCapitals(amount);
+  const capitals = amountInCapitals(terms.amount);
   const party = (role: string) => req.parties.find((x) => x.role === role);
-  const penalty = new Decimal(rate).times('1.5').toFixed();
+  const penalty = penaltyRatePercent(terms);
   const values: Record<string, string> = {
     lender: party('lender')!.name,
-    borrower: party('borrower')!.name,
-    borrowerIdNumber: party('borrower')!.idNumberMasked || '—',
+    borrower: borrower.name,
+    borrowerIdNumber: borrower.idNumber,
     guarantor: party('guarantor')?.name ?? '',
-    amount,
+    amount: terms.amount,
     amountInCapitals: capitals,
-    annualRatePercent: rate,
+    rateTerms: rateTermsText(terms),
     penaltyRatePercent: penalty,
-    termMonths: String(term),
-    repaymentMethod: METHOD_ZH[method]!,
-    disbursementDate: req.disbursementDate,
+    termMonths: String(terms.termMonths),
+    repaymentMethod: METHOD_ZH[terms.repaymentMethod],
+    repaymentDates: repaymentDatesText({ repaymentDay: terms.repaymentDay, firstDueDate }),
+    disbursementDate: terms.disbursementDate,
     maturityDate: maturity,
     repaymentAccount: req.repaymentAccount || '借款人在贷款人处开立的结算账户',
+    collateral: req.collateral ?? '',
   };
-  const clauses: string[] = [];
-  for (const clause of template.clauses) {
-    if (clause.includes('{{guarantor}}') && !party('guarantor')) continue;
-    const rendered = renderTemplate(clause, values);
-    if (rendered.missing.length)
-      throw failedPrecondition(
-        `template ${template.code} v${template.version} needs ${rendered.missing.join(', ')}`,
-      );
-    clauses.push(rendered.text);
-  }
+  const rendered = renderClauses(template.clauses, values);
+  if (rendered.missing.length)
+    throw failedPrecondition(
+      `template ${template.code} v${template.version} needs ${rendered.missing.join(', ')}`,
+    );
+  const clauses = rendered.clauses;
 
   const id = uuidv7();
   const generatedAt = new Date();
@@ -309,6 +421,23 @@ export async function generateContract(
     `SELECT nextval('contract_numbers') AS n`,
   );
   const contractNumber = `HT${generatedAt.getUTCFullYear()}${seq[0]!.n.padStart(8, '0')}`;
+  const schedule: pb.ContractInstallment[] = installments.map((i) => ({
+    period: i.period,
+    dueDate: i.dueDate,
+    principal: i.principal,
+    interest: i.interest,
+    total: i.total,
+    balance: i.balance,
+  }));
+  const stored: StoredTerms = {
+    ...terms,
+    amountInCapitals: capitals,
+    firstDueDate,
+    maturityDate: maturity,
+    schedule,
+    totalInterest: preview.totalInterest,
+    totalPayment: preview.totalPayment,
+  };
   const document: ContractDocument = {
     contractNumber,
     title: template.title,
@@ -316,27 +445,28 @@ export async function generateContract(
     templateVersion: template.version,
     parties: req.parties.map((x) => ({
       role: x.role as 'lender' | 'borrower' | 'guarantor',
-      name: x.name,
-      idNumberMasked: x.idNumberMasked || undefined,
-      address: x.address || undefined,
+      name: x.role === 'borrower' ? borrower.name : x.name,
+      idNumber: x.role === 'borrower' ? borrower.idNumber : x.idNumberMasked || undefined,
+      address: x.address || (x.role === 'borrower' ? borrower.address : '') || undefined,
     })),
-    amount,
+    amount: terms.amount,
     amountInCapitals: capitals,
-    annualRatePercent: rate,
-    termMonths: term,
-    repaymentMethodZh: METHOD_ZH[method]!,
-    disbursementDate: req.disbursementDate,
+    annualRatePercent: terms.annualRatePercent,
+    rateBasisZh: RATE_BASIS_ZH(terms),
+    termMonths: terms.termMonths,
+    repaymentMethodZh: METHOD_ZH[terms.repaymentMethod],
+    repaymentDayZh: terms.repaymentDay
+      ? terms.repaymentDay === 'month_end'
+        ? '每月最后一日'
+        : `每月${terms.repaymentDay}日`
+      : undefined,
+    disbursementDate: terms.disbursementDate,
+    firstDueDate: terms.repaymentDay ? firstDueDate : undefined,
     maturityDate: maturity,
     clauses,
-    schedule: installments.map((i) => ({
-      period: i.period,
-      dueDate: i.dueDate,
-      principal: i.principal,
-      interest: i.interest,
-      total: i.total,
-    })),
+    schedule,
     scheduleTotals: {
-      principal: amount,
+      principal: terms.amount,
       interest: preview.totalInterest,
       total: preview.totalPayment,
     },
@@ -369,8 +499,10 @@ export async function generateContract(
       );
       const { rows } = await tx.query<ContractRow>(
         `INSERT INTO contracts (id, contract_number, application_id, template_code, template_version, parties, terms,
-           object_key, sha256, status, request_id, generated_by, generated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'generated', $10, $11, $12) RETURNING *`,
+           object_key, sha256, status, request_id, generated_by, generated_at, customer_id, branch_id,
+           product_code, borrower_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'generated', $10, $11, $12, $13, $14, $15, $16)
+         RETURNING *`,
         [
           id,
           contractNumber,
@@ -378,20 +510,16 @@ export async function generateContract(
           template.code,
           template.version,
           JSON.stringify(req.parties),
-          JSON.stringify({
-            amount,
-            amountInCapitals: capitals,
-            annualRatePercent: rate,
-            termMonths: term,
-            repaymentMethod: method,
-            disbursementDate: req.disbursementDate,
-            maturityDate: maturity,
-          }),
+          JSON.stringify(stored),
           key,
           sha256,
           req.requestId || null,
           p.userId,
           generatedAt,
+          app!.customerId,
+          app!.branchId,
+          app!.productCode,
+          borrower.name,
         ],
       );
       await appendToOutbox(tx, SOURCE, {
@@ -416,6 +544,11 @@ export async function generateContract(
     throw err;
   }
 }
+
+const RATE_BASIS_ZH = (t: ContractTerms): string =>
+  t.rateBasis === 'fixed'
+    ? '固定利率'
+    : `${t.rateBasis === 'lpr_1y' ? '1年期' : '5年期以上'}LPR${t.spreadBp >= 0 ? '+' : ''}${t.spreadBp}基点`;
 
 /** 签署: the caller signs for the party they are named for; the last signature completes the contract. */
 export async function signContract(
@@ -490,19 +623,26 @@ export async function signContract(
       [c.id, complete ? 'signed' : 'signing'],
     );
     if (complete) {
+      // The signed terms and whose they are, so that the loan opened under the contract takes them.
       await appendToOutbox(tx, SOURCE, {
         type: 'documents.contract.signed',
         subjectId: c.id,
-        data: {
+        schemaVersion: 2,
+        data: documentEventsV1.ContractSigned.toJSON({
           contractId: c.id,
           contractNumber: c.contract_number,
           applicationId: c.application_id,
+          customerId: c.customer_id ?? '',
+          branchId: c.branch_id ?? '',
+          productCode: c.product_code ?? '',
+          borrowerName: c.borrower_name ?? '',
+          templateCode: c.template_code,
+          templateVersion: c.template_version,
           sha256: c.sha256,
           parties: c.parties.map((x) => x.role),
           signedAt: now.toISOString(),
-          // The signed terms, so that disbursement can hold the loan to them.
-          terms: c.terms,
-        },
+          terms: loanTermsOf(c.terms),
+        }),
       });
     }
     return updated[0]!;
@@ -562,4 +702,71 @@ export async function getContract(
   const c = await findContract(deps.pool, req.id);
   await resolveOwner(deps, ctx, { kind: 'application', id: c.application_id });
   return { contract: await contractMessage(deps.pool, c) };
+}
+
+/** Who does the disbursement review (集中审查放款) and may look at it. */
+const REVIEWERS = ['disbursement_reviewer', 'admin', 'auditor'] as const;
+
+/**
+ * 集中审查放款: everything the disbursement reviewer decides on in one answer — the application's
+ * current contract, its signatures and timestamps verified over the stored bytes, and the checklist
+ * of stage "disbursement". The accounting service asks the same checklist before it opens a loan.
+ */
+export async function getDisbursementReview(
+  deps: DocumentsDeps,
+  ctx: CallContext,
+  req: pb.GetDisbursementReviewRequest,
+): Promise<pb.GetDisbursementReviewResponse> {
+  requireRole(ctx.principal(), [...REVIEWERS], 'the disbursement review');
+  const owner = await resolveOwner(
+    deps,
+    ctx,
+    { kind: 'application', id: req.applicationId },
+    'applicationId',
+  );
+  const checklist = await checklistOf(deps.pool, owner, DISBURSEMENT_STAGE);
+  const { rows } = await deps.pool.query<ContractRow>(
+    'SELECT * FROM contracts WHERE application_id = $1 ORDER BY generated_at DESC LIMIT 1',
+    [owner.id],
+  );
+  const blockers: string[] = [];
+  let contract: pb.Contract | undefined;
+  let verification: pb.VerifyContractResponse | undefined;
+  if (!rows[0]) blockers.push('no contract has been generated for the application');
+  else {
+    contract = await contractMessage(deps.pool, rows[0]);
+    verification = await verifyContract(deps, ctx, {
+      contractId: rows[0].id,
+      pdf: Buffer.alloc(0),
+    });
+    if (!verification.allPartiesSigned)
+      blockers.push(`contract ${contract.contractNumber} is not yet signed by every party`);
+    else if (!verification.intact)
+      blockers.push(`the signatures of contract ${contract.contractNumber} do not verify`);
+    if (contract.loanId) blockers.push(`loan ${contract.loanId} is already opened under it`);
+  }
+  if (checklist.missing.length)
+    blockers.push(`documents missing for disbursement: ${checklist.missing.join(', ')}`);
+  return {
+    applicationId: owner.id,
+    contract,
+    verification,
+    checklist,
+    ready: blockers.length === 0,
+    blockers,
+  };
+}
+
+/** accounting.loan.disbursed: the contract links to the loan opened under it. */
+export async function linkContractToLoan(
+  tx: Queryable,
+  data: { loanId?: unknown; contractId?: unknown; tranche?: unknown },
+): Promise<void> {
+  if (data.tranche !== undefined && data.tranche !== 1) return;
+  if (typeof data.loanId !== 'string' || typeof data.contractId !== 'string') return;
+  if (!isUuid(data.loanId) || !isUuid(data.contractId)) return;
+  await tx.query('UPDATE contracts SET loan_id = $2 WHERE id = $1 AND loan_id IS NULL', [
+    data.contractId,
+    data.loanId,
+  ]);
 }

@@ -6,7 +6,14 @@ import {
   type ServiceBinding,
 } from '@loanflow/platform';
 import { documentsV1 as pb } from '@loanflow/proto';
-import { generateContract, getContract, signContract, verifyContract } from '../app/contracts';
+import {
+  generateContract,
+  getContract,
+  getDisbursementReview,
+  listContractTemplates,
+  signContract,
+  verifyContract,
+} from '../app/contracts';
 import type { DocumentsDeps } from '../app/deps';
 import {
   archiveOwnerCommand,
@@ -51,6 +58,10 @@ export function documentsService(
     verifyContract: (req: pb.VerifyContractRequest, ctx: CallContext) =>
       verifyContract(deps, ctx, req),
     getContract: (req: pb.GetContractRequest, ctx: CallContext) => getContract(deps, ctx, req),
+    listContractTemplates: (req: pb.ListContractTemplatesRequest, ctx: CallContext) =>
+      listContractTemplates(deps, ctx, req),
+    getDisbursementReview: (req: pb.GetDisbursementReviewRequest, ctx: CallContext) =>
+      getDisbursementReview(deps, ctx, req),
   };
   const streams = implementStreams(
     SERVICE,

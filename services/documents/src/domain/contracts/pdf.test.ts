@@ -50,18 +50,20 @@ const template = DEFAULT_TEMPLATES[0];
 const rendered = renderClauses(template.clauses, {
   lender: '示例银行股份有限公司上海分行',
   borrower: '张三',
-  borrowerIdNumber: '3101**********1234',
+  borrowerIdNumber: '110101199003070046',
   guarantor: '李四',
   amount: '120000.00',
   amountInCapitals: amountInCapitals('120000.00'),
-  annualRatePercent: '3.60',
+  rateTerms: '本合同项下借款的年化利率为3.60%（单利），在借款期限内固定不变。',
   penaltyRatePercent: '5.40',
   termMonths: '36',
   repaymentMethod: '等额本金',
+  repaymentDates: '还款日为每月15日，首期还款日为2025-02-15。',
   disbursementDate: '2025-01-15',
   maturityDate: '2028-01-15',
   repaymentAccount: '6222 **** **** 1234',
 });
+if (rendered.missing.length) throw new Error(`sample values lack ${rendered.missing.join(', ')}`);
 
 const contract: ContractDocument = sampleContract({
   amount: '120000.00',
@@ -78,10 +80,10 @@ const contract: ContractDocument = sampleContract({
     {
       role: 'borrower',
       name: '张三',
-      idNumberMasked: '3101**********1234',
+      idNumber: '3101**********1234',
       address: '上海市徐汇区漕溪北路1号',
     },
-    { role: 'guarantor', name: '李四', idNumberMasked: '3102**********5678' },
+    { role: 'guarantor', name: '李四', idNumber: '3102**********5678' },
   ],
   ...schedule(36),
 });

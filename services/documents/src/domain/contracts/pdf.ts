@@ -13,7 +13,8 @@ export type PartyRole = 'lender' | 'borrower' | 'guarantor';
 export interface ContractParty {
   role: PartyRole;
   name: string;
-  idNumberMasked?: string;
+  /** Resident ID number or unified social credit code, in full: a contract names its parties. */
+  idNumber?: string;
   address?: string;
 }
 
@@ -40,6 +41,11 @@ export interface ContractDocument {
   repaymentMethodZh: string;
   disbursementDate: string;
   maturityDate: string;
+  /** 利率定价基础 (固定利率, LPR + 基点); the rate clause says the rest. */
+  rateBasisZh?: string;
+  /** 还款日 (每月7日, 每月最后一日) and the first due date; absent for bullet loans. */
+  repaymentDayZh?: string;
+  firstDueDate?: string;
   /** Already rendered, unnumbered: they are numbered 第一条, 第二条, … here. */
   clauses: string[];
   schedule: ScheduleRow[];
@@ -392,7 +398,7 @@ function layout(doc: Doc, c: ContractDocument): void {
   l.heading('一、合同当事人');
   l.table(
     PARTY_COLUMNS,
-    c.parties.map((p) => [roleLabel(p.role), p.name, p.idNumberMasked ?? '', p.address ?? '']),
+    c.parties.map((p) => [roleLabel(p.role), p.name, p.idNumber ?? '', p.address ?? '']),
   );
 
   l.heading('二、主要借款条件');
@@ -400,9 +406,12 @@ function layout(doc: Doc, c: ContractDocument): void {
     ['借款金额（小写）', `¥${formatYuan(c.amount)}`],
     ['借款金额（大写）', `人民币${c.amountInCapitals}`],
     ['年化利率', `${c.annualRatePercent}%`],
+    ...(c.rateBasisZh ? [['利率定价基础', c.rateBasisZh]] : []),
     ['借款期限', `${c.termMonths}个月`],
     ['还款方式', c.repaymentMethodZh],
+    ...(c.repaymentDayZh ? [['还款日', c.repaymentDayZh]] : []),
     ['放款日', c.disbursementDate],
+    ...(c.firstDueDate ? [['首期还款日', c.firstDueDate]] : []),
     ['到期日', c.maturityDate],
   ]);
 

@@ -76,7 +76,7 @@ export function sampleContract(overrides: Partial<ContractDocument> = {}): Contr
       {
         role: 'borrower',
         name: '张三',
-        idNumberMasked: '3101**********1234',
+        idNumber: '3101**********1234',
         address: '上海市徐汇区',
       },
     ],

@@ -1,0 +1,575 @@
+// 放款: how a loan account comes to exist. Every loan is opened from an approved application under
+// its contract signed by every party, with every term the contract fixes, once the disbursement
+// review's checklist is complete (集中审查放款); loans migrated from another system come in through
+// an audited maker-checker import instead. Both book the loan the same way.
+import { Metadata } from '@grpc/grpc-js';
+import {
+  appendToOutbox,
+  DomainError,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  requireBranch,
+  requireRole,
+  uuidv7,
+  withTransaction,
+  type CallContext,
+  type FieldViolation,
+  type Principal,
+  type PromiseClient,
+  type Queryable,
+} from '@loanflow/platform';
+import { accountingV1 as pb, documentsV1 } from '@loanflow/proto';
+import {
+  contractedLoan,
+  differencesFromContract,
+  scheduleDeparture,
+  type SignedContract,
+} from '../domain/loan/contract';
+import { ACCOUNTS, posting } from '../domain/loan/ledger';
+import {
+  installmentRows,
+  openingState,
+  scheduleOf,
+  validateLoanTerms,
+  type LoanTerms,
+} from '../domain/loan/opening';
+import { DEFAULT_ALLOCATION_ORDER, validateAllocationOrder } from '../domain/loan/repayment';
+import { formatMoney, formatRate, type Cents } from '../domain/money';
+import {
+  postLoanEntry,
+  rate,
+  splitValues,
+  stateValues,
+  toIso,
+  writeInstallments,
+} from '../infra/loan-repo';
+import { findLoan, loanMessage } from '../infra/loan-views';
+import { postingDate } from './business-day';
+import { oncePerCommand } from './commands';
+import { Fields } from './input';
+import {
+  currentLpr,
+  DISBURSERS,
+  nextRepricingDate,
+  recordDisbursement,
+  SOURCE,
+  validatePayee,
+  type AccountingDeps,
+} from './loans';
+
+export interface OpeningDeps extends AccountingDeps {
+  /** The documents service: the disbursement review's checklist. */
+  documents: PromiseClient<documentsV1.DocumentsServiceClient>;
+  rpcTimeoutMs: number;
+}
+
+/** The checklist stage of the disbursement review (the documents service's word). */
+export const DISBURSEMENT_STAGE = 'disbursement';
+/** Administrators request and approve imports of migrated loans (two different ones). */
+const IMPORTERS = ['admin'] as const;
+const MAX_IMPORT = 500;
+
+/** A loan to book, every term checked. */
+interface LoanToBook {
+  applicationId: string | null;
+  contract: { id: string; number: string } | null;
+  importId: string | null;
+  customerId: string;
+  branchId: string;
+  productCode: string;
+  approved: Cents;
+  terms: LoanTerms;
+  /** The schedule request as given (stored with the loan). */
+  schedule: unknown;
+  rateType: 'fixed' | 'floating';
+  lprTerm: '1Y' | '5Y' | undefined;
+  spreadBp: number;
+  repricing: 'january_first' | 'anniversary' | undefined;
+  order: string[];
+  payee: ReturnType<typeof validatePayee>;
+}
+
+/** Books a checked loan on the open business date: account, schedule, first tranche, journal, event. */
+async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Promise<pb.Loan> {
+  const today = await postingDate(tx);
+  const t = l.terms;
+  if (t.schedule.disbursementDate !== today) {
+    throw l.contract
+      ? failedPrecondition(
+          `contract ${l.contract.number} fixes the disbursement date ${toIso(t.schedule.disbursementDate)}, ` +
+            `but the open business date is ${toIso(today)}: regenerate the contract for today's date and sign it again`,
+        )
+      : invalidArgument([
+          {
+            field: `${at}schedule.disbursementDate`,
+            reason: `must be the open business date ${toIso(today)}`,
+          },
+        ]);
+  }
+  if (l.rateType === 'floating') {
+    const lpr = await currentLpr(tx, l.lprTerm!, today);
+    if (lpr === undefined)
+      throw failedPrecondition(`no ${l.lprTerm} LPR is published for ${toIso(today)}`);
+    const expected = formatRate(rate(lpr) + BigInt(l.spreadBp) * 10n ** 8n);
+    if (formatRate(t.annualRate) !== expected) {
+      throw invalidArgument([
+        {
+          field: `${at}schedule.annualRatePercent`,
+          reason: `must be the ${l.lprTerm} LPR ${formatRate(rate(lpr))} + ${l.spreadBp} bp = ${expected}${l.contract ? ` (regenerate contract ${l.contract.number})` : ''}`,
+        },
+      ]);
+    }
+  }
+  if (l.applicationId) {
+    const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [l.applicationId]);
+    if (dup.rowCount) throw failedPrecondition(`application ${l.applicationId} already has a loan`);
+  }
+  const principal = BigInt(t.schedule.principal.times(100).toFixed(0));
+  const id = uuidv7();
+  const plan = scheduleOf(t.schedule);
+  const state = openingState(id, t, plan);
+  const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
+  const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
+  const { loan: stateColumns, accruals } = splitValues(stateValues(state));
+  const values = {
+    ...stateColumns,
+    contract_number: l.contract?.number ?? null,
+    contract_id: l.contract?.id ?? null,
+    origin: l.importId ? 'import' : 'contract',
+    import_id: l.importId,
+  };
+  const cols = Object.keys(values);
+  const maturity = toIso(plan[plan.length - 1]!.dueDate);
+  await tx.query(
+    `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
+       approved_amount, opened_on, maturity_date, terms, rate_type, lpr_term, spread_bp,
+       repricing, next_repricing_date, allocation_order, ${cols.join(', ')})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+       ${cols.map((_, i) => `$${i + 17}`).join(', ')})`,
+    [
+      id,
+      loanNumber,
+      l.applicationId,
+      l.customerId,
+      l.branchId,
+      l.productCode,
+      formatMoney(l.approved),
+      toIso(today),
+      maturity,
+      JSON.stringify(l.schedule),
+      l.rateType,
+      l.lprTerm ?? null,
+      l.rateType === 'floating' ? l.spreadBp : null,
+      l.repricing ?? null,
+      l.repricing ? toIso(nextRepricingDate(l.repricing, today, today)) : null,
+      l.order,
+      ...Object.values(values),
+    ],
+  );
+  await tx.query(
+    `INSERT INTO loan_accruals (loan_id, ${Object.keys(accruals).join(', ')})
+     VALUES ($1, ${Object.keys(accruals)
+       .map((_, i) => `$${i + 2}`)
+       .join(', ')})`,
+    [id, ...Object.values(accruals)],
+  );
+  await writeInstallments(tx, id, installmentRows(plan), false);
+  await recordDisbursement(tx, id, 1, principal, today, l.payee, p.userId);
+  await postLoanEntry(tx, {
+    businessDate: today,
+    kind: 'disbursement',
+    loanId: id,
+    description: `Disbursement of loan ${loanNumber}, tranche 1`,
+    postings: posting('disbursement', ACCOUNTS.principal, ACCOUNTS.settlement, principal),
+  });
+  await appendToOutbox(tx, SOURCE, {
+    type: 'accounting.loan.disbursed',
+    subjectId: id,
+    data: {
+      loanId: id,
+      loanNumber,
+      applicationId: l.applicationId,
+      contractId: l.contract?.id ?? null,
+      contractNumber: l.contract?.number ?? null,
+      importId: l.importId,
+      customerId: l.customerId,
+      branchId: l.branchId,
+      productCode: l.productCode,
+      tranche: 1,
+      amount: formatMoney(principal),
+      valueDate: toIso(today),
+      paymentMethod: l.payee.method,
+      annualRatePercent: formatRate(t.annualRate),
+      maturityDate: maturity,
+    },
+  });
+  return loanMessage((await findLoan(tx, id))!);
+}
+
+/** The checks of the account's own terms, shared by both ways in; fields under `prefix`. */
+function accountTerms(
+  f: Fields,
+  prefix: string,
+  req: {
+    schedule: unknown;
+    penaltyMarkupPercent: string;
+    graceDays: number;
+    allocationOrder: string[];
+    payee: pb.Payee | undefined;
+  },
+) {
+  const order =
+    req.allocationOrder.length > 0 ? req.allocationOrder : [...DEFAULT_ALLOCATION_ORDER];
+  const orderProblem = validateAllocationOrder(order);
+  if (orderProblem) f.fail(`${prefix}allocationOrder`, orderProblem);
+  const payeeFields = new Fields();
+  const payee = validatePayee(payeeFields, req.payee);
+  for (const e of payeeFields.errors) f.fail(`${prefix}${e.field}`, e.reason);
+  const terms = validateLoanTerms(
+    req.schedule ?? {},
+    req.penaltyMarkupPercent || undefined,
+    req.graceDays,
+  );
+  if (!terms.ok) for (const e of terms.errors) f.fail(`${prefix}${e.field}`, e.reason);
+  return { order, payee, terms: terms.ok ? terms.value : undefined };
+}
+
+interface ContractRow {
+  contract_id: string;
+  contract_number: string;
+  application_id: string;
+  customer_id: string | null;
+  branch_id: string | null;
+  product_code: string | null;
+  terms: unknown;
+}
+
+const signedContractOf = (r: ContractRow): SignedContract | undefined =>
+  r.customer_id && r.terms
+    ? {
+        contractId: r.contract_id,
+        contractNumber: r.contract_number,
+        applicationId: r.application_id,
+        customerId: r.customer_id,
+        branchId: r.branch_id!,
+        productCode: r.product_code!,
+        terms: documentsV1.LoanTerms.fromJSON(r.terms),
+      }
+    : undefined;
+
+const preconditionOn = (field: string, reason: string) =>
+  new DomainError('failed_precondition', `${field}: ${reason}`, [{ field, reason }]);
+
+/** Asks the documents service, as the caller, what the disbursement checklist still lacks. */
+async function missingForDisbursement(
+  deps: OpeningDeps,
+  ctx: CallContext,
+  applicationId: string,
+): Promise<string[]> {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${ctx.token()}`);
+  const checklist = await deps.documents.getChecklist(
+    { applicationId, stage: DISBURSEMENT_STAGE },
+    { metadata, timeoutMs: deps.rpcTimeoutMs },
+  );
+  return checklist.missing;
+}
+
+/**
+ * 放款 under a contract: the application's contract signed by every party fixes customer,
+ * branch, product, amount, rate and its basis, term, method, repayment day and the schedule; the
+ * request names only how the money is paid out (payee), the grace days and the allocation order,
+ * and any fixed value it does name must be the contract's. Opened on the contract's disbursement
+ * date only, and only while the disbursement checklist is complete.
+ */
+export async function openLoan(
+  deps: OpeningDeps,
+  ctx: CallContext,
+  req: pb.OpenLoanRequest,
+): Promise<pb.OpenLoanResponse> {
+  const p = ctx.principal();
+  requireRole(p, DISBURSERS, 'opening a loan');
+  const f = new Fields();
+  if (!req.applicationId)
+    f.fail(
+      'applicationId',
+      'is required: a loan is opened from an approved application under its signed contract (loans migrated from another system: a loan import)',
+    );
+  const applicationId = f.uuid('applicationId', req.applicationId, false);
+  const contractId = f.uuid('contractId', req.contractId, false);
+  if (req.customerId) f.uuid('customerId', req.customerId);
+  f.done();
+  const { rows } = await deps.pool.query<ContractRow>(
+    'SELECT * FROM signed_contracts WHERE application_id = $1',
+    [applicationId],
+  );
+  const contract = rows[0] && signedContractOf(rows[0]);
+  if (!contract)
+    throw preconditionOn(
+      'applicationId',
+      `application ${applicationId} has no contract signed by every party (only an approved application's contract, once every party signed it, opens a loan)`,
+    );
+  if (contractId && contractId !== contract.contractId)
+    throw invalidArgument([
+      {
+        field: 'contractId',
+        reason: `is not the application's signed contract (${contract.contractNumber})`,
+      },
+    ]);
+  requireBranch(p, contract.branchId, 'the loan');
+  const differences = differencesFromContract(contract, {
+    customerId: req.customerId,
+    branchId: req.branchId,
+    productCode: req.productCode,
+    approvedAmount: req.approvedAmount,
+    rateType: req.rateType,
+    lprTerm: req.lprTerm,
+    spreadBp: req.spreadBp,
+    repricing: req.repricing,
+    penaltyMarkupPercent: req.penaltyMarkupPercent,
+    schedule: req.schedule,
+  });
+  const fixed = contractedLoan(contract);
+  const checked = accountTerms(f, '', {
+    schedule: fixed.schedule,
+    penaltyMarkupPercent: fixed.penaltyMarkupPercent,
+    graceDays: req.graceDays,
+    allocationOrder: req.allocationOrder,
+    payee: req.payee,
+  });
+  f.errors.unshift(...differences);
+  f.done();
+  const departure = scheduleDeparture(contract);
+  if (departure)
+    throw failedPrecondition(
+      `the schedule of contract ${contract.contractNumber} no longer comes out as printed: ${departure}; regenerate the contract`,
+    );
+  const missing = await missingForDisbursement(deps, ctx, contract.applicationId);
+  if (missing.length)
+    throw preconditionOn(
+      'applicationId',
+      `the disbursement review lists documents missing: ${missing.join(', ')}`,
+    );
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'OpenLoan', p, async () => {
+      // The contract read again under the transaction: a newer signed contract replaces it.
+      const again = await tx.query<{ contract_id: string }>(
+        'SELECT contract_id FROM signed_contracts WHERE application_id = $1 FOR UPDATE',
+        [contract.applicationId],
+      );
+      if (again.rows[0]?.contract_id !== contract.contractId)
+        throw failedPrecondition('the application was signed under a newer contract; try again');
+      const loan = await bookLoan(tx, p, {
+        applicationId: contract.applicationId,
+        contract: { id: contract.contractId, number: contract.contractNumber },
+        importId: null,
+        customerId: contract.customerId,
+        branchId: contract.branchId,
+        productCode: contract.productCode,
+        approved: BigInt(checked.terms!.schedule.principal.times(100).toFixed(0)),
+        terms: checked.terms!,
+        schedule: fixed.schedule,
+        rateType: fixed.rateType,
+        lprTerm: fixed.lprTerm,
+        spreadBp: fixed.spreadBp,
+        repricing: fixed.repricing,
+        order: checked.order,
+        payee: checked.payee,
+      });
+      return pb.OpenLoanResponse.fromPartial({ loan });
+    }),
+  );
+}
+
+interface ImportRow {
+  id: string;
+  status: 'pending' | 'approved' | 'rejected';
+  source_system: string;
+  reason: string;
+  loans: unknown[];
+  requested_by: string;
+  requested_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_comment: string | null;
+  loan_ids: string[];
+}
+
+const importMessage = (r: ImportRow): pb.LoanImport =>
+  pb.LoanImport.fromPartial({
+    id: r.id,
+    status: r.status,
+    sourceSystem: r.source_system,
+    reason: r.reason,
+    loans: r.loans.map((l) => pb.ImportedLoan.fromJSON(l)),
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at.toISOString(),
+    decidedBy: r.decided_by ?? '',
+    decidedAt: r.decided_at?.toISOString() ?? '',
+    decisionComment: r.decision_comment ?? '',
+    loanIds: r.loan_ids,
+  });
+
+/** Checks one loan of an import; every problem under `loans[i].`. */
+function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
+  const at = `loans[${i}].`;
+  f.text(`${at}externalReference`, l.externalReference, { required: true, max: 100 });
+  const customerId = f.uuid(`${at}customerId`, l.customerId);
+  const branchId = f.text(`${at}branchId`, l.branchId, { required: true, max: 20 });
+  if (branchId && !/^[A-Z]{2,3}\d{3}$|^HQ$/.test(branchId))
+    f.fail(`${at}branchId`, 'must be a branch code such as SH001');
+  const productCode = f.text(`${at}productCode`, l.productCode, { required: true, max: 64 });
+  const approved = f.amount(`${at}approvedAmount`, l.approvedAmount);
+  const rateType = f.oneOf(`${at}rateType`, l.rateType, ['fixed', 'floating'] as const);
+  const floating = rateType === 'floating';
+  const lprTerm = floating ? f.oneOf(`${at}lprTerm`, l.lprTerm, ['1Y', '5Y'] as const) : undefined;
+  const repricing = floating
+    ? f.oneOf(`${at}repricing`, l.repricing, ['january_first', 'anniversary'] as const)
+    : undefined;
+  if (floating && (l.spreadBp < -1000 || l.spreadBp > 2000))
+    f.fail(`${at}spreadBp`, 'must be from -1000 to 2000 basis points');
+  if (!floating && (l.lprTerm || l.repricing || l.spreadBp))
+    f.fail(`${at}rateType`, 'a fixed-rate loan has no LPR term, spread or repricing');
+  const checked = accountTerms(f, at, l);
+  if (checked.terms && approved !== undefined) {
+    const principal = BigInt(checked.terms.schedule.principal.times(100).toFixed(0));
+    if (principal > approved)
+      f.fail(`${at}schedule.principal`, 'must not exceed the approved amount');
+  }
+  return {
+    customerId: customerId!,
+    branchId: branchId!,
+    productCode: productCode!,
+    approved: approved!,
+    rateType: rateType!,
+    lprTerm,
+    repricing,
+    spreadBp: floating ? l.spreadBp : 0,
+    ...checked,
+  };
+}
+
+/** The maker: an administrator asks to import a batch of migrated loans; nothing is booked yet. */
+export async function requestLoanImport(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.RequestLoanImportRequest,
+): Promise<pb.RequestLoanImportResponse> {
+  requireRole(p, [...IMPORTERS], 'requesting a loan import');
+  const f = new Fields();
+  const sourceSystem = f.text('sourceSystem', req.sourceSystem, { required: true, max: 100 });
+  const reason = f.text('reason', req.reason, { required: true, max: 1000 });
+  if (req.loans.length === 0) f.fail('loans', 'must list at least one loan');
+  if (req.loans.length > MAX_IMPORT) f.fail('loans', `must list at most ${MAX_IMPORT} loans`);
+  req.loans.forEach((l, i) => checkImportedLoan(f, i, l));
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'RequestLoanImport', p, async () => {
+      const { rows } = await tx.query<ImportRow>(
+        `INSERT INTO loan_imports (id, status, source_system, reason, loans, requested_by, requested_at)
+         VALUES ($1, 'pending', $2, $3, $4, $5, now()) RETURNING *`,
+        [
+          uuidv7(),
+          sourceSystem,
+          reason,
+          JSON.stringify(req.loans.map((l) => pb.ImportedLoan.toJSON(l))),
+          p.userId,
+        ],
+      );
+      return { loanImport: importMessage(rows[0]!) };
+    }),
+  );
+}
+
+/**
+ * The checker: another administrator approves (every loan is booked on the open business date,
+ * all or none) or rejects (with the reason) a pending import. Who decided and when is recorded.
+ */
+export async function decideLoanImport(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.DecideLoanImportRequest,
+): Promise<pb.DecideLoanImportResponse> {
+  requireRole(p, [...IMPORTERS], 'deciding a loan import');
+  const f = new Fields();
+  const importId = f.uuid('importId', req.importId);
+  const comment = f.text('comment', req.comment, { required: !req.approve, max: 1000 });
+  f.done();
+  return withTransaction(deps.pool, (tx) =>
+    oncePerCommand(tx, req.commandId, 'DecideLoanImport', p, async () => {
+      const { rows } = await tx.query<ImportRow>(
+        'SELECT * FROM loan_imports WHERE id = $1 FOR UPDATE',
+        [importId],
+      );
+      const batch = rows[0];
+      if (!batch) throw notFound(`loan import ${importId}`);
+      if (batch.status !== 'pending')
+        throw failedPrecondition(`loan import ${importId} is already ${batch.status}`);
+      if (batch.requested_by === p.userId)
+        throw permissionDenied(
+          'a loan import is approved or rejected by another administrator than the one who requested it',
+        );
+      const loanIds: string[] = [];
+      if (req.approve) {
+        const loans = batch.loans.map((l) => pb.ImportedLoan.fromJSON(l));
+        const problems: FieldViolation[] = [];
+        for (const [i, l] of loans.entries()) {
+          const g = new Fields();
+          const c = checkImportedLoan(g, i, l);
+          if (g.errors.length) {
+            problems.push(...g.errors);
+            continue;
+          }
+          const loan = await bookLoan(
+            tx,
+            p,
+            {
+              applicationId: null,
+              contract: null,
+              importId: batch.id,
+              customerId: c.customerId,
+              branchId: c.branchId,
+              productCode: c.productCode,
+              approved: c.approved,
+              terms: c.terms!,
+              schedule: l.schedule ?? {},
+              rateType: c.rateType,
+              lprTerm: c.lprTerm,
+              spreadBp: c.spreadBp,
+              repricing: c.repricing,
+              order: c.order,
+              payee: c.payee,
+            },
+            `loans[${i}].`,
+          );
+          loanIds.push(loan.id);
+        }
+        if (problems.length) throw invalidArgument(problems);
+      }
+      const { rows: decided } = await tx.query<ImportRow>(
+        `UPDATE loan_imports SET status = $2, decided_by = $3, decided_at = now(),
+           decision_comment = $4, loan_ids = $5 WHERE id = $1 RETURNING *`,
+        [batch.id, req.approve ? 'approved' : 'rejected', p.userId, comment ?? null, loanIds],
+      );
+      return { loanImport: importMessage(decided[0]!) };
+    }),
+  );
+}
+
+export async function getLoanImport(
+  deps: AccountingDeps,
+  p: Principal,
+  req: pb.GetLoanImportRequest,
+): Promise<pb.GetLoanImportResponse> {
+  requireRole(p, ['admin', 'auditor'], 'reading a loan import');
+  const f = new Fields();
+  const id = f.uuid('id', req.id);
+  f.done();
+  const { rows } = await deps.pool.query<ImportRow>('SELECT * FROM loan_imports WHERE id = $1', [
+    id,
+  ]);
+  if (!rows[0]) throw notFound(`loan import ${id}`);
+  return { loanImport: importMessage(rows[0]) };
+}

@@ -1,0 +1,80 @@
+// 合同打印: the borrower's identity number in full, for the loan contract and nothing else.
+//
+// The number is kept encrypted and every other answer carries the masked form. A contract must
+// name its borrower exactly, so the documents service asks for the number here when it prints
+// one: only for an approved application, only for staff who generate contracts and may see the
+// application, and every disclosure is recorded (who, when, which application, why) in the same
+// transaction as the read. A narrow call rather than a flag on GetCustomer, so that no other
+// screen or client can ever come by the number through the everyday API.
+import {
+  failedPrecondition,
+  invalidArgument,
+  requireRole,
+  uuidv7,
+  withTransaction,
+  type Principal,
+  type Role,
+} from '@loanflow/platform';
+import type { ApplicationDeps } from './applications';
+import { getApplication } from './applications';
+
+/** The roles that generate contracts (the documents service's generators). */
+const CONTRACT_PRINTERS: Role[] = [
+  'account_manager',
+  'corporate_lending',
+  'disbursement_reviewer',
+  'admin',
+];
+export const DISCLOSURE_PURPOSES = ['contract_printing'] as const;
+
+export interface BorrowerIdentity {
+  customerId: string;
+  customerType: 'individual' | 'corporate';
+  name: string;
+  idNumber: string;
+  address: string;
+}
+
+export async function discloseBorrowerIdentity(
+  deps: ApplicationDeps,
+  actor: Principal,
+  applicationId: string,
+  purpose: string,
+): Promise<BorrowerIdentity> {
+  requireRole(actor, CONTRACT_PRINTERS, 'printing a contract with the borrower identity');
+  if (!(DISCLOSURE_PURPOSES as readonly string[]).includes(purpose))
+    throw invalidArgument([
+      { field: 'purpose', reason: `must be one of ${DISCLOSURE_PURPOSES.join(', ')}` },
+    ]);
+  // Whoever may not see the application may not see its borrower (branch scope, NOT_FOUND).
+  const application = await getApplication(deps, actor, applicationId);
+  if (application.status !== 'approved')
+    throw failedPrecondition('the borrower identity is disclosed for an approved application only');
+  return withTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{
+      id: string;
+      type: 'individual' | 'corporate';
+      name: string;
+      resident_id_enc: string | null;
+      credit_code: string | null;
+      address: string | null;
+    }>(
+      'SELECT id, type, name, resident_id_enc, credit_code, address FROM customers WHERE id = $1',
+      [application.customerId],
+    );
+    const c = rows[0]!;
+    await tx.query(
+      `INSERT INTO pii_disclosures (id, customer_id, application_id, purpose, disclosed_to)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [uuidv7(), c.id, application.id, purpose, actor.userId],
+    );
+    return {
+      customerId: c.id,
+      customerType: c.type,
+      name: c.name,
+      idNumber:
+        c.type === 'individual' ? deps.pii.decrypt(c.resident_id_enc!) : (c.credit_code ?? ''),
+      address: c.address ?? '',
+    };
+  });
+}
