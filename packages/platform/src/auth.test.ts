@@ -230,7 +230,7 @@ describe('roles and branches', () => {
     const err = thrown(() => requireBranch(manager, 'BJ001', 'the loan'));
     expect(err.code).toBe('permission_denied');
     expect(err.message).toBe(
-      'the loan belongs to branch BJ001, outside the branches of SH001 (SH001, SH001-01)',
+      'the loan belongs to branch BJ001, outside your branches SH001, SH001-01',
     );
     expect(() => requireBranch(manager, 'SH001-01', 'the loan')).not.toThrow();
   });

@@ -68,9 +68,10 @@ export function requireRole(p: Principal, allowed: readonly Role[], action: stri
 /** Data scope: staff see their branch's subtree; head-office staff see all branches. */
 export function requireBranch(p: Principal, branchId: string, what: string): void {
   if (!canAccessBranch(p, branchId)) {
-    throw permissionDenied(
-      `${what} belongs to branch ${branchId}, outside the branches of ${p.branchId} (${branchScopeOf(p)!.join(', ')})`,
-    );
+    const scope = branchScopeOf(p)!;
+    const yours =
+      scope.length === 1 ? `your branch ${scope[0]}` : `your branches ${scope.join(', ')}`;
+    throw permissionDenied(`${what} belongs to branch ${branchId}, outside ${yours}`);
   }
 }
 

@@ -34,7 +34,13 @@ export const STAFF = {
   hqRisk2: { roles: ['risk_manager'], branchId: 'HQ' },
   hqAuditor: { roles: ['auditor'], branchId: 'HQ' },
   admin: { roles: ['admin'], branchId: 'HQ' },
-} satisfies Record<string, { roles: Role[]; branchId: string }>;
+  /** Post-loan officer of the Shanghai branch whose token covers its sub-branch SH001-01 too. */
+  shBranchPostLoan: {
+    roles: ['post_loan_officer'],
+    branchId: 'SH001',
+    branchScope: ['SH001', 'SH001-01'],
+  },
+} satisfies Record<string, { roles: Role[]; branchId: string; branchScope?: string[] }>;
 export type StaffKey = keyof typeof STAFF;
 
 export interface Harness {
@@ -106,6 +112,9 @@ export async function startHarness(
     displayName: `Test ${who}`,
     roles: [...STAFF[who].roles],
     branchId: STAFF[who].branchId,
+    ...('branchScope' in STAFF[who]
+      ? { branchScope: [...(STAFF[who].branchScope as string[])] }
+      : {}),
   });
   const as = (who: StaffKey): RpcOptions => {
     const metadata = new Metadata();
