@@ -16,7 +16,8 @@ const common = {
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@loanflow/(platform|proto|launcher)$': '<rootDir>/packages/$1/src',
-    '^@loanflow/(applications|workflow|accounting|documents)$': '<rootDir>/services/$1/src/main',
+    '^@loanflow/(identity|applications|workflow|accounting|documents)$':
+      '<rootDir>/services/$1/src/main',
     '^@loanflow/gateway$': '<rootDir>/gateway/src/main',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

@@ -18,6 +18,7 @@ import { workflowRoutes } from './http/workflow-routes';
 import { accountingRoutes } from './http/accounting-routes';
 import { postLoanRoutes } from './http/post-loan-routes';
 import { documentRoutes, documentUploadRoutes } from './http/documents-routes';
+import { identityRoutes } from './http/identity-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
   log: Logger;
@@ -72,6 +73,7 @@ export function createApp(deps: GatewayAppDeps): Express {
     accountingRoutes(deps),
     postLoanRoutes(deps),
     documentRoutes(deps),
+    identityRoutes(deps),
   );
   app.use('/api/v1', api);
   app.use(notFoundRoute);

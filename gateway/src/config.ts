@@ -9,6 +9,10 @@ export const gatewayEnv = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('gateway'),
+  IDENTITY_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50055'),
   APPLICATIONS_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')

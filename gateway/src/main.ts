@@ -10,15 +10,19 @@ import {
   runService,
   type Logger,
 } from '@loanflow/platform';
-import { accountingV1, applicationsV1, documentsV1, postLoanV1, workflowV1 } from '@loanflow/proto';
+import {
+  accountingV1,
+  applicationsV1,
+  documentsV1,
+  identityV1,
+  postLoanV1,
+  workflowV1,
+} from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
-import { seedDemoUsers } from './demo';
 import { purgeIdempotencyKeys } from './http/idempotency';
 
-export { DEMO_PASSWORD, DEMO_USERS } from './demo';
 export { loadGatewayConfig } from './config';
-export { hashPassword } from './auth/passwords';
 
 export interface RunningGateway {
   httpPort: number;
@@ -29,7 +33,7 @@ export const MIGRATIONS = { name: 'gateway', dir: join(__dirname, '..', 'migrati
 
 export async function start(
   config: GatewayConfig,
-  opts: { log?: Logger; demo?: boolean } = {},
+  opts: { log?: Logger } = {},
 ): Promise<RunningGateway> {
   const log = opts.log ?? createLogger('gateway', config.LOG_LEVEL);
   const schema = config.GATEWAY_DB_SCHEMA;
@@ -41,8 +45,10 @@ export async function start(
     log,
   });
   await migrate(pool, schema, [MIGRATIONS], log);
-  if (opts.demo) log.info({ created: await seedDemoUsers(pool) }, 'demo users ready');
 
+  const identity = promiseClient(
+    createGrpcClient(identityV1.IdentityServiceClient, config.IDENTITY_ADDR),
+  );
   const applications = promiseClient(
     createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR),
   );
@@ -67,6 +73,7 @@ export async function start(
     createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
   );
   const health = upstreamHealth(pool, {
+    identity: config.IDENTITY_ADDR,
     accounting: config.ACCOUNTING_ADDR,
     documents: config.DOCUMENTS_ADDR,
     applications: config.APPLICATIONS_ADDR,
@@ -75,6 +82,7 @@ export async function start(
   const app = createApp({
     log,
     pool,
+    identity,
     applications,
     workflow,
     accounting,
@@ -114,6 +122,7 @@ export async function start(
       clearInterval(purge);
       await closeServer(config.SHUTDOWN_TIMEOUT_MS);
       health.close();
+      identity.close();
       applications.close();
       workflow.close();
       accounting.close();

@@ -30,7 +30,7 @@ describe('gateway: logging in and bearer tokens', () => {
     });
   const userRow = async (username: string) => {
     const { rows } = await system.db.query<{ failed_logins: number; locked_until: Date | null }>(
-      `SELECT failed_logins, locked_until FROM ${system.schemas.gateway}.users WHERE username = $1`,
+      `SELECT failed_logins, locked_until FROM ${system.schemas.identity}.users WHERE username = $1`,
       [username],
     );
     return rows[0]!;
@@ -51,7 +51,7 @@ describe('gateway: logging in and bearer tokens', () => {
     await system?.stop();
   });
 
-  it('logs in with the right password: an ES256 JWT for the user, with roles and branch', async () => {
+  it('logs in with the right password: an ES256 JWT for the user, with roles, branch and scope', async () => {
     const res = await login('am.sh', TEST_PASSWORD);
 
     expect(res.status).toBe(200);
@@ -65,6 +65,8 @@ describe('gateway: logging in and bearer tokens', () => {
       displayName: 'am.sh',
       roles: ['account_manager'],
       branchId: 'SH001',
+      // The subtree of SH001 in the directory's branch tree.
+      branchScope: ['SH001', 'SH001-01'],
     });
 
     const parts = accessToken.split('.');
@@ -76,11 +78,18 @@ describe('gateway: logging in and bearer tokens', () => {
       username: 'am.sh',
       roles: ['account_manager'],
       branch: 'SH001',
+      scope: ['SH001', 'SH001-01'],
       iss: 'loanflow-gateway',
       aud: 'loanflow',
     });
     expect((claims.exp as number) - (claims.iat as number)).toBe(expiresIn);
     expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('a head-office user is scoped to every branch', async () => {
+    const res = await login('audit.hq', TEST_PASSWORD);
+    expect(res.body.user).toMatchObject({ branchId: 'HQ', branchScope: 'all' });
+    expect(decodePart(res.body.accessToken.split('.')[1]!)).toMatchObject({ scope: 'all' });
   });
 
   it('GET /me answers with the principal of the token', async () => {
@@ -144,10 +153,24 @@ describe('gateway: logging in and bearer tokens', () => {
   });
 
   it('refuses a deactivated account with the right password, with the same detail', async () => {
-    await system.db.query(
-      `UPDATE ${system.schemas.gateway}.users SET active = false WHERE username = 'risk.hq'`,
+    const admin = await system.login('admin.hq');
+    const users = await api<{ items: { id: string }[] }>(
+      system.baseUrl,
+      'GET',
+      `${API}/users?q=risk2.hq`,
+      { token: admin },
     );
-    const res = await login('risk.hq', TEST_PASSWORD);
+    const closed = await api(
+      system.baseUrl,
+      'POST',
+      `${API}/users/${users.body.items[0]!.id}:deactivate`,
+      {
+        token: admin,
+        body: { reason: 'moved to another bank' },
+      },
+    );
+    expect(closed.body).toMatchObject({ username: 'risk2.hq', active: false });
+    const res = await login('risk2.hq', TEST_PASSWORD);
     const unknown = await login('nobody.at.all', TEST_PASSWORD);
     expect(expectProblem(res, 401).detail).toBe(expectProblem(unknown, 401).detail);
     expect(res.body).not.toHaveProperty('accessToken');

@@ -6,6 +6,7 @@ import { workflowRoutes } from '../src/http/workflow-routes';
 import { accountingRoutes } from '../src/http/accounting-routes';
 import { postLoanRoutes } from '../src/http/post-loan-routes';
 import { documentRoutes, documentUploadRoutes } from '../src/http/documents-routes';
+import { identityRoutes } from '../src/http/identity-routes';
 import { API, expectProblem } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.
@@ -57,6 +58,7 @@ describe('gateway: operations endpoints', () => {
       status: 'ready',
       checks: {
         database: true,
+        identity: true,
         applications: true,
         workflow: true,
         accounting: true,
@@ -98,6 +100,7 @@ describe('gateway: operations endpoints', () => {
         ...routesOf(postLoanRoutes(deps)),
         ...routesOf(documentRoutes(deps)),
         ...routesOf(documentUploadRoutes(deps, (_req, _res, next) => next())),
+        ...routesOf(identityRoutes(deps)),
       ].sort();
 
       expect(served.length).toBeGreaterThanOrEqual(12);
@@ -187,6 +190,7 @@ describe('gateway: operations endpoints', () => {
       status: 'not ready',
       checks: {
         database: true,
+        identity: true,
         applications: false,
         workflow: true,
         accounting: true,

@@ -5,12 +5,13 @@ import {
   start as startApplications,
   type RunningApplications,
 } from '@loanflow/applications';
+import { loadGatewayConfig, start as startGateway, type RunningGateway } from '@loanflow/gateway';
 import {
-  hashPassword,
-  loadGatewayConfig,
-  start as startGateway,
-  type RunningGateway,
-} from '@loanflow/gateway';
+  loadIdentityConfig,
+  start as startIdentity,
+  type DirectorySeed,
+  type RunningIdentity,
+} from '@loanflow/identity';
 import {
   loadDocumentsConfig,
   start as startDocuments,
@@ -33,12 +34,10 @@ import {
   HEAD_OFFICE,
   initTracing,
   JetStreamBus,
-  uuidv7,
   type EventBus,
   type Role,
 } from '@loanflow/platform';
 import pg from 'pg';
-import { startIdentityServer } from './identity-server';
 
 /** The password of every user the harness creates. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -63,8 +62,17 @@ export const DEFAULT_USERS: TestUser[] = [
   { username: 'admin.hq', roles: ['admin'], branchId: HEAD_OFFICE },
 ];
 
+/** The branch tree of every test system: head office; SH001 with sub-branch SH001-01; BJ001. */
+export const TEST_BRANCHES: DirectorySeed['branches'] = [
+  { code: 'SH001', name: '上海分行', parentCode: HEAD_OFFICE },
+  { code: 'SH001-01', name: '浦东支行', parentCode: 'SH001' },
+  { code: 'BJ001', name: '北京分行', parentCode: HEAD_OFFICE },
+];
+
 export interface TestSystem {
   baseUrl: string;
+  /** The user directory; the harness's users are there (display name = username). */
+  identity: RunningIdentity;
   applications: RunningApplications;
   workflow: RunningWorkflow;
   gateway: RunningGateway;
@@ -73,6 +81,7 @@ export interface TestSystem {
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
   schemas: {
+    identity: string;
     applications: string;
     gateway: string;
     workflow: string;
@@ -86,11 +95,10 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-let passwordHash: Promise<string> | undefined;
-
 /**
- * Starts the applications service and the gateway in this process, each with its own gRPC or
- * HTTP server on a free port and its own fresh schema, as separate deployments would be.
+ * Starts the identity, applications, accounting, documents and workflow services and the gateway
+ * in this process, each with its own gRPC or HTTP server on a free port and its own fresh schema,
+ * as separate deployments would be.
  */
 export async function startSystem(
   opts: {
@@ -112,6 +120,7 @@ export async function startSystem(
   for (const [k, v] of Object.entries(resolveEndpoints())) process.env[k] ??= v;
   const suffix = randomBytes(4).toString('hex');
   const schemas = {
+    identity: `t_id_${suffix}`,
     applications: `t_apps_${suffix}`,
     gateway: `t_gw_${suffix}`,
     workflow: `t_wf_${suffix}`,
@@ -131,18 +140,20 @@ export async function startSystem(
     EVENTS_START_AT: 'new',
   };
   const log = createLogger('test', env.LOG_LEVEL);
-  const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  db.on('error', () => undefined);
-  // The user directory: the gateway's users, served as the identity service's look-ups.
-  const identity = await startIdentityServer(async () => {
-    const { rows } = await db.query<{
-      id: string;
-      username: string;
-      roles: string[];
-      branch_id: string;
-      active: boolean;
-    }>(`SELECT id, username, roles, branch_id, active FROM ${schemas.gateway}.users`);
-    return rows.map((r) => ({ ...r, branchId: r.branch_id }));
+  const identity = await startIdentity(
+    loadIdentityConfig({
+      ...env,
+      IDENTITY_DB_SCHEMA: schemas.identity,
+      IDENTITY_GRPC_HOST: '127.0.0.1',
+      IDENTITY_GRPC_PORT: '0',
+    }),
+    { log, bus: opts.bus },
+  );
+  const identityAddr = `127.0.0.1:${identity.grpcPort}`;
+  await identity.seed({
+    branches: TEST_BRANCHES,
+    users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u, displayName: u.username })),
+    password: TEST_PASSWORD,
   });
   const applications = await startApplications(
     loadApplicationsConfig({
@@ -188,7 +199,7 @@ export async function startSystem(
       WORKFLOW_DB_SCHEMA: schemas.workflow,
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: '0',
-      IDENTITY_ADDR: identity.address,
+      IDENTITY_ADDR: identityAddr,
       ...(opts.documentGate ? { WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}` } : {}),
     }),
     { log, bus: opts.bus },
@@ -199,6 +210,7 @@ export async function startSystem(
       GATEWAY_DB_SCHEMA: schemas.gateway,
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: '0',
+      IDENTITY_ADDR: identityAddr,
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
@@ -206,19 +218,15 @@ export async function startSystem(
     }),
     { log },
   );
-  passwordHash ??= hashPassword(TEST_PASSWORD);
-  const hash = await passwordHash;
-  for (const u of opts.users ?? DEFAULT_USERS) {
-    await db.query(
-      `INSERT INTO ${schemas.gateway}.users (id, username, display_name, password_hash, roles, branch_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [uuidv7(), u.username, u.username, hash, u.roles, u.branchId],
-    );
-  }
+  const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  db.on('error', () => undefined);
+
   const baseUrl = `http://127.0.0.1:${gateway.httpPort}`;
   const tokens = new Map<string, string>();
 
   return {
     baseUrl,
+    identity,
     applications,
     workflow,
     gateway,
@@ -250,12 +258,15 @@ export async function startSystem(
       await accounting.stop();
       await workflow.stop();
       await applications.stop();
+      await identity.stop();
       await deleteConsumers(env.NATS_URL, [
+        ...identity.consumers,
         ...applications.consumers,
         ...workflow.consumers,
         ...accounting.consumers,
         ...documents.consumers,
       ]);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.identity} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.workflow} CASCADE`);

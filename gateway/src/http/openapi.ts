@@ -2,6 +2,7 @@
 import { accountingPaths, accountingSchemas } from './accounting-openapi';
 import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
 import { documentsPaths, documentsSchemas } from './documents-openapi';
+import { identityPaths, identitySchemas } from './identity-openapi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
@@ -492,6 +493,7 @@ export const openApiDocument = {
       },
     },
     ...accountingPaths,
+    ...identityPaths,
     ...postLoanPaths,
     ...documentsPaths,
   },
@@ -499,6 +501,7 @@ export const openApiDocument = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
       ...accountingSchemas,
+      ...identitySchemas,
       ...postLoanSchemas,
       ...documentsSchemas,
       HolidayArrangement: {
@@ -571,6 +574,11 @@ export const openApiDocument = {
           displayName: { type: 'string' },
           roles: { type: 'array', items: { type: 'string' } },
           branchId: { type: 'string' },
+          branchScope: {
+            description:
+              "The branches whose data the user sees: their branch's subtree, or all from the head office",
+            oneOf: [{ type: 'array', items: { type: 'string' } }, { const: 'all' }],
+          },
         },
       },
       Product: {

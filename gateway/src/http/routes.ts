@@ -11,12 +11,13 @@ import {
   applicationsV1 as pb,
   type accountingV1,
   type documentsV1,
+  type identityV1,
   type postLoanV1,
   type workflowV1,
 } from '@loanflow/proto';
 import { route, upstreamCall } from './upstream';
 import { Router, type Request, type Response } from 'express';
-import { authenticate as checkPassword } from '../auth/users';
+import { principalOf } from './identity-routes';
 import { requireRole } from './middleware';
 import {
   applicationJson,
@@ -40,6 +41,8 @@ import {
 export interface RouteDeps {
   pool: Pool;
   log?: Logger;
+  /** The user directory: log-in, users and branches. */
+  identity: PromiseClient<identityV1.IdentityServiceClient>;
   applications: PromiseClient<pb.ApplicationsServiceClient>;
   workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
   accounting: PromiseClient<accountingV1.AccountingServiceClient>;
@@ -61,7 +64,10 @@ export function publicRoutes(deps: RouteDeps): Router {
   const r = Router();
   r.post('/auth/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
-    const principal = await checkPassword(deps.pool, body.username, body.password);
+    // The directory checks the password; the gateway issues the token with the user's scope.
+    const principal = principalOf(
+      await deps.identity.authenticate(body, { timeoutMs: deps.rpcTimeoutMs }),
+    );
     res.json({
       accessToken: signAccessToken(principal, deps.jwtPrivateKey, deps.tokenTtlSeconds),
       tokenType: 'Bearer',

@@ -1,17 +1,17 @@
 import { join, resolve } from 'node:path';
 import { loadApplicationsConfig, start as startApplications } from '@loanflow/applications';
+import { loadGatewayConfig, start as startGateway } from '@loanflow/gateway';
 import {
+  DEMO_DIRECTORY,
   DEMO_PASSWORD,
-  DEMO_USERS,
-  loadGatewayConfig,
-  start as startGateway,
-} from '@loanflow/gateway';
-import { createLogger, createPool, shutdownTracing, stopOnSignals } from '@loanflow/platform';
+  loadIdentityConfig,
+  start as startIdentity,
+} from '@loanflow/identity';
+import { createLogger, shutdownTracing, stopOnSignals } from '@loanflow/platform';
 import { loadWorkflowConfig, start as startWorkflow } from '@loanflow/workflow';
 import { loadAccountingConfig, start as startAccounting } from '@loanflow/accounting';
 import { loadDocumentsConfig, start as startDocuments } from '@loanflow/documents';
 import { seedDemoBook } from './demo-data';
-import { startUserDirectory } from './user-directory';
 import { database, eventBus, freePort, objectStore, secrets, type Started } from './infra';
 
 /**
@@ -47,6 +47,20 @@ async function main(): Promise<void> {
     PII_INDEX_KEY: keys.piiIndexKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
+  // The directory first: the gateway logs in through it, the workflow checks assignees with it.
+  const identityPort = process.env.IDENTITY_GRPC_PORT ?? String(await freePort());
+  const identity = await startIdentity(
+    loadIdentityConfig({
+      ...env,
+      IDENTITY_GRPC_HOST: '127.0.0.1',
+      IDENTITY_GRPC_PORT: identityPort,
+    }),
+    { bus: events.bus },
+  );
+  started.push({ name: 'identity', stop: () => identity.stop() });
+  log.info(await identity.seed(DEMO_DIRECTORY), 'demo branches and users ready');
+  const identityAddr = `127.0.0.1:${identity.grpcPort}`;
+
   const applicationsPort = process.env.APPLICATIONS_GRPC_PORT ?? String(await freePort());
   const applications = await startApplications(
     loadApplicationsConfig({
@@ -58,10 +72,6 @@ async function main(): Promise<void> {
   );
   started.push({ name: 'applications', stop: () => applications.stop() });
 
-  // The staff directory the workflow checks named people against: the gateway's demo users,
-  // served on this port once the gateway has created them (IDENTITY_ADDR overrides it).
-  const directoryPort = await freePort();
-  const identityAddr = process.env.IDENTITY_ADDR ?? `127.0.0.1:${directoryPort}`;
   const workflowPort = process.env.WORKFLOW_GRPC_PORT ?? String(await freePort());
   const workflow = await startWorkflow(
     loadWorkflowConfig({
@@ -110,31 +120,20 @@ async function main(): Promise<void> {
   const gateway = await startGateway(
     loadGatewayConfig({
       ...env,
+      IDENTITY_ADDR: identityAddr,
       APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
       DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
       GATEWAY_HTTP_HOST: process.env.GATEWAY_HTTP_HOST ?? '127.0.0.1',
     }),
-    { demo: true },
   );
   started.push({ name: 'gateway', stop: () => gateway.stop() });
-  if (!process.env.IDENTITY_ADDR) {
-    const gatewayDb = createPool({ connectionString: db.url, schema: 'gateway', max: 2 });
-    const directory = await startUserDirectory(gatewayDb, directoryPort);
-    started.push({
-      name: 'user directory',
-      stop: async () => {
-        await directory.stop();
-        await gatewayDb.end();
-      },
-    });
-  }
 
   const url = `http://127.0.0.1:${gateway.httpPort}`;
   await seedDemoBook(url, DEMO_PASSWORD, log);
 
-  const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
+  const width = Math.max(...DEMO_DIRECTORY.users.map((u) => u.username.length));
   console.log(
     [
       '',
@@ -142,11 +141,11 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}, documents on 127.0.0.1:${documents.grpcPort} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
+      `  gRPC         identity on ${identityAddr}, applications on 127.0.0.1:${applications.grpcPort}, workflow on 127.0.0.1:${workflow.grpcPort}, accounting on 127.0.0.1:${accounting.grpcPort}, documents on 127.0.0.1:${documents.grpcPort} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
-      ...DEMO_USERS.map(
-        (u) => `  ${u.username.padEnd(width)}  ${u.branchId.padEnd(5)} ${u.roles.join(', ')}`,
+      ...DEMO_DIRECTORY.users.map(
+        (u) => `  ${u.username.padEnd(width)}  ${u.branchId.padEnd(8)} ${u.roles.join(', ')}`,
       ),
       '',
       'Try:',

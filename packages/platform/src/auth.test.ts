@@ -3,10 +3,13 @@ import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import {
   bearerToken,
+  branchFilter,
+  branchScopeOf,
   canAccessBranch,
   generateSigningKeys,
   hasRole,
   HEAD_OFFICE,
+  requireBranch,
   signAccessToken,
   verifyAccessToken,
   type Principal,
@@ -200,9 +203,71 @@ describe('roles and branches', () => {
     expect(hasRole(officer)).toBe(false);
   });
 
-  it('canAccessBranch: own branch, or every branch from the head office', () => {
+  it('canAccessBranch without a scope in the token: own branch, or every branch from the head office', () => {
     expect(canAccessBranch(officer, 'SH01')).toBe(true);
     expect(canAccessBranch(officer, 'SH02')).toBe(false);
     expect(canAccessBranch({ ...officer, branchId: HEAD_OFFICE }, 'SH02')).toBe(true);
+  });
+
+  const manager: Principal = {
+    ...officer,
+    branchId: 'SH001',
+    branchScope: ['SH001', 'SH001-01'],
+  };
+
+  it("canAccessBranch with a scope: the branch's subtree, nothing beside it", () => {
+    expect(canAccessBranch(manager, 'SH001')).toBe(true);
+    expect(canAccessBranch(manager, 'SH001-01')).toBe(true);
+    expect(canAccessBranch(manager, 'BJ001')).toBe(false);
+    expect(canAccessBranch(manager, 'HQ')).toBe(false);
+    expect(canAccessBranch({ ...manager, branchScope: 'all' }, 'BJ001')).toBe(true);
+    // A sub-branch's scope does not reach up to its parent.
+    const sub: Principal = { ...officer, branchId: 'SH001-01', branchScope: ['SH001-01'] };
+    expect(canAccessBranch(sub, 'SH001')).toBe(false);
+  });
+
+  it('requireBranch names the branch and the scope it is outside of', () => {
+    const err = thrown(() => requireBranch(manager, 'BJ001', 'the loan'));
+    expect(err.code).toBe('permission_denied');
+    expect(err.message).toBe(
+      'the loan belongs to branch BJ001, outside your branches SH001, SH001-01',
+    );
+    expect(() => requireBranch(manager, 'SH001-01', 'the loan')).not.toThrow();
+  });
+
+  it('branchFilter: the branch asked for within scope, else the whole scope; null for everything', () => {
+    expect(branchScopeOf(manager)).toEqual(['SH001', 'SH001-01']);
+    expect(branchFilter(manager)).toEqual(['SH001', 'SH001-01']);
+    expect(branchFilter(manager, 'SH001-01')).toEqual(['SH001-01']);
+    expect(thrown(() => branchFilter(manager, 'BJ001')).code).toBe('permission_denied');
+    const hq: Principal = { ...officer, branchId: HEAD_OFFICE, branchScope: 'all' };
+    expect(branchFilter(hq)).toBeNull();
+    expect(branchFilter(hq, 'BJ001')).toEqual(['BJ001']);
+    expect(branchFilter(officer)).toEqual(['SH01']);
+  });
+
+  it('the token carries the scope: a list of codes, or all', () => {
+    const token = signAccessToken(manager, keys.privateKey);
+    expect(jwt.decode(token)).toMatchObject({ scope: ['SH001', 'SH001-01'] });
+    expect(verifyAccessToken(token, keys.publicKey)).toEqual(manager);
+    const hq: Principal = { ...officer, branchId: HEAD_OFFICE, branchScope: 'all' };
+    const hqToken = signAccessToken(hq, keys.privateKey);
+    expect(verifyAccessToken(hqToken, keys.publicKey).branchScope).toBe('all');
+    // The copy handed out cannot change what was verified (tokens are cached).
+    const first = verifyAccessToken(token, keys.publicKey);
+    (first.branchScope as string[]).push('BJ001');
+    expect(verifyAccessToken(token, keys.publicKey).branchScope).toEqual(['SH001', 'SH001-01']);
+  });
+
+  it('refuses a token whose scope is neither a list of codes nor all', () => {
+    const bad = jwt.sign({ branch: 'SH001', scope: 'everything' }, keys.privateKey, {
+      algorithm: 'ES256',
+      subject: 'u-1',
+      issuer: 'loanflow-gateway',
+      audience: 'loanflow',
+    });
+    expect(thrown(() => verifyAccessToken(bad, keys.publicKey)).message).toBe(
+      'malformed access token',
+    );
   });
 });

@@ -26,7 +26,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Branch code of the head office; its staff with head-office scope see every branch. */
+/** Branch code of the head office, the root of the branch tree: its staff see every branch. */
 export const HEAD_OFFICE = 'HQ';
 
 export interface Principal {
@@ -35,14 +35,28 @@ export interface Principal {
   displayName: string;
   roles: Role[];
   branchId: string;
+  /**
+   * Data scope: the branch codes of the subtree of the user's branch (the identity service says
+   * which), or `all` at the head office. A principal without one sees its own branch only.
+   */
+  branchScope?: string[] | 'all';
 }
 
 export const hasRole = (p: Principal, ...roles: Role[]): boolean =>
   roles.some((r) => p.roles.includes(r));
 
-/** Whether the principal may see data of `branchId`: own branch, or head-office staff. */
-export const canAccessBranch = (p: Principal, branchId: string): boolean =>
-  p.branchId === HEAD_OFFICE || p.branchId === branchId;
+/** The branch codes the principal may see; `null` for every branch. */
+export function branchScopeOf(p: Principal): string[] | null {
+  if (p.branchScope === 'all') return null;
+  if (p.branchScope) return p.branchScope;
+  return p.branchId === HEAD_OFFICE ? null : [p.branchId];
+}
+
+/** Whether the principal may see data of `branchId`: a branch of their subtree. */
+export const canAccessBranch = (p: Principal, branchId: string): boolean => {
+  const scope = branchScopeOf(p);
+  return scope === null || scope.includes(branchId);
+};
 
 /** Refuses (PERMISSION_DENIED) a caller without one of `allowed`, naming the action. */
 export function requireRole(p: Principal, allowed: readonly Role[], action: string): void {
@@ -51,13 +65,25 @@ export function requireRole(p: Principal, allowed: readonly Role[], action: stri
   }
 }
 
-/** Data scope: staff see their own branch; head-office staff see all branches. */
+/** Data scope: staff see their branch's subtree; head-office staff see all branches. */
 export function requireBranch(p: Principal, branchId: string, what: string): void {
   if (!canAccessBranch(p, branchId)) {
-    throw permissionDenied(
-      `${what} belongs to branch ${branchId}, outside your branch ${p.branchId}`,
-    );
+    const scope = branchScopeOf(p)!;
+    const yours =
+      scope.length === 1 ? `your branch ${scope[0]}` : `your branches ${scope.join(', ')}`;
+    throw permissionDenied(`${what} belongs to branch ${branchId}, outside ${yours}`);
   }
+}
+
+/**
+ * The branches a list query covers: the one asked for (when it is in scope), else the caller's
+ * whole scope; `null` for no branch condition (head office, nothing asked). In SQL:
+ * `($n::text[] IS NULL OR branch_id = ANY($n))`.
+ */
+export function branchFilter(p: Principal, requested = ''): string[] | null {
+  if (!requested) return branchScopeOf(p);
+  requireBranch(p, requested, 'the branch filter');
+  return [requested];
 }
 
 const ISSUER = 'loanflow-gateway';
@@ -93,7 +119,13 @@ function keyObject(pem: string, kind: 'private' | 'public'): KeyObject {
 /** Issued by the gateway only; services hold the public key and verify every call themselves. */
 export function signAccessToken(p: Principal, privateKey: string, ttlSeconds = 3600): string {
   return jwt.sign(
-    { username: p.username, name: p.displayName, roles: p.roles, branch: p.branchId },
+    {
+      username: p.username,
+      name: p.displayName,
+      roles: p.roles,
+      branch: p.branchId,
+      ...(p.branchScope ? { scope: p.branchScope } : {}),
+    },
     keyObject(privateKey, 'private'),
     {
       algorithm: ALGORITHM,
@@ -117,15 +149,20 @@ export function verifyAccessToken(token: string, publicKey: string): Principal {
   let known = verifiedTokens.get(publicKey);
   if (!known) verifiedTokens.set(publicKey, (known = new Map()));
   const hit = known.get(token);
-  if (hit && Date.now() < hit.expiresAt)
-    return { ...hit.principal, roles: [...hit.principal.roles] };
+  if (hit && Date.now() < hit.expiresAt) return copyOf(hit.principal);
   if (hit) known.delete(token);
   const { principal, claims } = verifyUncached(token, publicKey);
   if (typeof claims.exp === 'number' && claims.nbf === undefined) {
     if (known.size >= VERIFIED_TOKENS_KEPT) known.delete(known.keys().next().value!);
     known.set(token, { principal, expiresAt: claims.exp * 1000 });
   }
-  return { ...principal, roles: [...principal.roles] };
+  return copyOf(principal);
+}
+
+function copyOf(p: Principal): Principal {
+  const copy: Principal = { ...p, roles: [...p.roles] };
+  if (Array.isArray(p.branchScope)) copy.branchScope = [...p.branchScope];
+  return copy;
 }
 
 function verifyUncached(
@@ -147,16 +184,19 @@ function verifyUncached(
     : [];
   if (!claims.sub || typeof claims.branch !== 'string')
     throw unauthenticated('malformed access token');
-  return {
-    principal: {
-      userId: claims.sub,
-      username: String(claims.username ?? ''),
-      displayName: String(claims.name ?? ''),
-      roles,
-      branchId: claims.branch,
-    },
-    claims,
+  const principal: Principal = {
+    userId: claims.sub,
+    username: String(claims.username ?? ''),
+    displayName: String(claims.name ?? ''),
+    roles,
+    branchId: claims.branch,
   };
+  const scope: unknown = claims.scope;
+  if (scope === 'all') principal.branchScope = 'all';
+  else if (Array.isArray(scope) && scope.every((b) => typeof b === 'string'))
+    principal.branchScope = scope as string[];
+  else if (scope !== undefined) throw unauthenticated('malformed access token');
+  return { principal, claims };
 }
 
 /** `Bearer <token>` → token. */

@@ -36,7 +36,13 @@ export const STAFF = {
   admin: { roles: ['admin'], branchId: 'HQ' },
   /** The second administrator: the checker of loan imports. */
   admin2: { roles: ['admin'], branchId: 'HQ' },
-} satisfies Record<string, { roles: Role[]; branchId: string }>;
+  /** Post-loan officer of the Shanghai branch whose token covers its sub-branch SH001-01 too. */
+  shBranchPostLoan: {
+    roles: ['post_loan_officer'],
+    branchId: 'SH001',
+    branchScope: ['SH001', 'SH001-01'],
+  },
+} satisfies Record<string, { roles: Role[]; branchId: string; branchScope?: string[] }>;
 export type StaffKey = keyof typeof STAFF;
 
 export interface Harness {
@@ -108,6 +114,9 @@ export async function startHarness(
     displayName: `Test ${who}`,
     roles: [...STAFF[who].roles],
     branchId: STAFF[who].branchId,
+    ...('branchScope' in STAFF[who]
+      ? { branchScope: [...(STAFF[who].branchScope as string[])] }
+      : {}),
   });
   const as = (who: StaffKey): RpcOptions => {
     const metadata = new Metadata();

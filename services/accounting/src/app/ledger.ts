@@ -1,5 +1,6 @@
 // Queries over the ledger and the interest segments: statement, trial balance, reconciliation.
 import {
+  branchFilter,
   invalidArgument,
   notFound,
   requireBranch,
@@ -185,12 +186,11 @@ export async function reconcileLoans(
   req: pb.ReconcileLoansRequest,
 ): Promise<pb.ReconcileLoansResponse> {
   requireRole(p, [...LEDGER_READERS], 'reconciling loans');
-  if (req.branchId) requireBranch(p, req.branchId, 'the loans');
-  const branch = req.branchId || (p.branchId === 'HQ' ? null : p.branchId);
+  const branches = branchFilter(p, req.branchId);
   const records = await listLoanRecords(
     deps.pool,
-    '($1::text IS NULL OR branch_id = $1)',
-    [branch],
+    '($1::text[] IS NULL OR branch_id = ANY($1))',
+    [branches],
     1_000_000,
   );
   const { rows } = await deps.pool.query<{
@@ -200,9 +200,9 @@ export async function reconcileLoans(
   }>(
     `SELECT l.loan_id, l.account_code, sum(l.debit - l.credit)::text AS balance
        FROM journal_lines l JOIN loans ln ON ln.id = l.loan_id
-      WHERE l.loan_id IS NOT NULL AND ($1::text IS NULL OR ln.branch_id = $1)
+      WHERE l.loan_id IS NOT NULL AND ($1::text[] IS NULL OR ln.branch_id = ANY($1))
       GROUP BY l.loan_id, l.account_code`,
-    [branch],
+    [branches],
   );
   const ledger = new Map(rows.map((r) => [`${r.loan_id}:${r.account_code}`, cents(r.balance)]));
   const mismatches: pb.LoanMismatch[] = [];

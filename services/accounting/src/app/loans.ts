@@ -1,5 +1,6 @@
 // Loan accounts: opening on disbursement, tranches, repayments, rate changes, write-off.
 import {
+  branchFilter,
   appendToOutbox,
   failedPrecondition,
   invalidArgument,
@@ -288,11 +289,8 @@ export async function listLoans(
     params.push(value);
     where.push(clause.replace('?', `$${params.length}`));
   };
-  const branch = req.branchId || (p.branchId === 'HQ' ? '' : p.branchId);
-  if (branch) {
-    requireBranch(p, branch, 'the loans');
-    add('branch_id = ?', branch);
-  }
+  const branches = branchFilter(p, req.branchId);
+  if (branches) add('branch_id = ANY(?)', branches);
   if (req.status)
     add('status = ?', f.oneOf('status', req.status, ['active', 'closed', 'written_off'] as const));
   if (req.classification) {

@@ -2,10 +2,10 @@
 // Each write checks the role, finds the loan in the caller's branch, checks the input against
 // the loan's dates, then writes once per client request id, with its event in the same transaction.
 import {
+  branchFilter,
   alreadyExists,
   appendToOutbox,
   failedPrecondition,
-  HEAD_OFFICE,
   invalidArgument,
   isUniqueViolation,
   isUuid,
@@ -169,13 +169,9 @@ function decodeCursor(token: string, arity: number): string[] | undefined {
   throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
 }
 
-/** The branch a list covers: staff see their own; head office all, or the one they name. */
-function branchScope(actor: Principal, requested: string): string | undefined {
-  if (actor.branchId === HEAD_OFFICE) return requested || undefined;
-  if (requested && requested !== actor.branchId)
-    requireBranch(actor, requested, 'the branch filter');
-  return actor.branchId;
-}
+/** The branches a list covers: the one asked for within the caller's subtree, else all of it. */
+const branchScope = (actor: Principal, requested: string): string[] | undefined =>
+  branchFilter(actor, requested) ?? undefined;
 
 // ---- Inspection plans ----
 
@@ -268,8 +264,8 @@ export async function listDueInspections(
   const after = decodeCursor(q.pageToken, 2) as [string, string] | undefined;
   if (after && (readDate(after[0]).ok === false || !isUuid(after[1])))
     throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
-  const branchId = branchScope(actor, q.branchId.trim());
-  const rows = await repo.dueInspections(deps.pool, { asOf, branchId }, { size, after });
+  const branchIds = branchScope(actor, q.branchId.trim());
+  const rows = await repo.dueInspections(deps.pool, { asOf, branchIds }, { size, after });
   const page = rows.slice(0, size).map((r): DueInspectionRecord => {
     // The rule itself, not only the SQL that filtered by it.
     const dueOn = nextInspectionDue(r.loan.openedOn, r.plan, r.lastInspectedOn);
@@ -384,13 +380,13 @@ export async function listCollectionCases(
   const before = decodeCursor(q.pageToken, 1)?.[0];
   if (before !== undefined && !isUuid(before))
     throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
-  const branchId = branchScope(actor, q.branchId.trim());
+  const branchIds = branchScope(actor, q.branchId.trim());
   // The cases of one loan: the loan must be one the caller may see, not merely an empty list.
   if (q.loanId) await visibleLoan(deps.pool, actor, q.loanId);
   const rows = await repo.listCases(
     deps.pool,
     {
-      branchId,
+      branchIds,
       status: (q.status || undefined) as CaseStatus | undefined,
       loanId: q.loanId || undefined,
     },

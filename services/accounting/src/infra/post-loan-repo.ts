@@ -228,7 +228,7 @@ export interface DueRow {
  */
 export async function dueInspections(
   q: Queryable,
-  filter: { asOf: string; branchId?: string },
+  filter: { asOf: string; branchIds?: string[] },
   page: { size: number; after?: [string, string] },
 ): Promise<DueRow[]> {
   const { rows } = await q.query<
@@ -247,7 +247,7 @@ export async function dueInspections(
          JOIN inspection_plans p ON p.product_code = l.product_code
          CROSS JOIN LATERAL (SELECT max(i.inspected_on) AS inspected_on
                                FROM inspections i WHERE i.loan_id = l.id) last
-        WHERE l.status = 'active' AND ($2::text IS NULL OR l.branch_id = $2)
+        WHERE l.status = 'active' AND ($2::text[] IS NULL OR l.branch_id = ANY($2))
      ) due
      WHERE due_on <= $1::date
        AND ($3::date IS NULL OR (due_on, loan_id) > ($3::date, $4::uuid))
@@ -255,7 +255,7 @@ export async function dueInspections(
      LIMIT $5`,
     [
       filter.asOf,
-      filter.branchId ?? null,
+      filter.branchIds ?? null,
       page.after?.[0] ?? null,
       page.after?.[1] ?? null,
       page.size + 1,
@@ -377,7 +377,8 @@ export async function closeCase(
 }
 
 export interface CaseFilter {
-  branchId?: string;
+  /** Cases of loans of these branches; undefined for every branch. */
+  branchIds?: string[];
   status?: CaseStatus;
   loanId?: string;
 }
@@ -390,10 +391,10 @@ export async function listCases(
 ): Promise<CaseRecord[]> {
   const { rows } = await q.query<CaseRow>(
     `${CASE_SELECT}
-     WHERE ($1::text IS NULL OR l.branch_id = $1) AND ($2::text IS NULL OR c.status = $2)
+     WHERE ($1::text[] IS NULL OR l.branch_id = ANY($1)) AND ($2::text IS NULL OR c.status = $2)
        AND ($3::uuid IS NULL OR c.loan_id = $3) AND ($4::uuid IS NULL OR c.id < $4)
      ORDER BY c.id DESC LIMIT $5`,
-    [f.branchId ?? null, f.status ?? null, f.loanId ?? null, page.before ?? null, page.size + 1],
+    [f.branchIds ?? null, f.status ?? null, f.loanId ?? null, page.before ?? null, page.size + 1],
   );
   return rows.map(toCase);
 }

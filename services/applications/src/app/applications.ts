@@ -2,7 +2,6 @@ import {
   appendToOutbox,
   conflict,
   failedPrecondition,
-  HEAD_OFFICE,
   invalidArgument,
   isUuid,
   notFound,
@@ -34,7 +33,7 @@ import {
 import { isBlacklisted, productByCode, ruleSetOn } from '../infra/catalogue-repo';
 import { customerById } from '../infra/customer-repo';
 import { toPbCustomerType, toPbMethod, toPbOpinion } from '../infra/proto-mapping';
-import { FRONT_OFFICE, requireBranch, requireRole } from './access';
+import { branchFilter, FRONT_OFFICE, requireBranch, requireRole } from './access';
 import { INDEX_DOMAIN, Violations } from './customers';
 import type { ApplicationStatus, Customer, LoanApplication, StoredAssessment } from './model';
 import { decodeCursor, encodeCursor, pageSize } from './pagination';
@@ -254,21 +253,22 @@ export async function getApplication(
 export async function findApplications(
   deps: ApplicationDeps,
   actor: Principal,
-  q: ApplicationFilter & { pageSize: number; pageToken: string },
+  q: Omit<ApplicationFilter, 'branchIds'> & {
+    branchId?: string;
+    pageSize: number;
+    pageToken: string;
+  },
 ): Promise<{ applications: LoanApplication[]; nextPageToken: string }> {
   if (q.customerId && !isUuid(q.customerId))
     throw invalidArgument([{ field: 'customerId', reason: 'must be a UUID' }]);
-  let branchId = q.branchId;
-  if (actor.branchId !== HEAD_OFFICE) {
-    if (branchId && branchId !== actor.branchId)
-      requireBranch(actor, branchId, 'the branch filter');
-    branchId = actor.branchId;
-  }
+  // The branch asked for (within the caller's subtree), else the whole subtree.
+  const branchIds = branchFilter(actor, q.branchId) ?? undefined;
   const size = pageSize(q.pageSize);
   const before = decodeCursor(q.pageToken, 1)?.[0];
   if (before && !isUuid(before))
     throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
-  const rows = await listApplications(deps.pool, { ...q, branchId }, { size, before });
+  const filter = { status: q.status, customerId: q.customerId, productCode: q.productCode };
+  const rows = await listApplications(deps.pool, { ...filter, branchIds }, { size, before });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   return {

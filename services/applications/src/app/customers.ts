@@ -26,7 +26,7 @@ import {
   type CustomerCriterion,
   type CustomerRow,
 } from '../infra/customer-repo';
-import { FRONT_OFFICE, requireBranch, requireRole } from './access';
+import { branchScopeOf, FRONT_OFFICE, requireBranch, requireRole } from './access';
 import type { Customer, CustomerType } from './model';
 import { decodeCursor, encodeCursor, pageSize } from './pagination';
 
@@ -255,7 +255,7 @@ export async function searchCustomers(
   const rows = await findCustomers(
     deps.pool,
     criterion!,
-    { branchId: actor.branchId === HEAD_OFFICE ? undefined : actor.branchId },
+    { branchIds: branchScopeOf(actor) ?? undefined },
     { size, after },
   );
   const page = rows.slice(0, size);

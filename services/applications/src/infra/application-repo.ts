@@ -183,7 +183,8 @@ export interface ApplicationFilter {
   status?: ApplicationStatus;
   customerId?: string;
   productCode?: string;
-  branchId?: string;
+  /** Applications of these branches; undefined for every branch. */
+  branchIds?: string[];
 }
 
 /** Newest first; keyset-paginated on the time-ordered id. */
@@ -201,7 +202,7 @@ export async function listApplications(
   if (f.status) add('a.status = ?', f.status);
   if (f.customerId) add('a.customer_id = ?', f.customerId);
   if (f.productCode) add('a.product_code = ?', f.productCode);
-  if (f.branchId) add('a.branch_id = ?', f.branchId);
+  if (f.branchIds) add('a.branch_id = ANY(?)', f.branchIds);
   if (page.before) add('a.id < ?::uuid', page.before);
   params.push(page.size + 1);
   const { rows } = await db.query<DbRow>(

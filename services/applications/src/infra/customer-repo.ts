@@ -159,7 +159,7 @@ export type CustomerCriterion =
 export async function findCustomers(
   db: Queryable,
   criterion: CustomerCriterion,
-  scope: { branchId?: string },
+  scope: { branchIds?: string[] },
   page: { size: number; after?: string[] },
 ): Promise<Customer[]> {
   const params: unknown[] = [];
@@ -177,9 +177,9 @@ export async function findCustomers(
     params.push(criterion.value);
     where.push(`${column} = $${params.length}`);
   }
-  if (scope.branchId) {
-    params.push(scope.branchId);
-    where.push(`branch_id = $${params.length}`);
+  if (scope.branchIds) {
+    params.push(scope.branchIds);
+    where.push(`branch_id = ANY($${params.length})`);
   }
   if (page.after) {
     params.push(page.after[0], page.after[1]);

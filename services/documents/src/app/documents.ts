@@ -1,5 +1,6 @@
 // 调阅 and 档案: reading documents (every view recorded), checklists, the central archive.
 import {
+  branchFilter,
   appendToOutbox,
   failedPrecondition,
   invalidArgument,
@@ -481,12 +482,8 @@ export async function searchArchive(
     if (isUuid(value)) add(`${column} = ?`, value);
     else problems.push({ field, reason: 'must be a UUID' });
   }
-  const branch = req.branchId || (p.branchId === 'HQ' ? '' : p.branchId);
-  if (branch) {
-    if (p.branchId !== 'HQ' && branch !== p.branchId)
-      throw failedPrecondition(`branch ${branch} is outside your branch`);
-    add('o.branch_id = ?', branch);
-  }
+  const branches = branchFilter(p, req.branchId);
+  if (branches) add('o.branch_id = ANY(?)', branches);
   for (const [field, value, op] of [
     ['archivedFrom', req.archivedFrom, '>='],
     ['archivedTo', req.archivedTo, '<'],

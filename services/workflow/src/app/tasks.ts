@@ -1,7 +1,7 @@
 import {
+  branchScopeOf,
   canAccessBranch,
   failedPrecondition,
-  HEAD_OFFICE,
   invalidArgument,
   notFound,
   permissionDenied,
@@ -351,13 +351,14 @@ export async function listTasks(
   else if (scope === 'all') {
     if (
       !principal.roles.some((r) => r === 'auditor' || r === 'admin') &&
-      principal.branchId !== HEAD_OFFICE
+      branchScopeOf(principal) !== null
     ) {
       throw permissionDenied('only auditors, administrators and head office see every task');
     }
   } else throw invalidArgument([{ field: 'scope', reason: 'must be mine, group or all' }]);
-  if (principal.branchId !== HEAD_OFFICE)
-    add('(branch_id IS NULL OR branch_id = ?)', principal.branchId);
+  // Tasks of the caller's branch subtree (and those of no branch).
+  const branches = branchScopeOf(principal);
+  if (branches) add('(branch_id IS NULL OR branch_id = ANY(?))', branches);
   const state = q.state || 'open';
   if (!['open', 'suspended', 'completed', 'cancelled'].includes(state))
     throw invalidArgument([
@@ -439,11 +440,11 @@ export async function countTasks(
   deps: WorkflowDeps,
   principal: Principal,
 ): Promise<pb.CountTasksResponse> {
-  const branch = principal.branchId === HEAD_OFFICE ? null : principal.branchId;
   const { rows } = await deps.pool.query<{ step: string; open: number; overdue: number }>(
     `SELECT step, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue
-       FROM tasks WHERE state = 'open' AND ($1::text IS NULL OR branch_id = $1) GROUP BY step ORDER BY step`,
-    [branch],
+       FROM tasks WHERE state = 'open' AND ($1::text[] IS NULL OR branch_id = ANY($1))
+      GROUP BY step ORDER BY step`,
+    [branchScopeOf(principal)],
   );
   return { steps: rows };
 }

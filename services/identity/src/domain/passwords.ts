@@ -44,3 +44,34 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash of nothing, compared against when the user does not exist, so timing does not tell. */
 export const DUMMY_HASH =
   'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** Passwords every breach list starts with; refused whatever their length. */
+const COMMON = new Set([
+  'password1234',
+  'passwordpassword',
+  '123456789012',
+  '1234567890123',
+  'qwertyuiop12',
+  'qwerty123456',
+  'iloveyou1234',
+  'changeme1234',
+  'loanflow1234',
+  'administrator',
+]);
+
+export const PASSWORD_RULE =
+  'must be 12 to 256 characters, must not contain the username, must not be one character repeated and must not be a common password';
+
+/**
+ * The password rule (NIST SP 800-63B: length over composition rules, and no known-bad
+ * passwords); undefined when `password` passes, else why not.
+ */
+export function passwordProblem(password: string, username: string): string | undefined {
+  const chars = [...password.normalize('NFKC')];
+  const lower = password.toLowerCase();
+  if (chars.length < 12 || chars.length > 256) return PASSWORD_RULE;
+  if (username && lower.includes(username.toLowerCase())) return PASSWORD_RULE;
+  if (new Set(chars).size === 1) return PASSWORD_RULE;
+  if (COMMON.has(lower)) return PASSWORD_RULE;
+  return undefined;
+}
