@@ -69,7 +69,11 @@ const disbursementDate = fc.oneof(
 const loanSpec: fc.Arbitrary<LoanSpec> = fc
   .record({
     fen: fc.bigInt({ min: 100_000n, max: 500_000_000n }),
-    rate: fc.integer({ min: 5_000, max: 240_000 }), // ten-thousandths of a percent
+    // Ten-thousandths of a percent; 0 is an interest-free or subsidised (贴息) loan.
+    rate: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 1 },
+      { arbitrary: fc.integer({ min: 5_000, max: 240_000 }), weight: 5 },
+    ),
     term: fc.integer({ min: 3, max: 36 }),
     method: fc.constantFrom<Method>(
       'equal_installments',
