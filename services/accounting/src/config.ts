@@ -32,6 +32,19 @@ export const accountingEnv = z.object({
       }
       return policy;
     }),
+  /**
+   * Product codes whose prepayments go wholly to principal (comma-separated). Every other
+   * product's prepayment first settles the interest accrued to the day, as mainland banks do.
+   */
+  PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
   /** Loans per end-of-day transaction, and how many such transactions run at once. */
   EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   EOD_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),

@@ -85,7 +85,12 @@ export async function start(
     log,
     services: [
       accountingService(
-        { pool, policy: config.CLASSIFICATION_FLOORS, endOfDay },
+        {
+          pool,
+          policy: config.CLASSIFICATION_FLOORS,
+          endOfDay,
+          products: { principalOnlyPrepayments: config.PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS },
+        },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
       ),
       postLoanService({ pool }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),

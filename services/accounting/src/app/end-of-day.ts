@@ -653,8 +653,10 @@ async function writeBilling(
   const paid = (b: (typeof billed)[number]) =>
     b.billed.paidPrincipal === b.billed.principal && b.billed.paidInterest === b.billed.interest;
   await tx.query(
-    `UPDATE installments i SET principal = u.principal, billed_interest = u.interest,
-            principal_paid = u.pp, interest_paid = u.ip, status = u.status, paid_on = u.paid_on
+    // Interest a prepayment already paid of the period (interest_paid before the bill) is part
+    // of the period's interest: billed = paid then + billed now.
+    `UPDATE installments i SET principal = u.principal, billed_interest = i.interest_paid + u.interest,
+            principal_paid = u.pp, interest_paid = i.interest_paid + u.ip, status = u.status, paid_on = u.paid_on
        FROM unnest($1::uuid[], $2::int[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::text[], $8::date[])
          AS u(loan_id, period, principal, interest, pp, ip, status, paid_on)
       WHERE i.loan_id = u.loan_id AND i.period = u.period`,

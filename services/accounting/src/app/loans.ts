@@ -60,7 +60,21 @@ import { Fields } from './input';
 
 export interface AccountingDeps {
   pool: Pool;
+  /** Servicing rules per product (from the configuration). */
+  products?: ProductRules;
 }
+
+export interface ProductRules {
+  /**
+   * Products whose prepayments go wholly to principal, leaving the interest accrued to date for
+   * the next bill. Every other product settles that interest first (as mainland banks do).
+   */
+  principalOnlyPrepayments: readonly string[];
+}
+
+/** Whether a prepayment of a loan of `productCode` first settles the interest accrued to date. */
+export const prepaymentSettlesInterest = (deps: AccountingDeps, productCode: string): boolean =>
+  !(deps.products?.principalOnlyPrepayments ?? []).includes(productCode);
 
 export const SOURCE = 'accounting';
 /** 放款审核 (disbursement review) opens loans and pays out tranches; admin may too. */
@@ -593,12 +607,14 @@ export async function postRepayment(
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
+      const interestFirst = prepaymentSettlesInterest(deps, record.meta.productCode);
       const outcome = repayBook(book, today, {
         amount: amount!,
         kind: kind!,
         option,
         order: record.meta.allocationOrder as Bucket[],
         source,
+        interestFirst,
       });
       if (!outcome.ok) {
         if (outcome.field === 'loanId') throw failedPrecondition(outcome.reason);
@@ -606,8 +622,8 @@ export async function postRepayment(
       }
       const id = uuidv7();
       await tx.query(
-        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9, $10)`,
+        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by, source, accrued_interest_first)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9, $10, $11)`,
         [
           id,
           loanId,
@@ -619,6 +635,7 @@ export async function postRepayment(
           reference ?? null,
           p.userId,
           source,
+          kind === 'prepayment' && interestFirst,
         ],
       );
       await persistChange(tx, outcome.change, {

@@ -148,6 +148,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('prepay' as const),
       option: fc.constantFrom('lower_installment' as const, 'shorten_term' as const),
+      interestFirst: fc.boolean(),
       permille,
     }),
   },
@@ -330,7 +331,8 @@ function checkBalances(run: Run) {
   let billed = 0n;
   let oldest: DayNumber | null = null;
   for (const r of rows) {
-    billed += r.billedInterest ?? 0n;
+    // A prepayment pays the current period's interest to date before it is billed.
+    billed += r.billedInterest ?? r.interestPaid;
     if (r.status === 'scheduled') {
       scheduledPrincipal += r.principal;
       next ??= r;
@@ -383,7 +385,7 @@ function checkBalances(run: Run) {
   }
   same(run, 'oldest unpaid due date', s.oldestUnpaidDue, oldest);
 
-  // All normal interest accrued is billed on an installment or still accrued.
+  // All normal interest accrued is billed on an installment, paid ahead of its bill or still accrued.
   same(run, 'interest billed + accrued', billed + s.accruedInterest, run.accrued.normal);
 }
 
@@ -466,16 +468,19 @@ function apply(run: Run, o: Op) {
     case 'prepay': {
       if (s.principal < 2n) return;
       const principal = 1n + ((s.principal - 2n) * BigInt(o.permille)) / 1000n;
-      const amount = owed + principal;
+      const interest = o.interestFirst ? s.accruedInterest : 0n;
+      const amount = owed + interest + principal;
       const before = s.principal;
       const out = run.repay({
         amount,
         kind: 'prepayment',
         option: o.option,
         order: run.spec.order,
+        interestFirst: o.interestFirst,
       });
       if (!out.ok) throw new Error(`prepayment of ${formatMoney(amount)} refused: ${out.reason}`);
       expect(out.allocation.principal).toBe(principal);
+      expect(out.allocation.accruedInterest).toBe(interest);
       expect(run.state.principal).toBe(before - principal);
       return;
     }
@@ -664,12 +669,15 @@ describe('replayLoan of a day with a repayment posted before a tranche', () => {
     const run = new Run(spec, termsOf(spec));
     for (let i = 0; i < 5; i++) run.closeDay();
     expect(formatIsoDate(run.open)).toBe('2025-01-20');
+    // The 5 days' interest is settled first, the rest of the 30,000.00 repays principal.
+    const accrued = run.state.accruedInterest;
+    expect(accrued).toBeGreaterThan(0n);
     const out = run.repay({ amount: 3_000_000n, kind: 'prepayment', option: 'shorten_term' });
     expect(out.ok).toBe(true);
     run.tranche(5_000_000n);
     run.closeDay();
-    expect(run.state.principal).toBe(12_000_000n);
-    // The commands left 120,000.00 over the shortened schedule; replaying the same history must too.
+    expect(run.state.principal).toBe(12_000_000n + accrued);
+    // The commands left the principal over the shortened schedule; replaying the same history must too.
     checkReplay(run);
   });
 });
