@@ -265,6 +265,11 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(current.body).toEqual({
       openBusinessDate: '2025-02-21',
       lastClosedDate: '2025-02-20',
+      // The accounting service's clock in tests (TEST_CALENDAR_DATE).
+      calendarDate: '2025-12-31',
+      timeZone: 'Asia/Shanghai',
+      aheadOfCalendar: false,
+      simulations: [],
     });
     // Closing a closed date again does nothing.
     const rerun = await call<{ alreadyClosed: boolean }>(

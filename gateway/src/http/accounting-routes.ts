@@ -65,6 +65,8 @@ const payee = z.strictObject(
   { error: 'must be an object with paymentMethod and, when entrusted, the counterparty' },
 );
 
+const simulationBody = z.strictObject({ throughDate: date, reason: text(1000) });
+
 const openLoanBody = z.strictObject({
   applicationId: text(64).optional(),
   customerId: text(64),
@@ -270,6 +272,15 @@ export function accountingRoutes(deps: RouteDeps): Router {
       { businessDate: 'date' },
     );
     res.json(out);
+  });
+  r.post('/business-days\\:simulate', requireRole('admin'), async (req, res) => {
+    route(res, '/business-days:simulate');
+    const b = parseInput(simulationBody, req.body);
+    const out = await acct.startBusinessDateSimulation(
+      pb.StartBusinessDateSimulationRequest.fromPartial(b),
+      call(res),
+    );
+    res.status(201).json(out);
   });
   r.get('/business-days/current', async (_req, res) => {
     route(res, '/business-days/current');

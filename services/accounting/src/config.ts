@@ -15,6 +15,18 @@ export const accountingEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('accounting'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
+  /** The bank's time zone: business dates are its calendar dates. */
+  ACCOUNTING_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => {
+      try {
+        new Intl.DateTimeFormat('en-CA', { timeZone: v });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
   /** The first business date of a new book; ignored once the book has one. */
   ACCOUNTING_FIRST_BUSINESS_DATE: z
     .string()

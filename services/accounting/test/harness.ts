@@ -52,8 +52,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Today's date on the service's clock in these tests (Asia/Shanghai), whatever the real date:
+ * business dates up to it close, later ones only under a simulation.
+ */
+export const HARNESS_TODAY = '2025-12-31';
+
 export async function startHarness(
-  opts: { firstBusinessDate?: string; env?: Record<string, string> } = {},
+  opts: {
+    firstBusinessDate?: string;
+    env?: Record<string, string>;
+    /** The calendar date of the service's clock (noon in Shanghai); HARNESS_TODAY by default. */
+    today?: string | (() => string);
+  } = {},
 ): Promise<Harness> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const schema = `t_acct_${runId}`;
@@ -96,7 +107,12 @@ export async function startHarness(
       events.push(envelope);
     },
   });
-  const service = await start(config, { bus, log });
+  const today = opts.today ?? HARNESS_TODAY;
+  const service = await start(config, {
+    bus,
+    log,
+    now: () => new Date(`${typeof today === 'string' ? today : today()}T12:00:00+08:00`),
+  });
   const client = promiseClient(
     createGrpcClient(accountingV1.AccountingServiceClient, `127.0.0.1:${service.grpcPort}`),
   );

@@ -86,6 +86,8 @@ export interface PostLoanDeps {
   pool: Pool;
   /** Today's date in the bank's time zone; injectable for tests. */
   today?: () => string;
+  /** The bank's calendar date (the service's injected clock); China Standard Time by default. */
+  calendarToday?: () => string;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -110,7 +112,7 @@ const calendarToday = (): string =>
  */
 async function today(deps: PostLoanDeps, q: Queryable): Promise<string> {
   if (deps.today) return deps.today();
-  const calendar = calendarToday();
+  const calendar = (deps.calendarToday ?? calendarToday)();
   const business = await repo.openBusinessDate(q);
   return business !== undefined && business > calendar ? business : calendar;
 }

@@ -121,7 +121,12 @@ const loanSpec: fc.Arbitrary<LoanSpec> = fc
 type Op =
   | { t: 'days'; n: number }
   | { t: 'pay'; mode: 'exact' | 'part' | 'over' | 'tiny'; permille: number }
-  | { t: 'prepay'; option: 'lower_installment' | 'shorten_term'; permille: number }
+  | {
+      t: 'prepay';
+      option: 'lower_installment' | 'shorten_term';
+      interestFirst: boolean;
+      permille: number;
+    }
   | { t: 'rate'; rate: number }
   | { t: 'tranche'; permille: number };
 
