@@ -1,6 +1,7 @@
 import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
 import { parseClassificationPolicy } from './domain/loan/classification';
+import { parseMoney } from './domain/money';
 import { parseIsoDate } from './domain/schedule/calendar';
 
 /** Today in China (the bank's business calendar), for a book that has no business date yet. */
@@ -57,6 +58,21 @@ export const accountingEnv = z.object({
         .map((c) => c.trim())
         .filter(Boolean),
     ),
+  /**
+   * How far a cash repayment may exceed the loan's payoff amount (the excess is held as credit);
+   * beyond it the repayment is refused as a typing error. Yuan, e.g. "100.00".
+   */
+  REPAYMENT_OVERPAYMENT_TOLERANCE: z
+    .string()
+    .default('100.00')
+    .transform((v, ctx) => {
+      const c = parseMoney(v);
+      if (c === undefined || c < 0n) {
+        ctx.addIssue({ code: 'custom', message: 'must be an amount of yuan such as "100.00"' });
+        return z.NEVER;
+      }
+      return c;
+    }),
   /** Loans per end-of-day transaction, and how many such transactions run at once. */
   EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   EOD_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),

@@ -98,6 +98,7 @@ export async function start(
           policy: config.CLASSIFICATION_FLOORS,
           endOfDay,
           products: { principalOnlyPrepayments: config.PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS },
+          overpaymentTolerance: config.REPAYMENT_OVERPAYMENT_TOLERANCE,
         },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
       ),

@@ -16,11 +16,12 @@ import {
   type Role,
   type RpcOptions,
 } from '@loanflow/platform';
-import { accountingV1 } from '@loanflow/proto';
+import { accountingV1, postLoanV1 } from '@loanflow/proto';
 import { loadAccountingConfig, type AccountingConfig } from '../src/config';
 import { start, type RunningAccounting } from '../src/main';
 
 export type AccountingClient = PromiseClient<accountingV1.AccountingServiceClient>;
+export type PostLoanClient = PromiseClient<postLoanV1.PostLoanServiceClient>;
 
 export const STAFF = {
   /** 放款审核 of the Shanghai branch: opens loans, posts repayments. */
@@ -42,6 +43,8 @@ export interface Harness {
   config: AccountingConfig;
   service: RunningAccounting;
   client: AccountingClient;
+  /** The service's PostLoanService (inspections, collections, litigation, repossessed assets). */
+  postLoan: PostLoanClient;
   db: Pool;
   as(who: StaffKey): RpcOptions;
   principal(who: StaffKey): Principal;
@@ -116,6 +119,9 @@ export async function startHarness(
   const client = promiseClient(
     createGrpcClient(accountingV1.AccountingServiceClient, `127.0.0.1:${service.grpcPort}`),
   );
+  const postLoan = promiseClient(
+    createGrpcClient(postLoanV1.PostLoanServiceClient, `127.0.0.1:${service.grpcPort}`),
+  );
   const principal = (who: StaffKey): Principal => ({
     userId: `${who}-${runId}`,
     username: who,
@@ -133,6 +139,7 @@ export async function startHarness(
     config,
     service,
     client,
+    postLoan,
     db,
     as,
     principal,
@@ -146,6 +153,7 @@ export async function startHarness(
     },
     async close() {
       client.close();
+      postLoan.close();
       await service.stop();
       await subscription.drain();
       await bus.deleteConsumer(durable);
@@ -207,4 +215,28 @@ export async function openTestLoan(
     h.as(opts.who ?? (branchId === 'SH001' ? 'shDisburser' : 'admin')),
   );
   return res.loan!;
+}
+
+/** Registers a repossessed asset (抵债资产) of `valuation` on a loan, valued and taken on its opening day. */
+export async function registerAsset(
+  h: Harness,
+  loanId: string,
+  valuation: string,
+): Promise<postLoanV1.RepossessedAsset> {
+  const { loan } = await h.client.getLoan({ id: loanId }, h.as('admin'));
+  const res = await h.postLoan.registerRepossessedAsset(
+    postLoanV1.RegisterRepossessedAssetRequest.fromPartial({
+      requestId: randomUUID(),
+      loanId,
+      assetType: postLoanV1.RepossessedAssetType.REPOSSESSED_ASSET_TYPE_VEHICLE,
+      description: '沪A·12345 小型轿车',
+      valuationAmount: valuation,
+      valuationDate: loan!.openedOn,
+      acquiredOn: loan!.openedOn,
+      settledAmount: valuation,
+      bookValue: valuation,
+    }),
+    h.as('admin'),
+  );
+  return res.asset!;
 }

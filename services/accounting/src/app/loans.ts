@@ -31,6 +31,7 @@ import {
 } from '../domain/loan/opening';
 import {
   DEFAULT_ALLOCATION_ORDER,
+  payoffAmount,
   validateAllocationOrder,
   type Allocation,
   type Bucket,
@@ -62,7 +63,11 @@ export interface AccountingDeps {
   pool: Pool;
   /** Servicing rules per product (from the configuration). */
   products?: ProductRules;
+  /** How far a cash repayment may exceed the payoff amount (held as credit); default 100.00. */
+  overpaymentTolerance?: Cents;
 }
+
+export const DEFAULT_OVERPAYMENT_TOLERANCE: Cents = 10_000n;
 
 export interface ProductRules {
   /**
@@ -560,6 +565,68 @@ const allocationMessage = (a: Allocation): pb.Allocation => ({
   fromCredit: formatMoney(a.fromCredit),
 });
 
+/**
+ * Absurd amounts are refused before anything is written: cash beyond the payoff amount by more
+ * than the tolerance (a credit that large is a typing error, not an overpayment), and a
+ * settlement in kind beyond the payoff amount or beyond what is left of the value of the asset it
+ * names (the repossessed asset registered on this loan: its valuation less what it settled before).
+ */
+async function boundRepayment(
+  deps: AccountingDeps,
+  tx: Queryable,
+  loanId: string,
+  state: LoanState,
+  amount: Cents,
+  source: RepaymentSource,
+  reference: string | undefined,
+): Promise<void> {
+  if (state.status !== 'active') return; // refused later, with the status
+  const payoff = payoffAmount(state);
+  if (source === 'cash') {
+    const tolerance = deps.overpaymentTolerance ?? DEFAULT_OVERPAYMENT_TOLERANCE;
+    if (amount > payoff + tolerance)
+      throw invalidArgument([
+        {
+          field: 'amount',
+          reason: `exceeds the payoff amount ${formatMoney(payoff)} by more than the tolerance of ${formatMoney(tolerance)}`,
+        },
+      ]);
+    return;
+  }
+  if (amount > payoff)
+    throw invalidArgument([
+      {
+        field: 'amount',
+        reason: `a settlement in kind must not exceed the payoff amount ${formatMoney(payoff)}`,
+      },
+    ]);
+  const { rows } = await tx.query<{ valuation: string; settled: string }>(
+    `SELECT a.valuation_amount::text AS valuation,
+            COALESCE((SELECT sum(r.amount) FROM repayments r
+                       WHERE r.loan_id = a.loan_id AND r.source = 'repossessed_asset'
+                         AND r.status = 'posted' AND lower(r.reference) = a.id::text), 0)::text AS settled
+       FROM repossessed_assets a
+      WHERE a.loan_id = $1 AND a.id::text = lower($2)`,
+    [loanId, reference ?? ''],
+  );
+  const asset = rows[0];
+  if (!asset)
+    throw invalidArgument([
+      {
+        field: 'reference',
+        reason: 'must be the id of a repossessed asset registered on this loan',
+      },
+    ]);
+  const left = cents(asset.valuation) - cents(asset.settled);
+  if (amount > left)
+    throw invalidArgument([
+      {
+        field: 'amount',
+        reason: `exceeds what is left of the asset's valuation (${formatMoney(left)} of ${asset.valuation})`,
+      },
+    ]);
+}
+
 /** 还款: a repayment, prepayment or payoff on the open business date. */
 export async function postRepayment(
   deps: AccountingDeps,
@@ -607,6 +674,7 @@ export async function postRepayment(
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
+      await boundRepayment(deps, tx, record.state.id, book.state, amount!, source!, reference);
       const interestFirst = prepaymentSettlesInterest(deps, record.meta.productCode);
       const outcome = repayBook(book, today, {
         amount: amount!,

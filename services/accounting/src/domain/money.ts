@@ -69,6 +69,14 @@ export function segmentInterest(base: Cents, rate: Rate, days: number, denominat
   return divideHalfUp(base * rate * BigInt(days), BigInt(denominator) * HUNDRED_PERCENT);
 }
 
+/**
+ * The largest amount any command takes: one trillion yuan. Far beyond any single loan a bank
+ * books, well inside numeric(20, 2) with room for the sums the book makes of it; anything larger
+ * is a typing error, refused with the field.
+ */
+export const MAX_AMOUNT: Cents = 1_000_000_000_000_00n;
+export const MAX_AMOUNT_REASON = 'must be at most 1000000000000.00 (one trillion yuan)';
+
 export const minCents = (a: Cents, b: Cents): Cents => (a < b ? a : b);
 export const sumCents = (values: Iterable<Cents>): Cents => {
   let total = 0n;
