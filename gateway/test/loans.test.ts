@@ -156,7 +156,8 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       status: 'active',
       branchId: 'SH001',
       rateType: 'fixed',
-      annualRatePercent: '4.35',
+      annualRatePercent: '4.3500',
+      penaltyRatePercent: '6.5250',
       approvedAmount: '100000.00',
       disbursedAmount: '100000.00',
       classification: 'normal',
@@ -209,7 +210,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       effectiveDate: FIRST_DAY,
     });
     expect(lpr.status).toBe(200);
-    expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1', effectiveDate: FIRST_DAY });
+    expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1000', effectiveDate: FIRST_DAY });
     expect((await call('disb.sh', 'POST', '/lpr', lpr.body)).status).toBe(403);
 
     const opened = await call<Loan>(
@@ -227,7 +228,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       }),
     );
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ rateType: 'floating', annualRatePercent: '3.6' });
+    expect(opened.body).toMatchObject({ rateType: 'floating', annualRatePercent: '3.6000' });
 
     const tranche = await call<Loan>('disb.sh', 'POST', `/loans/${opened.body.id}/tranches`, {
       amount: '20000.00',

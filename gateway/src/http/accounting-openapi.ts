@@ -48,7 +48,12 @@ const notNow = problem('Not allowed in the current state (e.g. the loan is close
 const reused = problem('Idempotency key reused');
 
 const money = { type: 'string', pattern: '^-?\\d{1,15}(\\.\\d{1,2})?$', examples: ['150000.00'] };
-const rate = { type: 'string', description: 'Percent a year', examples: ['4.35'] };
+const rate = {
+  type: 'string',
+  description:
+    'Percent a year; in answers four fraction digits (more only where the rate has more, never rounded)',
+  examples: ['4.3500'],
+};
 const date = { type: 'string', format: 'date' };
 const classification = {
   type: 'string',
@@ -496,6 +501,8 @@ export const accountingSchemas = {
     interestPaid: money,
     status: { type: 'string', enum: ['scheduled', 'due', 'overdue', 'paid'] },
     paidOn: { type: 'string' },
+    total: { ...money, description: 'Principal + interest (billed, or scheduled until billed)' },
+    balance: { ...money, description: 'Principal still owed after this installment' },
   }),
   Loan: object({
     id: { type: 'string', format: 'uuid' },

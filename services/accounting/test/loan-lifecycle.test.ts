@@ -95,7 +95,7 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
   it('accrues across the rate change and prepays part of the principal with a lower installment, the interest to date first', async () => {
     await h.closeThrough('2025-04-10');
     const { loan: before } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
-    expect(before!.annualRatePercent).toBe('3.85');
+    expect(before!.annualRatePercent).toBe('3.8500');
     const owed = [
       'duePrincipal',
       'dueInterest',
@@ -138,8 +138,10 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     );
     const kinds = new Set(st.lines.map((l) => l.kind));
     expect(kinds).toEqual(new Set(['normal', 'penalty', 'compound']));
-    expect(st.lines.some((l) => l.kind === 'normal' && l.annualRatePercent === '3.85')).toBe(true);
-    expect(st.lines.some((l) => l.kind === 'penalty' && l.annualRatePercent === '6.525')).toBe(
+    expect(st.lines.some((l) => l.kind === 'normal' && l.annualRatePercent === '3.8500')).toBe(
+      true,
+    );
+    expect(st.lines.some((l) => l.kind === 'penalty' && l.annualRatePercent === '6.5250')).toBe(
       true,
     );
     const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));

@@ -53,6 +53,17 @@ describe('a prepayment settles the interest accrued to the day first', () => {
     const principalLeft = scheduled.reduce((t, i) => t + BigInt(i.principal.replace('.', '')), 0n);
     expect(principalLeft).toBe(8_008_750n);
     expect(after!.installments[0]).toMatchObject({ period: 1, interestPaid: '87.50' });
+    // Each installment carries its total and the principal left after it, as the preview's do.
+    const first = after!.installments[0]!;
+    expect(BigInt(first.total.replace('.', ''))).toBe(
+      BigInt(first.principal.replace('.', '')) + BigInt(first.scheduledInterest.replace('.', '')),
+    );
+    expect(BigInt(first.balance.replace('.', ''))).toBe(
+      8_008_750n - BigInt(first.principal.replace('.', '')),
+    );
+    expect(after!.installments.at(-1)!.balance).toBe('0.00');
+    expect(after!.annualRatePercent).toBe('4.5000');
+    expect(after!.penaltyRatePercent).toBe('6.7500');
 
     const entry = await h.db.query<{ account_code: string; debit: string; credit: string }>(
       `SELECT l.account_code, l.debit::text, l.credit::text FROM journal_lines l

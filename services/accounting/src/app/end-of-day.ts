@@ -23,7 +23,7 @@ import type { ClassificationPolicy } from '../domain/loan/classification';
 import { closeDay, type DayResult, type NextInstallment } from '../domain/loan/end-of-day';
 import { LOAN_ACCOUNTS, journalLines, type Posting } from '../domain/loan/ledger';
 import type { ClosedSegment, LoanState } from '../domain/loan/state';
-import { formatMoney, formatRate, type Cents, type Rate } from '../domain/money';
+import { formatMoney, formatRate, formatRatePercent, type Cents, type Rate } from '../domain/money';
 import type { DayNumber } from '../domain/schedule/calendar';
 import {
   cents,
@@ -376,8 +376,8 @@ async function accrueChunk(
             loanId: s.id,
             loanNumber: row.loan_number,
             branchId: row.branch_id,
-            fromRatePercent: formatRate(result.repriced.from),
-            toRatePercent: formatRate(result.repriced.to),
+            fromRatePercent: formatRatePercent(result.repriced.from),
+            toRatePercent: formatRatePercent(result.repriced.to),
             effectiveDate: tomorrowIso,
           },
         });

@@ -41,7 +41,7 @@ import {
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { calendarDate, dayNumber, daysInMonth, type DayNumber } from '../domain/schedule/calendar';
 import { validateScheduleRequest } from '../domain/schedule';
-import { formatMoney, formatRate, type Cents } from '../domain/money';
+import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domain/money';
 import {
   cents,
   insertSegments,
@@ -364,7 +364,7 @@ export async function openLoan(
           amount: formatMoney(principal),
           valueDate: toIso(today),
           paymentMethod: payee.method,
-          annualRatePercent: formatRate(t.annualRate),
+          annualRatePercent: formatRatePercent(t.annualRate),
           maturityDate: toIso(plan[plan.length - 1]!.dueDate),
         },
       });
@@ -825,7 +825,7 @@ export async function publishLpr(
         [term, toIso(effective!), formatRate(r!), p.userId],
       );
     }
-    return { term: term!, ratePercent: formatRate(r!), effectiveDate: toIso(effective!) };
+    return { term: term!, ratePercent: formatRatePercent(r!), effectiveDate: toIso(effective!) };
   });
 }
 

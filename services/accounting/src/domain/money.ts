@@ -41,6 +41,16 @@ export function formatRate(rate: Rate): string {
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 
+/**
+ * A rate as the API and events carry it: percent with four fraction digits ("4.2000", the shared
+ * vocabulary's word), more only where the rate itself has more (a penalty rate of 4.3512 % × 1.5
+ * is "6.5268"; of 4.123456 % × 1.5, "6.185184"), never rounded.
+ */
+export function formatRatePercent(rate: Rate): string {
+  const [whole, fraction = ''] = formatRate(rate).split('.');
+  return `${whole}.${fraction.padEnd(4, '0')}`;
+}
+
 /** Places after the decimal point of a rate (to refuse more precision than a contract has). */
 export function ratePlaces(rate: Rate): number {
   const fraction = (rate % RATE_SCALE).toString().padStart(10, '0').replace(/0+$/, '');
