@@ -212,7 +212,8 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       status: 'active',
       branchId: 'SH001',
       rateType: 'fixed',
-      annualRatePercent: '4.35',
+      annualRatePercent: '4.3500',
+      penaltyRatePercent: '6.5250',
       approvedAmount: '100000.00',
       disbursedAmount: '100000.00',
       classification: 'normal',
@@ -267,7 +268,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       effectiveDate: FIRST_DAY,
     });
     expect(lpr.status).toBe(200);
-    expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1', effectiveDate: FIRST_DAY });
+    expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1000', effectiveDate: FIRST_DAY });
     expect((await call('disb.sh', 'POST', '/lpr', lpr.body)).status).toBe(403);
 
     const opened = await importLoan(
@@ -282,7 +283,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       }),
     );
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ rateType: 'floating', annualRatePercent: '3.6' });
+    expect(opened.body).toMatchObject({ rateType: 'floating', annualRatePercent: '3.6000' });
 
     const tranche = await call<Loan>('disb.sh', 'POST', `/loans/${opened.body.id}/tranches`, {
       amount: '20000.00',
@@ -320,6 +321,11 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(current.body).toEqual({
       openBusinessDate: '2025-02-21',
       lastClosedDate: '2025-02-20',
+      // The accounting service's clock in tests (TEST_CALENDAR_DATE).
+      calendarDate: '2025-12-31',
+      timeZone: 'Asia/Shanghai',
+      aheadOfCalendar: false,
+      simulations: [],
     });
     // Closing a closed date again does nothing.
     const rerun = await call<{ alreadyClosed: boolean }>(

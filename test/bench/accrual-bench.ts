@@ -1,5 +1,10 @@
 import { loadavg } from 'node:os';
-import { closeBusinessDate, DEFAULT_CLASSIFICATION_POLICY, MIGRATIONS } from '@loanflow/accounting';
+import {
+  bankCalendar,
+  closeBusinessDate,
+  DEFAULT_CLASSIFICATION_POLICY,
+  MIGRATIONS,
+} from '@loanflow/accounting';
 import { createLogger, createPool, migrate, platformMigrations } from '@loanflow/platform';
 import { f1, hostLine, positive, progress, table, runBench } from './report';
 
@@ -57,6 +62,8 @@ async function main(): Promise<void> {
       chunkSize,
       parallelism,
       log,
+      // The evening of the date the benchmark closes.
+      calendar: bankCalendar('Asia/Shanghai', () => new Date(`${day}T20:00:00+08:00`)),
     });
     const eodSeconds = (Date.now() - started) / 1000;
     const { rows: written } = await pool.query<{

@@ -39,6 +39,12 @@ import {
 } from '@loanflow/platform';
 import pg from 'pg';
 
+/**
+ * Today's date on the accounting service's clock in tests, whatever the real date: business dates
+ * up to it close, later ones only under a recorded simulation.
+ */
+export const TEST_CALENDAR_DATE = '2025-12-31';
+
 /** The password of every user the harness creates. */
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -108,6 +114,8 @@ export async function startSystem(
     firstBusinessDate?: string;
     /** Workflow steps wait for the documents their checklist requires. */
     documentGate?: boolean;
+    /** Today on the accounting service's clock (Asia/Shanghai); TEST_CALENDAR_DATE by default. */
+    calendarDate?: string;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -175,7 +183,11 @@ export async function startSystem(
       DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
       ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
     }),
-    { log, bus: opts.bus },
+    {
+      log,
+      bus: opts.bus,
+      now: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
+    },
   );
   const documents = await startDocuments(
     loadDocumentsConfig({

@@ -48,7 +48,12 @@ const notNow = problem('Not allowed in the current state (e.g. the loan is close
 const reused = problem('Idempotency key reused');
 
 const money = { type: 'string', pattern: '^-?\\d{1,15}(\\.\\d{1,2})?$', examples: ['150000.00'] };
-const rate = { type: 'string', description: 'Percent a year', examples: ['4.35'] };
+const rate = {
+  type: 'string',
+  description:
+    'Percent a year; in answers four fraction digits (more only where the rate has more, never rounded)',
+  examples: ['4.3500'],
+};
 const date = { type: 'string', format: 'date' };
 const classification = {
   type: 'string',
@@ -228,13 +233,24 @@ export const accountingPaths = {
       responses: {
         200: json(ref('DayClose')),
         ...errors,
-        409: problem('The end of day is already running'),
+        409: problem(
+          'The end of day is already running, or the date is later than today and no simulation allows it',
+        ),
       },
+    },
+  },
+  '/business-days:simulate': {
+    post: {
+      summary:
+        'Allow closing business dates later than today (Asia/Shanghai) up to a date, for a recorded reason: a simulated run of the book (admin). Without one, closing a date after today is refused (409); catching up dates up to today needs none',
+      requestBody: body(ref('SimulationInput')),
+      responses: { 201: json(ref('SimulationStarted'), 'Recorded'), ...errors },
     },
   },
   '/business-days/current': {
     get: {
-      summary: 'The open business date',
+      summary:
+        'The open business date beside today’s calendar date, and the simulations recorded (who, when, through which date, why, the dates they closed)',
       responses: { 200: json(ref('BusinessDate')), ...errors },
     },
   },
@@ -610,6 +626,8 @@ export const accountingSchemas = {
     interestPaid: money,
     status: { type: 'string', enum: ['scheduled', 'due', 'overdue', 'paid'] },
     paidOn: { type: 'string' },
+    total: { ...money, description: 'Principal + interest (billed, or scheduled until billed)' },
+    balance: { ...money, description: 'Principal still owed after this installment' },
   }),
   Loan: object({
     id: { type: 'string', format: 'uuid' },
@@ -685,6 +703,12 @@ export const accountingSchemas = {
       normalInterest: money,
       penaltyInterest: money,
       compoundInterest: money,
+      closedBy: { type: 'string', description: 'User id of who closed it' },
+      aheadOfCalendar: {
+        type: 'boolean',
+        description: 'Closed before the calendar reached the date (under a simulation)',
+      },
+      simulationId: { type: 'string', description: 'The simulation that allowed it, if ahead' },
     }),
     alreadyClosed: {
       type: 'boolean',
@@ -692,7 +716,44 @@ export const accountingSchemas = {
     },
     nextBusinessDate: date,
   }),
-  BusinessDate: object({ openBusinessDate: date, lastClosedDate: date }),
+  BusinessDate: object({
+    openBusinessDate: date,
+    lastClosedDate: date,
+    calendarDate: { ...date, description: 'Today in the bank’s time zone' },
+    timeZone: { type: 'string', examples: ['Asia/Shanghai'] },
+    aheadOfCalendar: {
+      type: 'boolean',
+      description: 'The book has closed a date later than today (under a simulation)',
+    },
+    activeSimulation: ref('Simulation'),
+    simulations: {
+      type: 'array',
+      items: ref('Simulation'),
+      description: 'Newest first, 50 at most',
+    },
+  }),
+  Simulation: object({
+    id: { type: 'string', format: 'uuid' },
+    throughDate: { ...date, description: 'The latest business date it allows to close' },
+    startedOn: { ...date, description: 'Calendar date it was started' },
+    fromBusinessDate: { ...date, description: 'The open business date then' },
+    reason: { type: 'string' },
+    startedBy: { type: 'string' },
+    startedAt: { type: 'string', format: 'date-time' },
+    datesClosed: {
+      type: 'array',
+      items: date,
+      description: 'Dates it closed ahead of the calendar',
+    },
+  }),
+  SimulationInput: object(
+    {
+      throughDate: { ...date, description: 'After today, at most ten years ahead' },
+      reason: { type: 'string', maxLength: 1000 },
+    },
+    ['throughDate', 'reason'],
+  ),
+  SimulationStarted: object({ simulation: ref('Simulation') }),
   Statement: object({
     loanId: { type: 'string' },
     loanNumber: { type: 'string' },

@@ -65,6 +65,8 @@ const payee = z.strictObject(
   { error: 'must be an object with paymentMethod and, when entrusted, the counterparty' },
 );
 
+const simulationBody = z.strictObject({ throughDate: date, reason: text(1000) });
+
 // The terms a signed contract fixes may be left out (they come from the contract); named, they
 // must be the contract's (the accounting service says which differ).
 const openLoanBody = z.strictObject({
@@ -342,6 +344,15 @@ export function accountingRoutes(deps: RouteDeps): Router {
       { businessDate: 'date' },
     );
     res.json(out);
+  });
+  r.post('/business-days\\:simulate', requireRole('admin'), async (req, res) => {
+    route(res, '/business-days:simulate');
+    const b = parseInput(simulationBody, req.body);
+    const out = await acct.startBusinessDateSimulation(
+      pb.StartBusinessDateSimulationRequest.fromPartial(b),
+      call(res),
+    );
+    res.status(201).json(out);
   });
   r.get('/business-days/current', async (_req, res) => {
     route(res, '/business-days/current');

@@ -1,6 +1,7 @@
 import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
 import { parseClassificationPolicy } from './domain/loan/classification';
+import { parseMoney } from './domain/money';
 import { parseIsoDate } from './domain/schedule/calendar';
 
 /** Today in China (the bank's business calendar), for a book that has no business date yet. */
@@ -18,6 +19,18 @@ export const accountingEnv = z.object({
   /** The documents service: the disbursement review's checklist, asked before a loan is opened. */
   DOCUMENTS_ADDR: z.string().default('127.0.0.1:50054'),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
+  /** The bank's time zone: business dates are its calendar dates. */
+  ACCOUNTING_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => {
+      try {
+        new Intl.DateTimeFormat('en-CA', { timeZone: v });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
   /** The first business date of a new book; ignored once the book has one. */
   ACCOUNTING_FIRST_BUSINESS_DATE: z
     .string()
@@ -34,6 +47,34 @@ export const accountingEnv = z.object({
         return z.NEVER;
       }
       return policy;
+    }),
+  /**
+   * Product codes whose prepayments go wholly to principal (comma-separated). Every other
+   * product's prepayment first settles the interest accrued to the day, as mainland banks do.
+   */
+  PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  /**
+   * How far a cash repayment may exceed the loan's payoff amount (the excess is held as credit);
+   * beyond it the repayment is refused as a typing error. Yuan, e.g. "100.00".
+   */
+  REPAYMENT_OVERPAYMENT_TOLERANCE: z
+    .string()
+    .default('100.00')
+    .transform((v, ctx) => {
+      const c = parseMoney(v);
+      if (c === undefined || c < 0n) {
+        ctx.addIssue({ code: 'custom', message: 'must be an amount of yuan such as "100.00"' });
+        return z.NEVER;
+      }
+      return c;
     }),
   /** Loans per end-of-day transaction, and how many such transactions run at once. */
   EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),

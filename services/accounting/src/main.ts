@@ -15,7 +15,7 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { documentsV1 } from '@loanflow/proto';
-import { ensureBusinessCalendar } from './app/business-day';
+import { bankCalendar, ensureBusinessCalendar } from './app/business-day';
 import { recordSignedContract } from './app/contracts';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
 import { loadAccountingConfig, type AccountingConfig } from './config';
@@ -26,6 +26,7 @@ import { postLoanService } from './infra/post-loan-handlers';
 export * from './domain/schedule';
 export { loadAccountingConfig } from './config';
 export { closeBusinessDate } from './app/end-of-day';
+export { bankCalendar } from './app/business-day';
 export { DEFAULT_CLASSIFICATION_POLICY } from './domain/loan/classification';
 
 export const MIGRATIONS = { name: 'accounting', dir: join(__dirname, '..', 'migrations') };
@@ -47,7 +48,12 @@ export interface RunningAccounting {
  */
 export async function start(
   config: AccountingConfig,
-  opts: { log?: Logger; bus?: EventBus } = {},
+  opts: {
+    log?: Logger;
+    bus?: EventBus;
+    /** The clock (tests inject one): business dates may not run ahead of its calendar date. */
+    now?: () => Date;
+  } = {},
 ): Promise<RunningAccounting> {
   const log = opts.log ?? createLogger('accounting', config.LOG_LEVEL);
   const schema = config.ACCOUNTING_DB_SCHEMA;
@@ -78,11 +84,13 @@ export async function start(
     handler: (event, tx) => recordSignedContract(tx, event, log),
   });
 
+  const calendar = bankCalendar(config.ACCOUNTING_TIME_ZONE, opts.now);
   const endOfDay: EndOfDayOptions = {
     policy: config.CLASSIFICATION_FLOORS,
     chunkSize: config.EOD_CHUNK_SIZE,
     parallelism: config.EOD_PARALLELISM,
     log,
+    calendar,
   };
   const documents = promiseClient(
     createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
@@ -97,10 +105,15 @@ export async function start(
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           policy: config.CLASSIFICATION_FLOORS,
           endOfDay,
+          products: { principalOnlyPrepayments: config.PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS },
+          overpaymentTolerance: config.REPAYMENT_OVERPAYMENT_TOLERANCE,
         },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
       ),
-      postLoanService({ pool }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),
+      postLoanService(
+        { pool, calendarToday: calendar.today },
+        { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
+      ),
     ],
   });
   const grpcPort = await server.listen(config.ACCOUNTING_GRPC_HOST, config.ACCOUNTING_GRPC_PORT);

@@ -91,7 +91,11 @@ describe('the end-of-day batch agrees with the domain to the fen', () => {
         if (i % 5 === 0 && owed > 0n) await pay(owed);
         else if (i % 5 === 1 && owed > 1n) await pay(owed / 2n);
         else if (i % 5 === 2 && parseMoney(b.principal)! > 100_000n)
-          await pay(owed + 50_000n, 'prepayment', i % 2 ? 'shorten_term' : 'lower_installment');
+          await pay(
+            owed + parseMoney(b.accruedInterest)! + 50_000n,
+            'prepayment',
+            i % 2 ? 'shorten_term' : 'lower_installment',
+          );
       }
     }
 

@@ -181,7 +181,7 @@ describe('floating loans follow the LPR on their repricing date', () => {
     );
     await h.closeThrough('2025-01-05');
     const after = (await h.client.getLoan({ id: loan!.id }, h.as('shManager'))).loan!;
-    expect(after.annualRatePercent).toBe('3.6');
+    expect(after.annualRatePercent).toBe('3.6000');
     expect(after.nextRepricingDate).toBe('2026-01-01');
     // Nothing was billed yet (the first installment is due on 20 January): the whole schedule is
     // re-amortized at 3.6 %, with a lower installment.
@@ -205,8 +205,8 @@ describe('floating loans follow the LPR on their repricing date', () => {
         loanId: loan!.id,
         loanNumber: loan!.loanNumber,
         branchId: 'SH001',
-        fromRatePercent: '3.85',
-        toRatePercent: '3.6',
+        fromRatePercent: '3.8500',
+        toRatePercent: '3.6000',
         effectiveDate: '2025-01-01',
       },
     ]);
@@ -215,8 +215,8 @@ describe('floating loans follow the LPR on their repricing date', () => {
       h.as('shManager'),
     );
     expect(st.lines.map((l) => [l.kind, l.start, l.end, l.annualRatePercent])).toEqual([
-      ['normal', '2024-12-20', '2024-12-31', '3.85'],
-      ['normal', '2025-01-01', '2025-01-05', '3.6'],
+      ['normal', '2024-12-20', '2024-12-31', '3.8500'],
+      ['normal', '2025-01-01', '2025-01-05', '3.6000'],
     ]);
     expect((await h.client.reconcileLoans({ branchId: '' }, h.as('hqAuditor'))).mismatches).toEqual(
       [],

@@ -16,11 +16,12 @@ import {
   type Role,
   type RpcOptions,
 } from '@loanflow/platform';
-import { accountingV1 } from '@loanflow/proto';
+import { accountingV1, postLoanV1 } from '@loanflow/proto';
 import { loadAccountingConfig, type AccountingConfig } from '../src/config';
 import { start, type RunningAccounting } from '../src/main';
 
 export type AccountingClient = PromiseClient<accountingV1.AccountingServiceClient>;
+export type PostLoanClient = PromiseClient<postLoanV1.PostLoanServiceClient>;
 
 export const STAFF = {
   /** 放款审核 of the Shanghai branch: opens loans, posts repayments. */
@@ -50,6 +51,8 @@ export interface Harness {
   config: AccountingConfig;
   service: RunningAccounting;
   client: AccountingClient;
+  /** The service's PostLoanService (inspections, collections, litigation, repossessed assets). */
+  postLoan: PostLoanClient;
   db: Pool;
   as(who: StaffKey): RpcOptions;
   principal(who: StaffKey): Principal;
@@ -60,8 +63,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Today's date on the service's clock in these tests (Asia/Shanghai), whatever the real date:
+ * business dates up to it close, later ones only under a simulation.
+ */
+export const HARNESS_TODAY = '2025-12-31';
+
 export async function startHarness(
-  opts: { firstBusinessDate?: string; env?: Record<string, string> } = {},
+  opts: {
+    firstBusinessDate?: string;
+    env?: Record<string, string>;
+    /** The calendar date of the service's clock (noon in Shanghai); HARNESS_TODAY by default. */
+    today?: string | (() => string);
+  } = {},
 ): Promise<Harness> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const schema = `t_acct_${runId}`;
@@ -104,9 +118,17 @@ export async function startHarness(
       events.push(envelope);
     },
   });
-  const service = await start(config, { bus, log });
+  const today = opts.today ?? HARNESS_TODAY;
+  const service = await start(config, {
+    bus,
+    log,
+    now: () => new Date(`${typeof today === 'string' ? today : today()}T12:00:00+08:00`),
+  });
   const client = promiseClient(
     createGrpcClient(accountingV1.AccountingServiceClient, `127.0.0.1:${service.grpcPort}`),
+  );
+  const postLoan = promiseClient(
+    createGrpcClient(postLoanV1.PostLoanServiceClient, `127.0.0.1:${service.grpcPort}`),
   );
   const principal = (who: StaffKey): Principal => ({
     userId: `${who}-${runId}`,
@@ -128,6 +150,7 @@ export async function startHarness(
     config,
     service,
     client,
+    postLoan,
     db,
     as,
     principal,
@@ -141,6 +164,7 @@ export async function startHarness(
     },
     async close() {
       client.close();
+      postLoan.close();
       await service.stop();
       await subscription.drain();
       await bus.deleteConsumer(durable);
@@ -257,4 +281,28 @@ export async function openTestLoan(
 ): Promise<accountingV1.Loan> {
   const [loan] = await importTestLoans(h, [opts], opts.commandId);
   return loan!;
+}
+
+/** Registers a repossessed asset (抵债资产) of `valuation` on a loan, valued and taken on its opening day. */
+export async function registerAsset(
+  h: Harness,
+  loanId: string,
+  valuation: string,
+): Promise<postLoanV1.RepossessedAsset> {
+  const { loan } = await h.client.getLoan({ id: loanId }, h.as('admin'));
+  const res = await h.postLoan.registerRepossessedAsset(
+    postLoanV1.RegisterRepossessedAssetRequest.fromPartial({
+      requestId: randomUUID(),
+      loanId,
+      assetType: postLoanV1.RepossessedAssetType.REPOSSESSED_ASSET_TYPE_VEHICLE,
+      description: '沪A·12345 小型轿车',
+      valuationAmount: valuation,
+      valuationDate: loan!.openedOn,
+      acquiredOn: loan!.openedOn,
+      settledAmount: valuation,
+      bookValue: valuation,
+    }),
+    h.as('admin'),
+  );
+  return res.asset!;
 }

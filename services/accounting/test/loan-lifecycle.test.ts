@@ -92,10 +92,10 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     expect(first.loan!.balances!.creditBalance).toBe('453.54');
   });
 
-  it('accrues across the rate change and prepays part of the principal with a lower installment', async () => {
+  it('accrues across the rate change and prepays part of the principal with a lower installment, the interest to date first', async () => {
     await h.closeThrough('2025-04-10');
     const { loan: before } = await h.client.getLoan({ id: loan.id }, h.as('shPostLoan'));
-    expect(before!.annualRatePercent).toBe('3.85');
+    expect(before!.annualRatePercent).toBe('3.8500');
     const owed = [
       'duePrincipal',
       'dueInterest',
@@ -103,7 +103,10 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
       'overdueInterest',
       'penaltyInterest',
       'compoundInterest',
+      // A prepayment settles the interest accrued to the day first.
+      'accruedInterest',
     ].map((k) => before!.balances![k as keyof accountingV1.Balances] as string);
+    expect(before!.balances!.accruedInterest).not.toBe('0.00');
     const amount = (BigInt(sumStrings(owed).replace('.', '')) + 2_000_000n)
       .toString()
       .replace(/(\d{2})$/, '.$1');
@@ -120,6 +123,8 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
       h.as('shDisburser'),
     );
     expect(pre.repayment!.allocation!.principal).toBe('20000.00');
+    expect(pre.repayment!.allocation!.accruedInterest).toBe(before!.balances!.accruedInterest);
+    expect(pre.loan!.balances!.accruedInterest).toBe('0.00');
     const scheduled = pre.loan!.installments.filter((i) => i.status === 'scheduled');
     expect(sumStrings(scheduled.map((i) => i.principal))).toBe(pre.loan!.balances!.principal);
     await h.closeThrough('2025-05-20');
@@ -133,8 +138,10 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
     );
     const kinds = new Set(st.lines.map((l) => l.kind));
     expect(kinds).toEqual(new Set(['normal', 'penalty', 'compound']));
-    expect(st.lines.some((l) => l.kind === 'normal' && l.annualRatePercent === '3.85')).toBe(true);
-    expect(st.lines.some((l) => l.kind === 'penalty' && l.annualRatePercent === '6.525')).toBe(
+    expect(st.lines.some((l) => l.kind === 'normal' && l.annualRatePercent === '3.8500')).toBe(
+      true,
+    );
+    expect(st.lines.some((l) => l.kind === 'penalty' && l.annualRatePercent === '6.5250')).toBe(
       true,
     );
     const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));
@@ -217,7 +224,8 @@ describe('a loan through the accounting service: disbursed, accrued across a rat
       expect.objectContaining({
         businessDate: '2025-04-15',
         overduePrincipal: '6272.01',
-        overdueInterest: '279.16',
+        // April's 279.16 of interest less the 252.82 the prepayment of 11 April settled.
+        overdueInterest: '26.34',
       }),
     ]);
     expect(about('accounting.loan.classified').map((e) => [e.data.from, e.data.to])).toEqual([

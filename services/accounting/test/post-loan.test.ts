@@ -28,7 +28,8 @@ let bjLoan: accountingV1.Loan;
 
 const OPENED_ON = '2025-01-15';
 /** Tomorrow in China: the first date the service must refuse as "in the future". */
-const tomorrow = new Date(Date.now() + (8 + 24) * 3600 * 1000).toISOString().slice(0, 10);
+/** The day after the service's (injected) today. */
+const tomorrow = '2026-01-01';
 
 beforeAll(async () => {
   h = await startHarness({ firstBusinessDate: OPENED_ON });
@@ -746,13 +747,40 @@ describe('collection cases', () => {
       [kept.id],
     );
     expect(rows).toEqual([{ amount: '3500.50' }]);
+    // A promise beyond what the loan owes (its payoff amount) is refused, nothing written.
+    const { loan: owing } = await h.client.getLoan({ id: loan.id }, as('admin'));
+    const payoff = owing!.balances!.payoffAmount;
+    expect(
+      await violations(
+        client.recordPaymentPromise(
+          promise(opened.id, { amount: '999999999999999.99', promisedDate: '2025-04-30' }),
+          as('shPostLoan'),
+        ),
+      ),
+    ).toEqual([
+      { field: 'amount', reason: 'must be at most 1000000000000.00 (one trillion yuan)' },
+    ]);
+    expect(
+      await violations(
+        client.recordPaymentPromise(
+          promise(opened.id, { amount: '50000.01', promisedDate: '2025-04-30' }),
+          as('shPostLoan'),
+        ),
+      ),
+    ).toEqual([
+      {
+        field: 'amount',
+        reason: `must not exceed what the loan owes (payoff amount ${payoff})`,
+      },
+    ]);
+    expect(await count('payment_promises', 'case_id = $1', [opened.id])).toBe(1);
     broken = (
       await client.recordPaymentPromise(
-        promise(opened.id, { amount: '999999999999999.99', promisedDate: '2025-04-30' }),
+        promise(opened.id, { amount: '48000.00', promisedDate: '2025-04-30' }),
         as('shPostLoan'),
       )
     ).promise!;
-    expect(broken.amount).toBe('999999999999999.99');
+    expect(broken.amount).toBe('48000.00');
     const again = await client.recordPaymentPromise(
       promise(opened.id, { requestId: kept.requestId }),
       as('shPostLoan'),
@@ -827,7 +855,7 @@ describe('collection cases', () => {
         loanId: loan.id,
         branchId: 'SH001',
         customerId: loan.customerId,
-        amount: '999999999999999.99',
+        amount: '48000.00',
         promisedDate: '2025-04-30',
         resolvedOn: '2025-05-01',
         markedBy: userId('shPostLoan'),
@@ -1157,18 +1185,41 @@ describe('litigation', () => {
     ]);
     expect(await count('litigation_status_changes', 'litigation_id = $1', [suit.id])).toBe(3);
 
+    // A judgement above twice the 50,000.00 disbursed, or legal costs above 100,000.00 (more
+    // than the amount disbursed), are typing errors: refused with the field, nothing written.
+    expect(
+      await violations(
+        change({
+          status: S.LITIGATION_STATUS_JUDGED,
+          changedOn: '2025-09-05',
+          judgementAmount: '100000.01',
+          judgementDate: '2025-09-03',
+          legalCosts: '100000.01',
+        }),
+      ),
+    ).toEqual([
+      {
+        field: 'legalCosts',
+        reason: 'must not exceed 100000.00 (the amount disbursed, or 100000.00 if more)',
+      },
+      {
+        field: 'judgementAmount',
+        reason: 'must not exceed 100000.00 (twice the amount disbursed)',
+      },
+    ]);
+    expect(await count('litigation_status_changes', 'litigation_id = $1', [suit.id])).toBe(3);
     const judged = (
       await change({
         status: S.LITIGATION_STATUS_JUDGED,
         changedOn: '2025-09-05',
-        judgementAmount: '186500',
+        judgementAmount: '86500',
         judgementDate: '2025-09-03',
         legalCosts: '8200.5',
       })
     ).litigation!;
     expect(judged).toMatchObject({
       status: S.LITIGATION_STATUS_JUDGED,
-      judgementAmount: '186500.00',
+      judgementAmount: '86500.00',
       judgementDate: '2025-09-03',
       legalCosts: '8200.50',
     });
@@ -1176,7 +1227,7 @@ describe('litigation', () => {
       'SELECT judgement_amount::text AS j, legal_costs::text AS c FROM litigations WHERE id = $1',
       [suit.id],
     );
-    expect(rows).toEqual([{ j: '186500.00', c: '8200.50' }]);
+    expect(rows).toEqual([{ j: '86500.00', c: '8200.50' }]);
 
     // The same status again is a retry: no history, no event.
     const eventsBefore = (await outboxEvents(STATUS_CHANGED, suit.id)).length;
@@ -1188,7 +1239,7 @@ describe('litigation', () => {
         judgementDate: '2025-09-06',
       })
     ).litigation!;
-    expect(same.judgementAmount).toBe('186500.00');
+    expect(same.judgementAmount).toBe('86500.00');
     expect((await outboxEvents(STATUS_CHANGED, suit.id)).length).toBe(eventsBefore);
   });
 
@@ -1209,7 +1260,7 @@ describe('litigation', () => {
       [S.LITIGATION_STATUS_JUDGED, S.LITIGATION_STATUS_ENFORCING, '2025-10-10'],
       [S.LITIGATION_STATUS_ENFORCING, S.LITIGATION_STATUS_CLOSED, '2025-12-01'],
     ]);
-    expect(closed.judgementAmount).toBe('186500.00');
+    expect(closed.judgementAmount).toBe('86500.00');
     const events = await outboxEvents(STATUS_CHANGED, suit.id);
     expect(events.map((e) => e.data.toStatus)).toEqual([
       'LITIGATION_STATUS_ACCEPTED',
@@ -1218,7 +1269,7 @@ describe('litigation', () => {
       'LITIGATION_STATUS_ENFORCING',
       'LITIGATION_STATUS_CLOSED',
     ]);
-    expect(events[2]!.data.judgementAmount).toBe('186500.00');
+    expect(events[2]!.data.judgementAmount).toBe('86500.00');
     const reopen = await rpcError(
       change({ status: S.LITIGATION_STATUS_ENFORCING, changedOn: '2025-12-02' }),
     );

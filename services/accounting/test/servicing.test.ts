@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { annuitySchedule, openTestLoan, startHarness, type Harness } from './harness';
+import {
+  annuitySchedule,
+  openTestLoan,
+  registerAsset,
+  startHarness,
+  type Harness,
+} from './harness';
 
 const rows = async (h: Harness, sql: string, params: unknown[] = []) =>
   (await h.db.query(sql, params)).rows;
@@ -334,10 +340,43 @@ describe('settlement in kind and refunds of credit', () => {
       code: 'invalid_argument',
       violations: [{ field: 'source' }],
     });
-    const settled = await inKind('shPostLoan', 'RA-2025-0007');
+    // The reference names an asset registered on this loan; it settles at most its valuation.
+    await expect(inKind('shPostLoan', 'RA-2025-0007')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [
+        {
+          field: 'reference',
+          reason: 'must be the id of a repossessed asset registered on this loan',
+        },
+      ],
+    });
+    const asset = await registerAsset(h, loan.id, '6000.00');
+    const settled = await inKind('shPostLoan', asset.id);
     expect(settled.repayment).toMatchObject({
       source: 'repossessed_asset',
-      reference: 'RA-2025-0007',
+      reference: asset.id,
+    });
+    await expect(
+      h.client.postRepayment(
+        {
+          loanId: loan.id,
+          amount: '1000.01',
+          kind: 'regular',
+          prepaymentOption: '',
+          reference: asset.id,
+          commandId: '',
+          source: 'repossessed_asset',
+        },
+        h.as('shPostLoan'),
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [
+        {
+          field: 'amount',
+          reason: "exceeds what is left of the asset's valuation (1000.00 of 6000.00)",
+        },
+      ],
     });
     const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));
     expect(tb.lines.find((l) => l.accountCode === '144101')!.balance).toBe('5000.00');
@@ -411,13 +450,14 @@ describe('settlement in kind and refunds of credit', () => {
     const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
     expect(second.openedOn).toBe(openBusinessDate);
     const before = await assets();
+    const secondAsset = await registerAsset(h, second.id, '700.00');
     const kind2 = await h.client.postRepayment(
       {
         loanId: second.id,
         amount: '700.00',
         kind: 'regular',
         prepaymentOption: '',
-        reference: 'RA-2025-0009',
+        reference: secondAsset.id,
         commandId: '',
         source: 'repossessed_asset',
       },

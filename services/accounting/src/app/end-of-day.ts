@@ -23,7 +23,7 @@ import type { ClassificationPolicy } from '../domain/loan/classification';
 import { closeDay, type DayResult, type NextInstallment } from '../domain/loan/end-of-day';
 import { LOAN_ACCOUNTS, journalLines, type Posting } from '../domain/loan/ledger';
 import type { ClosedSegment, LoanState } from '../domain/loan/state';
-import { formatMoney, formatRate, type Cents, type Rate } from '../domain/money';
+import { formatMoney, formatRate, formatRatePercent, type Cents, type Rate } from '../domain/money';
 import type { DayNumber } from '../domain/schedule/calendar';
 import {
   cents,
@@ -39,6 +39,7 @@ import {
   writeInstallments,
   type StateRow,
 } from '../infra/loan-repo';
+import { simulationCovering, type BankCalendar } from './business-day';
 import { Fields } from './input';
 import { loadBook, nextRepricingDate, SOURCE } from './loans';
 
@@ -49,6 +50,8 @@ export interface EndOfDayOptions {
   /** Chunks in flight at once (each on its own connection). */
   parallelism: number;
   log: Logger;
+  /** Today's calendar date: no business date after it closes without a simulation. */
+  calendar: BankCalendar;
 }
 
 /** With the schema's hash: one batch per book, books of other schemas run freely. */
@@ -71,14 +74,18 @@ export async function runEndOfDay(
   const f = new Fields();
   const day = f.date('businessDate', req.businessDate);
   f.done();
-  return closeBusinessDate(pool, day!, opts);
+  return closeBusinessDate(pool, day!, opts, p.userId);
 }
 
-/** Closes `day` (which must be the open business date, or already closed: then nothing happens). */
+/**
+ * Closes `day` (which must be the open business date, or already closed: then nothing happens).
+ * A date later than today's calendar date closes only under a recorded simulation.
+ */
 export async function closeBusinessDate(
   pool: Pool,
   day: DayNumber,
   opts: EndOfDayOptions,
+  closedBy = 'system',
 ): Promise<pb.RunEndOfDayResponse> {
   const lockClient = await pool.connect();
   try {
@@ -88,7 +95,7 @@ export async function closeBusinessDate(
     );
     if (!locked[0]!.ok) throw conflict('the end of day is already running');
     try {
-      const claim = await claimDay(pool, day);
+      const claim = await claimDay(pool, day, opts.calendar, closedBy);
       if (claim.alreadyClosed) return claim.response;
       const started = Date.now();
       await accrueAll(pool, day, opts);
@@ -109,7 +116,7 @@ export async function closeBusinessDate(
 }
 
 async function dayTotals(tx: Queryable, day: DayNumber): Promise<pb.DayTotals | undefined> {
-  const { rows } = await tx.query<Record<string, string | number | null>>(
+  const { rows } = await tx.query<Record<string, string | number | boolean | null>>(
     'SELECT * FROM business_days WHERE business_date = $1',
     [toIso(day)],
   );
@@ -122,12 +129,17 @@ async function dayTotals(tx: Queryable, day: DayNumber): Promise<pb.DayTotals | 
     normalInterest: (r.normal_interest as string | null) ?? '0.00',
     penaltyInterest: (r.penalty_interest as string | null) ?? '0.00',
     compoundInterest: (r.compound_interest as string | null) ?? '0.00',
+    closedBy: (r.closed_by as string | null) ?? '',
+    aheadOfCalendar: r.ahead_of_calendar === true,
+    simulationId: (r.simulation_id as string | null) ?? '',
   };
 }
 
 async function claimDay(
   pool: Pool,
   day: DayNumber,
+  calendar: BankCalendar,
+  closedBy: string,
 ): Promise<{ alreadyClosed: true; response: pb.RunEndOfDayResponse } | { alreadyClosed: false }> {
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ business_date: string; status: string }>(
@@ -156,9 +168,24 @@ async function claimDay(
       ]);
     }
     if (open.status === 'open') {
+      // The business date never runs ahead of the calendar, unless a simulation says so.
+      const today = calendar.today();
+      let simulation: string | null = null;
+      if (open.business_date > today) {
+        const covering = await simulationCovering(tx, day);
+        if (!covering) {
+          throw failedPrecondition(
+            `business date ${open.business_date} is later than today's date ${today} (${calendar.timeZone}); ` +
+              'it closes when the calendar reaches it, or under a simulation an administrator records (POST /api/v1/business-days:simulate)',
+          );
+        }
+        simulation = covering.id;
+      }
       await tx.query(
-        `UPDATE business_days SET status = 'closing', closing_started_at = now() WHERE business_date = $1`,
-        [open.business_date],
+        `UPDATE business_days SET status = 'closing', closing_started_at = now(), closed_by = $2,
+                ahead_of_calendar = $3, simulation_id = $4
+          WHERE business_date = $1`,
+        [open.business_date, closedBy, simulation !== null, simulation],
       );
     }
     return { alreadyClosed: false as const };
@@ -349,8 +376,8 @@ async function accrueChunk(
             loanId: s.id,
             loanNumber: row.loan_number,
             branchId: row.branch_id,
-            fromRatePercent: formatRate(result.repriced.from),
-            toRatePercent: formatRate(result.repriced.to),
+            fromRatePercent: formatRatePercent(result.repriced.from),
+            toRatePercent: formatRatePercent(result.repriced.to),
             effectiveDate: tomorrowIso,
           },
         });
@@ -653,8 +680,10 @@ async function writeBilling(
   const paid = (b: (typeof billed)[number]) =>
     b.billed.paidPrincipal === b.billed.principal && b.billed.paidInterest === b.billed.interest;
   await tx.query(
-    `UPDATE installments i SET principal = u.principal, billed_interest = u.interest,
-            principal_paid = u.pp, interest_paid = u.ip, status = u.status, paid_on = u.paid_on
+    // Interest a prepayment already paid of the period (interest_paid before the bill) is part
+    // of the period's interest: billed = paid then + billed now.
+    `UPDATE installments i SET principal = u.principal, billed_interest = i.interest_paid + u.interest,
+            principal_paid = u.pp, interest_paid = i.interest_paid + u.ip, status = u.status, paid_on = u.paid_on
        FROM unnest($1::uuid[], $2::int[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::text[], $8::date[])
          AS u(loan_id, period, principal, interest, pp, ip, status, paid_on)
       WHERE i.loan_id = u.loan_id AND i.period = u.period`,

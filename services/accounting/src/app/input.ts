@@ -1,6 +1,14 @@
 import { invalidArgument, type FieldViolation } from '@loanflow/platform';
 import { parseIsoDate, type DayNumber } from '../domain/schedule/calendar';
-import { parseMoney, parseRate, ratePlaces, type Cents, type Rate } from '../domain/money';
+import {
+  MAX_AMOUNT,
+  MAX_AMOUNT_REASON,
+  parseMoney,
+  parseRate,
+  ratePlaces,
+  type Cents,
+  type Rate,
+} from '../domain/money';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,6 +28,7 @@ export class Fields {
     if (c === undefined)
       return this.fail(field, 'must be a decimal amount with at most 2 places, e.g. "1234.50"');
     if (c <= 0n) return this.fail(field, 'must be greater than zero');
+    if (c > MAX_AMOUNT) return this.fail(field, MAX_AMOUNT_REASON);
     return c;
   }
 

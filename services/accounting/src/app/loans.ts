@@ -24,6 +24,7 @@ import {
 import { ACCOUNTS, posting, type Posting, type PostingKind } from '../domain/loan/ledger';
 import { type PrepaymentOption } from '../domain/loan/opening';
 import {
+  payoffAmount,
   type Allocation,
   type Bucket,
   type RepaymentKind,
@@ -32,7 +33,7 @@ import {
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { calendarDate, dayNumber, daysInMonth, type DayNumber } from '../domain/schedule/calendar';
 import { validateScheduleRequest } from '../domain/schedule';
-import { formatMoney, formatRate, type Cents } from '../domain/money';
+import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domain/money';
 import {
   cents,
   insertSegments,
@@ -50,7 +51,25 @@ import { Fields } from './input';
 
 export interface AccountingDeps {
   pool: Pool;
+  /** Servicing rules per product (from the configuration). */
+  products?: ProductRules;
+  /** How far a cash repayment may exceed the payoff amount (held as credit); default 100.00. */
+  overpaymentTolerance?: Cents;
 }
+
+export const DEFAULT_OVERPAYMENT_TOLERANCE: Cents = 10_000n;
+
+export interface ProductRules {
+  /**
+   * Products whose prepayments go wholly to principal, leaving the interest accrued to date for
+   * the next bill. Every other product settles that interest first (as mainland banks do).
+   */
+  principalOnlyPrepayments: readonly string[];
+}
+
+/** Whether a prepayment of a loan of `productCode` first settles the interest accrued to date. */
+export const prepaymentSettlesInterest = (deps: AccountingDeps, productCode: string): boolean =>
+  !(deps.products?.principalOnlyPrepayments ?? []).includes(productCode);
 
 export const SOURCE = 'accounting';
 /** 放款审核 (disbursement review) opens loans and pays out tranches; admin may too. */
@@ -337,6 +356,68 @@ const allocationMessage = (a: Allocation): pb.Allocation => ({
   fromCredit: formatMoney(a.fromCredit),
 });
 
+/**
+ * Absurd amounts are refused before anything is written: cash beyond the payoff amount by more
+ * than the tolerance (a credit that large is a typing error, not an overpayment), and a
+ * settlement in kind beyond the payoff amount or beyond what is left of the value of the asset it
+ * names (the repossessed asset registered on this loan: its valuation less what it settled before).
+ */
+async function boundRepayment(
+  deps: AccountingDeps,
+  tx: Queryable,
+  loanId: string,
+  state: LoanState,
+  amount: Cents,
+  source: RepaymentSource,
+  reference: string | undefined,
+): Promise<void> {
+  if (state.status !== 'active') return; // refused later, with the status
+  const payoff = payoffAmount(state);
+  if (source === 'cash') {
+    const tolerance = deps.overpaymentTolerance ?? DEFAULT_OVERPAYMENT_TOLERANCE;
+    if (amount > payoff + tolerance)
+      throw invalidArgument([
+        {
+          field: 'amount',
+          reason: `exceeds the payoff amount ${formatMoney(payoff)} by more than the tolerance of ${formatMoney(tolerance)}`,
+        },
+      ]);
+    return;
+  }
+  if (amount > payoff)
+    throw invalidArgument([
+      {
+        field: 'amount',
+        reason: `a settlement in kind must not exceed the payoff amount ${formatMoney(payoff)}`,
+      },
+    ]);
+  const { rows } = await tx.query<{ valuation: string; settled: string }>(
+    `SELECT a.valuation_amount::text AS valuation,
+            COALESCE((SELECT sum(r.amount) FROM repayments r
+                       WHERE r.loan_id = a.loan_id AND r.source = 'repossessed_asset'
+                         AND r.status = 'posted' AND lower(r.reference) = a.id::text), 0)::text AS settled
+       FROM repossessed_assets a
+      WHERE a.loan_id = $1 AND a.id::text = lower($2)`,
+    [loanId, reference ?? ''],
+  );
+  const asset = rows[0];
+  if (!asset)
+    throw invalidArgument([
+      {
+        field: 'reference',
+        reason: 'must be the id of a repossessed asset registered on this loan',
+      },
+    ]);
+  const left = cents(asset.valuation) - cents(asset.settled);
+  if (amount > left)
+    throw invalidArgument([
+      {
+        field: 'amount',
+        reason: `exceeds what is left of the asset's valuation (${formatMoney(left)} of ${asset.valuation})`,
+      },
+    ]);
+}
+
 /** 还款: a repayment, prepayment or payoff on the open business date. */
 export async function postRepayment(
   deps: AccountingDeps,
@@ -384,12 +465,15 @@ export async function postRepayment(
       const today = await postingDate(tx);
       const { record, book } = await loadBook(tx, loanId!);
       requireBranch(p, record.meta.branchId, 'the loan');
+      await boundRepayment(deps, tx, record.state.id, book.state, amount!, source!, reference);
+      const interestFirst = prepaymentSettlesInterest(deps, record.meta.productCode);
       const outcome = repayBook(book, today, {
         amount: amount!,
         kind: kind!,
         option,
         order: record.meta.allocationOrder as Bucket[],
         source,
+        interestFirst,
       });
       if (!outcome.ok) {
         if (outcome.field === 'loanId') throw failedPrecondition(outcome.reason);
@@ -397,8 +481,8 @@ export async function postRepayment(
       }
       const id = uuidv7();
       await tx.query(
-        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9, $10)`,
+        `INSERT INTO repayments (id, loan_id, value_date, amount, kind, prepayment_option, allocation, status, reference, posted_by, source, accrued_interest_first)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted', $8, $9, $10, $11)`,
         [
           id,
           loanId,
@@ -410,6 +494,7 @@ export async function postRepayment(
           reference ?? null,
           p.userId,
           source,
+          kind === 'prepayment' && interestFirst,
         ],
       );
       await persistChange(tx, outcome.change, {
@@ -531,7 +616,7 @@ export async function publishLpr(
         [term, toIso(effective!), formatRate(r!), p.userId],
       );
     }
-    return { term: term!, ratePercent: formatRate(r!), effectiveDate: toIso(effective!) };
+    return { term: term!, ratePercent: formatRatePercent(r!), effectiveDate: toIso(effective!) };
   });
 }
 

@@ -36,7 +36,7 @@ import {
   type LoanTerms,
 } from '../domain/loan/opening';
 import { DEFAULT_ALLOCATION_ORDER, validateAllocationOrder } from '../domain/loan/repayment';
-import { formatMoney, formatRate, type Cents } from '../domain/money';
+import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domain/money';
 import {
   postLoanEntry,
   rate,
@@ -201,7 +201,7 @@ async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Pr
       amount: formatMoney(principal),
       valueDate: toIso(today),
       paymentMethod: l.payee.method,
-      annualRatePercent: formatRate(t.annualRate),
+      annualRatePercent: formatRatePercent(t.annualRate),
       maturityDate: maturity,
     },
   });

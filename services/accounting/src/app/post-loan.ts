@@ -70,6 +70,9 @@ import {
   type DisposalInput,
 } from '../domain/post-loan/repossessed-assets';
 import * as repo from '../infra/post-loan-repo';
+import { payoffAmount } from '../domain/loan/repayment';
+import { formatMoney, parseMoney } from '../domain/money';
+import { findLoan } from '../infra/loan-views';
 
 export const SOURCE = 'accounting';
 
@@ -86,6 +89,8 @@ export interface PostLoanDeps {
   pool: Pool;
   /** Today's date in the bank's time zone; injectable for tests. */
   today?: () => string;
+  /** The bank's calendar date (the service's injected clock); China Standard Time by default. */
+  calendarToday?: () => string;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -110,9 +115,44 @@ const calendarToday = (): string =>
  */
 async function today(deps: PostLoanDeps, q: Queryable): Promise<string> {
   if (deps.today) return deps.today();
-  const calendar = calendarToday();
+  const calendar = (deps.calendarToday ?? calendarToday)();
   const business = await repo.openBusinessDate(q);
   return business !== undefined && business > calendar ? business : calendar;
+}
+
+/**
+ * Bounds that keep post-loan amounts to what the loan can bear (issue 9 item 14), each refused
+ * with the field: a promise to pay at most what the loan owes (its payoff amount today); legal
+ * costs at most the amount disbursed or 100,000.00, whichever is more; a judgement at most twice
+ * the amount disbursed (principal, interest, penalties and costs rarely come near it).
+ */
+export const LEGAL_COSTS_FLOOR = 10_000_000n;
+async function loanFigures(q: Queryable, loanId: string) {
+  const rec = await findLoan(q, loanId);
+  if (!rec) throw notFound(`loan ${loanId}`);
+  return {
+    payoff: rec.state.status === 'active' ? payoffAmount(rec.state) : 0n,
+    disbursed: parseMoney(rec.meta.disbursedAmount)!,
+  };
+}
+
+function boundLitigationAmounts(
+  figures: { disbursed: bigint },
+  amounts: { legalCosts?: string; judgementAmount?: string },
+): void {
+  const problems: FieldViolation[] = [];
+  const costsCap = figures.disbursed > LEGAL_COSTS_FLOOR ? figures.disbursed : LEGAL_COSTS_FLOOR;
+  if (amounts.legalCosts && parseMoney(amounts.legalCosts)! > costsCap)
+    problems.push({
+      field: 'legalCosts',
+      reason: `must not exceed ${formatMoney(costsCap)} (the amount disbursed, or 100000.00 if more)`,
+    });
+  if (amounts.judgementAmount && parseMoney(amounts.judgementAmount)! > 2n * figures.disbursed)
+    problems.push({
+      field: 'judgementAmount',
+      reason: `must not exceed ${formatMoney(2n * figures.disbursed)} (twice the amount disbursed)`,
+    });
+  if (problems.length) throw invalidArgument(problems);
 }
 
 /** The loan, when the caller may see its branch. */
@@ -444,6 +484,14 @@ export async function recordPaymentPromise(
     const checked = valid(
       checkPromise(input, { caseOpenedOn: c.openedOn, today: await today(deps, tx) }),
     );
+    const { payoff } = await loanFigures(tx, c.loan.loanId);
+    if (parseMoney(checked.amount)! > payoff)
+      throw invalidArgument([
+        {
+          field: 'amount',
+          reason: `must not exceed what the loan owes (payoff amount ${formatMoney(payoff)})`,
+        },
+      ]);
     await repo.lockRequestId(tx, checked.requestId);
     const existing = await repo.promiseByRequestId(tx, checked.requestId);
     if (existing) return sameRequest(existing, existing.caseId === c.id, 'promise to pay');
@@ -561,6 +609,7 @@ export async function fileLitigation(
     const checked = valid(
       checkFiling(input, { loanOpenedOn: loan.openedOn, today: await today(deps, tx) }),
     );
+    boundLitigationAmounts(await loanFigures(tx, loan.loanId), checked);
     await repo.lockRequestId(tx, checked.requestId);
     const existing = await repo.litigationByRequestId(tx, checked.requestId);
     if (existing) return sameRequest(existing, existing.loan.loanId === loan.loanId, 'lawsuit');
@@ -626,6 +675,7 @@ export async function changeLitigationStatus(
     if (check.kind === 'refused') throw failedPrecondition(check.reason);
     if (check.kind === 'invalid') throw invalidArgument(check.violations);
     const change = check.change;
+    boundLitigationAmounts(await loanFigures(tx, suit.loan.loanId), change);
     try {
       await repo.changeLitigationStatus(tx, suit.id, suit.status, {
         ...change,

@@ -100,8 +100,9 @@ export async function reverseRepayment(
         prepayment_option: PrepaymentOption | null;
         created_at: Date;
         source: RepaymentSource;
+        accrued_interest_first: boolean;
       }>(
-        `SELECT id, value_date, amount, kind, prepayment_option, created_at, source FROM repayments
+        `SELECT id, value_date, amount, kind, prepayment_option, created_at, source, accrued_interest_first FROM repayments
           WHERE loan_id = $1 AND status = 'posted' AND id <> $2`,
         [record.state.id, repaymentId],
       );
@@ -140,6 +141,7 @@ export async function reverseRepayment(
                 option: r.prepayment_option ?? undefined,
                 order: record.meta.allocationOrder as Bucket[],
                 source: r.source,
+                interestFirst: r.accrued_interest_first,
               },
             })),
             ...refunds.map((x) => ({

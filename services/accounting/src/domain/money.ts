@@ -41,6 +41,16 @@ export function formatRate(rate: Rate): string {
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 
+/**
+ * A rate as the API and events carry it: percent with four fraction digits ("4.2000", the shared
+ * vocabulary's word), more only where the rate itself has more (a penalty rate of 4.3512 % × 1.5
+ * is "6.5268"; of 4.123456 % × 1.5, "6.185184"), never rounded.
+ */
+export function formatRatePercent(rate: Rate): string {
+  const [whole, fraction = ''] = formatRate(rate).split('.');
+  return `${whole}.${fraction.padEnd(4, '0')}`;
+}
+
 /** Places after the decimal point of a rate (to refuse more precision than a contract has). */
 export function ratePlaces(rate: Rate): number {
   const fraction = (rate % RATE_SCALE).toString().padStart(10, '0').replace(/0+$/, '');
@@ -68,6 +78,14 @@ export function segmentInterest(base: Cents, rate: Rate, days: number, denominat
   if (days <= 0 || base === 0n || rate === 0n) return 0n;
   return divideHalfUp(base * rate * BigInt(days), BigInt(denominator) * HUNDRED_PERCENT);
 }
+
+/**
+ * The largest amount any command takes: one trillion yuan. Far beyond any single loan a bank
+ * books, well inside numeric(20, 2) with room for the sums the book makes of it; anything larger
+ * is a typing error, refused with the field.
+ */
+export const MAX_AMOUNT: Cents = 1_000_000_000_000_00n;
+export const MAX_AMOUNT_REASON = 'must be at most 1000000000000.00 (one trillion yuan)';
 
 export const minCents = (a: Cents, b: Cents): Cents => (a < b ? a : b);
 export const sumCents = (values: Iterable<Cents>): Cents => {

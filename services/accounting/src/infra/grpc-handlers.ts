@@ -29,8 +29,7 @@ import {
   type OpeningDeps,
 } from '../app/opening';
 import { decideClassification, requestClassification, reverseRepayment } from '../app/servicing';
-import { openBusinessDay } from '../app/business-day';
-import { toIso } from './loan-repo';
+import { getBusinessDate, startBusinessDateSimulation } from '../app/business-day';
 
 const SERVICE = 'loanflow.accounting.v1.AccountingService';
 
@@ -75,17 +74,12 @@ export function accountingService(
       publishLpr(deps, ctx.principal(), req),
     runEndOfDay: (req: pb.RunEndOfDayRequest, ctx: CallContext) =>
       runEndOfDay(deps.pool, ctx.principal(), req, eod),
-    getBusinessDate: async (
-      _req: pb.GetBusinessDateRequest,
-      ctx: CallContext,
-    ): Promise<pb.GetBusinessDateResponse> => {
+    getBusinessDate: async (_req: pb.GetBusinessDateRequest, ctx: CallContext) => {
       ctx.principal();
-      const open = await openBusinessDay(deps.pool);
-      const { rows } = await deps.pool.query<{ d: string | null }>(
-        `SELECT max(business_date)::text AS d FROM business_days WHERE status = 'closed'`,
-      );
-      return { openBusinessDate: toIso(open.date), lastClosedDate: rows[0]!.d ?? '' };
+      return getBusinessDate(deps.pool, deps.endOfDay.calendar);
     },
+    startBusinessDateSimulation: (req: pb.StartBusinessDateSimulationRequest, ctx: CallContext) =>
+      startBusinessDateSimulation(deps.pool, ctx.principal(), req, deps.endOfDay.calendar),
     getStatement: (req: pb.GetStatementRequest, ctx: CallContext) =>
       getStatement(deps, ctx.principal(), req),
     getTrialBalance: (req: pb.GetTrialBalanceRequest, ctx: CallContext) =>

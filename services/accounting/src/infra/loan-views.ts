@@ -1,7 +1,7 @@
 // Loan rows as the API shows them.
 import type { Queryable } from '@loanflow/platform';
 import { accountingV1 as pb } from '@loanflow/proto';
-import { formatMoney, formatRate } from '../domain/money';
+import { formatMoney, formatRatePercent } from '../domain/money';
 import { payoffAmount } from '../domain/loan/repayment';
 import { penaltyRateOf, type LoanState } from '../domain/loan/state';
 import type { InstallmentRow } from '../domain/loan/repayment';
@@ -104,6 +104,16 @@ export async function listLoanRecords(
   return rows.map(recordFromRow);
 }
 
+/** Each installment with the principal still owed after it (the principal of the later ones). */
+function withBalances(rows: readonly InstallmentRow[]) {
+  const sorted = [...rows].sort((a, b) => a.period - b.period);
+  let after = sorted.reduce((t, r) => t + r.principal, 0n);
+  return sorted.map((row) => {
+    after -= row.principal;
+    return { row, balance: after };
+  });
+}
+
 export function loanMessage(rec: LoanRecord, installments?: readonly InstallmentRow[]): pb.Loan {
   const { meta, state: s } = rec;
   return pb.Loan.fromPartial({
@@ -120,8 +130,8 @@ export function loanMessage(rec: LoanRecord, installments?: readonly Installment
     openedOn: meta.openedOn,
     maturityDate: meta.maturityDate,
     rateType: meta.rateType,
-    annualRatePercent: formatRate(s.annualRate),
-    penaltyRatePercent: formatRate(penaltyRateOf(s)),
+    annualRatePercent: formatRatePercent(s.annualRate),
+    penaltyRatePercent: formatRatePercent(penaltyRateOf(s)),
     lprTerm: meta.lprTerm ?? '',
     spreadBp: meta.spreadBp ?? 0,
     nextRepricingDate: meta.nextRepricingDate ?? '',
@@ -149,8 +159,10 @@ export function loanMessage(rec: LoanRecord, installments?: readonly Installment
     contractId: meta.contractId ?? '',
     origin: meta.origin,
     importId: meta.importId ?? '',
-    installments: (installments ?? []).map((i) => ({
+    installments: withBalances(installments ?? []).map(({ row: i, balance }) => ({
       period: i.period,
+      total: formatMoney(i.principal + (i.billedInterest ?? i.scheduledInterest)),
+      balance: formatMoney(balance),
       dueDate: toIso(i.dueDate),
       principal: formatMoney(i.principal),
       scheduledInterest: formatMoney(i.scheduledInterest),

@@ -1,10 +1,4 @@
-import {
-  implement,
-  type CallContext,
-  type Logger,
-  type Pool,
-  type ServiceBinding,
-} from '@loanflow/platform';
+import { implement, type CallContext, type Logger, type ServiceBinding } from '@loanflow/platform';
 import { postLoanV1 as pb } from '@loanflow/proto';
 import * as postLoan from '../app/post-loan';
 import type {
@@ -129,7 +123,7 @@ const assetToPb = (a: AssetRecord): pb.RepossessedAsset => ({
 });
 
 export function postLoanService(
-  deps: { pool: Pool },
+  deps: postLoan.PostLoanDeps,
   opts: { log: Logger; jwtPublicKey: string },
 ): ServiceBinding {
   const who = (ctx: CallContext) => ctx.principal();

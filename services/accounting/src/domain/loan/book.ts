@@ -96,10 +96,12 @@ export function applyBilling(
   dueDate: DayNumber,
 ): InstallmentRow {
   const row = rows.find((r) => r.period === billed.period)!;
+  // Interest a prepayment paid of this period before its bill is part of the period's interest.
+  const prepaid = row.interestPaid;
   row.principal = billed.principal;
-  row.billedInterest = billed.interest;
+  row.billedInterest = prepaid + billed.interest;
   row.principalPaid = billed.paidPrincipal;
-  row.interestPaid = billed.paidInterest;
+  row.interestPaid = prepaid + billed.paidInterest;
   const paid = billed.paidPrincipal === billed.principal && billed.paidInterest === billed.interest;
   row.status = paid ? 'paid' : 'due';
   row.paidOn = paid ? dueDate : null;
@@ -152,6 +154,8 @@ export interface RepaymentRequest {
   option?: PrepaymentOption;
   order?: readonly Bucket[];
   source?: RepaymentSource;
+  /** A prepayment settles the interest accrued to date first (the product's rule; default on). */
+  interestFirst?: boolean;
 }
 
 export type BookRepayment =
@@ -160,7 +164,15 @@ export type BookRepayment =
 
 /** Posts a repayment on the open business date `day`, with its effect on the schedule. */
 export function repayBook(book: LoanBook, day: DayNumber, req: RepaymentRequest): BookRepayment {
-  const outcome = applyRepayment(book.state, day, req.amount, req.kind, req.order, req.source);
+  const outcome = applyRepayment(
+    book.state,
+    day,
+    req.amount,
+    req.kind,
+    req.order,
+    req.source,
+    req.interestFirst ?? true,
+  );
   if (!outcome.ok) return outcome;
   const a = outcome.allocation;
   // Overdue installments take what the allocation gave to overdue amounts, due ones the rest,
@@ -195,8 +207,9 @@ export function repayBook(book: LoanBook, day: DayNumber, req: RepaymentRequest)
       const interest = r.period === current ? a.accruedInterest : 0n;
       const row: InstallmentRow = {
         ...r,
-        billedInterest: interest,
-        interestPaid: interest,
+        // With what a prepayment already paid of the period's interest.
+        billedInterest: r.interestPaid + interest,
+        interestPaid: r.interestPaid + interest,
         principalPaid: r.principal,
         status: 'paid',
         paidOn: day,
@@ -205,6 +218,15 @@ export function repayBook(book: LoanBook, day: DayNumber, req: RepaymentRequest)
       return row;
     });
   } else if (req.kind === 'prepayment') {
+    if (a.accruedInterest > 0n) {
+      // The current period's interest to date is paid now; its bill will carry only the rest,
+      // and the installment shows both (billed = paid now + billed later).
+      installments = installments.map((r) =>
+        r.period === book.state.nextPeriod
+          ? { ...r, interestPaid: r.interestPaid + a.accruedInterest }
+          : r,
+      );
+    }
     const option = req.option ?? 'lower_installment';
     const next = installments.find((r) => r.period === book.state.nextPeriod);
     // Shortening keeps the level installment of an annuity, or the principal part otherwise.

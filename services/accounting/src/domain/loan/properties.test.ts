@@ -69,7 +69,11 @@ const disbursementDate = fc.oneof(
 const loanSpec: fc.Arbitrary<LoanSpec> = fc
   .record({
     fen: fc.bigInt({ min: 100_000n, max: 500_000_000n }),
-    rate: fc.integer({ min: 5_000, max: 240_000 }), // ten-thousandths of a percent
+    // Ten-thousandths of a percent; 0 is an interest-free or subsidised (贴息) loan.
+    rate: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 1 },
+      { arbitrary: fc.integer({ min: 5_000, max: 240_000 }), weight: 5 },
+    ),
     term: fc.integer({ min: 3, max: 36 }),
     method: fc.constantFrom<Method>(
       'equal_installments',
@@ -117,7 +121,12 @@ const loanSpec: fc.Arbitrary<LoanSpec> = fc
 type Op =
   | { t: 'days'; n: number }
   | { t: 'pay'; mode: 'exact' | 'part' | 'over' | 'tiny'; permille: number }
-  | { t: 'prepay'; option: 'lower_installment' | 'shorten_term'; permille: number }
+  | {
+      t: 'prepay';
+      option: 'lower_installment' | 'shorten_term';
+      interestFirst: boolean;
+      permille: number;
+    }
   | { t: 'rate'; rate: number }
   | { t: 'tranche'; permille: number };
 
@@ -144,6 +153,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('prepay' as const),
       option: fc.constantFrom('lower_installment' as const, 'shorten_term' as const),
+      interestFirst: fc.boolean(),
       permille,
     }),
   },
@@ -326,7 +336,8 @@ function checkBalances(run: Run) {
   let billed = 0n;
   let oldest: DayNumber | null = null;
   for (const r of rows) {
-    billed += r.billedInterest ?? 0n;
+    // A prepayment pays the current period's interest to date before it is billed.
+    billed += r.billedInterest ?? r.interestPaid;
     if (r.status === 'scheduled') {
       scheduledPrincipal += r.principal;
       next ??= r;
@@ -379,7 +390,7 @@ function checkBalances(run: Run) {
   }
   same(run, 'oldest unpaid due date', s.oldestUnpaidDue, oldest);
 
-  // All normal interest accrued is billed on an installment or still accrued.
+  // All normal interest accrued is billed on an installment, paid ahead of its bill or still accrued.
   same(run, 'interest billed + accrued', billed + s.accruedInterest, run.accrued.normal);
 }
 
@@ -462,16 +473,19 @@ function apply(run: Run, o: Op) {
     case 'prepay': {
       if (s.principal < 2n) return;
       const principal = 1n + ((s.principal - 2n) * BigInt(o.permille)) / 1000n;
-      const amount = owed + principal;
+      const interest = o.interestFirst ? s.accruedInterest : 0n;
+      const amount = owed + interest + principal;
       const before = s.principal;
       const out = run.repay({
         amount,
         kind: 'prepayment',
         option: o.option,
         order: run.spec.order,
+        interestFirst: o.interestFirst,
       });
       if (!out.ok) throw new Error(`prepayment of ${formatMoney(amount)} refused: ${out.reason}`);
       expect(out.allocation.principal).toBe(principal);
+      expect(out.allocation.accruedInterest).toBe(interest);
       expect(run.state.principal).toBe(before - principal);
       return;
     }
@@ -660,12 +674,15 @@ describe('replayLoan of a day with a repayment posted before a tranche', () => {
     const run = new Run(spec, termsOf(spec));
     for (let i = 0; i < 5; i++) run.closeDay();
     expect(formatIsoDate(run.open)).toBe('2025-01-20');
+    // The 5 days' interest is settled first, the rest of the 30,000.00 repays principal.
+    const accrued = run.state.accruedInterest;
+    expect(accrued).toBeGreaterThan(0n);
     const out = run.repay({ amount: 3_000_000n, kind: 'prepayment', option: 'shorten_term' });
     expect(out.ok).toBe(true);
     run.tranche(5_000_000n);
     run.closeDay();
-    expect(run.state.principal).toBe(12_000_000n);
-    // The commands left 120,000.00 over the shortened schedule; replaying the same history must too.
+    expect(run.state.principal).toBe(12_000_000n + accrued);
+    // The commands left the principal over the shortened schedule; replaying the same history must too.
     checkReplay(run);
   });
 });

@@ -444,26 +444,54 @@ describe('applyRepayment: prepayment', () => {
     expect(out.settled).toBe(false);
   });
 
-  it('leaves the interest of the current period to be billed on its due date', () => {
+  it('first settles the interest accrued to the day, then repays principal (the default)', () => {
+    // 20,000.00 with 87.50 accrued: 87.50 interest, 19,912.50 principal.
+    const s = stateWith({ accruedInterest: 8_750n });
+    const out = okOrThrow(applyRepayment(s, OPEN, 2_000_000n, 'prepayment'));
+    expect(out.allocation.accruedInterest).toBe(8_750n);
+    expect(out.allocation.principal).toBe(1_991_250n);
+    expect(out.state.accruedInterest).toBe(0n);
+    expect(out.state.principal).toBe(9_000_000n - 1_991_250n);
+    expect(net(out.postings)).toEqual({
+      [ACCOUNTS.settlement]: 2_000_000n,
+      [ACCOUNTS.accruedInterest]: -8_750n,
+      [ACCOUNTS.principal]: -1_991_250n,
+    });
+  });
+
+  it('where the product says so, leaves the interest of the current period to its due date', () => {
     const s = stateWith({ accruedInterest: 10_000n });
-    const out = okOrThrow(applyRepayment(s, OPEN, 500_000n, 'prepayment'));
+    const out = okOrThrow(
+      applyRepayment(s, OPEN, 500_000n, 'prepayment', undefined, 'cash', false),
+    );
     expect(out.allocation.accruedInterest).toBe(0n);
+    expect(out.allocation.principal).toBe(500_000n);
     expect(out.state.accruedInterest).toBe(10_000n);
   });
 
-  it('refuses an amount that does not exceed what is owed now', () => {
+  it('refuses an amount that does not exceed what is owed now with the interest to date', () => {
+    const s = stateWith({ ...OWING, accruedInterest: 1_000n });
+    for (const amount of [1n, 49_799n, 50_800n]) {
+      expect(applyRepayment(s, OPEN, amount, 'prepayment')).toEqual({
+        ok: false,
+        field: 'amount',
+        reason:
+          'must exceed what is owed now with the interest accrued to date (508.00); the rest repays principal',
+      });
+    }
     for (const amount of [1n, 49_799n, 49_800n]) {
-      expect(applyRepayment(stateWith(OWING), OPEN, amount, 'prepayment')).toEqual({
+      expect(applyRepayment(s, OPEN, amount, 'prepayment', undefined, 'cash', false)).toEqual({
         ok: false,
         field: 'amount',
         reason: 'must exceed what is owed now (498.00); the rest repays principal',
       });
     }
+    expect(applyRepayment(s, OPEN, 50_801n, 'prepayment').ok).toBe(true);
   });
 
   it('refuses an amount that would repay all principal, pointing to the payoff', () => {
     const s = stateWith({ ...OWING, accruedInterest: 10_000n });
-    for (const amount of [49_800n + 9_000_000n, 49_800n + 9_000_001n, 10n ** 12n]) {
+    for (const amount of [59_800n + 9_000_000n, 59_800n + 9_000_001n, 10n ** 12n]) {
       expect(applyRepayment(s, OPEN, amount, 'prepayment')).toEqual({
         ok: false,
         field: 'amount',
@@ -471,7 +499,7 @@ describe('applyRepayment: prepayment', () => {
       });
     }
     // One fen of principal left is a prepayment.
-    expect(applyRepayment(s, OPEN, 49_800n + 8_999_999n, 'prepayment').ok).toBe(true);
+    expect(applyRepayment(s, OPEN, 59_800n + 8_999_999n, 'prepayment').ok).toBe(true);
   });
 });
 

@@ -51,7 +51,7 @@ export interface Allocation {
   overduePrincipal: Cents;
   dueInterest: Cents;
   duePrincipal: Cents;
-  /** Interest of the current period, paid only on payoff. */
+  /** Interest of the current period accrued to date, paid on payoff (and prepayment, by default). */
   accruedInterest: Cents;
   /** Principal not yet billed (prepayment, payoff). */
   principal: Cents;
@@ -89,8 +89,10 @@ export const payoffAmount = (s: LoanState): Cents =>
 /**
  * Posts a repayment with value date `day` (the open business date; the loan is accrued through
  * the day before). Regular: pays the buckets in `order`, holds the rest as a credit. Prepayment:
- * must clear what is owed now, the rest repays principal not yet billed (the caller
- * re-amortizes). Payoff: must be exactly the payoff amount; the loan closes.
+ * must clear what is owed now and — where the product says so (`interestFirst`, the default, as
+ * mainland banks do: 提前还款先结清当期应计利息) — the interest accrued to the day; the rest
+ * repays principal not yet billed (the caller re-amortizes). Payoff: must be exactly the payoff
+ * amount; the loan closes.
  * Segments change from `day`, so the day itself bears interest only on what is left.
  */
 export function applyRepayment(
@@ -101,6 +103,8 @@ export function applyRepayment(
   order: readonly Bucket[] = DEFAULT_ALLOCATION_ORDER,
   /** Where the money comes from: the settlement account, or a repossessed asset (以物抵债). */
   funding: RepaymentSource = 'cash',
+  /** A prepayment settles the interest accrued to the day before it repays principal. */
+  interestFirst = true,
 ): RepaymentOutcome {
   if (s0.status !== 'active')
     return { ok: false, field: 'loanId', reason: `the loan is ${s0.status}` };
@@ -120,14 +124,17 @@ export function applyRepayment(
     }
   }
   if (kind === 'prepayment') {
-    if (amount <= owed) {
+    const before = owed + (interestFirst ? s0.accruedInterest : 0n);
+    if (amount <= before) {
       return {
         ok: false,
         field: 'amount',
-        reason: `must exceed what is owed now (${formatMoney(owed)}); the rest repays principal`,
+        reason: interestFirst
+          ? `must exceed what is owed now with the interest accrued to date (${formatMoney(before)}); the rest repays principal`
+          : `must exceed what is owed now (${formatMoney(owed)}); the rest repays principal`,
       };
     }
-    if (amount - owed >= s0.principal) {
+    if (amount - before >= s0.principal) {
       return {
         ok: false,
         field: 'amount',
@@ -188,7 +195,7 @@ export function applyRepayment(
     allocation[allocKey] += paid;
     s[stateKey] -= paid;
   }
-  if (kind === 'payoff') {
+  if (kind === 'payoff' || (kind === 'prepayment' && interestFirst)) {
     allocation.accruedInterest = take(s.accruedInterest, ACCOUNTS.accruedInterest);
     s.accruedInterest -= allocation.accruedInterest;
   }

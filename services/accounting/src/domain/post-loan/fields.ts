@@ -1,6 +1,7 @@
 // Field checks shared by the post-loan registers. Input arrives as strings off the wire; each
 // check records what is wrong under the field's path and hands back the normalized value.
 import type { FieldViolation } from '@loanflow/platform';
+import { MAX_AMOUNT, MAX_AMOUNT_REASON } from '../money';
 import { formatIsoDate, parseIsoDate } from '../schedule/calendar';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; violations: FieldViolation[] };
@@ -34,6 +35,7 @@ export function readAmount(
   const value = `${whole}.${fraction.padEnd(2, '0')}`;
   if (!opts.allowZero && /^0\.00$/.test(value))
     return { ok: false, reason: 'must be greater than 0' };
+  if (toFen(value) > MAX_AMOUNT) return { ok: false, reason: MAX_AMOUNT_REASON };
   return { ok: true, value };
 }
 

@@ -79,6 +79,17 @@ describe('checkAsset', () => {
     expect(fields({ bookValue: '2000000.00' })).toEqual([]);
   });
 
+  it('refuses a settled amount or book value above the valuation, and absurd sums', () => {
+    expect(fields({ settledAmount: '2350000.00', bookValue: '2350000.00' })).toEqual([]);
+    expect(fields({ settledAmount: '2350000.01', bookValue: '999999999999999.99' })).toEqual([
+      { field: 'bookValue', reason: 'must be at most 1000000000000.00 (one trillion yuan)' },
+      { field: 'settledAmount', reason: 'must not exceed the valuation (2350000.00)' },
+    ]);
+    expect(fields({ bookValue: '2350000.01' })).toEqual([
+      { field: 'bookValue', reason: 'must not exceed the valuation (2350000.00)' },
+    ]);
+  });
+
   it('reports every problem at once', () => {
     expect(
       fields({
@@ -107,7 +118,7 @@ describe('checkAsset', () => {
 });
 
 describe('checkDisposal', () => {
-  const asset = { acquiredOn: '2025-04-01' };
+  const asset = { acquiredOn: '2025-04-01', valuationAmount: '2350000.00' };
   const today = '2025-06-30';
   const sale: DisposalInput = {
     disposedOn: '2025-06-18',
@@ -150,6 +161,13 @@ describe('checkDisposal', () => {
     ]);
     expect(fields({ proceeds: '99.999' })).toEqual([
       { field: 'proceeds', reason: 'must have at most 2 decimal places' },
+    ]);
+  });
+
+  it('refuses proceeds above three times the valuation', () => {
+    expect(fields({ proceeds: '7050000.00' })).toEqual([]);
+    expect(fields({ proceeds: '7050000.01' })).toEqual([
+      { field: 'proceeds', reason: 'must not exceed 3 times the valuation (2350000.00)' },
     ]);
   });
 

@@ -40,7 +40,9 @@ export interface NewAsset {
 /**
  * An asset taken for a loan opened on `loanOpenedOn`: acquired and valued after the loan was
  * opened and not in the future; every amount a positive sum of yuan and fen. Book value and
- * settled amount are not tied to each other here: the bank may have paid a difference in cash.
+ * settled amount are not tied to each other (the bank may have paid a difference in cash), but
+ * neither may exceed the valuation: an asset settles no more of a loan than it is worth, and is
+ * booked at no more than its fair value.
  */
 export function checkAsset(
   input: AssetInput,
@@ -57,6 +59,13 @@ export function checkAsset(
   const settledAmount = v.amount('settledAmount', input.settledAmount);
   const bookValue = v.amount('bookValue', input.bookValue);
   const notes = v.text('notes', input.notes, { max: 4000 });
+  if (valuationAmount !== undefined) {
+    const worth = toFen(valuationAmount);
+    if (settledAmount !== undefined && toFen(settledAmount) > worth)
+      v.add('settledAmount', `must not exceed the valuation (${valuationAmount})`);
+    if (bookValue !== undefined && toFen(bookValue) > worth)
+      v.add('bookValue', `must not exceed the valuation (${valuationAmount})`);
+  }
   return v.result(() => ({
     requestId,
     assetType: assetType!,
@@ -84,9 +93,12 @@ export interface Disposal {
   notes: string;
 }
 
+/** Proceeds may beat the valuation at auction, but not by this factor: beyond it, a typing error. */
+export const MAX_PROCEEDS_TO_VALUATION = 3n;
+
 export function checkDisposal(
   input: DisposalInput,
-  asset: { acquiredOn: string },
+  asset: { acquiredOn: string; valuationAmount: string },
   today: string,
 ): Validated<Disposal> {
   const v = new Violations();
@@ -97,6 +109,14 @@ export function checkDisposal(
     today,
   );
   const proceeds = v.amount('proceeds', input.proceeds);
+  if (
+    proceeds !== undefined &&
+    toFen(proceeds) > MAX_PROCEEDS_TO_VALUATION * toFen(asset.valuationAmount)
+  )
+    v.add(
+      'proceeds',
+      `must not exceed ${MAX_PROCEEDS_TO_VALUATION} times the valuation (${asset.valuationAmount})`,
+    );
   const method = v.oneOf('method', input.method, DISPOSAL_METHODS);
   const notes = v.text('notes', input.notes, { max: 4000 });
   if (method === 'other' && !notes)

@@ -30,8 +30,12 @@ function regularPeriodRate(terms: ScheduleTerms): Exact {
   return terms.annualRatePercent.div(100).times(terms.repayEvery).div(perYear[terms.termUnit]);
 }
 
-/** The level payment of an annuity over `count` periods at `rate` a period, unrounded. */
+/**
+ * The level payment of an annuity over `count` periods at `rate` a period, unrounded. At 0 %
+ * (interest-free or fully subsidised, 贴息) it is the principal in equal parts.
+ */
 function annuityPayment(principal: Exact, rate: Exact, count: number): Exact {
+  if (rate.isZero()) return principal.div(count);
   const growth = rate.plus(1).pow(count);
   return principal.times(rate).times(growth).div(growth.minus(1));
 }
@@ -47,6 +51,13 @@ function annuityPayment(principal: Exact, rate: Exact, count: number): Exact {
  * Equal installments keep the level payment from the nominal periodic rate; in a broken first
  * period the principal part is the one of a regular period, the interest the actual one. The last
  * installment repays whatever principal is left, so the principal parts sum to the loan exactly.
+ *
+ * An installment multiple (e.g. 10: bills end in whole tens) makes the *installment* a multiple
+ * where the installment is level: equal installments and flat loans bill the level installment
+ * rounded to the multiple, the principal part is what is left after the period's interest, and
+ * the last installment settles the rest. Equal principal has no level installment (its interest
+ * falls every period), so there the multiple applies to the level principal part; the
+ * installments are then the principal multiple plus each period's interest.
  */
 export function buildSchedule(terms: ScheduleTerms): Schedule {
   const rounding: Rounding = { mode: terms.roundingMode, decimals: terms.decimals };
@@ -73,8 +84,14 @@ export function buildSchedule(terms: ScheduleTerms): Schedule {
   const toMultiple = (d: Exact) => (multiple ? roundToMultiple(d, multiple, rounding) : round(d));
   let levelPayment = new Exact(0);
   let principalPart = new Exact(0);
+  // Flat interest is the same every regular period, so with a multiple its installment is level.
+  const levelFlat = terms.repaymentMethod === 'flat' && multiple !== undefined;
   if (terms.repaymentMethod === 'equal_installments') {
     levelPayment = toMultiple(annuityPayment(principal, regularRate, amortisingCount));
+  } else if (levelFlat) {
+    levelPayment = toMultiple(
+      principal.div(amortisingCount).plus(round(principal.times(regularRate))),
+    );
   } else if (terms.repaymentMethod === 'equal_principal' || terms.repaymentMethod === 'flat') {
     principalPart = toMultiple(principal.div(amortisingCount));
   }
@@ -100,9 +117,9 @@ export function buildSchedule(terms: ScheduleTerms): Schedule {
     let repaid = new Exact(0);
     if (index === count - 1) repaid = balance;
     else if (index >= terms.graceOnPrincipalPeriods) {
-      if (terms.repaymentMethod === 'equal_installments') {
+      if (terms.repaymentMethod === 'equal_installments' || levelFlat) {
         const broken = index === 0 && firstPeriod.kind !== 'regular';
-        repaid = levelPayment.minus(broken ? round(balance.times(regularRate)) : accrued);
+        repaid = levelPayment.minus(broken ? round(base.times(regularRate)) : accrued);
       } else if (terms.repaymentMethod === 'equal_principal' || terms.repaymentMethod === 'flat') {
         repaid = principalPart;
       }

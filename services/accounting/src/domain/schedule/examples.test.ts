@@ -258,6 +258,53 @@ describe('rounding', () => {
     expect(result.installments[11].total).not.toBe('8531.00');
   });
 
+  it('a flat loan with a multiple of 10 bills a multiple of 10 each month; the last settles the rest', () => {
+    // 10,000 at 7 % over 6 months: flat interest 58.33 a month; 10,000 / 6 + 58.33 = 1,724.997
+    // rounds to a level installment of 1,720.00, whose principal part is 1,661.67.
+    const result = schedule({
+      principal: '10000.00',
+      annualRatePercent: '7',
+      term: 6,
+      termUnit: 'month',
+      repaymentMethod: 'flat',
+      disbursementDate: '2025-01-15',
+      installmentMultiple: '10',
+    });
+    expect(result.installments.slice(0, 5).map((l) => [l.total, l.principal, l.interest])).toEqual(
+      Array(5).fill(['1720.00', '1661.67', '58.33']),
+    );
+    expect(result.installments[5]).toMatchObject({
+      principal: '1691.65',
+      interest: '58.33',
+      total: '1749.98',
+      balance: '0.00',
+    });
+  });
+
+  it('equal principal with a multiple keeps the principal part a multiple (interest falls each month)', () => {
+    const result = schedule({
+      ...consumer,
+      repaymentMethod: 'equal_principal',
+      installmentMultiple: '10',
+    });
+    // 100,000 / 12 = 8,333.33 → 8,330.00 a month; the last repays 8,370.00.
+    expect(result.installments.slice(0, 11).every((l) => l.principal === '8330.00')).toBe(true);
+    expect(result.installments[11].principal).toBe('8370.00');
+    expect(result.installments[0].total).toBe('8692.50');
+  });
+
+  it('a 0 % annuity repays the principal in level parts with no interest', () => {
+    const result = schedule({
+      ...consumer,
+      annualRatePercent: '0',
+      repaymentMethod: 'equal_installments',
+    });
+    expect(result.installments.slice(0, 11).every((l) => l.total === '8333.33')).toBe(true);
+    expect(result.installments[11]).toMatchObject({ total: '8333.37', interest: '0.00' });
+    expect(result.totalInterest).toBe('0.00');
+    expect(result.totalPayment).toBe('100000.00');
+  });
+
   it('half_even rounds a tie to the even cent where half_up rounds it up', () => {
     // 1000 × 0.03% / 12 … use a rate whose monthly interest ends in exactly half a cent:
     // 1000.00 × 0.06% / 12 = 0.05; 1250.00 × 0.12% / 12 = 0.125.

@@ -18,7 +18,8 @@ const request = fc
     method: fc.constantFrom(...REPAYMENT_METHODS),
     decimals: fc.integer({ min: 0, max: 4 }),
     minorUnits: fc.bigInt({ min: 1n, max: 10_000_000_000n }),
-    rateBasisPoints: fc.integer({ min: 1, max: 3599 }),
+    // 0: interest-free and subsidised (贴息) loans are booked too.
+    rateBasisPoints: fc.integer({ min: 0, max: 3599 }),
     termUnit: fc.constantFrom('month', 'week', 'day'),
     repayEvery: fc.integer({ min: 1, max: 3 }),
     periods: fc.integer({ min: 1, max: 48 }),
@@ -211,6 +212,50 @@ describe('schedule properties', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('an installment multiple makes every level installment a multiple (the last settles the rest)', () => {
+    fc.assert(
+      fc.property(
+        request.filter(
+          (r) =>
+            (r.repaymentMethod === 'equal_installments' || r.repaymentMethod === 'flat') &&
+            'installmentMultiple' in r &&
+            !('repaymentDay' in r) &&
+            r.graceOnInterestPeriods === 0 &&
+            // Each principal part must be worth at least a multiple, or the level runs out early.
+            new Decimal(r.principal)
+              .div(r.term / (r.repayEvery ?? 1) - r.graceOnPrincipalPeriods)
+              .gte(new Decimal(r.installmentMultiple!).times(4)),
+        ),
+        (req) => {
+          const lines = build(req).installments;
+          const multiple = new Decimal(req.installmentMultiple!);
+          const amortising = lines.slice(req.graceOnPrincipalPeriods, -1);
+          for (const line of amortising) {
+            if (new Decimal(line.balance).isZero()) continue;
+            expect(new Decimal(line.total).mod(multiple).isZero()).toBe(true);
+          }
+          expect(sum(lines.map((l) => l.principal)).equals(req.principal)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a 0 % loan bears no interest and its installments repay exactly the principal', () => {
+    fc.assert(
+      fc.property(
+        request.map((r) => ({ ...r, annualRatePercent: '0.00' })),
+        (req) => {
+          const schedule = build(req);
+          expect(new Decimal(schedule.totalInterest).isZero()).toBe(true);
+          expect(schedule.installments.every((l) => new Decimal(l.interest).isZero())).toBe(true);
+          expect(new Decimal(schedule.totalPayment).equals(req.principal)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -54,7 +54,6 @@ describe('schedule request validation', () => {
     ['principal', 100000, 'must be a decimal string such as "100000.00"'],
     ['principal', '100.001', 'must have at most 2 decimal places'],
     ['principal', '1e5', 'must be a decimal string such as "100000.00"'],
-    ['annualRatePercent', '0', 'must be greater than 0%'],
     ['annualRatePercent', '36', 'must be below 36% a year'],
     ['annualRatePercent', '-1', 'must be a decimal string such as "4.35"'],
     ['term', 0, 'must be between 1 and 600'],

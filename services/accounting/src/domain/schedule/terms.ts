@@ -188,9 +188,8 @@ export function validateScheduleRequest(input: unknown): Validated<ScheduleTerms
       'annualRatePercent',
       readDecimal(body.annualRatePercent, MAX_RATE_DECIMALS, '4.35'),
     );
-    if (annualRatePercent?.isZero()) {
-      annualRatePercent = fail('annualRatePercent', 'must be greater than 0%');
-    } else if (annualRatePercent?.greaterThanOrEqualTo(RATE_CEILING_PERCENT)) {
+    // 0 % is a real product: interest-free and fully subsidised (贴息) loans.
+    if (annualRatePercent?.greaterThanOrEqualTo(RATE_CEILING_PERCENT)) {
       annualRatePercent = fail(
         'annualRatePercent',
         `must be below ${RATE_CEILING_PERCENT}% a year`,

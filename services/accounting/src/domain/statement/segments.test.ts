@@ -57,7 +57,7 @@ describe('statementLines', () => {
         end: '2025-01-31',
         days: 31,
         base: '100000.00',
-        annualRatePercent: '4.35',
+        annualRatePercent: '4.3500',
         interest: '374.58',
       },
       {
@@ -66,7 +66,7 @@ describe('statementLines', () => {
         end: '2025-02-20',
         days: 20,
         base: '91831.51',
-        annualRatePercent: '3.85',
+        annualRatePercent: '3.8500',
         interest: '196.42',
       },
       {
@@ -75,7 +75,7 @@ describe('statementLines', () => {
         end: '2025-02-20',
         days: 11,
         base: '8168.49',
-        annualRatePercent: '6.525',
+        annualRatePercent: '6.5250',
         interest: '16.06',
       },
       {
@@ -84,7 +84,7 @@ describe('statementLines', () => {
         end: '2025-02-20',
         days: 11,
         base: '362.50',
-        annualRatePercent: '6.525',
+        annualRatePercent: '6.5250',
         interest: '0.71',
       },
     ]);
@@ -118,7 +118,7 @@ describe('statementLines', () => {
         end: '2025-01-20',
         days: 11,
         base: '100000.00',
-        annualRatePercent: '4.35',
+        annualRatePercent: '4.3500',
         interest: '132.92',
       },
     ]);

@@ -1,5 +1,5 @@
 import { formatIsoDate, type DayNumber } from '../schedule/calendar';
-import { formatMoney, formatRate, segmentInterest, type Cents, type Rate } from '../money';
+import { formatMoney, formatRatePercent, segmentInterest, type Cents, type Rate } from '../money';
 import type { SegmentKind } from '../loan/state';
 import type { StatementLine } from './types';
 
@@ -46,7 +46,7 @@ export function statementLines(
       end: formatIsoDate(end - 1),
       days: end - start,
       base: formatMoney(g.base),
-      annualRatePercent: formatRate(g.rate),
+      annualRatePercent: formatRatePercent(g.rate),
       interest: formatMoney(interest),
       order: [start, KIND_ORDER[g.kind]],
     });
