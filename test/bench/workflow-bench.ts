@@ -31,6 +31,7 @@ import {
   userFor,
   type CreditPath,
 } from './credit-chain';
+import { startDocumentsPeer, type DocumentsPeer } from '../support/documents-peer';
 import type { ChainJob, ChainMessage, FirstTask } from './grpc-clients';
 import {
   cpuSnapshot,
@@ -171,12 +172,16 @@ interface Service {
   db: Pool;
   address: string;
   tokens: Record<string, string>;
+  documents: DocumentsPeer;
 }
 
 async function startService(): Promise<Service> {
   const schema = `bench_wf_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
+  // The gate is always on: each completion asks a documents service (here one with nothing missing).
+  const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
+    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL,
     NATS_URL,
     WORKFLOW_DB_SCHEMA: schema,
@@ -200,7 +205,15 @@ async function startService(): Promise<Service> {
   const db = createPool({ connectionString: DATABASE_URL, schema, max: 2 });
   const tokens: Record<string, string> = {};
   for (const p of PRINCIPALS) tokens[p.userId] = signAccessToken(p, keys.privateKey, 3600);
-  return { schema, workflow, bus, db, address: `127.0.0.1:${workflow.grpcPort}`, tokens };
+  return {
+    schema,
+    workflow,
+    bus,
+    db,
+    address: `127.0.0.1:${workflow.grpcPort}`,
+    tokens,
+    documents,
+  };
 }
 
 async function stopService(s: Service): Promise<void> {
@@ -212,6 +225,7 @@ async function stopService(s: Service): Promise<void> {
     }
   };
   await step('stopping the workflow service', () => s.workflow.stop());
+  await step('stopping the documents peer', () => s.documents.stop());
   for (const d of s.workflow.consumers)
     await step(`deleting consumer ${d}`, () => s.bus.deleteConsumer(d));
   await step('closing NATS', () => s.bus.close());

@@ -59,7 +59,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
   };
 
   beforeAll(async () => {
-    system = await startSystem({ users: USERS, documentGate: true });
+    system = await startSystem({ users: USERS });
     await loadIds(USERS);
     const customer = await call('am.sh', 'POST', '/customers', {
       type: 'individual',

@@ -11,7 +11,7 @@ import {
   promiseClient,
   signAccessToken,
 } from '@loanflow/platform';
-import { applicationsV1 as pb } from '@loanflow/proto';
+import { applicationsV1 as pb, vocabularyV1 } from '@loanflow/proto';
 import pg from 'pg';
 import { mobile, residentId } from '../support/identities';
 
@@ -96,7 +96,7 @@ describe('applications service stops gracefully on SIGTERM', () => {
         productCode: 'PERSONAL_CONSUMER',
         amount: '50000.00',
         termMonths: 12,
-        repaymentMethod: pb.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
+        repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
         purpose: 'Tuition',
       };
       const wave = (n: number) =>

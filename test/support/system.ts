@@ -96,8 +96,8 @@ export async function startSystem(
     bus?: EventBus;
     logLevel?: string;
     firstBusinessDate?: string;
-    /** Workflow steps wait for the documents their checklist requires. */
-    documentGate?: boolean;
+    /** The applications service's clock (submission date, expiry sweep); real time if absent. */
+    applicationsNow?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -129,15 +129,6 @@ export async function startSystem(
     EVENTS_START_AT: 'new',
   };
   const log = createLogger('test', env.LOG_LEVEL);
-  const applications = await startApplications(
-    loadApplicationsConfig({
-      ...env,
-      APPLICATIONS_DB_SCHEMA: schemas.applications,
-      APPLICATIONS_GRPC_HOST: '127.0.0.1',
-      APPLICATIONS_GRPC_PORT: '0',
-    }),
-    { log, bus: opts.bus },
-  );
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,
@@ -147,6 +138,16 @@ export async function startSystem(
       ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
     }),
     { log, bus: opts.bus },
+  );
+  const applications = await startApplications(
+    loadApplicationsConfig({
+      ...env,
+      APPLICATIONS_DB_SCHEMA: schemas.applications,
+      APPLICATIONS_GRPC_HOST: '127.0.0.1',
+      APPLICATIONS_GRPC_PORT: '0',
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+    }),
+    { log, bus: opts.bus, now: opts.applicationsNow },
   );
   const documents = await startDocuments(
     loadDocumentsConfig({
@@ -170,7 +171,7 @@ export async function startSystem(
       WORKFLOW_DB_SCHEMA: schemas.workflow,
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: '0',
-      ...(opts.documentGate ? { WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}` } : {}),
+      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
     }),
     { log, bus: opts.bus },
   );

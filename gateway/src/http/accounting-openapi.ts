@@ -1,6 +1,8 @@
 // OpenAPI 3.1 paths and schemas of the loan accounts (the accounting service), merged into
 // openApiDocument: `paths: { ...accountingPaths }` and `components.schemas: { ...accountingSchemas }`.
 // They refer to Problem and ScheduleRequest of the main document.
+import { repaymentMethodSchema } from './vocabulary-schemas';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
   description,
@@ -518,7 +520,7 @@ export const accountingSchemas = {
       items: ref('LoanInstallment'),
       description: 'On GET /loans/{loanId} and after postings; empty in lists',
     },
-    repaymentMethod: { type: 'string' },
+    repaymentMethod: repaymentMethodSchema,
   }),
   LoanPage: object({
     items: { type: 'array', items: ref('Loan') },

@@ -46,12 +46,16 @@ async function main(): Promise<void> {
     PII_INDEX_KEY: keys.piiIndexKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
+  // Peers are named by address before they start (gRPC clients connect on first call).
   const applicationsPort = process.env.APPLICATIONS_GRPC_PORT ?? String(await freePort());
+  const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
+  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const applications = await startApplications(
     loadApplicationsConfig({
       ...env,
       APPLICATIONS_GRPC_HOST: '127.0.0.1',
       APPLICATIONS_GRPC_PORT: applicationsPort,
+      ACCOUNTING_ADDR: `127.0.0.1:${accountingPort}`,
     }),
     { bus: events.bus },
   );
@@ -63,12 +67,13 @@ async function main(): Promise<void> {
       ...env,
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: workflowPort,
+      // The documents gate is always on: steps wait for their checklist's documents.
+      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
     }),
     { bus: events.bus },
   );
   started.push({ name: 'workflow', stop: () => workflow.stop() });
 
-  const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,
@@ -81,7 +86,6 @@ async function main(): Promise<void> {
 
   const s3 = await objectStore(dataDir, log);
   if (s3.stop) started.push({ name: 'local object store', stop: s3.stop });
-  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const documents = await startDocuments(
     loadDocumentsConfig({
       ...env,

@@ -9,3 +9,11 @@ export * as postLoanV1 from './gen/loanflow/accounting/v1/post_loan';
 export * as documentsV1 from './gen/loanflow/documents/v1/documents';
 export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
 export * as identityV1 from './gen/loanflow/identity/v1/identity';
+export {
+  enumWords,
+  repaymentMethodWords,
+  documentTypeWords,
+  rateBasisWords,
+  roleWords,
+  type Words,
+} from './words';

@@ -18,14 +18,17 @@ import {
   type RpcOptions,
   type Subscription,
 } from '@loanflow/platform';
-import { applicationEventsV1, applicationsV1, workflowV1 } from '@loanflow/proto';
+import { applicationEventsV1, applicationsV1, vocabularyV1, workflowV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, start, type RunningWorkflow } from '../src/main';
+import { startDocumentsPeer, type DocumentsPeer } from '../../../test/support/documents-peer';
 
 export type WorkflowClient = PromiseClient<workflowV1.WorkflowServiceClient>;
 
 export interface WorkflowHarness {
   schema: string;
   service: RunningWorkflow;
+  /** The documents service the gate asks (set what is missing per application and stage). */
+  documents: DocumentsPeer;
   client: WorkflowClient;
   db: Pool;
   bus: JetStreamBus;
@@ -71,7 +74,9 @@ export { eventually as waitFor } from '../../../test/support/poll';
 export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
+  const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
+    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     WORKFLOW_DB_SCHEMA: schema,
@@ -120,7 +125,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         branchId: opts.branchId ?? 'SH001',
         amount: opts.amount ?? '800000.00',
         termMonths: 36,
-        repaymentMethod: applicationsV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
+        repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
         initialOpinion: applicationsV1.Opinion.OPINION_RECOMMEND,
         score: 95,
         submittedBy: 'am-1',
@@ -147,6 +152,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   return {
     schema,
     service,
+    documents,
     client,
     db,
     bus,
@@ -186,6 +192,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       await bus.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();
+      await documents.stop();
     },
   };
 }

@@ -39,7 +39,7 @@ const workingCapitalLoan: AssessmentInput = {
   productCategory: 'working_capital',
   amount: d(9000000),
   termMonths: 12,
-  repaymentMethod: 'interest_only_bullet',
+  repaymentMethod: 'interest_only',
   ratePercent: d('3.6'),
   applicant: { annualRevenue: d(40000000), registeredCapital: d(5000000) },
   blacklistHit: false,
@@ -159,7 +159,7 @@ describe('assess with the default rule set', () => {
         productCategory: 'business',
         amount: d(1000000),
         ratePercent: d('3.6'),
-        repaymentMethod: 'interest_only_bullet',
+        repaymentMethod: 'interest_only',
         applicant: {
           ...consumerLoan.applicant,
           monthlyIncome: d(10000),
@@ -170,7 +170,7 @@ describe('assess with the default rule set', () => {
         /^debt-to-income 30\.00% .*new installment 3000\.00 /,
       );
       const lumpSum = withApplicant(
-        { ...business, repaymentMethod: 'lump_sum' },
+        { ...business, repaymentMethod: 'bullet' },
         { existingMonthlyDebtPayments: d(1000) },
       );
       expect(resultOf(lumpSum, 'debt_to_income').reason).toMatch(

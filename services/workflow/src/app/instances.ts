@@ -46,9 +46,9 @@ export interface WorkflowDeps {
   now?: () => Date;
   /**
    * Required documents still missing for `stage` of the application, asked on the caller's
-   * behalf (their token); absent when the deployment has no document gate.
+   * behalf (their token): the gate on every approval step.
    */
-  missingDocuments?: (applicationId: string, stage: string, token: string) => Promise<string[]>;
+  missingDocuments: (applicationId: string, stage: string, token: string) => Promise<string[]>;
 }
 
 export const SYSTEM: Actor = { userId: 'system', groups: [] };
