@@ -59,6 +59,8 @@ describe('applications service stops gracefully on SIGTERM', () => {
           AUTH_JWT_PUBLIC_KEY: keys.publicKey,
           PII_ENCRYPTION_KEY: generatePiiKey(),
           PII_INDEX_KEY: generatePiiKey(),
+          // Asked only when an application is submitted, which this test does not do.
+          ACCOUNTING_ADDR: '127.0.0.1:1',
           LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
