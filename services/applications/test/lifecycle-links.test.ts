@@ -166,6 +166,46 @@ describe('applications service: after approval, and the other ends', () => {
     ]);
   });
 
+  it('takes the contract link even when the loan event overtakes the signature', async () => {
+    const app = await submittedApplication();
+    await approve(app.id, '2026-11-28T08:00:00.000Z');
+    await becomes(app.id, ApplicationStatus.APPLICATION_STATUS_APPROVED);
+    const loanId = randomUUID();
+    await publish('loanflow.accounting.loan.disbursed', randomUUID(), loanId, {
+      loanId,
+      loanNumber: 'LN-2026-000008',
+      applicationId: app.id,
+      tranche: 1,
+      amount: '100000.00',
+      valueDate: '2026-12-01',
+    });
+    await becomes(app.id, ApplicationStatus.APPLICATION_STATUS_DISBURSED);
+    const contractId = randomUUID();
+    await publish('loanflow.documents.contract.signed', randomUUID(), contractId, {
+      contractId,
+      contractNumber: 'HT-2026-000043',
+      applicationId: app.id,
+      signedAt: '2026-11-30T03:00:00.000Z',
+    });
+    const linked = await eventually('the contract link', async () => {
+      const read = await get(app.id);
+      return read.contractId ? read : undefined;
+    });
+    expect(linked).toMatchObject({
+      status: ApplicationStatus.APPLICATION_STATUS_DISBURSED,
+      contractId,
+      contractNumber: 'HT-2026-000043',
+      loanId,
+      loanNumber: 'LN-2026-000008',
+    });
+    expect(linked.history.map((e) => e.action)).toEqual([
+      'submitted',
+      'approved',
+      'disbursed',
+      'contracted',
+    ]);
+  });
+
   it('does not approve a withdrawn application when its process completes anyway', async () => {
     const app = await submittedApplication();
     await h.client.withdrawApplication(

@@ -282,16 +282,21 @@ export async function historiesOf(
   return histories;
 }
 
-/** Approved → contracted; false when the application is not approved (or already contracted). */
+/**
+ * Approved → contracted, linked to the contract. The loan's event may overtake the signature's
+ * (they travel on different subjects): a disbursed application still takes the link. False when
+ * the application is in neither state or already has a contract.
+ */
 export async function markContracted(
   db: Queryable,
   id: string,
   contract: { contractId: string; contractNumber: string },
 ): Promise<boolean> {
   const res = await db.query(
-    `UPDATE loan_applications SET status = 'contracted', contract_id = $2, contract_number = $3,
-       version = version + 1, updated_at = now()
-     WHERE id = $1 AND status = 'approved'`,
+    `UPDATE loan_applications
+        SET status = CASE status WHEN 'approved' THEN 'contracted' ELSE status END,
+            contract_id = $2, contract_number = $3, version = version + 1, updated_at = now()
+      WHERE id = $1 AND status IN ('approved', 'disbursed') AND contract_id IS NULL`,
     [id, contract.contractId, contract.contractNumber],
   );
   return (res.rowCount ?? 0) > 0;
