@@ -157,10 +157,7 @@ export const openApiDocument = {
           {
             name: 'status',
             in: 'query',
-            schema: {
-              type: 'string',
-              enum: ['draft', 'submitted', 'withdrawn', 'approved', 'rejected'],
-            },
+            schema: { type: 'string', enum: [...APPLICATION_STATUSES] },
           },
           { name: 'customerId', in: 'query', schema: { type: 'string', format: 'uuid' } },
           { name: 'productCode', in: 'query', schema: { type: 'string' } },
