@@ -52,7 +52,9 @@ describe('documents migration 002 (one vocabulary)', () => {
 
     const doc = await pool.query('SELECT document_type FROM documents WHERE id = $1', [licence]);
     expect(doc.rows[0]).toEqual({ document_type: 'business_license' });
-    const types = await pool.query<{ code: string }>('SELECT code FROM document_types ORDER BY code');
+    const types = await pool.query<{ code: string }>(
+      'SELECT code FROM document_types ORDER BY code',
+    );
     expect(types.rows.map((t) => t.code)).toEqual([...documentTypeWords.words].sort());
     const small = await pool.query<{ stage: string; document_type: string }>(
       `SELECT stage, document_type FROM checklist_items WHERE product_code = 'SMALL_BUSINESS'
