@@ -129,7 +129,7 @@ describe('gateway: bad input is refused with a problem and nothing is written', 
       [
         'repayment method the product does not offer',
         'repaymentMethod',
-        { repaymentMethod: 'lump_sum' },
+        { repaymentMethod: 'bullet' },
       ],
       ['term that is not a whole number', 'termMonths', { termMonths: 12.5 }],
       ['unknown product', 'productCode', { productCode: 'NO_SUCH_PRODUCT' }],
@@ -148,7 +148,7 @@ describe('gateway: bad input is refused with a problem and nothing is written', 
     it('every field outside the product is reported at once', async () => {
       const res = await post(
         '/applications',
-        draftBody(customerId, { amount: '1.00', termMonths: 600, repaymentMethod: 'lump_sum' }),
+        draftBody(customerId, { amount: '1.00', termMonths: 600, repaymentMethod: 'bullet' }),
       );
       const problem = expectProblem(res, 400);
       expect(problem.errors!.map((e) => e.field).sort()).toEqual(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@loanflow/platform';
-import { applicationEventsV1, applicationsV1 } from '@loanflow/proto';
+import { applicationEventsV1, applicationsV1, vocabularyV1 } from '@loanflow/proto';
 
 /**
  * The default credit approval process (services/workflow/processes/credit-approval.bpmn) as the
@@ -95,7 +95,7 @@ export function submittedEnvelope(applicationId: string, path: CreditPath): Buff
       branchId: 'SH001',
       amount: AMOUNT[path],
       termMonths: 36,
-      repaymentMethod: applicationsV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
+      repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
       initialOpinion: applicationsV1.Opinion.OPINION_RECOMMEND,
       score: 95,
       submittedBy: 'am-1',

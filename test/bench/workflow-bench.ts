@@ -31,6 +31,7 @@ import {
   userFor,
   type CreditPath,
 } from './credit-chain';
+import { startDocumentsPeer, type DocumentsPeer } from '../support/documents-peer';
 import type { ChainJob, ChainMessage, FirstTask } from './grpc-clients';
 import { startIdentityServer } from '../support/identity-server';
 import {
@@ -173,6 +174,7 @@ interface Service {
   address: string;
   tokens: Record<string, string>;
   identity: { stop(): Promise<void> };
+  documents: DocumentsPeer;
 }
 
 async function startService(): Promise<Service> {
@@ -182,8 +184,11 @@ async function startService(): Promise<Service> {
   const identity = await startIdentityServer(() =>
     PRINCIPALS.map((p) => ({ id: p.userId, username: p.username, roles: p.roles })),
   );
+  // The gate is always on: each completion asks a documents service (here one with nothing missing).
+  const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
     IDENTITY_ADDR: identity.address,
+    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL,
     NATS_URL,
     WORKFLOW_DB_SCHEMA: schema,
@@ -207,7 +212,16 @@ async function startService(): Promise<Service> {
   const db = createPool({ connectionString: DATABASE_URL, schema, max: 2 });
   const tokens: Record<string, string> = {};
   for (const p of PRINCIPALS) tokens[p.userId] = signAccessToken(p, keys.privateKey, 3600);
-  return { schema, workflow, bus, db, address: `127.0.0.1:${workflow.grpcPort}`, tokens, identity };
+  return {
+    schema,
+    workflow,
+    bus,
+    db,
+    address: `127.0.0.1:${workflow.grpcPort}`,
+    tokens,
+    identity,
+    documents,
+  };
 }
 
 async function stopService(s: Service): Promise<void> {
@@ -219,6 +233,7 @@ async function stopService(s: Service): Promise<void> {
     }
   };
   await step('stopping the workflow service', () => s.workflow.stop());
+  await step('stopping the documents peer', () => s.documents.stop());
   for (const d of s.workflow.consumers)
     await step(`deleting consumer ${d}`, () => s.bus.deleteConsumer(d));
   await step('closing NATS', () => s.bus.close());

@@ -1,3 +1,4 @@
+import { fileDocuments } from '../support/checklists';
 import { startSystem, type TestSystem, type TestUser } from '../support/system';
 import { bankers } from '../support/bankers';
 import { mobile, residentId } from '../support/identities';
@@ -132,6 +133,8 @@ describe('end to end: the credit approval chain through the gateway', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    // The documents gate is on: the papers of every step are filed up front.
+    await fileDocuments(system, 'am.sh', id);
     const submitted = await call('am.sh', 'POST', `/applications/${id}/submit`);
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe('submitted');

@@ -1,3 +1,4 @@
+import { fileDocuments } from '../support/checklists';
 import { api, startSystem, type TestSystem, type TestUser } from '../support/system';
 import { bankers } from '../support/bankers';
 import { mobile, residentId } from '../support/identities';
@@ -174,6 +175,8 @@ describe('end to end: a redrawn process deploys as version 2 beside running vers
     });
     expect(created.status).toBe(201);
     const applicationId = created.body.id as string;
+    // The documents gate is on: the papers of every step are filed up front.
+    await fileDocuments(system, 'am.sh', applicationId);
     expect((await call('am.sh', 'POST', `/applications/${applicationId}/submit`)).status).toBe(200);
     const instance = await eventually('the process instance', async () => {
       const res = await call<Instance>('am.sh', 'GET', `/applications/${applicationId}/process`);

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { bankers } from '../support/bankers';
 import { mobile, residentId } from '../support/identities';
 import { startSystem, type TestSystem, type TestUser } from '../support/system';
-import { pdfStream, uploadDocument, type Body, type UploadFile } from '../support/uploads';
+import { pdfStream, scanPdf, uploadDocument, type Body, type UploadFile } from '../support/uploads';
 
 /**
  * Paperless imaging through the gateway: uploads streamed to the real S3 server, views recorded,
@@ -59,7 +59,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
   };
 
   beforeAll(async () => {
-    system = await startSystem({ users: USERS, documentGate: true });
+    system = await startSystem({ users: USERS });
     await loadIds(USERS);
     const customer = await call('am.sh', 'POST', '/customers', {
       type: 'individual',
@@ -237,7 +237,11 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       'GET',
       `/applications/${applicationId}/checklist?stage=market_routing`,
     );
-    expect(missing.body).toMatchObject({ complete: false, missing: ['income_proof'] });
+    // The product's words are the documents service's words (one vocabulary).
+    expect(missing.body).toMatchObject({
+      complete: false,
+      missing: ['bank_statement', 'credit_report', 'income_proof'],
+    });
     expect((await call('am.sh', 'POST', `/applications/${applicationId}/submit`)).status).toBe(200);
     const task = await eventually('the market routing task', async () => {
       const res = await call<{ items: { id: string; businessKey: string }[] }>(
@@ -254,7 +258,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toBe(
-      'documents required for market_routing are missing: income_proof',
+      'documents required for market_routing are missing: bank_statement, credit_report, income_proof',
     );
     const proof = await upload(
       'am.sh',
@@ -263,6 +267,19 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       { name: 'income.pdf', type: 'application/pdf', body: pdfStream(300_000, 'income') },
     );
     expect(proof.status).toBe(201);
+    for (const documentType of ['bank_statement', 'credit_report']) {
+      const filed = await upload(
+        'am.sh',
+        { kind: 'application', id: applicationId },
+        documentType,
+        {
+          name: `${documentType}.pdf`,
+          type: 'application/pdf',
+          body: scanPdf(documentType),
+        },
+      );
+      expect(filed.status).toBe(201);
+    }
     const done = await call('mkt.sh', 'POST', `/tasks/${encodeURIComponent(task.id)}:complete`, {
       outcome: 'approve',
       opinion: 'ok',

@@ -11,7 +11,7 @@ import {
   promiseClient,
   signAccessToken,
 } from '@loanflow/platform';
-import { applicationsV1 as pb } from '@loanflow/proto';
+import { applicationsV1 as pb, vocabularyV1 } from '@loanflow/proto';
 import pg from 'pg';
 import { mobile, residentId } from '../support/identities';
 
@@ -59,6 +59,8 @@ describe('applications service stops gracefully on SIGTERM', () => {
           AUTH_JWT_PUBLIC_KEY: keys.publicKey,
           PII_ENCRYPTION_KEY: generatePiiKey(),
           PII_INDEX_KEY: generatePiiKey(),
+          // Asked only when an application is submitted, which this test does not do.
+          ACCOUNTING_ADDR: '127.0.0.1:1',
           LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,7 +98,7 @@ describe('applications service stops gracefully on SIGTERM', () => {
         productCode: 'PERSONAL_CONSUMER',
         amount: '50000.00',
         termMonths: 12,
-        repaymentMethod: pb.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
+        repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
         purpose: 'Tuition',
       };
       const wave = (n: number) =>

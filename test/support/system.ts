@@ -112,10 +112,10 @@ export async function startSystem(
     bus?: EventBus;
     logLevel?: string;
     firstBusinessDate?: string;
-    /** Workflow steps wait for the documents their checklist requires. */
-    documentGate?: boolean;
     /** Today on the accounting service's clock (Asia/Shanghai); TEST_CALENDAR_DATE by default. */
     calendarDate?: string;
+    /** The applications service's clock (submission date, expiry sweep); real time if absent. */
+    applicationsNow?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -163,15 +163,6 @@ export async function startSystem(
     users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u, displayName: u.username })),
     password: TEST_PASSWORD,
   });
-  const applications = await startApplications(
-    loadApplicationsConfig({
-      ...env,
-      APPLICATIONS_DB_SCHEMA: schemas.applications,
-      APPLICATIONS_GRPC_HOST: '127.0.0.1',
-      APPLICATIONS_GRPC_PORT: '0',
-    }),
-    { log, bus: opts.bus },
-  );
   // Accounting asks documents for the disbursement checklist: documents' port is chosen first.
   const documentsPort = await freePort();
   const accounting = await startAccounting(
@@ -188,6 +179,16 @@ export async function startSystem(
       bus: opts.bus,
       now: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
     },
+  );
+  const applications = await startApplications(
+    loadApplicationsConfig({
+      ...env,
+      APPLICATIONS_DB_SCHEMA: schemas.applications,
+      APPLICATIONS_GRPC_HOST: '127.0.0.1',
+      APPLICATIONS_GRPC_PORT: '0',
+      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
+    }),
+    { log, bus: opts.bus, now: opts.applicationsNow },
   );
   const documents = await startDocuments(
     loadDocumentsConfig({
@@ -212,7 +213,7 @@ export async function startSystem(
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: '0',
       IDENTITY_ADDR: identityAddr,
-      ...(opts.documentGate ? { WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}` } : {}),
+      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
     }),
     { log, bus: opts.bus },
   );

@@ -1,6 +1,8 @@
 // OpenAPI 3.1 paths and schemas of the loan accounts (the accounting service), merged into
 // openApiDocument: `paths: { ...accountingPaths }` and `components.schemas: { ...accountingSchemas }`.
 // They refer to Problem and ScheduleRequest of the main document.
+import { repaymentMethodSchema } from './vocabulary-schemas';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
   description,
@@ -661,7 +663,7 @@ export const accountingSchemas = {
       items: ref('LoanInstallment'),
       description: 'On GET /loans/{loanId} and after postings; empty in lists',
     },
-    repaymentMethod: { type: 'string' },
+    repaymentMethod: repaymentMethodSchema,
     contractNumber: {
       type: 'string',
       description: 'The signed contract the loan was opened under',

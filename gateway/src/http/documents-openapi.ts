@@ -1,6 +1,8 @@
 // OpenAPI 3.1 paths and schemas of document imaging, the archive and contracts, merged into
 // openApiDocument. They refer to #/components/schemas/Problem of the main document.
 
+import { documentTypeSchema, repaymentMethodSchema } from './vocabulary-schemas';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
   description,
@@ -50,7 +52,7 @@ export const documentsSchemas = {
       },
       applicationId: { type: 'string' },
       branchId: { type: 'string' },
-      documentType: { type: 'string', examples: ['id_card_front'] },
+      documentType: documentTypeSchema,
       version: { type: 'integer' },
       current: { type: 'boolean' },
       mediaType: {
@@ -206,7 +208,7 @@ export const documentsPaths = {
               properties: {
                 ownerKind,
                 ownerId: { type: 'string', format: 'uuid' },
-                documentType: { type: 'string' },
+                documentType: documentTypeSchema,
                 size: {
                   type: 'string',
                   description: 'Optional: the file size, checked against the bytes',
@@ -446,7 +448,7 @@ export const documentsPaths = {
           amount: { type: 'string' },
           annualRatePercent: { type: 'string' },
           termMonths: { type: 'integer' },
-          repaymentMethod: { type: 'string' },
+          repaymentMethod: repaymentMethodSchema,
           disbursementDate: {
             type: 'string',
             format: 'date',

@@ -7,14 +7,14 @@ import {
   invalidArgument,
   type PromiseClient,
 } from '@loanflow/platform';
-import { documentsV1 as pb } from '@loanflow/proto';
+import { documentTypeWords, documentsV1 as pb } from '@loanflow/proto';
 import busboy from 'busboy';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { sendProblem } from './problem';
 import type { RouteDeps } from './routes';
 import { commandIdOf, route, upstreamCall } from './upstream';
-import { parseInput } from './validation';
+import { documentType, parseInput, repaymentMethod } from './validation';
 
 export interface DocumentClients {
   documents: PromiseClient<pb.DocumentsServiceClient>;
@@ -46,7 +46,7 @@ const archiveQuery = z.strictObject({
   applicationId: z.string().max(64).optional(),
   customerId: z.string().max(64).optional(),
   branchId: z.string().max(20).optional(),
-  documentType: z.string().max(64).optional(),
+  documentType: documentType.optional(),
   archivedFrom: z.string().max(10).optional(),
   archivedTo: z.string().max(10).optional(),
   pageSize: z.coerce
@@ -79,7 +79,7 @@ const contractBody = z.strictObject({
     .min(1)
     .max(360)
     .optional(),
-  repaymentMethod: z.string().max(40).optional(),
+  repaymentMethod: repaymentMethod.optional(),
   disbursementDate: z.string({ error: 'is required' }).max(10),
   repaymentAccount: z.string().max(60).optional(),
   rateBasis: z.string().max(20).optional(),
@@ -160,6 +160,11 @@ export function documentUploadRoutes(
         problems.push({
           field: 'documentType',
           reason: 'is required (send the fields before the file)',
+        });
+      else if (!documentTypeWords.value(fields.documentType))
+        problems.push({
+          field: 'documentType',
+          reason: `must be one of ${documentTypeWords.words.join(', ')}`,
         });
       if (problems.length) {
         file.resume();

@@ -1,5 +1,7 @@
 // OpenAPI 3.1 description of the public REST API, served at /openapi.json and rendered at /docs.
 import { accountingPaths, accountingSchemas } from './accounting-openapi';
+import { APPLICATION_STATUSES } from './validation';
+import { documentTypeSchema, repaymentMethodSchema as method } from './vocabulary-schemas';
 import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
 import { documentsPaths, documentsSchemas } from './documents-openapi';
 import { identityPaths, identitySchemas } from './identity-openapi';
@@ -46,9 +48,11 @@ const errors = {
   403: problem('Role or branch scope does not allow it'),
 };
 const money = { type: 'string', pattern: '^\\d{1,15}(\\.\\d{1,2})?$', examples: ['150000.00'] };
-const method = {
+const rate = {
   type: 'string',
-  enum: ['equal_installments', 'equal_principal', 'interest_only_bullet', 'lump_sum'],
+  pattern: '^\\d{1,2}\\.\\d{4}$',
+  description: 'Annual rate in percent, exactly four fraction digits',
+  examples: ['3.6000'],
 };
 
 export const openApiDocument = {
@@ -111,7 +115,9 @@ export const openApiDocument = {
         responses: {
           201: json(ref('Customer'), 'Created'),
           ...errors,
-          409: problem('The identity number or credit code is already a customer'),
+          409: problem(
+            'The identity number or credit code is already a customer; `existingCustomerId` names them',
+          ),
           422: problem('Idempotency key reused'),
         },
       },
@@ -152,10 +158,7 @@ export const openApiDocument = {
           {
             name: 'status',
             in: 'query',
-            schema: {
-              type: 'string',
-              enum: ['draft', 'submitted', 'withdrawn', 'approved', 'rejected'],
-            },
+            schema: { type: 'string', enum: [...APPLICATION_STATUSES] },
           },
           { name: 'customerId', in: 'query', schema: { type: 'string', format: 'uuid' } },
           { name: 'productCode', in: 'query', schema: { type: 'string' } },
@@ -594,10 +597,22 @@ export const openApiDocument = {
           minTermMonths: { type: 'integer' },
           maxTermMonths: { type: 'integer' },
           repaymentMethods: { type: 'array', items: method },
-          minRatePercent: { type: 'string' },
-          maxRatePercent: { type: 'string' },
-          referenceRatePercent: { type: 'string' },
-          requiredDocuments: { type: 'array', items: { type: 'string' } },
+          minRatePercent: rate,
+          maxRatePercent: rate,
+          referenceRatePercent: rate,
+          requiredDocuments: {
+            type: 'array',
+            items: documentTypeSchema,
+            description: "What the product's checklists ask for across the approval steps",
+          },
+          decisionValidityDays: {
+            type: 'integer',
+            description: 'A submitted application not decided within this many days expires',
+          },
+          approvalValidityDays: {
+            type: 'integer',
+            description: 'An approval not contracted within this many days expires',
+          },
         },
       },
       CustomerInput: {
@@ -677,7 +692,8 @@ export const openApiDocument = {
           repaymentMethod: method,
           ratePercent: {
             type: 'string',
-            description: "Annual rate in percent; defaults to the product's reference rate",
+            description:
+              "Annual rate in percent, up to four fraction digits; defaults to the product's reference rate",
           },
           purpose: { type: 'string' },
           businessSituation: { type: 'string' },
@@ -702,12 +718,33 @@ export const openApiDocument = {
           amount: money,
           termMonths: { type: 'integer' },
           repaymentMethod: method,
-          ratePercent: { type: 'string' },
+          ratePercent: rate,
           purpose: { type: 'string' },
           businessSituation: { type: 'string' },
-          status: {
-            type: 'string',
-            enum: ['draft', 'submitted', 'withdrawn', 'approved', 'rejected'],
+          status: { type: 'string', enum: [...APPLICATION_STATUSES] },
+          approvedAmount: { type: ['string', 'null'] },
+          approvedRatePercent: { ...rate, type: ['string', 'null'] },
+          approvedTermMonths: { type: ['integer', 'null'] },
+          contractId: { type: ['string', 'null'], description: 'The signed loan contract' },
+          contractNumber: { type: ['string', 'null'] },
+          loanId: { type: ['string', 'null'], description: 'The loan paid out under it' },
+          loanNumber: { type: ['string', 'null'] },
+          history: {
+            type: 'array',
+            description: 'Oldest first (GET /applications/{id}, submit and withdraw answers)',
+            items: {
+              type: 'object',
+              properties: {
+                action: {
+                  type: 'string',
+                  enum: APPLICATION_STATUSES.filter((s) => s !== 'draft'),
+                },
+                at: { type: 'string', format: 'date-time' },
+                actor: { type: ['string', 'null'], description: 'User id; null for a service' },
+                reason: { type: ['string', 'null'] },
+                details: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+            },
           },
           preAssessment: {
             type: ['object', 'null'],
@@ -827,17 +864,7 @@ export const openApiDocument = {
           term: { type: 'integer', minimum: 1 },
           termUnit: { type: 'string', enum: ['month', 'week', 'day'] },
           repayEvery: { type: 'integer', minimum: 1, default: 1 },
-          repaymentMethod: {
-            type: 'string',
-            enum: [
-              'equal_installments',
-              'equal_principal',
-              'flat',
-              'interest_only',
-              'interest_only_quarterly',
-              'bullet',
-            ],
-          },
+          repaymentMethod: method,
           disbursementDate: { type: 'string', format: 'date' },
           firstRepaymentDate: { type: 'string', format: 'date' },
           repaymentDay: {

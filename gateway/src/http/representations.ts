@@ -1,4 +1,9 @@
-import { applicationsV1 as pb } from '@loanflow/proto';
+import {
+  applicationsV1 as pb,
+  documentTypeWords,
+  repaymentMethodWords,
+  type vocabularyV1,
+} from '@loanflow/proto';
 
 /** Proto enum names → the lower-case words of the REST API. */
 const word = (value: string, prefix: string): string | null =>
@@ -7,7 +12,7 @@ const word = (value: string, prefix: string): string | null =>
     : null;
 
 export const customerTypeWord = (t: pb.CustomerType) => word(t, 'CUSTOMER_TYPE_');
-export const methodWord = (m: pb.RepaymentMethod) => word(m, 'REPAYMENT_METHOD_');
+export const methodWord = (m: vocabularyV1.RepaymentMethod) => repaymentMethodWords.word(m) ?? null;
 const orNull = (s: string) => (s === '' ? null : s);
 
 export function toPbCustomerType(t: 'individual' | 'corporate'): pb.CustomerType {
@@ -15,10 +20,12 @@ export function toPbCustomerType(t: 'individual' | 'corporate'): pb.CustomerType
     ? pb.CustomerType.CUSTOMER_TYPE_INDIVIDUAL
     : pb.CustomerType.CUSTOMER_TYPE_CORPORATE;
 }
-export function toPbMethod(m: string | undefined): pb.RepaymentMethod {
-  return m
-    ? (`REPAYMENT_METHOD_${m.toUpperCase()}` as pb.RepaymentMethod)
-    : pb.RepaymentMethod.REPAYMENT_METHOD_UNSPECIFIED;
+/** The validators admit only the vocabulary's words, so an unknown one never gets here. */
+export function toPbMethod(m: string | undefined): vocabularyV1.RepaymentMethod {
+  return (
+    (m && repaymentMethodWords.value(m)) ||
+    ('REPAYMENT_METHOD_UNSPECIFIED' as vocabularyV1.RepaymentMethod)
+  );
 }
 export function toPbStatus(s: string | undefined): pb.ApplicationStatus {
   return s
@@ -65,6 +72,7 @@ export function productJson(p: pb.Product) {
     ...p,
     customerType: customerTypeWord(p.customerType),
     repaymentMethods: p.repaymentMethods.map(methodWord),
+    requiredDocuments: p.requiredDocuments.map((d) => documentTypeWords.word(d) ?? null),
   };
 }
 
@@ -105,5 +113,16 @@ export function applicationJson(a: pb.Application) {
     approvedAmount: orNull(a.approvedAmount),
     approvedRatePercent: orNull(a.approvedRatePercent),
     approvedTermMonths: a.approvedTermMonths || null,
+    contractId: orNull(a.contractId),
+    contractNumber: orNull(a.contractNumber),
+    loanId: orNull(a.loanId),
+    loanNumber: orNull(a.loanNumber),
+    history: a.history.map((h) => ({
+      action: h.action,
+      at: h.at,
+      actor: orNull(h.actor),
+      reason: orNull(h.reason),
+      details: h.details,
+    })),
   };
 }

@@ -1,4 +1,10 @@
 import { invalidArgument, type FieldViolation } from '@loanflow/platform';
+import {
+  applicationsV1,
+  documentTypeWords,
+  enumWords,
+  repaymentMethodWords,
+} from '@loanflow/proto';
 import { z } from 'zod';
 
 /** Parses a body or query with a strict schema; every problem becomes a field violation. */
@@ -56,12 +62,14 @@ export const customerBody = z.strictObject({
     .optional(),
 });
 
-export const REPAYMENT_METHODS = [
-  'equal_installments',
-  'equal_principal',
-  'interest_only_bullet',
-  'lump_sum',
-] as const;
+/**
+ * A word of the one vocabulary (loanflow.common.v1): the enum's words are the only ones taken,
+ * and a refusal names them, so an old word ("lump_sum", "business_licence") is told what to say.
+ */
+export const vocabularyWord = (words: readonly string[]) =>
+  z.enum(words as [string, ...string[]], { error: `must be one of ${words.join(', ')}` });
+export const repaymentMethod = vocabularyWord(repaymentMethodWords.words);
+export const documentType = vocabularyWord(documentTypeWords.words);
 
 const draftShape = {
   customerId: text(64),
@@ -70,9 +78,7 @@ const draftShape = {
   termMonths: z
     .number({ error: 'must be a whole number of months' })
     .int('must be a whole number of months'),
-  repaymentMethod: z.enum(REPAYMENT_METHODS, {
-    error: `must be one of ${REPAYMENT_METHODS.join(', ')}`,
-  }),
+  repaymentMethod,
   ratePercent: z.string({ error: 'must be a decimal string such as "4.35"' }).max(16).optional(),
   purpose: text(1000),
   businessSituation: text(4000).optional(),
@@ -86,6 +92,11 @@ export const applicationPatch = z.strictObject(
     [K in keyof typeof draftShape]: z.ZodOptional<(typeof draftShape)[K]>;
   },
 );
+
+export const APPLICATION_STATUSES = enumWords(
+  applicationsV1.ApplicationStatus,
+  'APPLICATION_STATUS_',
+).words as [string, ...string[]];
 
 export const withdrawBody = z.strictObject({ reason: text(1000) });
 export const loginBody = z.strictObject({ username: text(64), password: text(256) });
@@ -107,9 +118,7 @@ export const customerQuery = z.strictObject({
 });
 export const applicationQuery = z.strictObject({
   status: z
-    .enum(['draft', 'submitted', 'withdrawn', 'approved', 'rejected'], {
-      error: 'must be draft, submitted, withdrawn, approved or rejected',
-    })
+    .enum(APPLICATION_STATUSES, { error: `must be one of ${APPLICATION_STATUSES.join(', ')}` })
     .optional(),
   customerId: text(64).optional(),
   productCode: text(64).optional(),

@@ -1,4 +1,5 @@
 import type { Logger } from '@loanflow/platform';
+import { demoScanPdf } from './demo-files';
 
 /** Demo customers with valid (made-up) identity numbers, and applications for them. */
 const CUSTOMERS = [
@@ -56,7 +57,7 @@ const CUSTOMERS = [
         productCode: 'SMALL_BUSINESS',
         amount: '800000.00',
         termMonths: 36,
-        repaymentMethod: 'interest_only_bullet',
+        repaymentMethod: 'interest_only',
         purpose: 'Second restaurant fit-out',
         businessSituation: 'Two restaurants, 12 staff, revenue ¥2.4m a year',
         existingMonthlyDebtPayments: '6000.00',
@@ -108,7 +109,7 @@ const CUSTOMERS = [
         productCode: 'CORP_WORKING_CAPITAL',
         amount: '5000000.00',
         termMonths: 12,
-        repaymentMethod: 'interest_only_bullet',
+        repaymentMethod: 'interest_only',
         purpose: 'Raw material purchase for Q1 orders',
         businessSituation: 'Order book ¥30m; main customers in automotive',
         submit: true,
@@ -165,6 +166,8 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
         body: { ...draft, customerId: created.body.id },
       });
       if (app.status !== 201) throw new Error(`demo application: ${JSON.stringify(app.body)}`);
+      // The documents gate is on: every step waits for its checklist, so the demo files them.
+      await fileChecklist(baseUrl, token, app.body.id as string);
       if (submit)
         await api(baseUrl, `/applications/${app.body.id as string}/submit`, {
           method: 'POST',
@@ -174,6 +177,42 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
   }
   log.info('demo customers and applications ready');
   if (borrowers.length > 0) await openDemoLoan(baseUrl, password, borrowers[0]!);
+}
+
+/**
+ * Files a small PDF scan for every document the approval steps' checklists ask for (the
+ * investigation report too, so that a demo walk-through is not stopped at it). The disbursement
+ * review's papers come later: the signed contract files itself.
+ */
+async function fileChecklist(baseUrl: string, token: string, applicationId: string) {
+  for (const stage of ['market_routing', 'investigation'])
+    await fileStage(baseUrl, token, applicationId, stage);
+}
+
+async function fileStage(baseUrl: string, token: string, applicationId: string, stage: string) {
+  const checklist = await api(baseUrl, `/applications/${applicationId}/checklist?stage=${stage}`, {
+    token,
+  });
+  if (checklist.status !== 200)
+    throw new Error(`demo checklist: ${JSON.stringify(checklist.body)}`);
+  for (const documentType of checklist.body.missing as string[]) {
+    const form = new FormData();
+    form.append('ownerKind', 'application');
+    form.append('ownerId', applicationId);
+    form.append('documentType', documentType);
+    form.append(
+      'file',
+      new Blob([demoScanPdf(`LoanFlow demo: ${documentType}`)], { type: 'application/pdf' }),
+      `${documentType}.pdf`,
+    );
+    const res = await fetch(`${baseUrl}/api/v1/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    if (res.status !== 201)
+      throw new Error(`demo document ${documentType}: ${res.status} ${await res.text()}`);
+  }
 }
 
 /**

@@ -61,12 +61,16 @@ async function main(): Promise<void> {
   log.info(await identity.seed(DEMO_DIRECTORY), 'demo branches and users ready');
   const identityAddr = `127.0.0.1:${identity.grpcPort}`;
 
+  // Peers are named by address before they start (gRPC clients connect on first call).
   const applicationsPort = process.env.APPLICATIONS_GRPC_PORT ?? String(await freePort());
+  const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
+  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const applications = await startApplications(
     loadApplicationsConfig({
       ...env,
       APPLICATIONS_GRPC_HOST: '127.0.0.1',
       APPLICATIONS_GRPC_PORT: applicationsPort,
+      ACCOUNTING_ADDR: `127.0.0.1:${accountingPort}`,
     }),
     { bus: events.bus },
   );
@@ -79,15 +83,13 @@ async function main(): Promise<void> {
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: workflowPort,
       IDENTITY_ADDR: identityAddr,
+      // The documents gate is always on: steps wait for their checklist's documents.
+      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
     }),
     { bus: events.bus },
   );
   started.push({ name: 'workflow', stop: () => workflow.stop() });
 
-  const accountingPort = process.env.ACCOUNTING_GRPC_PORT ?? String(await freePort());
-  // Accounting asks documents for the disbursement checklist, documents asks accounting for
-  // schedules: the documents port is chosen before either starts.
-  const documentsPort = process.env.DOCUMENTS_GRPC_PORT ?? String(await freePort());
   const accounting = await startAccounting(
     loadAccountingConfig({
       ...env,

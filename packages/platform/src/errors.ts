@@ -23,6 +23,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly violations: FieldViolation[] = [],
+    /** Extension members of the problem (RFC 9457 §3.2), e.g. the id of what already exists. */
+    readonly extensions: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -38,8 +40,10 @@ export const invalidArgument = (violations: FieldViolation[], message?: string):
 export const notFound = (what: string): DomainError =>
   new DomainError('not_found', `${what} not found`);
 export const conflict = (message: string): DomainError => new DomainError('conflict', message);
-export const alreadyExists = (message: string): DomainError =>
-  new DomainError('already_exists', message);
+export const alreadyExists = (
+  message: string,
+  extensions: Record<string, string> = {},
+): DomainError => new DomainError('already_exists', message, [], extensions);
 export const failedPrecondition = (message: string): DomainError =>
   new DomainError('failed_precondition', message);
 export const unauthenticated = (message = 'authentication required'): DomainError =>
@@ -77,7 +81,13 @@ export function toGrpcError(err: unknown): GrpcErrorPayload {
   if (err instanceof DomainError) {
     metadata.set(
       ERROR_DETAIL_TRAILER,
-      Buffer.from(JSON.stringify({ code: err.code, violations: err.violations })),
+      Buffer.from(
+        JSON.stringify({
+          code: err.code,
+          violations: err.violations,
+          ...(Object.keys(err.extensions).length ? { extensions: err.extensions } : {}),
+        }),
+      ),
     );
     return { code: grpcByCode[err.code], details: err.message, metadata };
   }
@@ -92,8 +102,14 @@ export function fromGrpcError(err: ServiceError): DomainError {
       const parsed = JSON.parse(raw.toString('utf8')) as {
         code: ErrorCode;
         violations: FieldViolation[];
+        extensions?: Record<string, string>;
       };
-      return new DomainError(parsed.code, err.details, parsed.violations ?? []);
+      return new DomainError(
+        parsed.code,
+        err.details,
+        parsed.violations ?? [],
+        parsed.extensions ?? {},
+      );
     } catch {
       // fall through to the status code
     }
@@ -137,6 +153,7 @@ export interface Problem {
   code: ErrorCode;
   instance?: string;
   errors?: FieldViolation[];
+  [extension: string]: unknown;
 }
 
 export function toProblem(err: DomainError, instance?: string): Problem {
@@ -149,5 +166,6 @@ export function toProblem(err: DomainError, instance?: string): Problem {
   };
   if (instance) problem.instance = instance;
   if (err.violations.length > 0) problem.errors = err.violations;
-  return problem;
+  // Extensions never replace a standard member.
+  return { ...err.extensions, ...problem };
 }

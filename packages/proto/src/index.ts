@@ -10,3 +10,11 @@ export * as documentsV1 from './gen/loanflow/documents/v1/documents';
 export * as documentEventsV1 from './gen/loanflow/documents/v1/events';
 export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
 export * as identityV1 from './gen/loanflow/identity/v1/identity';
+export {
+  enumWords,
+  repaymentMethodWords,
+  documentTypeWords,
+  rateBasisWords,
+  roleWords,
+  type Words,
+} from './words';

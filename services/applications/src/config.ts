@@ -17,6 +17,15 @@ export const applicationsEnv = z.object({
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   PII_ENCRYPTION_KEY: base64Key,
   PII_INDEX_KEY: base64Key,
+  /** The accounting service: the customer's booked loans count in pre-assessment (exposure). */
+  ACCOUNTING_ADDR: z.string().regex(/^[^:]+:\d+$/, 'must be host:port'),
+  /** How often the expiry sweep looks for applications past their product's validity. */
+  APPLICATIONS_EXPIRY_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(3_600_000),
 });
 
 export type ApplicationsConfig = z.infer<typeof applicationsEnv>;

@@ -14,10 +14,17 @@ import {
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
+import { todayInChina } from './domain/calendar';
 import { DEFAULT_RULESET } from './domain/preassessment';
 import { SEED_PRODUCTS } from './domain/products';
 import { loadApplicationsConfig, type ApplicationsConfig } from './config';
 import { recordProcessDecision } from './app/decisions';
+import {
+  expireStaleApplications,
+  recordContractSigned,
+  recordLoanDisbursed,
+} from './app/lifecycle';
+import { accountingClient, loansOfCustomer } from './infra/accounting-client';
 import { seedCatalogue } from './infra/catalogue-repo';
 import { applicationsService } from './infra/grpc-handlers';
 
@@ -30,6 +37,8 @@ export interface RunningApplications {
   consumers: string[];
   /** Publishes pending outbox rows now (tests and benchmarks). */
   flushOutbox(): Promise<void>;
+  /** Runs the expiry sweep now, as of `now` (tests); returns the ids expired. */
+  expireApplications(now: Date): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -38,8 +47,9 @@ export const MIGRATIONS = { name: 'applications', dir: join(__dirname, '..', 'mi
 /** Wires config → database → bus → gRPC server; stop() undoes it in reverse order. */
 export async function start(
   config: ApplicationsConfig,
-  opts: { log?: Logger; bus?: EventBus } = {},
+  opts: { log?: Logger; bus?: EventBus; now?: () => Date } = {},
 ): Promise<RunningApplications> {
+  const now = opts.now ?? (() => new Date());
   const log = opts.log ?? createLogger('applications', config.LOG_LEVEL);
   const schema = config.APPLICATIONS_DB_SCHEMA;
   const pool = createPool({
@@ -68,12 +78,45 @@ export async function start(
     startAt: config.EVENTS_START_AT,
     handler: (event, tx) => recordProcessDecision(tx, event, log),
   });
+  // After approval: the signed contract and the loan paid out under it link to the application.
+  const contracts = await consumeOnce({
+    bus,
+    pool,
+    log,
+    consumer: `${schema}_contracts_signed`,
+    filterSubject: 'loanflow.documents.contract.signed',
+    startAt: config.EVENTS_START_AT,
+    handler: (event, tx) => recordContractSigned(tx, event, log),
+  });
+  const disbursements = await consumeOnce({
+    bus,
+    pool,
+    log,
+    consumer: `${schema}_loans_disbursed`,
+    filterSubject: 'loanflow.accounting.loan.disbursed',
+    startAt: config.EVENTS_START_AT,
+    handler: (event, tx) => recordLoanDisbursed(tx, event, log),
+  });
+  const expire = (at: Date) => expireStaleApplications({ pool, log }, at);
+  const sweep = setInterval(() => {
+    expire(now()).catch((err: unknown) => log.error({ err }, 'expiry sweep failed'));
+  }, config.APPLICATIONS_EXPIRY_SWEEP_MS);
+  sweep.unref();
 
   const pii = new PiiProtector(config.PII_ENCRYPTION_KEY, config.PII_INDEX_KEY);
+  const accounting = accountingClient(config.ACCOUNTING_ADDR);
   const server = new GrpcServer({
     log,
     services: [
-      applicationsService({ pool, pii }, { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY }),
+      applicationsService(
+        {
+          pool,
+          pii,
+          today: () => todayInChina(now()),
+          loansOf: loansOfCustomer(accounting),
+        },
+        { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
+      ),
     ],
   });
   const grpcPort = await server.listen(
@@ -83,12 +126,17 @@ export async function start(
 
   return {
     grpcPort,
-    consumers: [`${schema}_decisions`],
+    consumers: [`${schema}_decisions`, `${schema}_contracts_signed`, `${schema}_loans_disbursed`],
     flushOutbox: () => relay.kick(),
+    expireApplications: expire,
     async stop() {
+      clearInterval(sweep);
       // Stop taking calls first, then events; both finish what they hold.
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
       await decisions.drain();
+      await contracts.drain();
+      await disbursements.drain();
+      accounting.close();
       // Events committed by the calls just drained still go out before the pool closes.
       await relay.kick();
       await relay.stop();

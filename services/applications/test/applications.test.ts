@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationsV1 } from '@loanflow/proto';
+import { applicationsV1, vocabularyV1 } from '@loanflow/proto';
 import {
   consumerDraft,
   countRows,
@@ -12,7 +12,8 @@ import {
   type StaffKey,
 } from './harness';
 
-const { ApplicationStatus, CustomerType, Opinion, RepaymentMethod } = applicationsV1;
+const { ApplicationStatus, CustomerType, Opinion } = applicationsV1;
+const { RepaymentMethod } = vocabularyV1;
 const SUBMITTED = 'applications.application.submitted';
 const WITHDRAWN = 'applications.application.withdrawn';
 
@@ -97,6 +98,11 @@ describe('applications service: loan applications', () => {
         approvedAmount: '',
         approvedRatePercent: '',
         approvedTermMonths: 0,
+        contractId: '',
+        contractNumber: '',
+        loanId: '',
+        loanNumber: '',
+        history: [],
       });
       expect(await get(app.id, 'auditor')).toEqual(app);
       expect(await countRows(h, 'outbox', 'subject_id = $1', [app.id])).toBe(1);
@@ -225,13 +231,13 @@ describe('applications service: loan applications', () => {
         what: 'a repayment method the product does not offer',
         draft: ({ individual }) =>
           consumerDraft(individual, {
-            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_INTEREST_ONLY_BULLET,
+            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_INTEREST_ONLY,
           }),
         violations: [
           {
             field: 'repaymentMethod',
             reason:
-              'interest_only_bullet is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
+              'interest_only is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
           },
         ],
       },
@@ -241,7 +247,7 @@ describe('applications service: loan applications', () => {
           consumerDraft(individual, {
             amount: '5000',
             termMonths: 3,
-            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_LUMP_SUM,
+            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_BULLET,
           }),
         violations: [
           {
@@ -257,7 +263,7 @@ describe('applications service: loan applications', () => {
           {
             field: 'repaymentMethod',
             reason:
-              'lump_sum is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
+              'bullet is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
           },
         ],
       },
@@ -294,7 +300,7 @@ describe('applications service: loan applications', () => {
           consumerDraft(individual, {
             productCode: 'CORP_WORKING_CAPITAL',
             amount: '600000',
-            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_LUMP_SUM,
+            repaymentMethod: RepaymentMethod.REPAYMENT_METHOD_BULLET,
           }),
         violations: [
           {
@@ -427,7 +433,7 @@ describe('applications service: loan applications', () => {
       expect(pending).toEqual({
         ruleId: 'pending_application',
         outcome: 'warn',
-        reason: '1 other application is in progress, more than the 0 allowed',
+        reason: '1 other application is in progress (120000.00 yuan), more than the 0 allowed',
       });
       expect(second.preAssessment!.opinion).toBe(Opinion.OPINION_CAUTION);
       expect(second.preAssessment!.score).toBe(90);
@@ -525,8 +531,29 @@ describe('applications service: loan applications', () => {
         withdrawnAt: expect.any(String),
         version: 3,
         updatedAt: expect.any(String),
+        // The history keeps the reason, who and when (item 2 of issue 9).
+        history: [
+          ...submitted.history,
+          {
+            action: 'withdrawn',
+            at: app.withdrawnAt,
+            actor: h.principal('shManager').userId,
+            reason: 'Customer found a cheaper offer',
+            details: { from: 'submitted' },
+          },
+        ],
       });
+      expect(submitted.history).toEqual([
+        {
+          action: 'submitted',
+          at: submitted.submittedAt,
+          actor: h.principal('shManager').userId,
+          reason: '',
+          details: {},
+        },
+      ]);
       expect(await withdraw(submitted.id, 'again')).toEqual(app);
+      expect(await get(app.id)).toEqual(app);
 
       await h.service.flushOutbox();
       const [event] = await h.events.waitFor(app.id, WITHDRAWN);

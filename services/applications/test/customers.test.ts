@@ -165,7 +165,7 @@ describe('applications service: customers', () => {
 
     it('refuses a second customer with the same resident ID number (ALREADY_EXISTS) and writes nothing', async () => {
       const person = residentId();
-      await createIndividual(h, 'shManager', { residentId: person.id });
+      const first = await createIndividual(h, 'shManager', { residentId: person.id });
       const before = await countRows(h, 'customers');
 
       const err = await rpcError(
@@ -173,7 +173,10 @@ describe('applications service: customers', () => {
       );
 
       expect(err.code).toBe('already_exists');
-      expect(err.message).toBe('a customer with this resident ID number already exists');
+      expect(err.message).toBe(
+        `a customer with this resident ID number already exists: ${first.customer.id}`,
+      );
+      expect(err.extensions).toEqual({ existingCustomerId: first.customer.id });
       expect(await countRows(h, 'customers')).toBe(before);
     });
 
@@ -198,7 +201,7 @@ describe('applications service: customers', () => {
 
     it('refuses a second company with the same credit code (ALREADY_EXISTS), even from another branch', async () => {
       const code = creditCode();
-      await createCorporate(h, 'shCorporate', { creditCode: code });
+      const first = await createCorporate(h, 'shCorporate', { creditCode: code });
       const before = await countRows(h, 'customers');
 
       const err = await rpcError(
@@ -209,7 +212,10 @@ describe('applications service: customers', () => {
       );
 
       expect(err.code).toBe('already_exists');
-      expect(err.message).toBe('a customer with this unified social credit code already exists');
+      expect(err.message).toBe(
+        `a customer with this unified social credit code already exists: ${first.customer.id}`,
+      );
+      expect(err.extensions).toEqual({ existingCustomerId: first.customer.id });
       expect(await countRows(h, 'customers')).toBe(before);
     });
   });

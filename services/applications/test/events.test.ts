@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationsV1 } from '@loanflow/proto';
+import { applicationsV1, vocabularyV1 } from '@loanflow/proto';
 import {
   consumerDraft,
   createCorporate,
@@ -113,6 +113,8 @@ describe('applications service: events on JetStream', () => {
       applicationId: app.id,
       customerId: customer.id,
       customerType: 'CUSTOMER_TYPE_INDIVIDUAL',
+      // The workflow shows the borrower's name on the tasks.
+      customerName: customer.name,
       productCode: 'PERSONAL_CONSUMER',
       productCategory: 'consumer',
       branchId: 'SH001',
@@ -163,7 +165,7 @@ describe('applications service: events on JetStream', () => {
       productCode: 'CORP_WORKING_CAPITAL',
       amount: '750000.25',
       termMonths: 12,
-      repaymentMethod: applicationsV1.RepaymentMethod.REPAYMENT_METHOD_INTEREST_ONLY_BULLET,
+      repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_INTEREST_ONLY,
       purpose: 'Raw material purchase',
       businessSituation: 'Stable orders from two automotive customers',
     });
@@ -193,7 +195,7 @@ describe('applications service: events on JetStream', () => {
       productCode: 'CORP_WORKING_CAPITAL',
       productCategory: 'working_capital',
       amount: '750000.25',
-      repaymentMethod: 'REPAYMENT_METHOD_INTEREST_ONLY_BULLET',
+      repaymentMethod: 'REPAYMENT_METHOD_INTEREST_ONLY',
       initialOpinion: 'OPINION_RECOMMEND',
       score: 100,
       submittedBy: h.principal('shCorporate').userId,

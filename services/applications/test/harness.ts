@@ -23,7 +23,7 @@ import {
   type Role,
   type RpcOptions,
 } from '@loanflow/platform';
-import { applicationsV1 } from '@loanflow/proto';
+import { applicationsV1, vocabularyV1 } from '@loanflow/proto';
 import {
   AckPolicy,
   connect,
@@ -33,6 +33,11 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
+import {
+  loadAccountingConfig,
+  start as startAccounting,
+  type RunningAccounting,
+} from '@loanflow/accounting';
 import { loadApplicationsConfig, type ApplicationsConfig } from '../src/config';
 import { creditCodeCheckChar, residentIdCheckChar } from '../src/domain/identity';
 import { start, type RunningApplications } from '../src/main';
@@ -205,7 +210,7 @@ export function consumerDraft(
     productCode: 'PERSONAL_CONSUMER',
     amount: '120000',
     termMonths: 12,
-    repaymentMethod: applicationsV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_PRINCIPAL,
+    repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_PRINCIPAL,
     ratePercent: '',
     purpose: 'Home renovation',
     businessSituation: '',
@@ -372,6 +377,8 @@ export interface Harness {
   /** Call options carrying a fresh bearer token of `staff`. */
   as(staff: StaffKey | Principal): RpcOptions;
   signingKeys: KeyPair;
+  /** The real accounting service the applications service asks for a customer's loans. */
+  accounting: RunningAccounting;
   /** Stops the service once; later calls return the same promise. */
   stopService(): Promise<void>;
   close(): Promise<void>;
@@ -387,7 +394,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const schema = `t_app_${runId}`;
   const signingKeys = generateSigningKeys();
   const piiKeys = { enc: generatePiiKey(), idx: generatePiiKey() };
+  const accountingSchema = `t_app_acct_${runId}`;
+  const accounting = await startAccounting(
+    loadAccountingConfig({
+      ...process.env,
+      ACCOUNTING_DB_SCHEMA: accountingSchema,
+      ACCOUNTING_GRPC_HOST: '127.0.0.1',
+      ACCOUNTING_GRPC_PORT: '0',
+      ACCOUNTING_FIRST_BUSINESS_DATE: '2025-01-15',
+      AUTH_JWT_PUBLIC_KEY: signingKeys.publicKey,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      EVENTS_START_AT: 'new',
+    }),
+  );
   const config = loadApplicationsConfig({
+    ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
     ...process.env,
     APPLICATIONS_GRPC_HOST: '127.0.0.1',
     APPLICATIONS_GRPC_PORT: '0',
@@ -419,7 +441,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     });
     cleanups.push(async () => {
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${accountingSchema} CASCADE`);
       await db.end();
+    });
+    cleanups.push(async () => {
+      await accounting.stop();
+      const bus = await JetStreamBus.connect({
+        url: config.NATS_URL,
+        name: `cleanup-${runId}`,
+        log,
+      });
+      for (const durable of accounting.consumers) await bus.deleteConsumer(durable);
+      await bus.close();
     });
     const bus = await JetStreamBus.connect({
       url: config.NATS_URL,
@@ -468,6 +501,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       principal,
       as,
       signingKeys,
+      accounting,
       stopService,
       close: cleanUp,
     };

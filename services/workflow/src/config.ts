@@ -13,13 +13,10 @@ export const workflowEnv = z.object({
   /** BPMN process id started for each submitted application. */
   WORKFLOW_CREDIT_PROCESS: z.string().default('Process_CreditApproval'),
   /**
-   * The documents service; when set, a step may be approved only once the documents its
-   * checklist requires are filed (unset: no document gate).
+   * The documents service: a step may be approved only once the documents its checklist
+   * requires are filed (资料齐全). Required: there is no deployment without the gate.
    */
-  WORKFLOW_DOCUMENTS_ADDR: z
-    .string()
-    .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .optional(),
+  WORKFLOW_DOCUMENTS_ADDR: z.string().regex(/^[^:]+:\d+$/, 'must be host:port'),
   /**
    * The identity service (host:port): the people named in commands (assignees, candidate users,
    * delegates, added signers, proxies) are checked against its user directory.

@@ -57,11 +57,9 @@ export async function start(
     log,
   });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
-  const documents = config.WORKFLOW_DOCUMENTS_ADDR
-    ? promiseClient(
-        createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
-      )
-    : undefined;
+  const documents = promiseClient(
+    createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
+  );
   const directory = identityDirectory(config.IDENTITY_ADDR);
   const deps: WorkflowDeps = {
     pool,
@@ -69,17 +67,15 @@ export async function start(
     directory,
     creditProcess: config.WORKFLOW_CREDIT_PROCESS,
     now: opts.now,
-    missingDocuments: documents
-      ? async (applicationId, stage, token) => {
-          const metadata = new Metadata();
-          metadata.set('authorization', `Bearer ${token}`);
-          const checklist = await documents.getChecklist(
-            { applicationId, stage },
-            { metadata, timeoutMs: 5000 },
-          );
-          return checklist.missing;
-        }
-      : undefined,
+    missingDocuments: async (applicationId, stage, token) => {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      const checklist = await documents.getChecklist(
+        { applicationId, stage },
+        { metadata, timeoutMs: 5000 },
+      );
+      return checklist.missing;
+    },
   };
 
   // The timer poller warns (on its first tick, then daily) if a year due dates reach has none.
@@ -167,7 +163,7 @@ export async function start(
       await timers.stop();
       await relay.kick();
       await relay.stop();
-      documents?.close();
+      documents.close();
       directory.close();
       if (ownBus) await bus.close();
       await pool.end();

@@ -18,7 +18,7 @@ import {
   type RpcOptions,
   type Subscription,
 } from '@loanflow/platform';
-import { applicationEventsV1, applicationsV1, workflowV1 } from '@loanflow/proto';
+import { applicationEventsV1, applicationsV1, vocabularyV1, workflowV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, start, type RunningWorkflow } from '../src/main';
 import { startIdentityServer, type DirectoryEntry } from '../../../test/support/identity-server';
 
@@ -42,12 +42,15 @@ export const DIRECTORY: DirectoryEntry[] = [
   { id: 'risk-1', username: 'risk-1', roles: ['risk_manager'], branchId: 'HQ' },
   { id: 'fa-1', username: 'fa-1', roles: ['final_approver'], branchId: 'HQ' },
 ];
+import { startDocumentsPeer, type DocumentsPeer } from '../../../test/support/documents-peer';
 
 export type WorkflowClient = PromiseClient<workflowV1.WorkflowServiceClient>;
 
 export interface WorkflowHarness {
   schema: string;
   service: RunningWorkflow;
+  /** The documents service the gate asks (set what is missing per application and stage). */
+  documents: DocumentsPeer;
   client: WorkflowClient;
   db: Pool;
   bus: JetStreamBus;
@@ -103,7 +106,9 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
   const identity = await startIdentityServer(() => DIRECTORY);
+  const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
+    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     WORKFLOW_DB_SCHEMA: schema,
@@ -153,7 +158,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         branchId: opts.branchId ?? 'SH001',
         amount: opts.amount ?? '800000.00',
         termMonths: 36,
-        repaymentMethod: applicationsV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
+        repaymentMethod: vocabularyV1.RepaymentMethod.REPAYMENT_METHOD_EQUAL_INSTALLMENTS,
         initialOpinion: applicationsV1.Opinion.OPINION_RECOMMEND,
         score: 95,
         submittedBy: 'am-1',
@@ -205,6 +210,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     schema,
     service,
     publishApplicationEvent,
+    documents,
     client,
     db,
     bus,
@@ -245,6 +251,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();
       await identity.stop();
+      await documents.stop();
     },
   };
 }

@@ -16,16 +16,19 @@ import { applicationEventsV1 } from '@loanflow/proto';
 import { Decimal } from 'decimal.js';
 import { todayInChina } from '../domain/calendar';
 import { formatAmount, parseRatePercent } from '../domain/money';
-import { assess } from '../domain/preassessment';
+import { assess, knockouts } from '../domain/preassessment';
 import { checkDraftAgainstProduct, type LoanProduct } from '../domain/products';
-import { isRepaymentMethod } from '../domain/schedule';
+import { isRepaymentMethod, monthlyInstallment, REPAYMENT_METHODS } from '../domain/schedule';
 import {
+  appendHistory,
   applicationById,
-  countPending,
+  historiesOf,
+  historyOf,
   insertApplication,
   listApplications,
   markSubmitted,
   markWithdrawn,
+  pendingApplications,
   updateDraft,
   type ApplicationFilter,
   type DraftFields,
@@ -40,11 +43,23 @@ import { decodeCursor, encodeCursor, pageSize } from './pagination';
 
 export const SOURCE = 'applications';
 
+/** A loan of the customer in the accounting books, as exposure counts it. */
+export interface BookedLoan {
+  loanId: string;
+  loanNumber: string;
+  /** Principal not yet repaid (unbilled, due and overdue), yuan. */
+  outstandingPrincipal: string;
+  /** The next installment not yet paid (principal and interest), yuan; 0 when none is left. */
+  nextInstallment: string;
+}
+
 export interface ApplicationDeps {
   pool: Pool;
   pii: PiiProtector;
   /** Today's date in the bank's time zone; injectable for tests. */
   today?: () => string;
+  /** The customer's active loans (accounting's ListLoans), asked on the caller's behalf. */
+  loansOf: (customerId: string, token: string) => Promise<BookedLoan[]>;
 }
 
 /** An application as entered: strings as they came over the wire, checked here. */
@@ -99,10 +114,7 @@ async function validateDraft(
   if (!Number.isInteger(input.termMonths) || input.termMonths <= 0)
     v.add('termMonths', 'must be a whole number of months above 0');
   if (!isRepaymentMethod(input.repaymentMethod))
-    v.add(
-      'repaymentMethod',
-      'must be one of equal_installments, equal_principal, interest_only_bullet, lump_sum',
-    );
+    v.add('repaymentMethod', `must be one of ${REPAYMENT_METHODS.join(', ')}`);
   let rate: Decimal | undefined;
   if (input.ratePercent.trim())
     rate = v.take('ratePercent', parseRatePercent(input.ratePercent.trim()));
@@ -242,12 +254,14 @@ export async function updateApplication(
   });
 }
 
+/** One application with its history (submitted, withdrawn, decided, contracted, disbursed …). */
 export async function getApplication(
   deps: ApplicationDeps,
   actor: Principal,
   id: string,
 ): Promise<LoanApplication> {
-  return visibleApplication(deps.pool, actor, id);
+  const app = await visibleApplication(deps.pool, actor, id);
+  return { ...app, history: await historyOf(deps.pool, id) };
 }
 
 export async function findApplications(
@@ -271,25 +285,37 @@ export async function findApplications(
   const rows = await listApplications(deps.pool, { ...filter, branchIds }, { size, before });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
+  const histories = await historiesOf(
+    deps.pool,
+    page.map((a) => a.id),
+  );
   return {
-    applications: page,
+    applications: page.map((a) => ({ ...a, history: histories.get(a.id) ?? [] })),
     nextPageToken: rows.length > size && last ? encodeCursor([last.id]) : '',
   };
 }
 
 /**
  * Submits a draft: runs the pre-assessment with the rule set in force and records its opinion,
- * then emits application.submitted. Submitting an already submitted application changes nothing.
+ * then emits application.submitted. A knockout (a blacklist hit) declines it instead and emits
+ * application.declined: no approval process starts. Submitting twice changes nothing.
+ *
+ * Exposure counts the customer's other applications under way here (submitted, approved,
+ * contracted) and the loans in the accounting books, asked for on the caller's behalf before the
+ * transaction so that no lock waits on another service.
  */
 export async function submitApplication(
   deps: ApplicationDeps,
   actor: Principal,
   id: string,
+  token: string,
 ): Promise<LoanApplication> {
   requireRole(actor, FRONT_OFFICE, 'submitting a loan application');
-  return withTransaction(deps.pool, async (tx) => {
+  const peek = await visibleApplication(deps.pool, actor, id);
+  const loans = peek.status === 'draft' ? await deps.loansOf(peek.customerId, token) : [];
+  const submitted = await withTransaction(deps.pool, async (tx) => {
     const app = await visibleApplication(tx, actor, id, true);
-    if (app.status === 'submitted') return app;
+    if (app.status === 'submitted' || app.status === 'declined') return app;
     if (app.status !== 'draft')
       throw failedPrecondition(`a ${app.status} application cannot be submitted`);
     // Locked: two applications of one customer submitted together must see each other as pending.
@@ -300,6 +326,18 @@ export async function submitApplication(
     const ruleSet = await ruleSetOn(tx, asOf);
     if (!ruleSet) throw failedPrecondition(`no pre-assessment rule set is in force on ${asOf}`);
 
+    const pending = await pendingApplications(tx, customer.id, app.id);
+    const bankMonthly = [
+      ...pending.map((p) =>
+        monthlyInstallment(
+          new Decimal(p.amount),
+          new Decimal(p.ratePercent),
+          p.termMonths,
+          p.repaymentMethod,
+        ),
+      ),
+      ...loans.map((l) => new Decimal(l.nextInstallment)),
+    ].reduce((a, b) => a.plus(b), new Decimal(0));
     const income =
       app.monthlyIncome ??
       (customer.type === 'individual' ? customer.individual.monthlyIncome : undefined);
@@ -329,13 +367,35 @@ export async function submitApplication(
               : undefined,
         },
         blacklistHit: await blacklistHit(tx, deps.pii, customer),
-        otherPendingApplications: await countPending(tx, customer.id, app.id),
+        otherPendingApplications: pending.length,
+        otherPendingAmount: pending.reduce((a, p) => a.plus(p.amount), new Decimal(0)),
+        bankMonthlyDebtPayments: bankMonthly,
       },
       ruleSet,
     );
     const stored: StoredAssessment = { ...assessment, assessedAt: new Date().toISOString() };
-    await markSubmitted(tx, id, stored, actor.userId);
-    const submitted = (await applicationById(tx, id))!;
+    const refused = knockouts(assessment, ruleSet);
+    if (refused.length > 0) {
+      const reason = refused.join('; ');
+      await markSubmitted(tx, id, stored, actor.userId, 'declined');
+      await appendHistory(tx, id, { action: 'declined', actor: actor.userId, reason });
+      const declined = (await applicationById(tx, id))!;
+      await appendToOutbox(tx, SOURCE, {
+        type: 'applications.application.declined',
+        subjectId: id,
+        data: applicationEventsV1.ApplicationDeclined.toJSON({
+          applicationId: id,
+          customerId: customer.id,
+          branchId: app.branchId,
+          reason,
+          declinedAt: declined.submittedAt ?? '',
+        }),
+      });
+      return declined;
+    }
+    await markSubmitted(tx, id, stored, actor.userId, 'submitted');
+    await appendHistory(tx, id, { action: 'submitted', actor: actor.userId });
+    const done = (await applicationById(tx, id))!;
     await appendToOutbox(tx, SOURCE, {
       type: 'applications.application.submitted',
       subjectId: id,
@@ -343,6 +403,7 @@ export async function submitApplication(
         applicationId: id,
         customerId: customer.id,
         customerType: toPbCustomerType(customer.type),
+        customerName: customer.name,
         productCode: product.code,
         productCategory: product.category,
         branchId: app.branchId,
@@ -352,11 +413,12 @@ export async function submitApplication(
         initialOpinion: toPbOpinion(assessment.opinion),
         score: assessment.score,
         submittedBy: actor.userId,
-        submittedAt: submitted.submittedAt ?? '',
+        submittedAt: done.submittedAt ?? '',
       }),
     });
-    return submitted;
+    return done;
   });
+  return { ...submitted, history: await historyOf(deps.pool, id) };
 }
 
 /** Individuals are listed by their resident ID's blind index, companies by their credit code's. */
@@ -372,9 +434,13 @@ async function blacklistHit(
   return index !== undefined && isBlacklisted(tx, index);
 }
 
-const WITHDRAWABLE: ApplicationStatus[] = ['draft', 'submitted'];
+/** Until the contract is signed, the customer may still walk away (an approval is an offer). */
+const WITHDRAWABLE: ApplicationStatus[] = ['draft', 'submitted', 'approved'];
 
-/** The customer or the bank takes the application back; withdrawing twice changes nothing. */
+/**
+ * The customer or the bank takes the application back; the reason, who and when go into the
+ * history. Withdrawing twice changes nothing.
+ */
 export async function withdrawApplication(
   deps: ApplicationDeps,
   actor: Principal,
@@ -386,13 +452,20 @@ export async function withdrawApplication(
   if (!why) throw invalidArgument([{ field: 'reason', reason: 'is required' }]);
   if (why.length > 1000)
     throw invalidArgument([{ field: 'reason', reason: 'must be at most 1000 characters' }]);
-  return withTransaction(deps.pool, async (tx) => {
+  const result = await withTransaction(deps.pool, async (tx) => {
     const app = await visibleApplication(tx, actor, id, true);
     if (app.status === 'withdrawn') return app;
     if (!WITHDRAWABLE.includes(app.status))
       throw failedPrecondition(`a ${app.status} application cannot be withdrawn`);
     await markWithdrawn(tx, id, why, actor.userId);
     const withdrawn = (await applicationById(tx, id))!;
+    await appendHistory(tx, id, {
+      action: 'withdrawn',
+      at: withdrawn.withdrawnAt,
+      actor: actor.userId,
+      reason: why,
+      details: { from: app.status },
+    });
     await appendToOutbox(tx, SOURCE, {
       type: 'applications.application.withdrawn',
       subjectId: id,
@@ -407,4 +480,5 @@ export async function withdrawApplication(
     });
     return withdrawn;
   });
+  return { ...result, history: await historyOf(deps.pool, id) };
 }

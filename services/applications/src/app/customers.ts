@@ -22,6 +22,7 @@ import { formatAmount, parseAmount } from '../domain/money';
 import {
   customerById,
   findCustomers,
+  existingCustomerId,
   insertCustomer,
   type CustomerCriterion,
   type CustomerRow,
@@ -163,10 +164,13 @@ export async function createCustomer(
 
   const created = await insertCustomer(deps.pool, row);
   if (!created) {
+    // The existing customer's id lets the account manager go on with them instead.
+    const existing = await existingCustomerId(deps.pool, row);
     throw alreadyExists(
       row.type === 'individual'
-        ? 'a customer with this resident ID number already exists'
-        : 'a customer with this unified social credit code already exists',
+        ? `a customer with this resident ID number already exists: ${existing}`
+        : `a customer with this unified social credit code already exists: ${existing}`,
+      existing ? { existingCustomerId: existing } : {},
     );
   }
   return created;

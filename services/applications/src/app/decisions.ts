@@ -1,7 +1,7 @@
 import { isUuid, type EventEnvelope, type Logger, type PoolClient } from '@loanflow/platform';
 import { workflowEventsV1 } from '@loanflow/proto';
 import { formatAmount, parseAmount, parseRatePercent } from '../domain/money';
-import { recordDecision } from '../infra/application-repo';
+import { appendHistory, applicationById, recordDecision } from '../infra/application-repo';
 
 /**
  * The approval process finished (workflow's process.completed): the application takes the
@@ -34,17 +34,40 @@ export async function recordProcessDecision(
     // A malformed decision is a bug upstream: refuse loudly rather than store a wrong figure.
     throw new Error(`process.completed ${event.id} carries an invalid approved amount or rate`);
   }
-  const recorded = await recordDecision(tx, done.businessKey, {
+  const decision = {
     status: done.decision,
     approvedAmount: amount?.ok ? formatAmount(amount.value) : undefined,
     approvedRatePercent: rate?.ok ? rate.value.toFixed(4) : undefined,
     approvedTermMonths: done.approvedTermMonths || undefined,
     processInstanceId: done.instanceId,
     decidedAt: done.at || event.occurredAt,
-  });
-  if (!recorded)
+  } as const;
+  // Only a submitted application takes a decision: a withdrawn (declined, expired) one stays
+  // as it is, whatever a process still running somewhere decided.
+  const recorded = await recordDecision(tx, done.businessKey, decision);
+  if (!recorded) {
+    const app = await applicationById(tx, done.businessKey);
     log.warn(
-      { applicationId: done.businessKey, decision: done.decision },
-      'decision for an application that is not submitted; ignored',
+      {
+        eventId: event.id,
+        applicationId: done.businessKey,
+        decision: done.decision,
+        status: app?.status ?? 'unknown',
+      },
+      `process.completed (${done.decision}) refused: the application is ${app?.status ?? 'not known here'}, not submitted`,
     );
+    return;
+  }
+  await appendHistory(tx, done.businessKey, {
+    action: decision.status,
+    at: decision.decidedAt,
+    details: Object.fromEntries(
+      Object.entries({
+        approvedAmount: decision.approvedAmount,
+        approvedRatePercent: decision.approvedRatePercent,
+        approvedTermMonths: decision.approvedTermMonths?.toString(),
+        processInstanceId: decision.processInstanceId,
+      }).filter((e): e is [string, string] => !!e[1]),
+    ),
+  });
 }

@@ -42,7 +42,33 @@ export interface CorporateCustomer extends CustomerBase {
 
 export type Customer = IndividualCustomer | CorporateCustomer;
 
-export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn' | 'approved' | 'rejected';
+/**
+ * draft → submitted → approved → contracted → disbursed; or withdrawn (draft, submitted,
+ * approved), rejected (by the approval process), declined (by a knockout rule at submission),
+ * expired (submitted or approved too long).
+ */
+export type ApplicationStatus =
+  | 'draft'
+  | 'submitted'
+  | 'withdrawn'
+  | 'approved'
+  | 'rejected'
+  | 'contracted'
+  | 'disbursed'
+  | 'declined'
+  | 'expired';
+
+export type HistoryAction = Exclude<ApplicationStatus, 'draft'>;
+
+/** One step of an application's life, as GET shows it. */
+export interface HistoryEntry {
+  action: HistoryAction;
+  at: string;
+  /** User id; absent when a service did it. */
+  actor?: string;
+  reason?: string;
+  details: Record<string, string>;
+}
 
 export interface StoredAssessment extends Assessment {
   assessedAt: string;
@@ -76,4 +102,10 @@ export interface LoanApplication {
   approvedAmount?: string;
   approvedRatePercent?: string;
   approvedTermMonths?: number;
+  contractId?: string;
+  contractNumber?: string;
+  loanId?: string;
+  loanNumber?: string;
+  /** Oldest first; loaded for one application, not for lists. */
+  history?: HistoryEntry[];
 }

@@ -4,6 +4,7 @@ import { formatIsoDate } from './calendar';
 import {
   assess,
   DEFAULT_RULESET,
+  knockouts,
   parseRuleSet,
   ruleSetInEffect,
   type AssessmentInput,
@@ -39,7 +40,7 @@ const workingCapitalLoan: AssessmentInput = {
   productCategory: 'working_capital',
   amount: d(9000000),
   termMonths: 12,
-  repaymentMethod: 'interest_only_bullet',
+  repaymentMethod: 'interest_only',
   ratePercent: d('3.6'),
   applicant: { annualRevenue: d(40000000), registeredCapital: d(5000000) },
   blacklistHit: false,
@@ -159,7 +160,7 @@ describe('assess with the default rule set', () => {
         productCategory: 'business',
         amount: d(1000000),
         ratePercent: d('3.6'),
-        repaymentMethod: 'interest_only_bullet',
+        repaymentMethod: 'interest_only',
         applicant: {
           ...consumerLoan.applicant,
           monthlyIncome: d(10000),
@@ -170,7 +171,7 @@ describe('assess with the default rule set', () => {
         /^debt-to-income 30\.00% .*new installment 3000\.00 /,
       );
       const lumpSum = withApplicant(
-        { ...business, repaymentMethod: 'lump_sum' },
+        { ...business, repaymentMethod: 'bullet' },
         { existingMonthlyDebtPayments: d(1000) },
       );
       expect(resultOf(lumpSum, 'debt_to_income').reason).toMatch(
@@ -402,6 +403,46 @@ describe('assess with the default rule set', () => {
     expect(
       resultOf({ ...consumerLoan, otherPendingApplications: 2 }, 'pending_application').reason,
     ).toBe('2 other applications are in progress, more than the 0 allowed');
+  });
+
+  it('names what the other applications in progress ask for', () => {
+    expect(
+      resultOf(
+        { ...consumerLoan, otherPendingApplications: 2, otherPendingAmount: d('350000.5') },
+        'pending_application',
+      ).reason,
+    ).toBe('2 other applications are in progress (350000.50 yuan), more than the 0 allowed');
+    expect(
+      resultOf({ ...consumerLoan, otherPendingAmount: d(0) }, 'pending_application').reason,
+    ).toBe('no other applications are in progress');
+  });
+
+  it("adds the customer's payments to this bank to debt-to-income", () => {
+    // 8530.99 + 2000.00 + 3469.01 = 14000.00 of 30000.00 = 46.67 %: above the warning line.
+    expect(
+      resultOf({ ...consumerLoan, bankMonthlyDebtPayments: d('3469.01') }, 'debt_to_income'),
+    ).toEqual({
+      outcome: 'warn',
+      reason:
+        'debt-to-income 46.67% exceeds 45% (new installment 8530.99 + existing 2000.00 + ' +
+        "this bank's loans and applications 3469.01, monthly income 30000.00)",
+    });
+    // Nothing at this bank reads as before.
+    expect(resultOf({ ...consumerLoan, bankMonthlyDebtPayments: d(0) }, 'debt_to_income')).toEqual(
+      resultOf(consumerLoan, 'debt_to_income'),
+    );
+  });
+
+  it('names a blacklist hit as the knockout that declines at submission, and nothing else', () => {
+    const hit = assess({ ...consumerLoan, blacklistHit: true }, DEFAULT_RULESET);
+    expect(knockouts(hit, DEFAULT_RULESET)).toEqual(['applicant is on the blacklist']);
+    // A failed rule that is not a knockout leaves the decision to the bankers.
+    const tooMuchDebt = assess(
+      withApplicant(consumerLoan, { existingMonthlyDebtPayments: d(20000) }),
+      DEFAULT_RULESET,
+    );
+    expect(tooMuchDebt.results.some((r) => r.outcome === 'fail')).toBe(true);
+    expect(knockouts(tooMuchDebt, DEFAULT_RULESET)).toEqual([]);
   });
 
   it('declines on score when warnings pile up, even without a failure', () => {

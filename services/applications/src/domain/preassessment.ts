@@ -66,7 +66,7 @@ export interface RegisteredCapitalMinRule extends RuleBase {
   severity: Severity;
 }
 
-/** A blacklist hit always fails. */
+/** A blacklist hit always fails, and declines the application at submission (a knockout). */
 export interface BlacklistRule extends RuleBase {
   kind: 'blacklist';
 }
@@ -115,7 +115,16 @@ export interface AssessmentInput {
     registeredCapital?: Decimal;
   };
   blacklistHit: boolean;
+  /** The customer's other applications under way here: submitted, approved or contracted. */
   otherPendingApplications: number;
+  /** What those applications ask for (approved figures once approved), yuan. */
+  otherPendingAmount?: Decimal;
+  /**
+   * The customer's monthly payments to this bank: the first installments of those applications
+   * and the next installments of the loans it has booked (from the accounting books). Added to
+   * the payments the applicant states (debts elsewhere) in debt-to-income.
+   */
+  bankMonthlyDebtPayments?: Decimal;
 }
 
 export interface RuleResult {
@@ -260,7 +269,8 @@ function checkDebtToIncome(rule: DebtToIncomeRule, input: AssessmentInput): Verd
     input.repaymentMethod,
   );
   const existing = input.applicant.existingMonthlyDebtPayments;
-  const debt = new Exact(installment).plus(existing ?? 0);
+  const bank = input.bankMonthlyDebtPayments;
+  const debt = new Exact(installment).plus(existing ?? 0).plus(bank ?? 0);
   if (!income.greaterThan(0)) {
     return fail(
       `monthly income is ${formatAmount(income)}, so monthly debt payments of ` +
@@ -270,8 +280,11 @@ function checkDebtToIncome(rule: DebtToIncomeRule, input: AssessmentInput): Verd
   const dti = ratio(debt, income, 100);
   const figures =
     `(new installment ${formatAmount(installment)} + existing ` +
-    `${existing === undefined ? 'not given' : formatAmount(existing)}, ` +
-    `monthly income ${formatAmount(income)})`;
+    `${existing === undefined ? 'not given' : formatAmount(existing)}` +
+    (bank !== undefined && bank.greaterThan(0)
+      ? ` + this bank's loans and applications ${formatAmount(bank)}`
+      : '') +
+    `, monthly income ${formatAmount(income)})`;
   const failAbove = new Decimal(rule.failAbovePercent);
   const warnAbove = new Decimal(rule.warnAbovePercent);
   const assumed =
@@ -344,7 +357,11 @@ function checkRegisteredCapital(rule: RegisteredCapitalMinRule, input: Assessmen
 
 function checkPendingApplications(rule: PendingApplicationRule, input: AssessmentInput): Verdict {
   const others = input.otherPendingApplications;
-  const counted = `${others} other application${others === 1 ? ' is' : 's are'} in progress`;
+  const amount =
+    others > 0 && input.otherPendingAmount !== undefined
+      ? ` (${formatAmount(input.otherPendingAmount)} yuan)`
+      : '';
+  const counted = `${others} other application${others === 1 ? ' is' : 's are'} in progress${amount}`;
   if (others > rule.maxOthers) {
     return breach(rule.severity, `${counted}, more than the ${rule.maxOthers} allowed`);
   }
@@ -375,6 +392,17 @@ function evaluate(rule: RuleDef, input: AssessmentInput): Verdict {
 }
 
 const OPINION_SEVERITY: Record<Opinion, number> = { recommend: 0, caution: 1, decline: 2 };
+
+/**
+ * The reasons of the knockout rules (a blacklist hit) that failed: an application with any is
+ * declined at submission, without an approval process.
+ */
+export function knockouts(assessment: Assessment, ruleSet: RuleSet): string[] {
+  const knockoutIds = new Set(ruleSet.rules.filter((r) => r.kind === 'blacklist').map((r) => r.id));
+  return assessment.results
+    .filter((r) => r.outcome === 'fail' && knockoutIds.has(r.ruleId))
+    .map((r) => r.reason);
+}
 
 /** Runs every applicable rule of the rule set against the application and scores it. */
 export function assess(input: AssessmentInput, ruleSet: RuleSet): Assessment {

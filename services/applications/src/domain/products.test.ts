@@ -1,3 +1,4 @@
+import { documentTypeWords } from '@loanflow/proto';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { parseAmount, parseRatePercent } from './money';
@@ -6,6 +7,7 @@ import {
   DOCUMENT_TYPES,
   findProduct,
   SEED_PRODUCTS,
+  validityOf,
   type LoanDraft,
   type LoanProduct,
 } from './products';
@@ -102,11 +104,13 @@ describe('SEED_PRODUCTS', () => {
     expect(p.requiredDocuments).toContain('credit_report');
   });
 
-  it('asks individuals for an ID card and companies for a business license', () => {
+  it('asks every borrower for both sides of an ID card and companies for a business license', () => {
     for (const p of SEED_PRODUCTS) {
-      expect(p.requiredDocuments).toContain(
-        p.customerType === 'individual' ? 'id_card' : 'business_license',
+      expect(p.requiredDocuments).toEqual(
+        expect.arrayContaining(['id_card_front', 'id_card_back']),
       );
+      if (p.customerType === 'corporate') expect(p.requiredDocuments).toContain('business_license');
+      expect(p.requiredDocuments).toContain('investigation_report');
     }
     expect(product('MORTGAGE').requiredDocuments).toContain('purchase_contract');
     expect(product('CORP_WORKING_CAPITAL').requiredDocuments).toContain('financial_statements');
@@ -118,6 +122,23 @@ describe('SEED_PRODUCTS', () => {
 
   it('survives a JSON round trip unchanged (products are stored as data)', () => {
     expect(JSON.parse(JSON.stringify(SEED_PRODUCTS))).toEqual(SEED_PRODUCTS);
+  });
+});
+
+describe('DOCUMENT_TYPES', () => {
+  it('are the words of the one vocabulary (loanflow.common.v1.DocumentType)', () => {
+    expect([...DOCUMENT_TYPES]).toEqual(documentTypeWords.words);
+  });
+});
+
+describe('validityOf', () => {
+  it('takes the product’s validities, and the defaults for a product stored without them', () => {
+    expect(validityOf(product('PERSONAL_CONSUMER'))).toEqual({
+      decisionDays: 30,
+      approvalDays: 90,
+    });
+    const { decisionValidityDays: _d, approvalValidityDays: _a, ...old } = product('MORTGAGE');
+    expect(validityOf(old)).toEqual({ decisionDays: 90, approvalDays: 180 });
   });
 });
 
@@ -173,15 +194,15 @@ describe('checkDraftAgainstProduct', () => {
   });
 
   it('names the allowed methods when the method is not offered', () => {
-    expect(
-      checkDraftAgainstProduct({ ...goodDraft, repaymentMethod: 'lump_sum' }, consumer),
-    ).toEqual([
-      {
-        field: 'repaymentMethod',
-        reason:
-          'lump_sum is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
-      },
-    ]);
+    expect(checkDraftAgainstProduct({ ...goodDraft, repaymentMethod: 'bullet' }, consumer)).toEqual(
+      [
+        {
+          field: 'repaymentMethod',
+          reason:
+            'bullet is not offered for Personal consumer loan (PERSONAL_CONSUMER); allowed: equal_installments, equal_principal',
+        },
+      ],
+    );
     const unknown = checkDraftAgainstProduct(
       { ...goodDraft, repaymentMethod: 'balloon' },
       consumer,
@@ -196,7 +217,7 @@ describe('checkDraftAgainstProduct', () => {
         {
           ...goodDraft,
           amount: d(1000000),
-          repaymentMethod: 'interest_only_bullet',
+          repaymentMethod: 'interest_only',
           ratePercent: d(4),
         },
         corporate,
@@ -234,7 +255,7 @@ describe('checkDraftAgainstProduct', () => {
       customerType: 'corporate',
       amount: d(1),
       termMonths: 400,
-      repaymentMethod: 'lump_sum',
+      repaymentMethod: 'bullet',
       ratePercent: d(30),
     };
     expect(checkDraftAgainstProduct(draft, product('MORTGAGE')).map((v) => v.field)).toEqual([

@@ -9,16 +9,27 @@ export type CustomerType = (typeof CUSTOMER_TYPES)[number];
 export const PRODUCT_CATEGORIES = ['consumer', 'business', 'working_capital', 'mortgage'] as const;
 export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number];
 
-/** Codes of the document images (影像资料) a product may require. */
+/**
+ * The document images (影像资料) a product may require: the words of
+ * loanflow.common.v1.DocumentType (a unit test holds the two together).
+ */
 export const DOCUMENT_TYPES = [
-  'id_card',
+  'id_card_front',
+  'id_card_back',
   'income_proof',
+  'bank_statement',
   'business_license',
   'financial_statements',
-  'property_certificate',
-  'purchase_contract',
-  'bank_statements',
   'credit_report',
+  'property_certificate',
+  'collateral_papers',
+  'purchase_contract',
+  'guarantee_agreement',
+  'investigation_report',
+  'review_minutes',
+  'loan_contract',
+  'bulk_scan',
+  'other',
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
@@ -34,13 +45,33 @@ export interface LoanProduct {
   minTermMonths: number;
   maxTermMonths: number;
   repaymentMethods: RepaymentMethod[];
-  /** Annual rates in percent, decimal strings. */
+  /** Annual rates in percent, decimal strings with four fraction digits. */
   minRatePercent: string;
   maxRatePercent: string;
   referenceRatePercent: string;
-  /** Document type codes, see `DOCUMENT_TYPES`. */
-  requiredDocuments: string[];
+  /**
+   * What the documents service's checklists of the product ask for across the approval steps
+   * (an end-to-end test holds the two together).
+   */
+  requiredDocuments: DocumentType[];
+  /** Days a submitted application may wait for its decision (审批时效) before it expires. */
+  decisionValidityDays?: number;
+  /** Days an approval stays good for (批复有效期): not contracted by then, it expires. */
+  approvalValidityDays?: number;
 }
+
+/** Products stored before the validities were part of the catalogue get these. */
+export const DEFAULT_VALIDITY = { decisionDays: 90, approvalDays: 180 } as const;
+
+export function validityOf(p: LoanProduct): { decisionDays: number; approvalDays: number } {
+  return {
+    decisionDays: p.decisionValidityDays ?? DEFAULT_VALIDITY.decisionDays,
+    approvalDays: p.approvalValidityDays ?? DEFAULT_VALIDITY.approvalDays,
+  };
+}
+
+/** What every individual borrower files at entry: both sides of the ID card, statements, credit report. */
+const PERSON = ['id_card_front', 'id_card_back', 'bank_statement', 'credit_report'] as const;
 
 // Reference rates sit on the loan prime rate (1-year 3.00%, 5-year 3.50%) plus a typical spread.
 export const SEED_PRODUCTS: LoanProduct[] = [
@@ -55,10 +86,12 @@ export const SEED_PRODUCTS: LoanProduct[] = [
     minTermMonths: 6,
     maxTermMonths: 60,
     repaymentMethods: ['equal_installments', 'equal_principal'],
-    minRatePercent: '3.00',
-    maxRatePercent: '18.00',
-    referenceRatePercent: '3.60',
-    requiredDocuments: ['id_card', 'income_proof', 'bank_statements', 'credit_report'],
+    minRatePercent: '3.0000',
+    maxRatePercent: '18.0000',
+    referenceRatePercent: '3.6000',
+    requiredDocuments: [...PERSON, 'income_proof', 'investigation_report'],
+    decisionValidityDays: 30,
+    approvalValidityDays: 90,
   },
   {
     code: 'SMALL_BUSINESS',
@@ -71,11 +104,13 @@ export const SEED_PRODUCTS: LoanProduct[] = [
     maxAmount: '3000000.00',
     minTermMonths: 12,
     maxTermMonths: 36,
-    repaymentMethods: ['equal_installments', 'equal_principal', 'interest_only_bullet'],
-    minRatePercent: '3.00',
-    maxRatePercent: '15.00',
-    referenceRatePercent: '3.85',
-    requiredDocuments: ['id_card', 'business_license', 'bank_statements', 'credit_report'],
+    repaymentMethods: ['equal_installments', 'equal_principal', 'interest_only'],
+    minRatePercent: '3.0000',
+    maxRatePercent: '15.0000',
+    referenceRatePercent: '3.8500',
+    requiredDocuments: [...PERSON, 'business_license', 'investigation_report'],
+    decisionValidityDays: 60,
+    approvalValidityDays: 90,
   },
   {
     code: 'CORP_WORKING_CAPITAL',
@@ -87,16 +122,18 @@ export const SEED_PRODUCTS: LoanProduct[] = [
     maxAmount: '50000000.00',
     minTermMonths: 6,
     maxTermMonths: 36,
-    repaymentMethods: ['interest_only_bullet', 'equal_principal', 'lump_sum'],
-    minRatePercent: '2.80',
-    maxRatePercent: '10.00',
-    referenceRatePercent: '3.10',
+    repaymentMethods: ['interest_only', 'interest_only_quarterly', 'equal_principal', 'bullet'],
+    minRatePercent: '2.8000',
+    maxRatePercent: '10.0000',
+    referenceRatePercent: '3.1000',
+    // The legal representative's ID card; the company's licence, accounts, statements and credit
+    // report; the collateral or guarantee papers the investigation gathers.
     requiredDocuments: [
+      ...PERSON,
       'business_license',
       'financial_statements',
-      'bank_statements',
-      'credit_report',
-      'id_card',
+      'investigation_report',
+      'collateral_papers',
     ],
   },
   {
@@ -110,15 +147,15 @@ export const SEED_PRODUCTS: LoanProduct[] = [
     minTermMonths: 60,
     maxTermMonths: 360,
     repaymentMethods: ['equal_installments', 'equal_principal'],
-    minRatePercent: '3.00',
-    maxRatePercent: '6.00',
-    referenceRatePercent: '3.50',
+    minRatePercent: '3.0000',
+    maxRatePercent: '6.0000',
+    referenceRatePercent: '3.5000',
     requiredDocuments: [
-      'id_card',
+      ...PERSON,
       'income_proof',
       'purchase_contract',
-      'bank_statements',
-      'credit_report',
+      'investigation_report',
+      'collateral_papers',
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { repaymentMethodWords } from '@loanflow/proto';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import {
@@ -20,8 +21,12 @@ describe('monthlyInstallment', () => {
     // 100,000 yuan for a year at the old 1-year benchmark rate of 4.35%.
     ['100000', '4.35', 12, 'equal_installments', '8530.99'],
     ['100000', '4.35', 12, 'equal_principal', '8695.83'], // 8333.33 + 362.50
-    ['100000', '4.35', 12, 'interest_only_bullet', '362.50'],
-    ['100000', '4.35', 12, 'lump_sum', '0.00'],
+    ['100000', '4.35', 12, 'interest_only', '362.50'],
+    // Interest paid quarterly still costs its monthly share.
+    ['100000', '4.35', 12, 'interest_only_quarterly', '362.50'],
+    ['100000', '4.35', 12, 'bullet', '0.00'],
+    // Flat (等本等息): 8333.33 of principal + interest on the whole 100,000.
+    ['100000', '4.35', 12, 'flat', '8695.83'],
     // The textbook mortgage: 1,000,000 over 30 years at 4.9%.
     ['1000000', '4.9', 360, 'equal_installments', '5307.27'],
     ['1000000', '4.9', 360, 'equal_principal', '6861.11'], // 2777.78 + 4083.33
@@ -32,21 +37,20 @@ describe('monthlyInstallment', () => {
     // 1200 at 1% a month for 2 months: 12 × 1.0201 / 0.0201 = 609.0149…
     ['1200', '12', 2, 'equal_installments', '609.01'],
     ['1200', '12', 2, 'equal_principal', '612.00'],
-    ['2000000', '3.6', 12, 'interest_only_bullet', '6000.00'],
+    ['2000000', '3.6', 12, 'interest_only', '6000.00'],
     // Without interest the installment is the principal spread evenly.
     ['120000', '0', 12, 'equal_installments', '10000.00'],
     ['100000', '0', 3, 'equal_installments', '33333.33'],
     ['100000', '0', 3, 'equal_principal', '33333.33'],
-    ['100000', '0', 3, 'interest_only_bullet', '0.00'],
+    ['100000', '0', 3, 'interest_only', '0.00'],
+    ['100000', '0', 3, 'flat', '33333.33'],
     ['5000', '6', 1, 'equal_installments', '5025.00'],
   ])('%s at %s%% for %i months, %s: %s', (principal, rate, term, method, expected) => {
     expect(monthlyInstallment(d(principal), d(rate), term, method).toFixed(2)).toBe(expected);
   });
 
   it('rounds interest half up to 分: 1000 at 4.35% is 3.625 → 3.63 a month', () => {
-    expect(monthlyInstallment(d(1000), d('4.35'), 12, 'interest_only_bullet').toFixed(2)).toBe(
-      '3.63',
-    );
+    expect(monthlyInstallment(d(1000), d('4.35'), 12, 'interest_only').toFixed(2)).toBe('3.63');
   });
 
   it('refuses an impossible term or a negative amount', () => {
@@ -91,11 +95,28 @@ describe('repaymentSchedule', () => {
       '1 600 12 612 600',
       '2 600 6 606 0',
     ]);
-    expect(text(repaymentSchedule(d(1200), d(12), 2, 'interest_only_bullet'))).toEqual([
+    expect(text(repaymentSchedule(d(1200), d(12), 2, 'interest_only'))).toEqual([
       '1 0 12 12 1200',
       '2 1200 12 1212 0',
     ]);
-    expect(text(repaymentSchedule(d(1200), d(12), 2, 'lump_sum'))).toEqual(['2 1200 24 1224 0']);
+    expect(text(repaymentSchedule(d(1200), d(12), 2, 'bullet'))).toEqual(['2 1200 24 1224 0']);
+  });
+
+  it('charges flat interest on the original principal, by hand', () => {
+    expect(text(repaymentSchedule(d(1200), d(12), 3, 'flat'))).toEqual([
+      '1 400 12 412 800',
+      '2 400 12 412 400',
+      '3 400 12 412 0',
+    ]);
+  });
+
+  it('pays quarterly interest every third month and at maturity, by hand', () => {
+    // 1200 at 12%: 12 a month; 7 months → months 3 and 6 carry 36, month 7 the last 12.
+    expect(text(repaymentSchedule(d(1200), d(12), 7, 'interest_only_quarterly'))).toEqual([
+      '3 0 36 36 1200',
+      '6 0 36 36 1200',
+      '7 1200 12 1212 0',
+    ]);
   });
 
   it('for 100000 at 4.35% over 12 months, ends with 8531.01 and 2371.90 of interest', () => {
@@ -148,7 +169,8 @@ describe('repaymentSchedule', () => {
   it('charges interest on the outstanding principal each month, rounded half up', () => {
     fc.assert(
       fc.property(fen, ratePercent, fc.integer({ min: 1, max: 60 }), method, (p, r, n, m) => {
-        fc.pre(m !== 'lump_sum');
+        // Bullet and quarterly rows gather several months; flat charges on the original principal.
+        fc.pre(m !== 'bullet' && m !== 'interest_only_quarterly' && m !== 'flat');
         let owed = p;
         const wrong = repaymentSchedule(p, r, n, m).filter((row) => {
           const expected = owed.times(r).div(1200).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
@@ -175,21 +197,48 @@ describe('repaymentSchedule', () => {
     );
   });
 
-  it('gives a bullet loan level interest and the principal at the end', () => {
+  it('gives an interest-only loan level interest and the principal at the end', () => {
     fc.assert(
       fc.property(fen, ratePercent, fc.integer({ min: 2, max: 60 }), (p, r, n) => {
-        const rows = repaymentSchedule(p, r, n, 'interest_only_bullet');
-        const interest = monthlyInstallment(p, r, n, 'interest_only_bullet');
+        const rows = repaymentSchedule(p, r, n, 'interest_only');
+        const interest = monthlyInstallment(p, r, n, 'interest_only');
         expect(rows.every((row) => row.interest.equals(interest))).toBe(true);
         expect(rows[n - 1].payment.equals(interest.plus(p))).toBe(true);
       }),
     );
   });
 
-  it('makes a lump-sum loan one payment at maturity', () => {
+  it('charges a quarterly interest-only loan three months of interest a quarter', () => {
+    fc.assert(
+      fc.property(fen, ratePercent, fc.integer({ min: 1, max: 60 }), (p, r, n) => {
+        const rows = repaymentSchedule(p, r, n, 'interest_only_quarterly');
+        const monthly = monthlyInstallment(p, r, n, 'interest_only_quarterly');
+        const months = rows.map((row, i) => row.month - (i === 0 ? 0 : rows[i - 1].month));
+        expect(rows.map((row) => row.month)).toEqual(
+          [...Array(Math.ceil(n / 3)).keys()].map((q) => Math.min(3 * (q + 1), n)),
+        );
+        const wrong = rows.filter((row, i) => !row.interest.equals(monthly.times(months[i])));
+        expect(wrong).toEqual([]);
+        expect(sum(rows.map((row) => row.interest)).equals(monthly.times(n))).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps the interest of a flat loan level, on the original principal', () => {
     fc.assert(
       fc.property(fen, ratePercent, term, (p, r, n) => {
-        const rows = repaymentSchedule(p, r, n, 'lump_sum');
+        const rows = repaymentSchedule(p, r, n, 'flat');
+        const interest = p.times(r).div(1200).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        expect(rows.filter((row) => !row.interest.equals(interest))).toEqual([]);
+        expect(rows[0].payment.equals(monthlyInstallment(p, r, n, 'flat'))).toBe(true);
+      }),
+    );
+  });
+
+  it('makes a bullet loan one payment at maturity', () => {
+    fc.assert(
+      fc.property(fen, ratePercent, term, (p, r, n) => {
+        const rows = repaymentSchedule(p, r, n, 'bullet');
         expect(rows).toHaveLength(1);
         expect(rows[0].month).toBe(n);
         expect(rows[0].payment.equals(lumpSumAtMaturity(p, r, n))).toBe(true);
@@ -276,7 +325,7 @@ describe('installment properties', () => {
         expect(monthlyInstallment(p, r, n, 'equal_principal').greaterThanOrEqualTo(annuity)).toBe(
           true,
         );
-        expect(annuity.greaterThan(monthlyInstallment(p, r, n, 'interest_only_bullet'))).toBe(true);
+        expect(annuity.greaterThan(monthlyInstallment(p, r, n, 'interest_only'))).toBe(true);
       }),
     );
   });
@@ -297,14 +346,20 @@ describe('installment properties', () => {
 });
 
 describe('REPAYMENT_METHODS', () => {
-  it('lists the four methods and recognises only them', () => {
+  it('are the words of the one vocabulary (loanflow.common.v1.RepaymentMethod), and only them', () => {
+    expect(REPAYMENT_METHODS).toEqual(repaymentMethodWords.words);
     expect(REPAYMENT_METHODS).toEqual([
       'equal_installments',
       'equal_principal',
-      'interest_only_bullet',
-      'lump_sum',
+      'interest_only',
+      'interest_only_quarterly',
+      'bullet',
+      'flat',
     ]);
     expect(REPAYMENT_METHODS.every(isRepaymentMethod)).toBe(true);
+    // The words applications used before the one vocabulary are not methods any more.
+    expect(isRepaymentMethod('interest_only_bullet')).toBe(false);
+    expect(isRepaymentMethod('lump_sum')).toBe(false);
     expect(isRepaymentMethod('balloon')).toBe(false);
     expect(isRepaymentMethod('')).toBe(false);
   });

@@ -1,17 +1,22 @@
 import { Decimal } from 'decimal.js';
 import { Exact, roundFen, toFen } from './money';
 
+/** The words of loanflow.common.v1.RepaymentMethod (a unit test holds the two together). */
 export type RepaymentMethod =
   | 'equal_installments' // 等额本息
   | 'equal_principal' // 等额本金
-  | 'interest_only_bullet' // 按月付息、到期还本
-  | 'lump_sum'; // 一次性还本付息
+  | 'interest_only' // 按月付息、到期还本
+  | 'interest_only_quarterly' // 按季付息、到期还本
+  | 'bullet' // 一次性还本付息
+  | 'flat'; // 等本等息
 
 export const REPAYMENT_METHODS: readonly RepaymentMethod[] = [
   'equal_installments',
   'equal_principal',
-  'interest_only_bullet',
-  'lump_sum',
+  'interest_only',
+  'interest_only_quarterly',
+  'bullet',
+  'flat',
 ];
 
 export function isRepaymentMethod(value: string): value is RepaymentMethod {
@@ -51,8 +56,9 @@ function annuityPayment(principal: Decimal, rate: Decimal, termMonths: number): 
 
 /**
  * The first (and largest) regular monthly payment, rounded to 分, as used for debt-to-income.
- * Principal due only at maturity is not included: a bullet loan costs its monthly interest,
- * a lump-sum loan costs nothing a month (see `lumpSumAtMaturity`).
+ * Principal due only at maturity is not included: an interest-only loan costs its monthly
+ * interest (paid quarterly, it still costs that much a month), a bullet loan costs nothing a
+ * month (see `lumpSumAtMaturity`).
  */
 export function monthlyInstallment(
   principal: Decimal,
@@ -66,18 +72,21 @@ export function monthlyInstallment(
     case 'equal_installments':
       return toFen(annuityPayment(principal, rate, termMonths));
     case 'equal_principal':
-      // Principal and interest are each rounded to 分, exactly as in the first schedule row.
+    case 'flat':
+      // Principal and interest are each rounded to 分, exactly as in the first schedule row
+      // (the first period's interest is on the whole principal for both).
       return toFen(
         roundFen(new Exact(principal).div(termMonths)).plus(roundFen(rate.times(principal))),
       );
-    case 'interest_only_bullet':
+    case 'interest_only':
+    case 'interest_only_quarterly':
       return toFen(rate.times(principal));
-    case 'lump_sum':
+    case 'bullet':
       return new Decimal(0);
   }
 }
 
-/** What a lump-sum (一次性还本付息) loan repays at maturity: P·(1 + r·n), simple interest. */
+/** What a bullet (一次性还本付息) loan repays at maturity: P·(1 + r·n), simple interest. */
 export function lumpSumAtMaturity(
   principal: Decimal,
   annualRatePercent: Decimal,
@@ -90,8 +99,10 @@ export function lumpSumAtMaturity(
 
 /**
  * The full repayment schedule. Interest each month is the outstanding principal × monthly
- * rate, rounded to 分; the last payment absorbs rounding so that the principal repaid is
- * exactly the loan. A lump-sum loan has a single row, at maturity.
+ * rate (for flat, the original principal × monthly rate), rounded to 分; the last payment absorbs
+ * rounding so that the principal repaid is exactly the loan. A bullet loan has a single row, at
+ * maturity; a quarterly interest-only loan a row every third month and one at maturity, each
+ * with the interest of the months since the last.
  */
 export function repaymentSchedule(
   principal: Decimal,
@@ -101,7 +112,7 @@ export function repaymentSchedule(
 ): Installment[] {
   assertLoanTerms(principal, annualRatePercent, termMonths);
   const loan = roundFen(new Exact(principal));
-  if (method === 'lump_sum') {
+  if (method === 'bullet') {
     const total = lumpSumAtMaturity(loan, annualRatePercent, termMonths);
     return [
       {
@@ -119,13 +130,19 @@ export function repaymentSchedule(
   const equalPart = roundFen(loan.div(termMonths));
   const rows: Installment[] = [];
   let owed = loan;
+  let unpaidInterest: Decimal = new Exact(0);
   for (let month = 1; month <= termMonths; month++) {
-    const interest = roundFen(rate.times(owed));
+    unpaidInterest = unpaidInterest.plus(roundFen(rate.times(method === 'flat' ? loan : owed)));
+    const last = month === termMonths;
+    if (method === 'interest_only_quarterly' && month % 3 !== 0 && !last) continue;
+    const interest = unpaidInterest;
+    unpaidInterest = new Exact(0);
     let principalPart: Decimal;
-    if (month === termMonths) principalPart = owed;
+    if (last) principalPart = owed;
     else if (method === 'equal_installments')
       principalPart = Exact.min(level.minus(interest), owed);
-    else if (method === 'equal_principal') principalPart = Exact.min(equalPart, owed);
+    else if (method === 'equal_principal' || method === 'flat')
+      principalPart = Exact.min(equalPart, owed);
     else principalPart = new Exact(0);
     owed = owed.minus(principalPart);
     rows.push({

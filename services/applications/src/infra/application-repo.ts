@@ -3,6 +3,8 @@ import type { RepaymentMethod } from '../domain/schedule';
 import type {
   ApplicationStatus,
   CustomerType,
+  HistoryAction,
+  HistoryEntry,
   LoanApplication,
   StoredAssessment,
 } from '../app/model';
@@ -35,6 +37,10 @@ interface DbRow {
   approved_amount: string | null;
   approved_rate_percent: string | null;
   approved_term_months: number | null;
+  contract_id: string | null;
+  contract_number: string | null;
+  loan_id: string | null;
+  loan_number: string | null;
 }
 
 const SELECT = `SELECT a.*, c.name AS customer_name FROM loan_applications a JOIN customers c ON c.id = a.customer_id`;
@@ -68,6 +74,10 @@ function toApplication(r: DbRow): LoanApplication {
     approvedAmount: r.approved_amount ?? undefined,
     approvedRatePercent: r.approved_rate_percent ?? undefined,
     approvedTermMonths: r.approved_term_months ?? undefined,
+    contractId: r.contract_id ?? undefined,
+    contractNumber: r.contract_number ?? undefined,
+    loanId: r.loan_id ?? undefined,
+    loanNumber: r.loan_number ?? undefined,
   };
 }
 
@@ -140,16 +150,18 @@ export async function applicationById(
   return rows[0] ? toApplication(rows[0]) : undefined;
 }
 
+/** Records the submission and its assessment: submitted, or declined by a knockout rule. */
 export async function markSubmitted(
   db: Queryable,
   id: string,
   assessment: StoredAssessment,
   by: string,
+  status: 'submitted' | 'declined',
 ): Promise<void> {
   await db.query(
-    `UPDATE loan_applications SET status = 'submitted', assessment = $2, submitted_by = $3, submitted_at = now(),
+    `UPDATE loan_applications SET status = $4, assessment = $2, submitted_by = $3, submitted_at = now(),
        version = version + 1, updated_at = now() WHERE id = $1`,
-    [id, JSON.stringify(assessment), by],
+    [id, JSON.stringify(assessment), by, status],
   );
 }
 
@@ -166,17 +178,197 @@ export async function markWithdrawn(
   );
 }
 
-/** Other applications of the customer waiting for a decision. */
-export async function countPending(
+/** An application of the customer that is under way but not yet a loan. */
+export interface PendingApplication {
+  id: string;
+  status: 'submitted' | 'approved' | 'contracted';
+  /** The approved figures once approved, else the applied ones. */
+  amount: string;
+  ratePercent: string;
+  termMonths: number;
+  repaymentMethod: RepaymentMethod;
+}
+
+/**
+ * The customer's other applications that are submitted, approved or contracted: each will
+ * become a loan unless stopped. (A disbursed one is a loan and counts in the accounting books.)
+ */
+export async function pendingApplications(
   db: Queryable,
   customerId: string,
   exceptId: string,
-): Promise<number> {
-  const { rows } = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM loan_applications WHERE customer_id = $1 AND id <> $2 AND status = 'submitted'`,
+): Promise<PendingApplication[]> {
+  const { rows } = await db.query<{
+    id: string;
+    status: PendingApplication['status'];
+    amount: string;
+    rate_percent: string;
+    term_months: number;
+    repayment_method: RepaymentMethod;
+  }>(
+    `SELECT id, status, COALESCE(approved_amount, amount) AS amount,
+            COALESCE(approved_rate_percent, rate_percent) AS rate_percent,
+            COALESCE(approved_term_months, term_months) AS term_months, repayment_method
+       FROM loan_applications
+      WHERE customer_id = $1 AND id <> $2 AND status IN ('submitted', 'approved', 'contracted')
+      ORDER BY id`,
     [customerId, exceptId],
   );
-  return Number(rows[0]?.n ?? 0);
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    amount: r.amount,
+    ratePercent: r.rate_percent,
+    termMonths: r.term_months,
+    repaymentMethod: r.repayment_method,
+  }));
+}
+
+export async function appendHistory(
+  db: Queryable,
+  applicationId: string,
+  entry: {
+    action: HistoryAction;
+    at?: string;
+    actor?: string;
+    reason?: string;
+    details?: Record<string, string>;
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO application_history (application_id, action, at, actor, reason, details)
+     VALUES ($1, $2, COALESCE($3::timestamptz, now()), $4, $5, $6)`,
+    [
+      applicationId,
+      entry.action,
+      entry.at ?? null,
+      entry.actor ?? null,
+      entry.reason ?? null,
+      JSON.stringify(entry.details ?? {}),
+    ],
+  );
+}
+
+export async function historyOf(db: Queryable, applicationId: string): Promise<HistoryEntry[]> {
+  return (await historiesOf(db, [applicationId])).get(applicationId) ?? [];
+}
+
+/** The histories of several applications (a page of a list) in one query. */
+export async function historiesOf(
+  db: Queryable,
+  applicationIds: string[],
+): Promise<Map<string, HistoryEntry[]>> {
+  const { rows } = await db.query<{
+    application_id: string;
+    action: HistoryAction;
+    at: Date;
+    actor: string | null;
+    reason: string | null;
+    details: Record<string, string>;
+  }>(
+    `SELECT application_id, action, at, actor, reason, details FROM application_history
+      WHERE application_id = ANY($1::uuid[]) ORDER BY id`,
+    [applicationIds],
+  );
+  const histories = new Map<string, HistoryEntry[]>(applicationIds.map((id) => [id, []]));
+  for (const r of rows)
+    histories.get(r.application_id)?.push({
+      action: r.action,
+      at: r.at.toISOString(),
+      actor: r.actor ?? undefined,
+      reason: r.reason ?? undefined,
+      details: r.details,
+    });
+  return histories;
+}
+
+/**
+ * Approved → contracted, linked to the contract. The loan's event may overtake the signature's
+ * (they travel on different subjects): a disbursed application still takes the link. False when
+ * the application is in neither state or already has a contract.
+ */
+export async function markContracted(
+  db: Queryable,
+  id: string,
+  contract: { contractId: string; contractNumber: string },
+): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE loan_applications
+        SET status = CASE status WHEN 'approved' THEN 'contracted' ELSE status END,
+            contract_id = $2, contract_number = $3, version = version + 1, updated_at = now()
+      WHERE id = $1 AND status IN ('approved', 'disbursed') AND contract_id IS NULL`,
+    [id, contract.contractId, contract.contractNumber],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** Contracted (or approved, if the signature's event is still on its way) → disbursed. */
+export async function markDisbursed(
+  db: Queryable,
+  id: string,
+  loan: { loanId: string; loanNumber: string },
+): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE loan_applications SET status = 'disbursed', loan_id = $2, loan_number = $3,
+       version = version + 1, updated_at = now()
+     WHERE id = $1 AND status IN ('approved', 'contracted')`,
+    [id, loan.loanId, loan.loanNumber],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** A submitted (or approved) application ends as `status` (declined, expired). */
+export async function markEnded(
+  db: Queryable,
+  id: string,
+  status: 'declined' | 'expired',
+  from: ApplicationStatus,
+): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE loan_applications SET status = $2, version = version + 1, updated_at = now()
+     WHERE id = $1 AND status = $3`,
+    [id, status, from],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/**
+ * Submitted applications pending since before `submittedBefore[product]`, and approved ones
+ * decided before `decidedBefore[product]`: ids, oldest first, locked, at most `limit`.
+ */
+export async function staleApplications(
+  db: Queryable,
+  cutoffs: { productCode: string; submittedBefore: string; decidedBefore: string }[],
+  limit: number,
+): Promise<
+  { id: string; status: 'submitted' | 'approved'; customerId: string; branchId: string }[]
+> {
+  const { rows } = await db.query<{
+    id: string;
+    status: 'submitted' | 'approved';
+    customer_id: string;
+    branch_id: string;
+  }>(
+    `SELECT a.id, a.status, a.customer_id, a.branch_id
+       FROM loan_applications a
+       JOIN unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS c(product_code, submitted_before, decided_before)
+         ON c.product_code = a.product_code
+      WHERE (a.status = 'submitted' AND a.submitted_at < c.submitted_before)
+         OR (a.status = 'approved' AND a.decided_at < c.decided_before)
+      ORDER BY a.id LIMIT $4 FOR UPDATE OF a SKIP LOCKED`,
+    [
+      cutoffs.map((c) => c.productCode),
+      cutoffs.map((c) => c.submittedBefore),
+      cutoffs.map((c) => c.decidedBefore),
+      limit,
+    ],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    customerId: r.customer_id,
+    branchId: r.branch_id,
+  }));
 }
 
 export interface ApplicationFilter {

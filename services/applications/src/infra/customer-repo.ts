@@ -132,6 +132,20 @@ export async function insertCustomer(db: Queryable, c: CustomerRow): Promise<Cus
   return rows[0] ? toCustomer(rows[0]) : undefined;
 }
 
+/** The customer who already holds the identity number or credit code of `c`. */
+export async function existingCustomerId(
+  db: Queryable,
+  c: Pick<CustomerRow, 'residentIdIdx' | 'creditCode'>,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    c.residentIdIdx
+      ? 'SELECT id FROM customers WHERE resident_id_idx = $1'
+      : 'SELECT id FROM customers WHERE credit_code = $1',
+    [c.residentIdIdx ?? c.creditCode],
+  );
+  return rows[0]?.id;
+}
+
 /**
  * `forUpdate` locks the customer row until the transaction ends, so that decisions counting the
  * customer's applications are taken one at a time. NO KEY UPDATE still lets applications be

@@ -125,7 +125,7 @@ export function applicationsService(
       req: pb.SubmitApplicationRequest,
       ctx: CallContext,
     ): Promise<pb.SubmitApplicationResponse> => ({
-      application: applicationToPb(await submitApplication(deps, who(ctx), req.id)),
+      application: applicationToPb(await submitApplication(deps, who(ctx), req.id, ctx.token())),
     }),
     withdrawApplication: async (
       req: pb.WithdrawApplicationRequest,

@@ -78,6 +78,8 @@ export async function findOwner(
 const ENDED = new Set([
   applicationsV1.ApplicationStatus.APPLICATION_STATUS_WITHDRAWN,
   applicationsV1.ApplicationStatus.APPLICATION_STATUS_REJECTED,
+  applicationsV1.ApplicationStatus.APPLICATION_STATUS_DECLINED,
+  applicationsV1.ApplicationStatus.APPLICATION_STATUS_EXPIRED,
 ]);
 
 /**

@@ -13,7 +13,7 @@ import {
   type NewEvent,
   type Queryable,
 } from '@loanflow/platform';
-import type { documentsV1 as pb } from '@loanflow/proto';
+import { documentTypeWords, type documentsV1 as pb } from '@loanflow/proto';
 import { declaredTypeMatches, detectFileType, DETECTION_BYTES } from '../domain/files/detect';
 import { FileTooLargeError, InspectingStream } from '../domain/files/inspect';
 import { documentMessage, findDocument } from '../infra/document-repo';
@@ -73,7 +73,7 @@ export async function uploadDocument(
   if (!type)
     problems.push({
       field: 'documentType',
-      reason: `"${header.documentType}" is not a document type`,
+      reason: `"${header.documentType}" is not a document type; one of ${documentTypeWords.words.join(', ')}`,
     });
   if (!header.declaredMediaType)
     problems.push({ field: 'declaredMediaType', reason: 'is required' });

@@ -48,9 +48,9 @@ export interface WorkflowDeps {
   now?: () => Date;
   /**
    * Required documents still missing for `stage` of the application, asked on the caller's
-   * behalf (their token); absent when the deployment has no document gate.
+   * behalf (their token): the gate on every approval step.
    */
-  missingDocuments?: (applicationId: string, stage: string, token: string) => Promise<string[]>;
+  missingDocuments: (applicationId: string, stage: string, token: string) => Promise<string[]>;
   /** Who the people named in commands are (the identity service). */
   directory: UserDirectory;
 }

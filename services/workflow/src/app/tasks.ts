@@ -272,7 +272,6 @@ export async function getTask(
  * knows the checklist per product and stage). Rejecting never waits for documents.
  */
 async function requireDocuments(deps: WorkflowDeps, rowId: string, token: string): Promise<void> {
-  if (!deps.missingDocuments) return;
   const { rows } = await deps.pool.query<{ step: string; business_key: string }>(
     'SELECT step, business_key FROM tasks WHERE id = $1',
     [rowId],

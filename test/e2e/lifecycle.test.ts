@@ -1,0 +1,279 @@
+import { fileDocuments } from '../support/checklists';
+import {
+  corporate,
+  individual,
+  lifecycle,
+  LIFECYCLE_USERS,
+  type LoanCase,
+} from '../support/lifecycle';
+import { startSystem, type TestSystem } from '../support/system';
+import type { Body } from '../support/uploads';
+
+/**
+ * A loan's whole life for each product, through the gateway only and with the documents gate on,
+ * as the roles would: customer → application with its documents → submit → every step of its
+ * route with the step's form → contract from the product's template, signed and verified →
+ * disbursement review → the loan under the contract (its terms equal) → business days closed →
+ * a repayment and a prepayment → statement → trial balance and reconciliation. Every service's
+ * state is checked on the way, not only the last answer.
+ */
+
+const CASES: LoanCase[] = [
+  {
+    productCode: 'PERSONAL_CONSUMER',
+    customer: individual('陈静', '1990-03-08', '30000.00'),
+    amount: '200000.00',
+    termMonths: 24,
+    repaymentMethod: 'equal_installments',
+    ratePercent: '3.6000',
+    committee: false,
+    assigner: 'gl.sh',
+    payee: { paymentMethod: 'self' },
+  },
+  {
+    productCode: 'SMALL_BUSINESS',
+    customer: individual('刘洋', '1982-07-01', '150000.00'),
+    amount: '700000.00',
+    termMonths: 24,
+    repaymentMethod: 'equal_principal',
+    ratePercent: '3.8500',
+    committee: true,
+    assigner: 'gl.sh',
+    payee: {
+      paymentMethod: 'entrusted',
+      counterpartyName: '上海某餐饮设备有限公司',
+      counterpartyAccount: '6222021001123456789',
+      counterpartyBank: '工商银行上海分行',
+    },
+  },
+  {
+    productCode: 'CORP_WORKING_CAPITAL',
+    customer: corporate('上海浦江精密机械有限公司'),
+    amount: '3000000.00',
+    termMonths: 12,
+    repaymentMethod: 'interest_only',
+    ratePercent: '3.1000',
+    committee: true,
+    assigner: 'corp.sh',
+    guarantor: true,
+    payee: {
+      paymentMethod: 'entrusted',
+      counterpartyName: '宝山钢铁股份有限公司',
+      counterpartyAccount: '31001500000050012345',
+      counterpartyBank: '建设银行上海宝山支行',
+    },
+  },
+  {
+    productCode: 'MORTGAGE',
+    customer: individual('王秀英', '1988-05-12', '60000.00'),
+    amount: '1500000.00',
+    termMonths: 240,
+    repaymentMethod: 'equal_installments',
+    ratePercent: '3.5000',
+    committee: true,
+    assigner: 'gl.sh',
+    collateral: '上海市浦东新区张杨路 500 弄 3 号 1201 室，建筑面积 98.6 平方米',
+    payee: {
+      paymentMethod: 'entrusted',
+      counterpartyName: '上海某房地产开发有限公司',
+      counterpartyAccount: '31001500000050067890',
+      counterpartyBank: '建设银行上海浦东分行',
+    },
+  },
+];
+
+const cents = (amount: string) => BigInt(amount.replace('.', ''));
+
+describe('end to end: a loan from application to repayment, for every product', () => {
+  let system: TestSystem;
+  const bank = lifecycle(() => system);
+  const { call, eventually, ok } = bank;
+
+  beforeAll(async () => {
+    system = await startSystem({ users: LIFECYCLE_USERS });
+    await bank.loadIds(LIFECYCLE_USERS);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it.each(CASES.map((c) => [c.productCode, c] as const))(
+    '%s: approved on its route, contracted, disbursed under the contract, serviced and reconciled',
+    async (_product, c) => {
+      const customerName = c.customer.name as string;
+      const { applicationId, customerId } = await bank.submit(c);
+
+      // The process started by itself; its tasks carry the customer's name.
+      const routing = await bank.taskAt('mkt.sh', applicationId, 'market_routing');
+      expect(routing.customerName).toBe(customerName);
+
+      await bank.investigate(c, applicationId);
+      await bank.approve(c, applicationId);
+
+      const approved = await eventually('the approved application', async () => {
+        const res = await bank.application(applicationId);
+        return res.body.status === 'approved' ? res.body : undefined;
+      });
+      expect(approved).toMatchObject({
+        approvedAmount: c.amount,
+        approvedRatePercent: c.ratePercent,
+        approvedTermMonths: c.termMonths,
+      });
+      const process = await bank.processOf(applicationId);
+      expect(process.activeElementIds).toEqual([]);
+      const steps = process.history
+        .filter((e: Body) => e.action === 'completed')
+        .map((e: Body) => e.elementId);
+      if (c.committee) {
+        expect(steps).toEqual(
+          expect.arrayContaining(['Task_CommitteeVote', 'Task_RiskAssessment']),
+        );
+        expect(steps.at(-1)).toBe('Task_FinalApproval');
+      } else {
+        expect(steps).not.toContain('Task_CommitteeVote');
+        expect(steps.at(-1)).toBe('Task_SmallLoanApproval');
+      }
+
+      // The contract from the product's template, signed by every party and verified.
+      const templates = ok(
+        await call<{ templates: Body[] }>(
+          'disb.hq',
+          'GET',
+          `/contract-templates?productCode=${c.productCode}`,
+        ),
+        200,
+        'templates',
+      ).templates;
+      expect(templates).toHaveLength(1);
+      const { contract, date } = await bank.contract(c, applicationId, customerName);
+      expect(contract.templateCode).toBe(templates[0]!.code);
+      expect(contract.terms).toMatchObject({
+        amount: c.amount,
+        annualRatePercent: c.ratePercent,
+        termMonths: c.termMonths,
+        repaymentMethod: c.repaymentMethod,
+        disbursementDate: date,
+      });
+
+      // 集中审查放款: the review sees the contract and the disbursement checklist.
+      const filed = await fileDocuments(system, 'am.sh', applicationId, 'disbursement');
+      // The signed contract is filed by itself; a guarantee agreement is the bank's to file.
+      expect(filed).toEqual(c.guarantor ? ['guarantee_agreement'] : []);
+      const review = ok(
+        await call<Body>('disb.hq', 'GET', `/applications/${applicationId}/disbursement-review`),
+        200,
+        'review',
+      );
+      expect(review).toMatchObject({ ready: true, blockers: [] });
+
+      // The loan opened under the contract takes every term from it.
+      const loan = await eventually('the loan under the signed contract', async () => {
+        const res = await call<Body>('disb.hq', 'POST', '/loans', {
+          applicationId,
+          payee: c.payee,
+        });
+        return res.status === 201 ? res.body : undefined;
+      });
+      expect(loan).toMatchObject({
+        applicationId,
+        customerId,
+        branchId: 'SH001',
+        productCode: c.productCode,
+        contractNumber: contract.contractNumber,
+        disbursedAmount: c.amount,
+        annualRatePercent: c.ratePercent,
+        repaymentMethod: c.repaymentMethod,
+        openedOn: date,
+        maturityDate: contract.terms.maturityDate,
+        status: 'active',
+      });
+      const booked = ok(await call<Body>('disb.hq', 'GET', `/loans/${loan.id}`), 200, 'loan');
+      expect(
+        booked.installments.map((i: Body) => [i.dueDate, i.principal, i.total, i.balance]),
+      ).toEqual(
+        contract.terms.schedule.map((i: Body) => [i.dueDate, i.principal, i.total, i.balance]),
+      );
+      expect(booked.nextDueDate).toBe(contract.terms.firstDueDate);
+
+      // The application links to its contract and its loan; the contract to the loan.
+      const linked = await eventually('the application linked to its loan', async () => {
+        const res = await bank.application(applicationId);
+        return res.body.loanId === loan.id ? res.body : undefined;
+      });
+      expect(linked).toMatchObject({
+        status: 'disbursed',
+        contractId: contract.id,
+        contractNumber: contract.contractNumber,
+      });
+      const contractNow = await eventually('the contract linked to its loan', async () => {
+        const res = await call<{ contract: Body }>('disb.hq', 'GET', `/contracts/${contract.id}`);
+        const body = res.body as Body;
+        const found = (body.contract ?? body) as Body;
+        return found.loanId === loan.id ? found : undefined;
+      });
+      expect(contractNow.contractNumber).toBe(contract.contractNumber);
+
+      // Business days pass; interest accrues every night.
+      for (let i = 0; i < 3; i++) {
+        const day = await bank.openBusinessDate();
+        ok(await call('admin.hq', 'POST', `/business-days/${day}:close`), 200, `close ${day}`);
+      }
+      const accrued = ok(await call<Body>('disb.hq', 'GET', `/loans/${loan.id}`), 200, 'loan');
+      const interest = cents(accrued.balances.accruedInterest as string);
+      expect(interest).toBeGreaterThan(0n);
+
+      // A prepayment first settles the interest accrued to the day, the rest goes to principal.
+      const prepaid = ok(
+        await call<Body>('disb.hq', 'POST', `/loans/${loan.id}/repayments`, {
+          amount: '20000.00',
+          kind: 'prepayment',
+        }),
+        201,
+        'prepayment',
+      );
+      expect(cents(prepaid.repayment.allocation.accruedInterest)).toBe(interest);
+      expect(cents(prepaid.repayment.allocation.principal)).toBe(2_000_000n - interest);
+      expect(cents(prepaid.loan.balances.principal)).toBe(
+        cents(c.amount) - (2_000_000n - interest),
+      );
+      // A regular payment before anything is due is held as credit for the next installment.
+      const paid = ok(
+        await call<Body>('disb.hq', 'POST', `/loans/${loan.id}/repayments`, {
+          amount: '500.00',
+          kind: 'regular',
+        }),
+        201,
+        'repayment',
+      );
+      expect(paid.repayment.allocation.credit).toBe('500.00');
+      expect(paid.loan.balances.creditBalance).toBe('500.00');
+
+      // The statement of the days since disbursement, in JSON and as the PDF the customer gets.
+      const to = await bank.openBusinessDate();
+      const statement = ok(
+        await call<Body>('disb.hq', 'GET', `/loans/${loan.id}/statement?from=${date}&to=${to}`),
+        200,
+        'statement',
+      );
+      expect(statement.loanNumber).toBe(loan.loanNumber);
+      expect(statement.lines.length).toBeGreaterThan(0);
+      const pdf = await fetch(
+        `${system.baseUrl}/api/v1/loans/${loan.id}/statement?from=${date}&to=${to}&format=pdf`,
+        { headers: { authorization: `Bearer ${await system.login('disb.hq')}` } },
+      );
+      expect(pdf.status).toBe(200);
+      expect(
+        Buffer.from(await pdf.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
+
+      // The books balance and every loan agrees with its ledger.
+      const tb = ok(await call<Body>('audit.hq', 'GET', '/ledger/trial-balance'), 200, 'tb');
+      expect(tb.balanced).toBe(true);
+      expect(tb.totalDebit).toBe(tb.totalCredit);
+      const rec = ok(await call<Body>('audit.hq', 'GET', '/ledger/reconciliation'), 200, 'rec');
+      expect(rec.mismatches).toEqual([]);
+    },
+  );
+});
