@@ -381,9 +381,9 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     expect(contract.terms).toMatchObject({
       amount: '100000.00',
       annualRatePercent: '4.3500',
-      rateBasis: 'RATE_BASIS_FIXED',
+      rateBasis: 'fixed',
       termMonths: 12,
-      repaymentMethod: 'REPAYMENT_METHOD_EQUAL_INSTALLMENTS',
+      repaymentMethod: 'equal_installments',
       repaymentDay: '15',
       disbursementDate: '2025-01-15',
       firstDueDate: '2025-02-15',

@@ -1,7 +1,7 @@
 // OpenAPI 3.1 paths and schemas of document imaging, the archive and contracts, merged into
 // openApiDocument. They refer to #/components/schemas/Problem of the main document.
 
-import { documentTypeSchema, repaymentMethodSchema } from './vocabulary-schemas';
+import { documentTypeSchema, rateBasisSchema, repaymentMethodSchema } from './vocabulary-schemas';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({
@@ -139,14 +139,11 @@ export const documentsSchemas = {
     properties: {
       amount: { type: 'string', examples: ['700000.00'] },
       annualRatePercent: { type: 'string', examples: ['4.2000'] },
-      rateBasis: {
-        type: 'string',
-        enum: ['RATE_BASIS_FIXED', 'RATE_BASIS_LPR_1Y', 'RATE_BASIS_LPR_5Y'],
-      },
+      rateBasis: rateBasisSchema,
       spreadBp: { type: 'integer' },
       repricing: { type: 'string', enum: ['', 'january_first', 'anniversary'] },
       termMonths: { type: 'integer' },
-      repaymentMethod: { type: 'string', examples: ['REPAYMENT_METHOD_EQUAL_INSTALLMENTS'] },
+      repaymentMethod: repaymentMethodSchema,
       repaymentDay: { type: 'string', examples: ['7', 'month_end'] },
       disbursementDate: { type: 'string', format: 'date' },
       firstDueDate: { type: 'string', format: 'date' },
@@ -455,7 +452,7 @@ export const documentsPaths = {
             description: 'The loan can be opened on this business date only',
           },
           repaymentAccount: { type: 'string' },
-          rateBasis: { type: 'string', enum: ['fixed', 'lpr_1y', 'lpr_5y'], default: 'fixed' },
+          rateBasis: { ...rateBasisSchema, default: 'fixed' },
           spreadBp: { type: 'integer', description: 'LPR bases: basis points over the LPR' },
           repricing: { type: 'string', enum: ['january_first', 'anniversary'] },
           repaymentDay: {

@@ -7,7 +7,12 @@ import {
   invalidArgument,
   type PromiseClient,
 } from '@loanflow/platform';
-import { documentTypeWords, documentsV1 as pb } from '@loanflow/proto';
+import {
+  documentTypeWords,
+  documentsV1 as pb,
+  rateBasisWords,
+  repaymentMethodWords,
+} from '@loanflow/proto';
 import busboy from 'busboy';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -92,6 +97,17 @@ const templateQuery = z.strictObject({ productCode: z.string().max(64).optional(
 const signBody = z.strictObject({ partyRole: z.string({ error: 'is required' }).max(20) });
 
 const param = (req: Request, name: string) => String(req.params[name]);
+
+/** A contract as the API speaks: its terms' rate basis and repayment method in the vocabulary's words. */
+const contractView = (c: pb.Contract | undefined) =>
+  c && {
+    ...c,
+    terms: c.terms && {
+      ...c.terms,
+      rateBasis: rateBasisWords.word(c.terms.rateBasis) ?? '',
+      repaymentMethod: repaymentMethodWords.word(c.terms.repaymentMethod) ?? '',
+    },
+  };
 
 /** POST /documents as multipart/form-data (fields ownerKind, ownerId, documentType, then the file). */
 export function documentUploadRoutes(
@@ -366,7 +382,10 @@ export function documentRoutes(deps: RouteDeps & DocumentClients): Router {
       pb.GenerateContractRequest.fromPartial({ ...b, requestId: commandIdOf(req, res) }),
       call(res),
     );
-    res.status(201).location(`/api/v1/contracts/${out.contract!.id}`).json(out);
+    res
+      .status(201)
+      .location(`/api/v1/contracts/${out.contract!.id}`)
+      .json({ ...out, contract: contractView(out.contract) });
   });
   r.get('/contract-templates', async (req, res) => {
     route(res, '/contract-templates');
@@ -375,18 +394,22 @@ export function documentRoutes(deps: RouteDeps & DocumentClients): Router {
   });
   r.get('/applications/:id/disbursement-review', async (req, res) => {
     route(res, '/applications/:id/disbursement-review');
-    res.json(await d.getDisbursementReview({ applicationId: param(req, 'id') }, call(res)));
+    const out = await d.getDisbursementReview({ applicationId: param(req, 'id') }, call(res));
+    res.json({ ...out, contract: contractView(out.contract) });
   });
   r.get('/contracts/:id', async (req, res) => {
     route(res, '/contracts/:id');
-    res.json(await d.getContract({ id: param(req, 'id') }, call(res)));
+    const out = await d.getContract({ id: param(req, 'id') }, call(res));
+    res.json({ ...out, contract: contractView(out.contract) });
   });
   r.post('/contracts/:id\\:sign', async (req, res) => {
     route(res, '/contracts/:id:sign');
     const b = parseInput(signBody, req.body);
-    res.json(
-      await d.signContract({ contractId: param(req, 'id'), partyRole: b.partyRole }, call(res)),
+    const out = await d.signContract(
+      { contractId: param(req, 'id'), partyRole: b.partyRole },
+      call(res),
     );
+    res.json({ ...out, contract: contractView(out.contract) });
   });
   r.post('/contracts/:id\\:verify', async (req, res) => {
     route(res, '/contracts/:id:verify');

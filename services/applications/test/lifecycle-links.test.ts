@@ -319,36 +319,49 @@ describe('applications service: after approval, and the other ends', () => {
     await becomes(first.id, ApplicationStatus.APPLICATION_STATUS_APPROVED);
     // A loan in the accounting books: 120,000.00 over 12 months at 3.6 %, equal principal;
     // its next installment is 10,000.00 + 360.00 = 10,360.00.
-    const disburser: Principal = {
-      userId: `disb-${h.runId}`,
-      username: 'disb',
-      displayName: 'Disbursement reviewer',
-      roles: ['disbursement_reviewer'],
-      branchId: 'SH001',
-    };
+    // Loans come into the books under a signed contract or, migrated from another system, by a
+    // maker-checker import: the shortest honest way to put one on this customer's record.
+    const admin = (n: number): Principal => ({
+      userId: `admin${n}-${h.runId}`,
+      username: `admin${n}`,
+      displayName: `Administrator ${n}`,
+      roles: ['admin'],
+      branchId: 'HQ',
+    });
     const accounting = accountingClient(`127.0.0.1:${h.accounting.grpcPort}`);
     try {
-      const { openBusinessDate } = await accounting.getBusinessDate({}, h.as(disburser));
-      await accounting.openLoan(
-        accountingV1.OpenLoanRequest.fromPartial({
+      const { openBusinessDate } = await accounting.getBusinessDate({}, h.as(admin(1)));
+      const { loanImport } = await accounting.requestLoanImport(
+        accountingV1.RequestLoanImportRequest.fromPartial({
           commandId: randomUUID(),
-          customerId: customer.id,
-          branchId: 'SH001',
-          productCode: 'PERSONAL_CONSUMER',
-          approvedAmount: '120000.00',
-          schedule: {
-            principal: '120000.00',
-            annualRatePercent: '3.6',
-            term: 12,
-            termUnit: 'month',
-            repaymentMethod: 'equal_principal',
-            disbursementDate: openBusinessDate,
-            repaymentDay: Number(openBusinessDate.slice(8, 10)),
-          },
-          rateType: 'fixed',
-          payee: { paymentMethod: 'self' },
+          sourceSystem: 'legacy core banking (test)',
+          reason: 'exposure test',
+          loans: [
+            {
+              externalReference: `OLD-${randomUUID()}`,
+              customerId: customer.id,
+              branchId: 'SH001',
+              productCode: 'PERSONAL_CONSUMER',
+              approvedAmount: '120000.00',
+              schedule: {
+                principal: '120000.00',
+                annualRatePercent: '3.6',
+                term: 12,
+                termUnit: 'month',
+                repaymentMethod: 'equal_principal',
+                disbursementDate: openBusinessDate,
+                repaymentDay: Number(openBusinessDate.slice(8, 10)),
+              },
+              rateType: 'fixed',
+              payee: { paymentMethod: 'self' },
+            },
+          ],
         }),
-        h.as(disburser),
+        h.as(admin(1)),
+      );
+      await accounting.decideLoanImport(
+        { commandId: randomUUID(), importId: loanImport!.id, approve: true, comment: '' },
+        h.as(admin(2)),
       );
     } finally {
       accounting.close();
