@@ -214,8 +214,10 @@ describe('end to end: a loan from application to repayment, for every product', 
       expect(contractNow.contractNumber).toBe(contract.contractNumber);
 
       // Business days pass; interest accrues every night.
+      let closed = date;
       for (let i = 0; i < 3; i++) {
         const day = await bank.openBusinessDate();
+        closed = day;
         ok(await call('admin.hq', 'POST', `/business-days/${day}:close`), 200, `close ${day}`);
       }
       const accrued = ok(await call<Body>('disb.hq', 'GET', `/loans/${loan.id}`), 200, 'loan');
@@ -248,8 +250,8 @@ describe('end to end: a loan from application to repayment, for every product', 
       expect(paid.repayment.allocation.credit).toBe('500.00');
       expect(paid.loan.balances.creditBalance).toBe('500.00');
 
-      // The statement of the days since disbursement, in JSON and as the PDF the customer gets.
-      const to = await bank.openBusinessDate();
+      // The statement of the days closed since disbursement, in JSON and as the customer's PDF.
+      const to = closed;
       const statement = ok(
         await call<Body>('disb.hq', 'GET', `/loans/${loan.id}/statement?from=${date}&to=${to}`),
         200,
@@ -276,4 +278,190 @@ describe('end to end: a loan from application to repayment, for every product', 
       expect(rec.mismatches).toEqual([]);
     },
   );
+
+  // The other exits of a loan's life: withdrawal at three stages, a decline at the pre-meeting
+  // review, a send-back with the investigation resubmitted.
+  const small = CASES[0]!;
+  const freshCase = (name: string): LoanCase => ({
+    ...small,
+    customer: individual(name, '1991-11-23', '30000.00'),
+  });
+  const openTasks = async (applicationId: string) =>
+    ok(
+      await call<{ items: Body[] }>(
+        'audit.hq',
+        'GET',
+        `/tasks?scope=all&state=open&applicationId=${applicationId}`,
+      ),
+      200,
+      'tasks',
+    ).items;
+
+  /** Withdraws and checks every service: the process ended, no task left, nothing actionable. */
+  async function withdrawAndCheck(applicationId: string, stale: Body, reason: string) {
+    const withdrawn = ok(
+      await call<Body>('am.sh', 'POST', `/applications/${applicationId}/withdraw`, { reason }),
+      200,
+      'withdraw',
+    );
+    expect(withdrawn.status).toBe('withdrawn');
+    // Ended before the answer: nothing open, for anyone.
+    const process = await bank.processOf(applicationId);
+    expect(process.status).toBe('terminated');
+    expect(process.activeElementIds).toEqual([]);
+    expect(await openTasks(applicationId)).toEqual([]);
+    const opened = ok(await call<Body>('audit.hq', 'GET', `/tasks/${stale.id}`), 200, 'task');
+    expect(opened.allowedActions).toEqual([]);
+    const late = await call<Body>(stale.who as string, 'POST', `/tasks/${stale.id}:complete`, {
+      outcome: 'approve',
+      formData: stale.formData ?? {},
+    });
+    expect(late.status).toBe(409);
+    expect(JSON.stringify(late.body)).toContain('withdrawn');
+    // The history keeps who withdrew and why; the file is closed and archived.
+    const app = ok(await bank.application(applicationId), 200, 'application');
+    expect(app.history.at(-1)).toMatchObject({ action: 'withdrawn', reason });
+    await eventually('the file archived', async () => {
+      const docs = await call<{ documents: Body[] }>(
+        'am.sh',
+        'GET',
+        `/documents?ownerKind=application&ownerId=${applicationId}`,
+      );
+      return docs.body.documents.length > 0 &&
+        docs.body.documents.every((d) => d.status === 'archived')
+        ? true
+        : undefined;
+    });
+  }
+
+  it('withdrawal at market routing, during the investigation and during the vote ends everything', async () => {
+    // 1. At market routing.
+    const first = await bank.submit(freshCase('周一'));
+    const routing = await bank.taskAt('mkt.sh', first.applicationId, 'market_routing');
+    await withdrawAndCheck(
+      first.applicationId,
+      { ...routing, who: 'mkt.sh' },
+      'the customer found a cheaper offer',
+    );
+
+    // 2. While the credit officer holds the investigation.
+    const second = await bank.submit(freshCase('周二'));
+    await bank.complete('mkt.sh', second.applicationId, 'market_routing');
+    await bank.complete('gl.sh', second.applicationId, 'credit_officer_assignment', {
+      creditOfficer: 'co.sh',
+    });
+    const held = await bank.taskAt('co.sh', second.applicationId, 'investigation');
+    await withdrawAndCheck(
+      second.applicationId,
+      { ...held, who: 'co.sh', formData: { opinion: 'recommend' } },
+      'the customer no longer needs the loan',
+    );
+
+    // 3. During the committee vote, after one member voted.
+    const big: LoanCase = { ...CASES[1]!, customer: individual('周三', '1982-07-01', '150000.00') };
+    const third = await bank.submit(big);
+    await bank.investigate(big, third.applicationId);
+    await bank.complete('rev.hq', third.applicationId, 'pre_meeting_review', {
+      committeeMembers: ['cm1.hq', 'cm2.hq', 'cm3.hq'],
+      committeeMeetingAt: '2025-01-15T10:00:00+08:00',
+    });
+    await bank.complete('cm1.hq', third.applicationId, 'committee_vote');
+    const vote = await bank.taskAt('cm2.hq', third.applicationId, 'committee_vote');
+    await withdrawAndCheck(
+      third.applicationId,
+      { ...vote, who: 'cm2.hq' },
+      'the customer withdrew before the committee decided',
+    );
+  });
+
+  it('declines at the pre-meeting review: the application is rejected and no contract is possible', async () => {
+    const c = freshCase('吴拒');
+    const { applicationId } = await bank.submit(c);
+    await bank.investigate(c, applicationId);
+    const review = await bank.taskAt('rev.hq', applicationId, 'pre_meeting_review');
+    ok(
+      await call<Body>('rev.hq', 'POST', `/tasks/${review.id}:complete`, {
+        outcome: 'reject',
+        opinion: 'income proof inconsistent with the bank statements',
+      }),
+      200,
+      'decline',
+    );
+    const rejected = await eventually('the rejected application', async () => {
+      const res = await bank.application(applicationId);
+      return res.body.status === 'rejected' ? res.body : undefined;
+    });
+    expect(rejected.approvedAmount).toBeNull();
+    const process = await bank.processOf(applicationId);
+    expect(process.activeElementIds).toEqual([]);
+    expect(process.history.at(-1)).toMatchObject({
+      action: 'ended',
+      elementId: 'EndEvent_RejectedAtPreMeetingReview',
+    });
+    expect(await openTasks(applicationId)).toEqual([]);
+    const contract = await call<Body>('disb.hq', 'POST', '/contracts', {
+      applicationId,
+      disbursementDate: await bank.openBusinessDate(),
+      parties: [
+        { role: 'lender', name: 'LoanFlow 上海分行', signerUserId: bank.ids['disb.hq'] },
+        { role: 'borrower', name: '吴拒', signerUserId: bank.ids['borrower.sh'] },
+      ],
+    });
+    expect(contract.status).toBe(409);
+    const loan = await call<Body>('disb.hq', 'POST', '/loans', {
+      applicationId,
+      payee: { paymentMethod: 'self' },
+    });
+    expect([400, 409]).toContain(loan.status);
+    expect(await system.count(system.schemas.accounting, 'loans')).toBe(CASES.length);
+  });
+
+  it('sends the file back to the investigation; the officer resubmits and it is approved as revised', async () => {
+    const c = freshCase('郑回');
+    const { applicationId } = await bank.submit(c);
+    await bank.investigate(c, applicationId);
+    const review = await bank.taskAt('rev.hq', applicationId, 'pre_meeting_review');
+    const reason = 'recheck the income: the statements cover five months only';
+    const back = ok(
+      await call<Body>('rev.hq', 'POST', `/tasks/${review.id}:send-back`, {
+        targetElementId: 'Task_Investigation',
+        reason,
+      }),
+      200,
+      'send back',
+    );
+    expect(back.nextTasks.map((t: Body) => [t.step, t.assignee])).toEqual([
+      ['investigation', bank.ids['co.sh']],
+    ]);
+    expect(await openTasks(applicationId)).toHaveLength(1);
+    // Resubmitted with a smaller recommendation; the review and approval follow it.
+    await bank.complete('co.sh', applicationId, 'investigation', {
+      opinion: 'caution',
+      recommendedAmount: '150000.00',
+      recommendedRatePercent: '3.9000',
+      recommendedTermMonths: 24,
+    });
+    await bank.approve({ ...c, amount: '150000.00', ratePercent: '3.9000' }, applicationId);
+    const approved = await eventually('the approved application', async () => {
+      const res = await bank.application(applicationId);
+      return res.body.status === 'approved' ? res.body : undefined;
+    });
+    expect(approved).toMatchObject({ approvedAmount: '150000.00', approvedRatePercent: '3.9000' });
+    const process = await bank.processOf(applicationId);
+    const actions = process.history
+      .filter((e: Body) => ['completed', 'sentBack'].includes(e.action as string))
+      .map((e: Body) => [e.action, e.elementId]);
+    expect(actions).toEqual([
+      ['completed', 'Task_MarketRouting'],
+      ['completed', 'Task_AssignPersonal'],
+      ['completed', 'Task_Investigation'],
+      ['sentBack', 'Task_PreMeetingReview'],
+      ['completed', 'Task_Investigation'],
+      ['completed', 'Task_PreMeetingReview'],
+      ['completed', 'Task_SmallLoanApproval'],
+    ]);
+    expect(
+      process.history.some((e: Body) => e.action === 'sentBack' && e.opinion.includes(reason)),
+    ).toBe(true);
+  });
 });

@@ -203,8 +203,10 @@ export function lifecycle(system: () => TestSystem) {
         committeeMembers: ['cm1.hq', 'cm2.hq', 'cm3.hq'],
         committeeMeetingAt: '2025-01-15T10:00:00+08:00',
       });
-      for (const member of ['cm1.hq', 'cm2.hq', 'cm3.hq'])
+      // 会签: two of three carry the vote; the third member's task is then withdrawn.
+      for (const member of ['cm1.hq', 'cm2.hq'])
         await complete(member, applicationId, 'committee_vote');
+      expect((await processOf(applicationId)).activeElementIds).toEqual(['Task_RiskAssessment']);
       await complete('risk.hq', applicationId, 'risk_assessment', {
         riskOpinion: 'acceptable',
         riskRating: 'medium',

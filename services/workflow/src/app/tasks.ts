@@ -269,11 +269,13 @@ export async function getTask(
 
 /**
  * 资料齐全: a step is approved only with the documents its checklist names (the documents service
- * knows the checklist per product and stage). Rejecting never waits for documents.
+ * knows the checklist per product and stage). Rejecting never waits for documents, and a task
+ * that is no longer open is left to the engine, which says why (completed, or its application
+ * withdrawn) rather than asking for papers nobody needs any more.
  */
 async function requireDocuments(deps: WorkflowDeps, rowId: string, token: string): Promise<void> {
   const { rows } = await deps.pool.query<{ step: string; business_key: string }>(
-    'SELECT step, business_key FROM tasks WHERE id = $1',
+    `SELECT step, business_key FROM tasks WHERE id = $1 AND state = 'open'`,
     [rowId],
   );
   const task = rows[0];
