@@ -136,7 +136,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     const requested = await call<{ id: string }>('admin.hq', 'POST', '/loan-imports', {
       sourceSystem: 'legacy core',
       reason: 'migration',
-      loans: [{ externalReference: `OLD-${unique()}`, ...loanBody }],
+      loans: [{ externalReference: `OLD-${unique()}`, borrowerName: '王芳', ...loanBody }],
     });
     if (requested.status !== 201) return requested as unknown as ApiResponse<Loan>;
     const approved = await call<{ loanIds: string[] }>(
@@ -175,7 +175,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     const batch = {
       sourceSystem: 'legacy core',
       reason: 'branch migration',
-      loans: [{ externalReference: 'OLD-0001', ...body }],
+      loans: [{ externalReference: 'OLD-0001', borrowerName: '王芳', ...body }],
     };
     const key = `import-${unique()}`;
     const res = await call<{ id: string; status: string; requestedBy: string }>(
@@ -637,6 +637,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       loans: [
         {
           externalReference: 'OLD-1',
+          borrowerName: '王芳',
           ...openBody(),
           approvedAmount: 100000,
           schedule: 'monthly',
