@@ -285,7 +285,6 @@ export async function startSystem(
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.documents} CASCADE`);
       await emptyBucket(documents.store);
-      await identity.stop();
       await db.end();
     },
   };
