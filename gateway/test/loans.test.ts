@@ -26,6 +26,7 @@ interface Balances {
 interface Loan {
   id: string;
   loanNumber: string;
+  customerId: string;
   branchId: string;
   status: string;
   rateType: string;
@@ -437,6 +438,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       loanNumber: string;
       fromDate: string;
       toDate: string;
+      header: Record<string, unknown>;
       lines: { kind: string; interest: string }[];
       totals: Record<string, string>;
       document?: unknown;
@@ -449,6 +451,25 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       toDate: '2025-02-20',
     });
     expect(json.body.document).toBeUndefined();
+    // The header: the bank, the borrower's name kept at the import, the loan's day count and
+    // rate, the zone of the business dates.
+    expect(json.body.header).toEqual({
+      bankName: 'LoanFlow Demo Bank',
+      bankNameZh: 'LoanFlow 演示银行',
+      customerId: loan.customerId,
+      customerName: '王芳',
+      branchId: 'SH001',
+      productCode: 'PERSONAL_CONSUMER',
+      currency: 'CNY',
+      dayCount: 'ACT/360',
+      interestBasis: 'period',
+      annualRatePercent: '4.3500',
+      rateType: 'fixed',
+      lprTerm: '',
+      spreadBp: 0,
+      timeZone: 'Asia/Shanghai',
+      generatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(new Set(json.body.lines.map((l) => l.kind))).toEqual(
       new Set(['normal', 'penalty', 'compound']),
     );
@@ -466,6 +487,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     );
     const text = await csv.text();
     expect(text).toContain('penalty');
+    expect(text).toContain('\r\nBorrower 借款人,王芳\r\n');
 
     const pdf = await get('pdf');
     expect(pdf.status).toBe(200);
