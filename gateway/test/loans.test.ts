@@ -26,6 +26,7 @@ interface Balances {
 interface Loan {
   id: string;
   loanNumber: string;
+  customerId: string;
   branchId: string;
   status: string;
   rateType: string;
@@ -136,7 +137,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     const requested = await call<{ id: string }>('admin.hq', 'POST', '/loan-imports', {
       sourceSystem: 'legacy core',
       reason: 'migration',
-      loans: [{ externalReference: `OLD-${unique()}`, ...loanBody }],
+      loans: [{ externalReference: `OLD-${unique()}`, borrowerName: '王芳', ...loanBody }],
     });
     if (requested.status !== 201) return requested as unknown as ApiResponse<Loan>;
     const approved = await call<{ loanIds: string[] }>(
@@ -175,7 +176,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     const batch = {
       sourceSystem: 'legacy core',
       reason: 'branch migration',
-      loans: [{ externalReference: 'OLD-0001', ...body }],
+      loans: [{ externalReference: 'OLD-0001', borrowerName: '王芳', ...body }],
     };
     const key = `import-${unique()}`;
     const res = await call<{ id: string; status: string; requestedBy: string }>(
@@ -437,6 +438,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       loanNumber: string;
       fromDate: string;
       toDate: string;
+      header: Record<string, unknown>;
       lines: { kind: string; interest: string }[];
       totals: Record<string, string>;
       document?: unknown;
@@ -449,6 +451,25 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       toDate: '2025-02-20',
     });
     expect(json.body.document).toBeUndefined();
+    // The header: the bank, the borrower's name kept at the import, the loan's day count and
+    // rate, the zone of the business dates.
+    expect(json.body.header).toEqual({
+      bankName: 'LoanFlow Demo Bank',
+      bankNameZh: 'LoanFlow 演示银行',
+      customerId: loan.customerId,
+      customerName: '王芳',
+      branchId: 'SH001',
+      productCode: 'PERSONAL_CONSUMER',
+      currency: 'CNY',
+      dayCount: 'ACT/360',
+      interestBasis: 'period',
+      annualRatePercent: '4.3500',
+      rateType: 'fixed',
+      lprTerm: '',
+      spreadBp: 0,
+      timeZone: 'Asia/Shanghai',
+      generatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(new Set(json.body.lines.map((l) => l.kind))).toEqual(
       new Set(['normal', 'penalty', 'compound']),
     );
@@ -466,6 +487,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     );
     const text = await csv.text();
     expect(text).toContain('penalty');
+    expect(text).toContain('\r\nBorrower 借款人,王芳\r\n');
 
     const pdf = await get('pdf');
     expect(pdf.status).toBe(200);
@@ -637,6 +659,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       loans: [
         {
           externalReference: 'OLD-1',
+          borrowerName: '王芳',
           ...openBody(),
           approvedAmount: 100000,
           schedule: 'monthly',

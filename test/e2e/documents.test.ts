@@ -569,6 +569,22 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       contract.terms.schedule.map((i: Body) => [i.period, i.dueDate, i.principal, i.interest]),
     );
     expect(Number(booked.body.annualRatePercent)).toBe(Number(contract.terms.annualRatePercent));
+    // The statement names the borrower as the signed contract did, kept with the loan at opening.
+    const day = booked.body.accruedThrough as string;
+    const statement = await call<Body>(
+      'disb.hq',
+      'GET',
+      `/loans/${loan.body.id}/statement?from=${day}&to=${day}`,
+    );
+    expect(statement.status).toBe(200);
+    expect(statement.body.header).toMatchObject({
+      customerId,
+      customerName: '陈静',
+      bankName: 'LoanFlow Demo Bank',
+      dayCount: 'ACT/360',
+      annualRatePercent: booked.body.annualRatePercent,
+      timeZone: 'Asia/Shanghai',
+    });
     // The contract links to its loan once disbursed.
     await eventually('the contract linked to its loan', async () => {
       const r = await call<{ contract: Body }>('disb.hq', 'GET', `/contracts/${contract.id}`);

@@ -10,6 +10,7 @@ export function importedLoan(
   return {
     externalReference: `OLD-${randomUUID()}`,
     customerId: randomUUID(),
+    borrowerName: '李明',
     branchId: 'SH001',
     productCode: 'PERSONAL_CONSUMER',
     approvedAmount: principal,

@@ -464,6 +464,11 @@ export const accountingSchemas = {
         description: 'Optional: must be the application’s signed contract',
       },
       customerId: { type: 'string', format: 'uuid' },
+      borrowerName: {
+        type: 'string',
+        maxLength: 200,
+        description: 'The borrower’s name, kept with the loan and printed on its statements',
+      },
       branchId: { type: 'string' },
       productCode: { type: 'string' },
       approvedAmount: { ...money, description: 'Tranches together may not exceed it' },
@@ -525,6 +530,7 @@ export const accountingSchemas = {
     [
       'externalReference',
       'customerId',
+      'borrowerName',
       'branchId',
       'productCode',
       'approvedAmount',
@@ -761,6 +767,35 @@ export const accountingSchemas = {
     loanNumber: { type: 'string' },
     fromDate: date,
     toDate: date,
+    header: object({
+      bankName: { type: 'string', description: 'BANK_NAME' },
+      bankNameZh: { type: 'string', description: 'BANK_NAME_ZH' },
+      customerId: { type: 'string', format: 'uuid' },
+      customerName: {
+        type: 'string',
+        description:
+          'The borrower’s name kept with the loan at opening (the signed contract’s, or the import’s); empty for loans booked before names were kept',
+      },
+      branchId: { type: 'string' },
+      productCode: { type: 'string' },
+      currency: { type: 'string' },
+      dayCount: { type: 'string', enum: ['ACT/360', 'ACT/365'] },
+      interestBasis: {
+        type: 'string',
+        enum: ['daily', 'period'],
+        description:
+          'daily: annual rate / day-count year a day; period: annual rate × months / 12 a period',
+      },
+      annualRatePercent: { ...rate, description: 'The loan’s current normal rate' },
+      rateType: { type: 'string', enum: ['fixed', 'floating'] },
+      lprTerm: { type: 'string', description: 'Floating loans: 1Y or 5Y; empty for fixed ones' },
+      spreadBp: { type: 'integer', description: 'Floating loans: basis points over the LPR' },
+      timeZone: {
+        type: 'string',
+        description: 'The IANA zone whose calendar the business dates are (ACCOUNTING_TIME_ZONE)',
+      },
+      generatedAt: { type: 'string', format: 'date-time' },
+    }),
     lines: {
       type: 'array',
       items: object({

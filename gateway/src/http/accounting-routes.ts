@@ -101,6 +101,7 @@ const openLoanBody = z.strictObject({
 const importedLoanBody = z.strictObject({
   externalReference: text(100),
   customerId: text(64),
+  borrowerName: text(200),
   branchId: text(32),
   productCode: text(64),
   approvedAmount: money,
@@ -379,8 +380,8 @@ export function accountingRoutes(deps: RouteDeps): Router {
       { fromDate: 'from', toDate: 'to' },
     );
     if (format === 'json') {
-      const { loanId, loanNumber, fromDate, toDate, lines, totals } = out;
-      res.json({ loanId, loanNumber, fromDate, toDate, lines, totals });
+      const { loanId, loanNumber, fromDate, toDate, header, lines, totals } = out;
+      res.json({ loanId, loanNumber, fromDate, toDate, header, lines, totals });
       return;
     }
     res

@@ -138,7 +138,7 @@ async function api(
 /** Enters the demo book through the public API, as the account managers would; skips what exists. */
 export async function seedDemoBook(baseUrl: string, password: string, log: Logger): Promise<void> {
   const tokens = new Map<string, string>();
-  const borrowers: { id: string; branchId: string }[] = [];
+  const borrowers: { id: string; name: string; branchId: string }[] = [];
   for (const entry of CUSTOMERS) {
     if (!tokens.has(entry.login)) {
       const login = await api(baseUrl, '/auth/login', {
@@ -158,7 +158,11 @@ export async function seedDemoBook(baseUrl: string, password: string, log: Logge
     if (created.status === 409) continue;
     if (created.status !== 201)
       throw new Error(`demo customer ${entry.customer.name}: ${JSON.stringify(created.body)}`);
-    borrowers.push({ id: created.body.id as string, branchId: created.body.branchId as string });
+    borrowers.push({
+      id: created.body.id as string,
+      name: entry.customer.name,
+      branchId: created.body.branchId as string,
+    });
     for (const { submit, ...draft } of entry.applications) {
       const app = await api(baseUrl, '/applications', {
         method: 'POST',
@@ -224,7 +228,7 @@ async function fileStage(baseUrl: string, token: string, applicationId: string, 
 async function openDemoLoan(
   baseUrl: string,
   password: string,
-  borrower: { id: string; branchId: string },
+  borrower: { id: string; name: string; branchId: string },
 ) {
   const tokenOf = async (username: string) =>
     (await api(baseUrl, '/auth/login', { method: 'POST', body: { username, password } })).body
@@ -245,6 +249,7 @@ async function openDemoLoan(
         {
           externalReference: 'LEGACY-000001',
           customerId: borrower.id,
+          borrowerName: borrower.name,
           branchId: borrower.branchId,
           productCode: 'PERSONAL_CONSUMER',
           approvedAmount: '300000.00',

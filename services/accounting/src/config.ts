@@ -31,6 +31,9 @@ export const accountingEnv = z.object({
         return false;
       }
     }, 'must be an IANA time zone such as Asia/Shanghai'),
+  /** The bank's name as statements print it, in English and in Chinese. */
+  BANK_NAME: z.string().trim().min(1).max(200).default('LoanFlow Demo Bank'),
+  BANK_NAME_ZH: z.string().trim().min(1).max(200).default('LoanFlow 演示银行'),
   /** The first business date of a new book; ignored once the book has one. */
   ACCOUNTING_FIRST_BUSINESS_DATE: z
     .string()

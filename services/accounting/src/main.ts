@@ -107,6 +107,11 @@ export async function start(
           endOfDay,
           products: { principalOnlyPrepayments: config.PREPAYMENT_PRINCIPAL_ONLY_PRODUCTS },
           overpaymentTolerance: config.REPAYMENT_OVERPAYMENT_TOLERANCE,
+          bank: {
+            name: config.BANK_NAME,
+            nameZh: config.BANK_NAME_ZH,
+            timeZone: config.ACCOUNTING_TIME_ZONE,
+          },
         },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
       ),

@@ -203,6 +203,7 @@ export interface TestLoanOptions {
   rate?: string;
   productCode?: string;
   customerId?: string;
+  borrowerName?: string;
   approvedAmount?: string;
   schedule?: Record<string, unknown>;
   graceDays?: number;
@@ -225,6 +226,7 @@ export function importedLoan(
   return accountingV1.ImportedLoan.fromPartial({
     externalReference: `OLD-${randomUUID()}`,
     customerId: opts.customerId ?? randomUUID(),
+    borrowerName: opts.borrowerName ?? '李明',
     branchId: opts.branchId ?? 'SH001',
     productCode: opts.productCode ?? 'PERSONAL_CONSUMER',
     approvedAmount: opts.approvedAmount ?? opts.principal ?? '100000.00',

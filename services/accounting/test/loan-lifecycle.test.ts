@@ -320,6 +320,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
     expect(fields).toEqual(
       expect.arrayContaining([
         'loans[0].approvedAmount',
+        'loans[0].borrowerName',
         'loans[0].customerId',
         'loans[0].graceDays',
         'loans[0].payee.counterpartyAccount',

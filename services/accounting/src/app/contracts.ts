@@ -15,6 +15,7 @@ export async function recordSignedContract(
     !isUuid(c.applicationId) ||
     !isUuid(c.contractId) ||
     !isUuid(c.customerId) ||
+    !c.borrowerName.trim() ||
     !t?.amount ||
     !t.annualRatePercent ||
     !t.termMonths ||

@@ -10,14 +10,15 @@ import {
 import type { accountingV1 as pb } from '@loanflow/proto';
 import { LOAN_ACCOUNTS } from '../domain/loan/ledger';
 import { expectedLedgerBalances, SEGMENT_KINDS, type SegmentKind } from '../domain/loan/state';
-import { formatMoney } from '../domain/money';
+import { formatMoney, formatRatePercent } from '../domain/money';
+import { validateScheduleRequest } from '../domain/schedule';
 import { statementCsv, statementPdf } from '../domain/statement/render';
 import { statementLines, type SegmentRecord } from '../domain/statement/segments';
 import type { Statement } from '../domain/statement/types';
 import { cents, rate, toDay, toIso } from '../infra/loan-repo';
 import { findLoan, listLoanRecords } from '../infra/loan-views';
 import { Fields } from './input';
-import { READERS, type AccountingDeps } from './loans';
+import { DEFAULT_BANK, READERS, type AccountingDeps } from './loans';
 
 const LEDGER_READERS = [
   'risk_manager',
@@ -26,6 +27,14 @@ const LEDGER_READERS = [
   'disbursement_reviewer',
   'post_loan_officer',
 ] as const;
+
+/** The day count and interest basis of the schedule request the loan was opened with. */
+function interestCounting(terms: unknown, loanId: string) {
+  const schedule = validateScheduleRequest(terms);
+  // Stored terms were checked at opening; failing now means the rules changed under the loan.
+  if (!schedule.ok) throw new Error(`loan ${loanId}: its stored terms no longer validate`);
+  return { dayCount: schedule.value.dayCount, interestBasis: schedule.value.interestBasis };
+}
 
 /** 分段利息清单 for a date range, as JSON lines, CSV or PDF. */
 export async function getStatement(
@@ -90,14 +99,29 @@ export async function getStatement(
   }
   const { lines, totals } = statementLines(segments, from!, to!, s.accruedThrough);
   const total = totals.normal + totals.penalty + totals.compound;
+  const m = record.meta;
+  const bank = deps.bank ?? DEFAULT_BANK;
   const statement: Statement = {
     loanId: s.id,
-    loanNumber: record.meta.loanNumber,
-    customerId: record.meta.customerId,
-    branchId: record.meta.branchId,
-    currency: record.meta.currency,
+    loanNumber: m.loanNumber,
     from: toIso(from!),
     to: toIso(to!),
+    header: {
+      bankName: bank.name,
+      bankNameZh: bank.nameZh,
+      customerId: m.customerId,
+      customerName: m.borrowerName ?? '',
+      branchId: m.branchId,
+      productCode: m.productCode,
+      currency: m.currency,
+      ...interestCounting(m.terms, loanId!),
+      annualRatePercent: formatRatePercent(s.annualRate),
+      rateType: m.rateType,
+      lprTerm: m.lprTerm ?? '',
+      spreadBp: m.spreadBp ?? 0,
+      timeZone: bank.timeZone,
+      generatedAt: new Date().toISOString(),
+    },
     lines,
     totals: {
       normal: formatMoney(totals.normal),
@@ -105,7 +129,6 @@ export async function getStatement(
       compound: formatMoney(totals.compound),
       total: formatMoney(total),
     },
-    generatedAt: new Date().toISOString(),
   };
   const document =
     format === 'csv'
@@ -120,6 +143,7 @@ export async function getStatement(
     toDate: statement.to,
     lines,
     totals: statement.totals,
+    header: statement.header,
     document,
     contentType:
       format === 'csv' ? 'text/csv; charset=utf-8' : format === 'pdf' ? 'application/pdf' : '',

@@ -55,7 +55,22 @@ export interface AccountingDeps {
   products?: ProductRules;
   /** How far a cash repayment may exceed the payoff amount (held as credit); default 100.00. */
   overpaymentTolerance?: Cents;
+  /** Who prints statements and on which calendar; DEFAULT_BANK where not configured. */
+  bank?: Bank;
 }
+
+/** The bank as its statements name it, and the time zone whose calendar its business dates are. */
+export interface Bank {
+  name: string;
+  nameZh: string;
+  timeZone: string;
+}
+
+export const DEFAULT_BANK: Bank = {
+  name: 'LoanFlow Demo Bank',
+  nameZh: 'LoanFlow 演示银行',
+  timeZone: 'Asia/Shanghai',
+};
 
 export const DEFAULT_OVERPAYMENT_TOLERANCE: Cents = 10_000n;
 

@@ -77,6 +77,8 @@ interface LoanToBook {
   contract: { id: string; number: string } | null;
   importId: string | null;
   customerId: string;
+  /** Kept with the loan so that statements print it without asking another service. */
+  borrowerName: string;
   branchId: string;
   productCode: string;
   approved: Cents;
@@ -139,6 +141,7 @@ async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Pr
     contract_id: l.contract?.id ?? null,
     origin: l.importId ? 'import' : 'contract',
     import_id: l.importId,
+    borrower_name: l.borrowerName,
   };
   const cols = Object.keys(values);
   const maturity = toIso(plan[plan.length - 1]!.dueDate);
@@ -243,6 +246,7 @@ interface ContractRow {
   customer_id: string | null;
   branch_id: string | null;
   product_code: string | null;
+  borrower_name: string | null;
   terms: unknown;
 }
 
@@ -255,6 +259,7 @@ const signedContractOf = (r: ContractRow): SignedContract | undefined =>
         customerId: r.customer_id,
         branchId: r.branch_id!,
         productCode: r.product_code!,
+        borrowerName: r.borrower_name ?? '',
         terms: documentsV1.LoanTerms.fromJSON(r.terms),
       }
     : undefined;
@@ -366,6 +371,7 @@ export async function openLoan(
         contract: { id: contract.contractId, number: contract.contractNumber },
         importId: null,
         customerId: contract.customerId,
+        borrowerName: contract.borrowerName,
         branchId: contract.branchId,
         productCode: contract.productCode,
         approved: BigInt(checked.terms!.schedule.principal.times(100).toFixed(0)),
@@ -417,6 +423,7 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
   const at = `loans[${i}].`;
   f.text(`${at}externalReference`, l.externalReference, { required: true, max: 100 });
   const customerId = f.uuid(`${at}customerId`, l.customerId);
+  const borrowerName = f.text(`${at}borrowerName`, l.borrowerName, { required: true, max: 200 });
   const branchId = f.text(`${at}branchId`, l.branchId, { required: true, max: 20 });
   if (branchId && !/^[A-Z]{2,3}\d{3}$|^HQ$/.test(branchId))
     f.fail(`${at}branchId`, 'must be a branch code such as SH001');
@@ -440,6 +447,7 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
   }
   return {
     customerId: customerId!,
+    borrowerName: borrowerName!,
     branchId: branchId!,
     productCode: productCode!,
     approved: approved!,
@@ -530,6 +538,7 @@ export async function decideLoanImport(
               contract: null,
               importId: batch.id,
               customerId: c.customerId,
+              borrowerName: c.borrowerName,
               branchId: c.branchId,
               productCode: c.productCode,
               approved: c.approved,

@@ -15,7 +15,7 @@ import {
 
 export const META_COLUMNS = `loan_number, application_id, customer_id, branch_id, product_code, currency,
   approved_amount, opened_on, maturity_date, rate_type, lpr_term, spread_bp, next_repricing_date,
-  allocation_order, version, terms->>'repaymentMethod' AS repayment_method, contract_number, contract_id, origin, import_id,
+  allocation_order, version, terms->>'repaymentMethod' AS repayment_method, contract_number, contract_id, origin, import_id, borrower_name,
   (SELECT COALESCE(sum(amount), 0) FROM disbursements d WHERE d.loan_id = loans.id) AS disbursed_amount`;
 
 export interface LoanMeta {
@@ -40,6 +40,8 @@ export interface LoanMeta {
   contractId: string | null;
   origin: 'contract' | 'import';
   importId: string | null;
+  /** The borrower's name kept at opening; null for loans booked before names were kept. */
+  borrowerName: string | null;
   /** The schedule request the loan was opened with, as stored (read by findLoan only). */
   terms: unknown;
 }
@@ -74,6 +76,7 @@ function recordFromRow(r: Record<string, unknown>): LoanRecord {
       contractId: (r.contract_id as string | null) ?? null,
       origin: r.origin as 'contract' | 'import',
       importId: (r.import_id as string | null) ?? null,
+      borrowerName: (r.borrower_name as string | null) ?? null,
       terms: r.terms,
     },
   };

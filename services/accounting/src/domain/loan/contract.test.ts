@@ -33,6 +33,7 @@ function contract(overrides: Partial<documentsV1.LoanTerms> = {}): SignedContrac
     contractNumber: 'HT202500000001',
     applicationId: '0190a0a0-0000-7000-8000-0000000000a1',
     customerId: '0190a0a0-0000-7000-8000-0000000000b1',
+    borrowerName: '陈静',
     branchId: 'SH001',
     productCode: 'SMALL_BUSINESS',
     terms: documentsV1.LoanTerms.fromPartial({

@@ -11,6 +11,8 @@ export interface SignedContract {
   contractNumber: string;
   applicationId: string;
   customerId: string;
+  /** The borrower as the contract names them (the customer record's name). */
+  borrowerName: string;
   branchId: string;
   productCode: string;
   terms: LoanTerms;

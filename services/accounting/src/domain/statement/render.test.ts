@@ -4,11 +4,25 @@ import type { SegmentKind, Statement, StatementLine } from './types';
 const statement: Statement = {
   loanId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
   loanNumber: 'LN-2025-000123',
-  customerId: 'C-0042',
-  branchId: 'SH-001',
-  currency: 'CNY',
   from: '2025-01-01',
   to: '2025-03-31',
+  header: {
+    bankName: 'LoanFlow Demo Bank',
+    bankNameZh: 'LoanFlow 演示银行',
+    customerId: 'C-0042',
+    customerName: '陈静',
+    branchId: 'SH-001',
+    productCode: 'PERSONAL_CONSUMER',
+    currency: 'CNY',
+    dayCount: 'ACT/360',
+    interestBasis: 'daily',
+    annualRatePercent: '3.8500',
+    rateType: 'fixed',
+    lprTerm: '',
+    spreadBp: 0,
+    timeZone: 'Asia/Shanghai',
+    generatedAt: '2025-04-01T08:30:00.000Z',
+  },
   lines: [
     {
       kind: 'normal',
@@ -48,7 +62,6 @@ const statement: Statement = {
     },
   ],
   totals: { normal: '990.28', penalty: '53.18', compound: '1.51', total: '1044.97' },
-  generatedAt: '2025-04-01T08:30:00.000Z',
 };
 
 const withLines = (lines: StatementLine[]): Statement => ({ ...statement, lines });
@@ -65,11 +78,30 @@ const manyLines = (count: number): StatementLine[] =>
     interest: '374.58',
   }));
 
+const HEADER_RECORDS = 15;
+/** The records of the CSV after its header block, the table's header row first. */
+const tableOf = (csv: string) => csv.split('\r\n').slice(HEADER_RECORDS);
+
 describe('statementCsv', () => {
-  it('renders header, one row per line, totals per kind and the grand total', () => {
+  it('renders the header, then one row per line, totals per kind and the grand total', () => {
     expect(statementCsv(statement)).toBe(
       '\uFEFF' +
         [
+          'Bank 银行,LoanFlow 演示银行 LoanFlow Demo Bank',
+          'Loan number 贷款编号,LN-2025-000123',
+          'Borrower 借款人,陈静',
+          'Customer ID 客户编号,C-0042',
+          'Branch 机构,SH-001',
+          'Product 产品,PERSONAL_CONSUMER',
+          'Currency 币种,CNY',
+          'Annual rate % 年利率%,3.8500',
+          'Rate type 利率类型,固定 fixed',
+          'Day count 计息基准,ACT/360',
+          'Interest basis 计息方式,按日计息 daily',
+          'Period 计息期间,2025-01-01 至 2025-03-31',
+          'Time zone 时区,Asia/Shanghai (营业日期 business dates)',
+          'Generated at 生成时间,2025-04-01T08:30:00.000Z',
+          '',
           'kind 类型,start 起息日,end 止息日,days 天数,base 计息基数,rate 年利率%,interest 利息',
           'normal 正常利息,2025-01-01,2025-01-20,20,100000.00,4.35,241.67',
           'normal 正常利息,2025-01-21,2025-03-31,70,100000.00,3.85,748.61',
@@ -89,7 +121,7 @@ describe('statementCsv', () => {
     expect([...Buffer.from(csv, 'utf8').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.split('\r\n').join('')).not.toMatch(/[\r\n]/);
-    expect(csv.split('\r\n')).toHaveLength(statement.lines.length + 1 + 4 + 1);
+    expect(csv.split('\r\n')).toHaveLength(HEADER_RECORDS + statement.lines.length + 1 + 4 + 1);
   });
 
   it('quotes fields holding a comma, quote, CR or LF and doubles embedded quotes', () => {
@@ -102,7 +134,7 @@ describe('statementCsv', () => {
       annualRatePercent: 'x\ny',
       interest: 'p\rq',
     };
-    const row = statementCsv(withLines([odd])).split('\r\n')[1];
+    const row = tableOf(statementCsv(withLines([odd])))[1];
     expect(row).toBe('normal 正常利息,2025-01-01,"a""b",1,"1,000.00","x\ny","p\rq"');
   });
 
@@ -131,12 +163,52 @@ describe('statementCsv', () => {
       ...withLines([]),
       totals: { normal: '0.00', penalty: '0.00', compound: '0.00', total: '0.00' },
     });
-    expect(csv.split('\r\n').slice(1, -1)).toEqual([
+    expect(tableOf(csv).slice(1, -1)).toEqual([
       'total normal 正常利息合计,,,,,,0.00',
       'total penalty 罚息合计,,,,,,0.00',
       'total compound 复利合计,,,,,,0.00',
       'total 利息合计,,,,,,0.00',
     ]);
+  });
+
+  it('names a floating rate by its LPR and spread, and the period basis', () => {
+    const csv = statementCsv({
+      ...statement,
+      header: {
+        ...statement.header,
+        rateType: 'floating',
+        lprTerm: '5Y',
+        spreadBp: -20,
+        annualRatePercent: '3.3000',
+        dayCount: 'ACT/365',
+        interestBasis: 'period',
+      },
+    });
+    expect(csv).toContain('\r\nAnnual rate % 年利率%,3.3000\r\n');
+    expect(csv).toContain('\r\nRate type 利率类型,浮动 floating: 5Y LPR - 20 bp\r\n');
+    expect(csv).toContain('\r\nDay count 计息基准,ACT/365\r\n');
+    expect(csv).toContain('\r\nInterest basis 计息方式,按期计息 per period\r\n');
+  });
+
+  it('prints the bank and borrower as given, quoting them where CSV needs it, and a dash for no name', () => {
+    const named = statementCsv({
+      ...statement,
+      header: {
+        ...statement.header,
+        bankName: 'Bank of Shanghai, Ltd.',
+        bankNameZh: '上海银行',
+        customerName: '上海"装饰"工程有限公司',
+        timeZone: 'Asia/Urumqi',
+      },
+    });
+    expect(named.startsWith('\uFEFFBank 银行,"上海银行 Bank of Shanghai, Ltd."\r\n')).toBe(true);
+    expect(named).toContain('\r\nBorrower 借款人,"上海""装饰""工程有限公司"\r\n');
+    expect(named).toContain('\r\nTime zone 时区,Asia/Urumqi (营业日期 business dates)\r\n');
+    const unnamed = statementCsv({
+      ...statement,
+      header: { ...statement.header, customerName: '' },
+    });
+    expect(unnamed).toContain('\r\nBorrower 借款人,—\r\n');
   });
 
   it.each(['bogus', 'toString'])('refuses the unknown segment kind %p', (kind) => {
@@ -219,12 +291,26 @@ describe('statementPdf', () => {
     const page = pageTexts[0].split('\n');
     expect(page).toEqual(
       expect.arrayContaining([
+        'LoanFlow 演示银行',
+        'LoanFlow Demo Bank',
         '分段利息清单',
         'Segmented interest statement',
         'LN-2025-000123',
+        '借款人 Borrower',
+        '陈静',
+        '客户编号 Customer ID',
         'C-0042',
         'SH-001',
+        'PERSONAL_CONSUMER',
         'CNY',
+        '年利率% Annual rate %',
+        '3.8500',
+        '固定 fixed',
+        '计息基准 Day count',
+        'ACT/360',
+        '按日计息 daily',
+        '时区 Time zone',
+        'Asia/Shanghai (营业日期 business dates)',
         '2025-01-01 至 2025-03-31',
         '2025-04-01T08:30:00.000Z',
         '计息基数',
@@ -237,6 +323,39 @@ describe('statementPdf', () => {
         '第 1 页 / 共 1 页',
       ]),
     );
+  });
+
+  it('prints each header value on its label’s line, beside it, below the bank and the title', async () => {
+    const [page] = readPdf(await statementPdf(statement, { compress: false })).pages;
+    const at = (text: string) => {
+      const found = page.filter((p) => p.text === text);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const pairs: [string, string][] = [
+      ['借款人 Borrower', '陈静'],
+      ['计息基准 Day count', 'ACT/360'],
+      ['计息方式 Interest basis', '按日计息 daily'],
+      ['年利率% Annual rate %', '3.8500'],
+      ['时区 Time zone', 'Asia/Shanghai (营业日期 business dates)'],
+    ];
+    for (const [label, value] of pairs) {
+      expect(at(value).y).toBe(at(label).y);
+      expect(at(value).x).toBeGreaterThan(at(label).x);
+    }
+    // PDF y grows upwards: the bank heads the page, above the title and the header rows.
+    expect(at('LoanFlow 演示银行').y).toBeGreaterThan(at('分段利息清单').y);
+    expect(at('分段利息清单').y).toBeGreaterThan(at('借款人 Borrower').y);
+  });
+
+  it('prints a dash where a loan has no borrower name kept', async () => {
+    const unnamed = { ...statement, header: { ...statement.header, customerName: '' } };
+    const [page] = readPdf(await statementPdf(unnamed, { compress: false })).pages;
+    const label = page.find((p) => p.text === '借款人 Borrower')!;
+    expect(page.filter((p) => p.y === label.y).map((p) => p.text)).toEqual([
+      '借款人 Borrower',
+      '—',
+    ]);
   });
 
   it('breaks a 300-line statement over pages, repeating the header and numbering each page', async () => {

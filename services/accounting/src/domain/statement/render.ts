@@ -57,17 +57,63 @@ function totalRows(s: Statement): [label: string, amount: string][] {
   ];
 }
 
+interface HeaderRow {
+  zh: string;
+  en: string;
+  value: string;
+}
+
+const INTEREST_BASIS_LABEL: Record<string, string> = {
+  daily: '按日计息 daily',
+  period: '按期计息 per period',
+};
+
+function rateTypeLabel(h: Statement['header']): string {
+  if (h.rateType !== 'floating') return '固定 fixed';
+  const spread = h.spreadBp < 0 ? `- ${-h.spreadBp}` : `+ ${h.spreadBp}`;
+  return `浮动 floating: ${h.lprTerm} LPR ${spread} bp`;
+}
+
+/** The header as label–value rows, the same in every format. */
+function headerRows(s: Statement): HeaderRow[] {
+  const h = s.header;
+  return [
+    { zh: '银行', en: 'Bank', value: `${h.bankNameZh} ${h.bankName}` },
+    { zh: '贷款编号', en: 'Loan number', value: s.loanNumber },
+    // A loan booked before names were kept prints a dash rather than an empty field.
+    { zh: '借款人', en: 'Borrower', value: h.customerName || '—' },
+    { zh: '客户编号', en: 'Customer ID', value: h.customerId },
+    { zh: '机构', en: 'Branch', value: h.branchId },
+    { zh: '产品', en: 'Product', value: h.productCode },
+    { zh: '币种', en: 'Currency', value: h.currency },
+    { zh: '年利率%', en: 'Annual rate %', value: h.annualRatePercent },
+    { zh: '利率类型', en: 'Rate type', value: rateTypeLabel(h) },
+    { zh: '计息基准', en: 'Day count', value: h.dayCount },
+    {
+      zh: '计息方式',
+      en: 'Interest basis',
+      value: INTEREST_BASIS_LABEL[h.interestBasis] ?? h.interestBasis,
+    },
+    { zh: '计息期间', en: 'Period', value: `${s.from} 至 ${s.to}` },
+    { zh: '时区', en: 'Time zone', value: `${h.timeZone} (营业日期 business dates)` },
+    { zh: '生成时间', en: 'Generated at', value: h.generatedAt },
+  ];
+}
+
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /**
  * RFC 4180 CSV with a UTF-8 byte order mark: without the BOM, Excel on a Chinese-locale Windows
- * reads the file as GBK and garbles the Chinese. Write the returned string as UTF-8.
+ * reads the file as GBK and garbles the Chinese. Write the returned string as UTF-8. The header
+ * comes first as label–value records, then an empty record, then the table.
  */
 export function statementCsv(s: Statement): string {
   const blank = COLUMNS.slice(2).map(() => '');
   const records = [
+    ...headerRows(s).map((r) => [`${r.en} ${r.zh}`, r.value]),
+    [''],
     COLUMNS.map((c) => `${c.en} ${c.zh}`),
     ...s.lines.map(lineCells),
     ...totalRows(s).map(([label, amount]) => [label, ...blank, amount]),
@@ -170,20 +216,16 @@ function drawRow(doc: Doc, cells: readonly string[], y: number, stripe: boolean)
 }
 
 function drawHeading(doc: Doc, s: Statement): number {
-  put(doc, '分段利息清单', MARGIN_X, MARGIN_TOP, { size: 18 });
-  put(doc, 'Segmented interest statement', MARGIN_X, MARGIN_TOP + 24, { size: 11 });
-  const meta: [string, string][] = [
-    ['贷款编号 Loan number', s.loanNumber],
-    ['客户编号 Customer', s.customerId],
-    ['机构 Branch', s.branchId],
-    ['币种 Currency', s.currency],
-    ['计息期间 Period', `${s.from} 至 ${s.to}`],
-    ['生成时间 Generated at', s.generatedAt],
-  ];
-  let y = MARGIN_TOP + 46;
-  for (const [label, value] of meta) {
-    put(doc, label, MARGIN_X, y, { size: 9 });
-    put(doc, value, MARGIN_X + 130, y, { size: 9, width: PAGE_WIDTH - 2 * MARGIN_X - 130 });
+  const width = PAGE_WIDTH - 2 * MARGIN_X;
+  put(doc, s.header.bankNameZh, MARGIN_X, MARGIN_TOP, { size: 12, width });
+  put(doc, s.header.bankName, MARGIN_X, MARGIN_TOP + 16, { size: 9, width });
+  put(doc, '分段利息清单', MARGIN_X, MARGIN_TOP + 34, { size: 18 });
+  put(doc, 'Segmented interest statement', MARGIN_X, MARGIN_TOP + 58, { size: 11 });
+  let y = MARGIN_TOP + 80;
+  // The bank already heads the page; the remaining rows are label and value.
+  for (const row of headerRows(s).slice(1)) {
+    put(doc, `${row.zh} ${row.en}`, MARGIN_X, y, { size: 9 });
+    put(doc, row.value, MARGIN_X + 130, y, { size: 9, width: width - 130 });
     y += 14;
   }
   return y + 10;
@@ -250,7 +292,7 @@ function layout(doc: Doc, s: Statement): void {
  */
 export function statementPdf(s: Statement, options: PdfOptions = {}): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    const generatedAt = new Date(s.generatedAt);
+    const generatedAt = new Date(s.header.generatedAt);
     const doc = new PDFDocument({
       size: 'A4',
       margins: {
@@ -266,6 +308,7 @@ export function statementPdf(s: Statement, options: PdfOptions = {}): Promise<Bu
         Title: `分段利息清单 Segmented interest statement ${s.loanNumber}`,
         Subject: `${s.from} – ${s.to}`,
         Creator: 'LoanFlow accounting',
+        Author: s.header.bankName,
         // The statement's own timestamp, not the clock, so the same statement gives the same bytes.
         ...(Number.isNaN(generatedAt.getTime()) ? {} : { CreationDate: generatedAt }),
       },
