@@ -258,6 +258,16 @@ describe('end to end: a loan from application to repayment, for every product', 
         'statement',
       );
       expect(statement.loanNumber).toBe(loan.loanNumber);
+      expect(statement.header).toMatchObject({
+        customerId,
+        customerName,
+        branchId: 'SH001',
+        productCode: c.productCode,
+        annualRatePercent: c.ratePercent,
+        timeZone: 'Asia/Shanghai',
+      });
+      expect(statement.header.bankName).not.toBe('');
+      expect(statement.header.dayCount).not.toBe('');
       expect(statement.lines.length).toBeGreaterThan(0);
       const pdf = await fetch(
         `${system.baseUrl}/api/v1/loans/${loan.id}/statement?from=${date}&to=${to}&format=pdf`,

@@ -339,6 +339,7 @@ describe('applications service: after approval, and the other ends', () => {
           loans: [
             {
               externalReference: `OLD-${randomUUID()}`,
+              borrowerName: customer.name,
               customerId: customer.id,
               branchId: 'SH001',
               productCode: 'PERSONAL_CONSUMER',
