@@ -1,5 +1,6 @@
 import { startSystem, type TestSystem, type TestUser } from '../support/system';
 import { bankers } from '../support/bankers';
+import { fileDocuments } from '../support/checklists';
 import { mobile, residentId } from '../support/identities';
 
 /**
@@ -60,6 +61,8 @@ describe('end to end: the exits of the approval and the forms of its steps', () 
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    // The documents gate is on: the account manager files the papers market routing needs.
+    await fileDocuments(system, 'am.sh', id, 'market_routing');
     expect((await call('am.sh', 'POST', `/applications/${id}/submit`)).status).toBe(200);
     return id;
   }
