@@ -1,4 +1,4 @@
-import { DEMO_USERS } from '@loanflow/gateway';
+import { DEMO_DIRECTORY } from '@loanflow/identity';
 import { createLogger } from '@loanflow/platform';
 import { api, startSystem, TEST_PASSWORD, type TestSystem } from '../../../test/support/system';
 import { seedDemoBook } from '../src/demo-data';
@@ -13,7 +13,7 @@ describe('the demo book of npm start', () => {
 
   beforeAll(async () => {
     system = await startSystem({
-      users: DEMO_USERS.map(({ username, roles, branchId }) => ({ username, roles, branchId })),
+      users: DEMO_DIRECTORY.users.map(({ username, roles, branchId }) => ({ username, roles, branchId })),
     });
   });
   afterAll(async () => {
@@ -34,18 +34,20 @@ describe('the demo book of npm start', () => {
         { token },
       );
       for (const app of list.body.items) {
-        const checklist = await api<{ missing: string[]; items: { stage: string }[] }>(
-          system.baseUrl,
-          'GET',
-          `/api/v1/applications/${app.id}/checklist`,
-          { token },
-        );
-        checklists.set(app.id, [
-          app.productCode,
-          app.status,
-          checklist.body.missing,
-          [...new Set(checklist.body.items.map((i) => i.stage))].sort(),
-        ]);
+        // The approval steps' papers; the disbursement review's come with the contract.
+        const missing: string[] = [];
+        const stages: string[] = [];
+        for (const stage of ['investigation', 'market_routing']) {
+          const checklist = await api<{ missing: string[]; items: unknown[] }>(
+            system.baseUrl,
+            'GET',
+            `/api/v1/applications/${app.id}/checklist?stage=${stage}`,
+            { token },
+          );
+          missing.push(...checklist.body.missing);
+          if (checklist.body.items.length > 0) stages.push(stage);
+        }
+        checklists.set(app.id, [app.productCode, app.status, missing, stages]);
       }
     }
     expect([...checklists.values()].sort()).toEqual(

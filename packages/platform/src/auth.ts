@@ -29,6 +29,9 @@ export type Role = (typeof ROLES)[number];
 /** Branch code of the head office, the root of the branch tree: its staff see every branch. */
 export const HEAD_OFFICE = 'HQ';
 
+/** How branch codes look: HQ, SH001, a sub-branch SH001-01. */
+export const BRANCH_CODE = /^[A-Z][A-Z0-9]{0,9}(-[A-Z0-9]{1,9})?$/;
+
 export interface Principal {
   userId: string;
   username: string;

@@ -61,6 +61,7 @@ describe('documents migration 002 (one vocabulary)', () => {
         ORDER BY stage, document_type`,
     );
     expect(small.rows.map((r) => `${r.stage}:${r.document_type}`)).toEqual([
+      'disbursement:loan_contract',
       'investigation:investigation_report',
       'market_routing:bank_statement',
       'market_routing:business_license',

@@ -2,7 +2,10 @@ import { generateSigningKeys } from '@loanflow/platform';
 import { loadWorkflowConfig } from './config';
 
 describe('workflow configuration', () => {
-  const base = { AUTH_JWT_PUBLIC_KEY: generateSigningKeys().publicKey };
+  const base = {
+    AUTH_JWT_PUBLIC_KEY: generateSigningKeys().publicKey,
+    WORKFLOW_DOCUMENTS_ADDR: 'documents:50054',
+  };
 
   it('refuses to start without the identity service, saying which variable and why', () => {
     expect(() => loadWorkflowConfig(base)).toThrow(
@@ -10,6 +13,13 @@ describe('workflow configuration', () => {
     );
     expect(() => loadWorkflowConfig({ ...base, IDENTITY_ADDR: 'identity' })).toThrow(
       /IDENTITY_ADDR: must be host:port of the identity service/,
+    );
+  });
+
+  it('refuses to start without the documents service: the gate is on wherever it runs', () => {
+    const { WORKFLOW_DOCUMENTS_ADDR: _gate, ...withoutGate } = base;
+    expect(() => loadWorkflowConfig({ ...withoutGate, IDENTITY_ADDR: 'identity:50055' })).toThrow(
+      /WORKFLOW_DOCUMENTS_ADDR/,
     );
   });
 

@@ -5,6 +5,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import {
   appendToOutbox,
+  BRANCH_CODE,
   DomainError,
   failedPrecondition,
   invalidArgument,
@@ -425,8 +426,8 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
   const customerId = f.uuid(`${at}customerId`, l.customerId);
   const borrowerName = f.text(`${at}borrowerName`, l.borrowerName, { required: true, max: 200 });
   const branchId = f.text(`${at}branchId`, l.branchId, { required: true, max: 20 });
-  if (branchId && !/^[A-Z]{2,3}\d{3}$|^HQ$/.test(branchId))
-    f.fail(`${at}branchId`, 'must be a branch code such as SH001');
+  if (branchId && !BRANCH_CODE.test(branchId))
+    f.fail(`${at}branchId`, 'must be a branch code such as SH001 or SH001-01');
   const productCode = f.text(`${at}productCode`, l.productCode, { required: true, max: 64 });
   const approved = f.amount(`${at}approvedAmount`, l.approvedAmount);
   const rateType = f.oneOf(`${at}rateType`, l.rateType, ['fixed', 'floating'] as const);

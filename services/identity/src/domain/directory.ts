@@ -1,4 +1,4 @@
-import { ROLES, type FieldViolation, type Role } from '@loanflow/platform';
+import { BRANCH_CODE, ROLES, type FieldViolation, type Role } from '@loanflow/platform';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -51,7 +51,6 @@ const USERNAME = /^[a-z0-9._-]{3,64}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
 // Mainland mobile numbers: 11 digits starting 13–19.
 const MOBILE = /^1[3-9]\d{9}$/;
-export const BRANCH_CODE = /^[A-Z][A-Z0-9]{0,9}(-[A-Z0-9]{1,9})?$/;
 
 export function checkUsername(raw: string, v: Violations, field = 'username'): string {
   const username = raw.trim().toLowerCase();
