@@ -13,7 +13,11 @@ describe('the demo book of npm start', () => {
 
   beforeAll(async () => {
     system = await startSystem({
-      users: DEMO_DIRECTORY.users.map(({ username, roles, branchId }) => ({ username, roles, branchId })),
+      users: DEMO_DIRECTORY.users.map(({ username, roles, branchId }) => ({
+        username,
+        roles,
+        branchId,
+      })),
     });
   });
   afterAll(async () => {
