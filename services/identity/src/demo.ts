@@ -25,6 +25,8 @@ export const DEMO_DIRECTORY: DirectorySeed = {
     demo('credit.zhou', '周洁', ['credit_officer'], 'SH001', '13800000107'),
     demo('review.wu', '吴静', ['pre_meeting_reviewer'], HEAD_OFFICE, '13800000108'),
     demo('committee.xu', '徐涛', ['committee_member'], HEAD_OFFICE, '13800000109'),
+    // The loan committee votes with at least three members.
+    demo('committee.zhang', '张敏', ['committee_member'], HEAD_OFFICE, '13800000117'),
     demo(
       'committee.he',
       '何伟',
