@@ -474,4 +474,46 @@ describe('end to end: a loan from application to repayment, for every product', 
       process.history.some((e: Body) => e.action === 'sentBack' && e.opinion.includes(reason)),
     ).toBe(true);
   });
+
+  it('refuses, with the field, a credit officer who could not see the file and an approval beyond the application', async () => {
+    const c = freshCase('钱越');
+    const { applicationId } = await bank.submit(c);
+    await bank.complete('mkt.sh', applicationId, 'market_routing');
+    const assignment = await bank.taskAt('gl.sh', applicationId, 'credit_officer_assignment');
+    const elsewhere = await call<Body>('gl.sh', 'POST', `/tasks/${assignment.id}:complete`, {
+      outcome: 'approve',
+      formData: { creditOfficer: 'co.bj' },
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.errors).toEqual([
+      {
+        field: 'formData.creditOfficer',
+        reason: 'user "co.bj" of branch BJ001 cannot see an application of branch SH001',
+      },
+    ]);
+    expect((await openTasks(applicationId)).map((t) => t.step)).toEqual([
+      'credit_officer_assignment',
+    ]);
+    await bank.complete('gl.sh', applicationId, 'credit_officer_assignment', {
+      creditOfficer: 'co.sh',
+    });
+    await fileDocuments(system, 'co.sh', applicationId, 'investigation');
+    const investigation = await bank.taskAt('co.sh', applicationId, 'investigation');
+    const beyond = await call<Body>('co.sh', 'POST', `/tasks/${investigation.id}:complete`, {
+      outcome: 'approve',
+      formData: {
+        opinion: 'recommend',
+        recommendedAmount: '999999999999999.99',
+        recommendedRatePercent: '99.9999',
+        recommendedTermMonths: 360,
+      },
+    });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.errors.map((e: Body) => e.field)).toEqual([
+      'formData.recommendedAmount',
+      'formData.recommendedRatePercent',
+      'formData.recommendedTermMonths',
+    ]);
+    expect((await openTasks(applicationId)).map((t) => t.step)).toEqual(['investigation']);
+  });
 });

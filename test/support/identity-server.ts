@@ -23,7 +23,8 @@ const toUser = (u: DirectoryEntry): identityV1.User =>
   });
 
 /**
- * A real gRPC IdentityService answering the directory look-ups (GetUsers, ResolveUsernames) from
+ * A real gRPC IdentityService answering the directory look-ups (GetUsers, ResolveUsernames,
+ * GetBranchScope) from
  * a list of users, for services whose tests need a directory; every other call is UNIMPLEMENTED.
  * `users` is read on every call, so a test may add users as it goes.
  */
@@ -68,6 +69,11 @@ export async function startIdentityServer(
           ),
         };
       }),
+    // The stand-in knows no branch tree: a branch's scope is the branch itself.
+    getBranchScope: (
+      call: { request: identityV1.GetBranchScopeRequest },
+      callback: Callback<identityV1.GetBranchScopeResponse>,
+    ) => answer(callback, async () => ({ branchCodes: [call.request.branchId] })),
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, bound) =>

@@ -15,6 +15,7 @@ export const LIFECYCLE_USERS: TestUser[] = [
   { username: 'mkt.sh', roles: ['market_specialist'], branchId: 'SH001' },
   { username: 'gl.sh', roles: ['group_leader'], branchId: 'SH001' },
   { username: 'co.sh', roles: ['credit_officer'], branchId: 'SH001' },
+  { username: 'co.bj', roles: ['credit_officer'], branchId: 'BJ001' },
   { username: 'rev.hq', roles: ['pre_meeting_reviewer'], branchId: 'HQ' },
   { username: 'cm1.hq', roles: ['committee_member'], branchId: 'HQ' },
   { username: 'cm2.hq', roles: ['committee_member'], branchId: 'HQ' },

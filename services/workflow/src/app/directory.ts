@@ -1,4 +1,4 @@
-import { invalidArgument, type FieldViolation } from '@loanflow/platform';
+import { HEAD_OFFICE, invalidArgument, type FieldViolation } from '@loanflow/platform';
 
 /** A staff user as the workflow needs to know them. */
 export interface DirectoryUser {
@@ -7,6 +7,7 @@ export interface DirectoryUser {
   active: boolean;
   /** Role names, e.g. `credit_officer` (the candidate groups of steps are role names). */
   roles: string[];
+  branchId: string;
 }
 
 /**
@@ -16,6 +17,8 @@ export interface DirectoryUser {
  */
 export interface UserDirectory {
   lookUp(idsOrUsernames: string[], token: string): Promise<DirectoryUser[]>;
+  /** Whether staff of `userBranch` may see data of `branch` (its subtree; head office: all). */
+  covers(userBranch: string, branch: string, token: string): Promise<boolean>;
 }
 
 /** A person named in a command: the field it came from, what was given, and who may be named. */
@@ -24,6 +27,8 @@ export interface PersonNamed {
   value: string;
   /** Role names of which they must hold one; empty: any active user. */
   roles: string[];
+  /** The application's branch, which they must be able to see (else the task would be orphaned). */
+  branchId?: string;
 }
 
 const matches = (user: DirectoryUser, given: string) =>
@@ -53,6 +58,11 @@ export async function resolvePeople(
         field: n.field,
         reason: `user "${n.value}" does not hold ${n.roles.join(' or ')}`,
       });
+    else if (n.branchId && !(await directory.covers(user.branchId, n.branchId, token)))
+      violations.push({
+        field: n.field,
+        reason: `user "${n.value}" of branch ${user.branchId} cannot see an application of branch ${n.branchId}`,
+      });
     else ids.set(n.field, user.id);
   }
   if (violations.length > 0) throw invalidArgument(violations);
@@ -63,5 +73,7 @@ export async function resolvePeople(
 export function inMemoryDirectory(users: DirectoryUser[]): UserDirectory {
   return {
     lookUp: async (names) => users.filter((u) => names.some((n) => matches(u, n))),
+    covers: async (userBranch, branch) =>
+      userBranch === HEAD_OFFICE || userBranch === branch || branch.startsWith(`${userBranch}-`),
   };
 }

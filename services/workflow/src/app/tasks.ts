@@ -12,7 +12,12 @@ import * as engine from '../domain/engine';
 import type { Actor, InstanceState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
 import { loadFeel, type Variables } from '../domain/feel';
-import { userReferences, validateFormData, withUserIds } from '../domain/forms';
+import {
+  termsWithinApplication,
+  userReferences,
+  validateFormData,
+  withUserIds,
+} from '../domain/forms';
 import { cachedDefinition } from '../infra/definition-repo';
 import { instanceById, parseTaskRowId, type StoredInstance } from '../infra/instance-store';
 import { resolvePeople, type PersonNamed } from './directory';
@@ -78,25 +83,40 @@ async function checkedFormData(
   if (!actions.includes('complete') || !task || element?.kind !== 'userTask') return formData;
   const form = element.form;
   if (!form) return formData;
-  const violations = validateFormData(form, formData, {
-    approving,
-    variables: { ...state.variables, ...task.localVariables },
-    feel: await loadFeel(),
-  });
+  const violations = [
+    ...validateFormData(form, formData, {
+      approving,
+      variables: { ...state.variables, ...task.localVariables },
+      feel: await loadFeel(),
+    }),
+    ...termsWithinApplication(formData, state.variables),
+  ];
   if (violations.length > 0) throw invalidArgument(violations);
   const named = userReferences(form, formData).map((r) => ({
     field: r.field,
     value: r.value,
     roles: rolesOfStep(model, r.step),
+    branchId: applicationBranch(state),
   }));
   return withUserIds(formData, await people(named));
 }
+
+/** The branch of the application a process is about, when the process knows it. */
+const applicationBranch = (state: InstanceState): string | undefined =>
+  typeof state.variables.branchId === 'string' ? state.variables.branchId : undefined;
 
 /** The user a transfer, delegation or added signature names, as a user id. */
 async function checkedUser(state: InstanceState, taskId: string, userId: string, people: People) {
   const task = state.tasks.find((t) => t.id === taskId);
   if (state.status !== 'active' || task?.status !== 'open') return userId;
-  const ids = await people([{ field: 'userId', value: userId, roles: task.candidateGroups }]);
+  const ids = await people([
+    {
+      field: 'userId',
+      value: userId,
+      roles: task.candidateGroups,
+      branchId: applicationBranch(state),
+    },
+  ]);
   return ids.get('userId')!;
 }
 

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { parseDefinition } from './bpmn/parse';
 import type { ProcessModel, UserTaskDef } from './bpmn/process-model';
 import { loadFeel, type Feel } from './feel';
-import { userReferences, validateFormData, withUserIds, type FormSchema } from './forms';
+import {
+  termsWithinApplication,
+  userReferences,
+  validateFormData,
+  withUserIds,
+  type FormSchema,
+} from './forms';
 
 // Each step of the default process declares its form; completing it is checked against it.
 
@@ -194,5 +200,63 @@ describe('forms in a deployed definition', () => {
         },
       ],
     });
+  });
+});
+
+describe('a recommendation or approval stays within what was applied for', () => {
+  const applied = { amountText: '700000.00', amount: 700000, termMonths: 24 };
+
+  it('accepts the amount, a lower one, a rate below the ceiling and the months applied for', () => {
+    expect(
+      termsWithinApplication(
+        { approvedAmount: '700000.00', approvedRatePercent: '35.9999', approvedTermMonths: 24 },
+        applied,
+      ),
+    ).toEqual([]);
+    expect(
+      termsWithinApplication(
+        { recommendedAmount: '0.01', recommendedRatePercent: '0.0001', recommendedTermMonths: 1 },
+        applied,
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses more money, no money, a rate of 0 or 36 % and more months, each with its field', () => {
+    expect(
+      termsWithinApplication(
+        { approvedAmount: '700000.01', approvedRatePercent: '36.0000', approvedTermMonths: 25 },
+        applied,
+      ),
+    ).toEqual([
+      { field: 'formData.approvedAmount', reason: 'must not exceed the 700000.00 applied for' },
+      { field: 'formData.approvedRatePercent', reason: 'must be above 0 and below 36 % a year' },
+      { field: 'formData.approvedTermMonths', reason: 'must not exceed the 24 months applied for' },
+    ]);
+    expect(
+      termsWithinApplication(
+        {
+          recommendedAmount: '999999999999999.99',
+          recommendedRatePercent: '0.0000',
+          recommendedTermMonths: 0,
+        },
+        applied,
+      ),
+    ).toEqual([
+      {
+        field: 'formData.recommendedAmount',
+        reason: 'must not exceed the 700000.00 applied for',
+      },
+      { field: 'formData.recommendedRatePercent', reason: 'must be above 0 and below 36 % a year' },
+      { field: 'formData.recommendedTermMonths', reason: 'must be at least 1 month' },
+    ]);
+    expect(termsWithinApplication({ approvedAmount: '0.00' }, applied)).toEqual([
+      { field: 'formData.approvedAmount', reason: 'must be above 0.00' },
+    ]);
+  });
+
+  it('leaves fields it does not know, and shapes the schema refuses, to the schema', () => {
+    expect(termsWithinApplication({ approvedAmount: '1e9', riskOpinion: 'fine' }, applied)).toEqual(
+      [],
+    );
   });
 });

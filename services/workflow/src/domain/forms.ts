@@ -134,6 +134,60 @@ export function validateFormData(
   return violations;
 }
 
+/** Integer hundredths (amounts) or ten-thousandths (rates) of a decimal string, if it is one. */
+function scaled(text: unknown, places: number): bigint | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m || (m[2] ?? '').length > places) return undefined;
+  return BigInt(m[1]! + (m[2] ?? '').padEnd(places, '0'));
+}
+
+/** The platform's ceiling on annual rates (applications refuses a decision at or above it). */
+const RATE_CEILING = scaled('36', 4)!;
+
+/**
+ * A recommendation or approval stays within what was applied for: an amount above nought and
+ * at most the amount applied for, a rate above nought and below the platform's ceiling, a term
+ * of at most the months applied for. A decision beyond that would be refused by the applications
+ * service after the process had ended, leaving the application with no step to act on.
+ */
+export function termsWithinApplication(formData: Variables, variables: Variables): FormViolation[] {
+  const violations: FormViolation[] = [];
+  const applied = scaled(variables.amountText, 2);
+  for (const name of ['recommendedAmount', 'approvedAmount']) {
+    const amount = scaled(formData[name], 2);
+    if (amount === undefined) continue;
+    if (amount <= 0n) violations.push({ field: `formData.${name}`, reason: 'must be above 0.00' });
+    else if (applied !== undefined && amount > applied)
+      violations.push({
+        field: `formData.${name}`,
+        reason: `must not exceed the ${String(variables.amountText)} applied for`,
+      });
+  }
+  for (const name of ['recommendedRatePercent', 'approvedRatePercent']) {
+    const rate = scaled(formData[name], 4);
+    if (rate === undefined) continue;
+    if (rate <= 0n || rate >= RATE_CEILING)
+      violations.push({
+        field: `formData.${name}`,
+        reason: 'must be above 0 and below 36 % a year',
+      });
+  }
+  const appliedTerm = typeof variables.termMonths === 'number' ? variables.termMonths : undefined;
+  for (const name of ['recommendedTermMonths', 'approvedTermMonths']) {
+    const term = formData[name];
+    if (typeof term !== 'number') continue;
+    if (term < 1)
+      violations.push({ field: `formData.${name}`, reason: 'must be at least 1 month' });
+    else if (appliedTerm !== undefined && term > appliedTerm)
+      violations.push({
+        field: `formData.${name}`,
+        reason: `must not exceed the ${appliedTerm} months applied for`,
+      });
+  }
+  return violations;
+}
+
 /** A user named in formData, and the step whose task they will hold. */
 export interface UserReference {
   field: string;

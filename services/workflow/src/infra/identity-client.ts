@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { createGrpcClient, promiseClient, type DomainError } from '@loanflow/platform';
+import { createGrpcClient, HEAD_OFFICE, promiseClient, type DomainError } from '@loanflow/platform';
 import { identityV1, vocabularyV1 } from '@loanflow/proto';
 import type { DirectoryUser, UserDirectory } from '../app/directory';
 
@@ -39,7 +39,18 @@ export function identityDirectory(address: string): UserDirectory & { close(): v
         username: u.username,
         active: u.active,
         roles: u.roles.map(roleName),
+        branchId: u.branchId,
       }));
+    },
+    async covers(userBranch, branch, token) {
+      if (userBranch === HEAD_OFFICE || userBranch === branch) return true;
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      const scope = await client.getBranchScope(
+        { branchId: userBranch },
+        { metadata, timeoutMs: 5000 },
+      );
+      return scope.branchCodes.includes(branch);
     },
     close: () => client.close(),
   };
