@@ -516,4 +516,55 @@ describe('end to end: a loan from application to repayment, for every product', 
     ]);
     expect((await openTasks(applicationId)).map((t) => t.step)).toEqual(['investigation']);
   });
+
+  it('lets only the newest contract of an application bind: an older one is superseded', async () => {
+    const c = freshCase('孙约');
+    const { applicationId } = await bank.submit(c);
+    await bank.investigate(c, applicationId);
+    await bank.approve(c, applicationId);
+    await eventually('the approved application', async () => {
+      const res = await bank.application(applicationId);
+      return res.body.status === 'approved' ? true : undefined;
+    });
+    const date = await bank.openBusinessDate();
+    const generate = async () =>
+      ok(
+        await call<{ contract: Body }>('disb.hq', 'POST', '/contracts', {
+          applicationId,
+          disbursementDate: date,
+          repaymentMethod: c.repaymentMethod,
+          parties: [
+            { role: 'lender', name: 'LoanFlow 上海分行', signerUserId: bank.ids['disb.hq'] },
+            { role: 'borrower', name: '孙约', signerUserId: bank.ids['borrower.sh'] },
+          ],
+        }),
+        201,
+        'contract',
+      ).contract;
+    const older = await generate();
+    const newer = await generate();
+    const stale = await call<Body>('disb.hq', 'POST', `/contracts/${older.id}:sign`, {
+      partyRole: 'lender',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.detail).toBe(
+      `contract ${older.contractNumber} was superseded by ${newer.contractNumber}; sign the newest`,
+    );
+    for (const [who, partyRole] of [
+      ['disb.hq', 'lender'],
+      ['borrower.sh', 'borrower'],
+    ] as const)
+      ok(
+        await call(who, 'POST', `/contracts/${newer.id}:sign`, { partyRole }),
+        200,
+        `sign ${partyRole}`,
+      );
+    const late = await call<Body>('borrower.sh', 'POST', `/contracts/${older.id}:sign`, {
+      partyRole: 'borrower',
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.detail).toBe(
+      `contract ${newer.contractNumber} already binds this application; ${older.contractNumber} can no longer be signed`,
+    );
+  });
 });

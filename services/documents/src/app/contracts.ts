@@ -581,6 +581,24 @@ export async function signContract(
       throw failedPrecondition(
         `the ${req.partyRole} has already signed contract ${c.contract_number}`,
       );
+    // Only the application's newest contract can bind: a regenerated one supersedes the older
+    // (ids are time-ordered), and once one is signed by every party no other can be signed —
+    // else a stale contract signed later would replace the terms the loan is opened under.
+    const { rows: rivals } = await tx.query<{ contract_number: string; status: string }>(
+      `SELECT contract_number, status FROM contracts
+        WHERE application_id = $1 AND id <> $2 AND (status = 'signed' OR id > $2)
+        ORDER BY id DESC FOR UPDATE`,
+      [c.application_id, c.id],
+    );
+    const binding = rivals.find((r) => r.status === 'signed');
+    if (binding)
+      throw failedPrecondition(
+        `contract ${binding.contract_number} already binds this application; ${c.contract_number} can no longer be signed`,
+      );
+    if (rivals[0])
+      throw failedPrecondition(
+        `contract ${c.contract_number} was superseded by ${rivals[0].contract_number}; sign the newest`,
+      );
     const pdf = await deps.store.getBuffer(c.object_key, 64 * 1024 * 1024);
     if (createHash('sha256').update(pdf).digest('hex') !== c.sha256) {
       throw failedPrecondition(
