@@ -1,0 +1,118 @@
+/**
+ * Calendar dates (`YYYY-MM-DD`) and the bank's business date: one module for every service.
+ *
+ * A calendar date is a day, not an instant, so arithmetic works on whole days since 1970-01-01 in
+ * UTC and never touches a local time zone. "Today" is always taken in the bank's time zone (China:
+ * Asia/Shanghai, UTC+8 all year) from an injected clock, so that tests choose their date.
+ */
+
+/** The bank's time zone unless configured otherwise. */
+export const BANK_TIME_ZONE = 'Asia/Shanghai';
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whole days since 1970-01-01 of a strict `YYYY-MM-DD` naming a real calendar day, or undefined. */
+export function dayNumberOf(text: string): number | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+}
+
+/** True for a strict `YYYY-MM-DD` that names a real day (`2025-02-30` is not one). */
+export const isIsoDate = (text: unknown): text is string =>
+  typeof text === 'string' && dayNumberOf(text) !== undefined;
+
+export function isoDateOf(dayNumber: number): string {
+  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+function mustRead(date: string): number {
+  const d = dayNumberOf(date);
+  if (d === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  return d;
+}
+
+/** The date `days` days after `date` (negative for before); crosses month and year ends. */
+export function addDays(date: string, days: number): string {
+  return isoDateOf(mustRead(date) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return mustRead(to) - mustRead(from);
+}
+
+/**
+ * The date `months` calendar months after `date`, clamped to the last day of the target month
+ * (2025-01-31 + 1 month = 2025-02-28; 2024-01-31 + 1 month = 2024-02-29), as java.time and
+ * Temporal do. Negative months go back.
+ */
+export function addMonths(date: string, months: number): string {
+  mustRead(date);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  const day = Math.min(d, daysInMonth(year, month));
+  return isoDateOf(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+}
+
+/** The calendar date of an instant in a time zone (IANA name), as `YYYY-MM-DD`. */
+export function calendarDateIn(timeZone: string, instant: Date): string {
+  return formatterFor(timeZone).format(instant);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when the runtime knows the IANA time zone name. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The bank's calendar: today's date in its time zone, from an injected clock. */
+export interface BankCalendar {
+  readonly timeZone: string;
+  /** Today as YYYY-MM-DD in `timeZone`. */
+  today(): string;
+}
+
+export function bankCalendar(
+  timeZone: string = BANK_TIME_ZONE,
+  now: () => Date = () => new Date(),
+): BankCalendar {
+  return { timeZone, today: () => calendarDateIn(timeZone, now()) };
+}
+
+/** Today in China (the bank's default time zone) for an instant: the business date. */
+export const businessDateInChina = (instant: Date): string =>
+  calendarDateIn(BANK_TIME_ZONE, instant);
