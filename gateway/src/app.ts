@@ -11,7 +11,9 @@ import { service as healthService } from 'grpc-health-check';
 import swaggerUi from 'swagger-ui-express';
 import { idempotency } from './http/idempotency';
 import { accessLog, authenticate, requestId, requireJson, tracing } from './http/middleware';
-import { openApiDocument } from './http/openapi';
+import { mountRoutes } from './http/api/mount';
+import { openApiDocument } from './http/api/openapi';
+import { allRoutes } from './http/routes/index';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
 import { workflowRoutes } from './http/workflow-routes';
@@ -30,6 +32,13 @@ export interface GatewayAppDeps extends RouteDeps {
 }
 
 export function createApp(deps: GatewayAppDeps): Express {
+  const routes = allRoutes(deps);
+  const document = openApiDocument(routes, {
+    title: 'LoanFlow API',
+    version: '1.0.0',
+    description:
+      'Credit approval and servicing. Money is a decimal string in yuan, never a JSON number. Errors are RFC 9457 problem details.',
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -44,13 +53,9 @@ export function createApp(deps: GatewayAppDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
   app.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
+    res.json(document);
   });
-  app.use(
-    '/docs',
-    swaggerUi.serve,
-    swaggerUi.setup(openApiDocument, { customSiteTitle: 'LoanFlow API' }),
-  );
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'LoanFlow API' }));
   app.get('/', (_req, res) => {
     res
       .type('html')
@@ -62,6 +67,16 @@ export function createApp(deps: GatewayAppDeps): Express {
 
   // Uploads stream through as multipart/form-data, before the JSON body parser.
   app.use('/api/v1', documentUploadRoutes(deps, authenticate(deps.jwtPublicKey)));
+  app.use(
+    '/api/v1',
+    mountRoutes(routes, {
+      authenticate: authenticate(deps.jwtPublicKey),
+      idempotency: idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
+      rpcTimeoutMs: deps.rpcTimeoutMs,
+      bodyLimit: deps.bodyLimit,
+    }),
+  );
+  // Routes not yet declared (being moved to ./http/routes): the former routers.
   const api = express.Router();
   api.use(requireJson, express.json({ limit: deps.bodyLimit, strict: true }));
   api.use(publicRoutes(deps));

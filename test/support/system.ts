@@ -38,6 +38,7 @@ import {
   type Role,
 } from '@loanflow/platform';
 import pg from 'pg';
+import { assertDocumented } from './openapi-check';
 
 /**
  * Today's date on the accounting service's clock in tests, whatever the real date: business dates
@@ -322,6 +323,14 @@ export async function api<T = Record<string, unknown>>(
   } catch {
     // not JSON; keep the text
   }
+  // Every response a test receives must be as /openapi.json documents it.
+  await assertDocumented(baseUrl, {
+    method,
+    path,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body,
+  });
   return { status: res.status, headers: res.headers, body: body as T };
 }
 

@@ -1,10 +1,8 @@
 import {
   invalidArgument,
-  signAccessToken,
   type Logger,
   type PromiseClient,
   type Pool,
-  type Principal,
   type Role,
 } from '@loanflow/platform';
 import {
@@ -17,7 +15,6 @@ import {
 } from '@loanflow/proto';
 import { route, upstreamCall } from './upstream';
 import { Router, type Request, type Response } from 'express';
-import { principalOf } from './identity-routes';
 import { requireRole } from './middleware';
 import {
   applicationJson,
@@ -33,7 +30,6 @@ import {
   applicationQuery,
   customerBody,
   customerQuery,
-  loginBody,
   parseInput,
   withdrawBody,
 } from './validation';
@@ -60,21 +56,8 @@ export interface RouteDeps {
 const FRONT_OFFICE: Role[] = ['account_manager', 'corporate_lending'];
 
 /** Login needs no token; everything else is mounted behind authentication. */
-export function publicRoutes(deps: RouteDeps): Router {
+export function publicRoutes(_deps: RouteDeps): Router {
   const r = Router();
-  r.post('/auth/login', async (req, res) => {
-    const body = parseInput(loginBody, req.body);
-    // The directory checks the password; the gateway issues the token with the user's scope.
-    const principal = principalOf(
-      await deps.identity.authenticate(body, { timeoutMs: deps.rpcTimeoutMs }),
-    );
-    res.json({
-      accessToken: signAccessToken(principal, deps.jwtPrivateKey, deps.tokenTtlSeconds),
-      tokenType: 'Bearer',
-      expiresIn: deps.tokenTtlSeconds,
-      user: principal,
-    });
-  });
   return r;
 }
 
@@ -95,10 +78,6 @@ export function protectedRoutes(deps: RouteDeps): Router {
       call(res),
     );
     res.json(out);
-  });
-
-  r.get('/me', (_req, res) => {
-    res.json(res.locals.principal as Principal);
   });
 
   r.get('/products', async (_req, res) => {

@@ -1,0 +1,28 @@
+import type { Logger, Pool, PromiseClient } from '@loanflow/platform';
+import type {
+  accountingV1,
+  applicationsV1,
+  documentsV1,
+  identityV1,
+  postLoanV1,
+  workflowV1,
+} from '@loanflow/proto';
+
+/** What route handlers call: the services' gRPC clients and the gateway's own settings. */
+export interface RouteDeps {
+  pool: Pool;
+  log?: Logger;
+  /** The user directory: log-in, users and branches. */
+  identity: PromiseClient<identityV1.IdentityServiceClient>;
+  applications: PromiseClient<applicationsV1.ApplicationsServiceClient>;
+  workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
+  accounting: PromiseClient<accountingV1.AccountingServiceClient>;
+  /** 贷后管理: served by the accounting service too (ACCOUNTING_ADDR). */
+  postLoan: PromiseClient<postLoanV1.PostLoanServiceClient>;
+  /** 影像资料: the documents service (unary calls, and the raw client for streams). */
+  documents: PromiseClient<documentsV1.DocumentsServiceClient>;
+  documentStreams: documentsV1.DocumentsServiceClient;
+  jwtPrivateKey: string;
+  tokenTtlSeconds: number;
+  rpcTimeoutMs: number;
+}
