@@ -135,6 +135,7 @@ describe('identity service: the user directory over gRPC and PostgreSQL', () => 
         mobile: '13816881234',
         language: 'zh-CN',
         active: true,
+        locked: false,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

@@ -163,6 +163,7 @@ it('the public view of a user leaves out e-mail and mobile', () => {
     mobile: '13816881234',
     language: 'zh-CN',
     active: true,
+    locked: false,
     version: 3,
     createdAt: '2026-12-01T00:00:00.000Z',
     updatedAt: '2026-12-02T00:00:00.000Z',

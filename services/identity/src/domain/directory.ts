@@ -23,6 +23,8 @@ export interface User {
   mobile: string;
   language: Language;
   active: boolean;
+  /** Locked now after too many failed log-ins. */
+  locked: boolean;
   version: number;
   createdAt: string;
   updatedAt: string;

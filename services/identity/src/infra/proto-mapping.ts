@@ -24,6 +24,7 @@ export const userToPb = (u: User): pb.User => ({
   mobile: u.mobile,
   language: u.language,
   active: u.active,
+  locked: u.locked,
   version: u.version,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
