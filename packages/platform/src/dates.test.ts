@@ -22,6 +22,14 @@ describe('calendar dates', () => {
     expect(isIsoDate(text)).toBe(ok);
   });
 
+  it('reads years before 100 as themselves, not as 19xx', () => {
+    expect(isIsoDate('0099-02-29')).toBe(false);
+    expect(isIsoDate('0096-02-29')).toBe(true);
+    expect(addMonths('0099-01-31', 1)).toBe('0099-02-28');
+    expect(addDays('0001-01-01', -1)).toBe('0000-12-31');
+    expect(daysBetween('0099-12-31', '0100-01-01')).toBe(1);
+  });
+
   it('adds and counts days across month and year ends', () => {
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');

@@ -10,6 +10,13 @@
 export const BANK_TIME_ZONE = 'Asia/Shanghai';
 
 const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Date.UTC would read years 0–99 as 19xx). */
+function utcDay(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return Math.round(d.getTime() / MS_PER_DAY);
+}
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isLeapYear(year: number): boolean {
@@ -17,7 +24,7 @@ export function isLeapYear(year: number): boolean {
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return utcDay(year, month + 1, 1) - utcDay(year, month, 1);
 }
 
 /** Whole days since 1970-01-01 of a strict `YYYY-MM-DD` naming a real calendar day, or undefined. */
@@ -26,7 +33,7 @@ export function dayNumberOf(text: string): number | undefined {
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  return utcDay(year, month, day);
 }
 
 /** True for a strict `YYYY-MM-DD` that names a real day (`2025-02-30` is not one). */
@@ -34,7 +41,10 @@ export const isIsoDate = (text: unknown): text is string =>
   typeof text === 'string' && dayNumberOf(text) !== undefined;
 
 export function isoDateOf(dayNumber: number): string {
-  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
+  const d = new Date(dayNumber * MS_PER_DAY);
+  const y = d.getUTCFullYear();
+  if (y < 0 || y > 9999) throw new RangeError(`year ${y} is outside 0000-9999`);
+  return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 function mustRead(date: string): number {
@@ -65,7 +75,7 @@ export function addMonths(date: string, months: number): string {
   const year = Math.floor(index / 12);
   const month = index - year * 12 + 1;
   const day = Math.min(d, daysInMonth(year, month));
-  return isoDateOf(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+  return isoDateOf(utcDay(year, month, day));
 }
 
 /** The calendar date of an instant in a time zone (IANA name), as `YYYY-MM-DD`. */
