@@ -19,9 +19,10 @@ import {
   insertDefinition,
   latestDefinition,
   listDefinitions,
+  lockDeploymentsOf,
   type StoredDefinition,
 } from '../infra/definition-repo';
-import { instanceById, saveInstance } from '../infra/instance-store';
+import { activeInstanceIds, instanceById, saveInstance } from '../infra/instance-store';
 import { asDomainError, type WorkflowDeps } from './instances';
 
 const MAX_XML = 2 * 1024 * 1024;
@@ -105,7 +106,7 @@ export async function deployDefinition(
   }
   const checksum = createHash('sha256').update(xml).digest('hex');
   return withTransaction(deps.pool, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`deploy:${parsed.model.id}`]);
+    await lockDeploymentsOf(tx, parsed.model.id);
     const latest = await latestDefinition(tx, parsed.model.id);
     if (latest?.checksum === checksum) return { definition: latest, created: false };
     const definition = await insertDefinition(tx, {
@@ -165,14 +166,7 @@ export async function migrateInstances(
       { field: 'toVersion', reason: `no version ${req.toVersion} of ${req.definitionKey}` },
     ]);
   const ids =
-    req.instanceIds.length > 0
-      ? req.instanceIds
-      : (
-          await deps.pool.query<{ id: string }>(
-            "SELECT id FROM process_instances WHERE definition_id = $1 AND status = 'active' ORDER BY id",
-            [from.id],
-          )
-        ).rows.map((r) => r.id);
+    req.instanceIds.length > 0 ? req.instanceIds : await activeInstanceIds(deps.pool, from.id);
   const migrated: string[] = [];
   const refused: pb.MigrationRefusal[] = [];
   for (const id of ids) {

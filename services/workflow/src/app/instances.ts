@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  businessDateInChina,
   conflict,
   DomainError,
   failedPrecondition,
@@ -36,7 +37,7 @@ import {
   type InstanceWrite,
   type StoredInstance,
 } from '../infra/instance-store';
-import { todayInShanghai } from './dates';
+import { proxiesOn } from '../infra/proxy-repo';
 import type { UserDirectory } from './directory';
 import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from './effects';
 
@@ -404,11 +405,11 @@ async function handOverForAbsences(
     (t) => t.status === 'open' && t.assignee !== null && previous.get(t.id) !== t.assignee,
   );
   if (assigned.length === 0) return result;
-  const { rows } = await db.query<{ user_id: string; proxy_user_id: string }>(
-    'SELECT user_id, proxy_user_id FROM proxies WHERE user_id = ANY($1) AND from_date <= $2 AND to_date >= $2',
-    [assigned.map((t) => t.assignee), todayInShanghai(new Date(now))],
+  const proxyOf = await proxiesOn(
+    db,
+    assigned.map((t) => t.assignee!),
+    businessDateInChina(new Date(now)),
   );
-  const proxyOf = new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
   let current = result;
   for (const task of assigned) {
     const proxy = proxyOf.get(task.assignee!);
