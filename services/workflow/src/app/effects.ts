@@ -175,13 +175,13 @@ export function planEffects(
         pending.push({
           type: 'workflow.job.created',
           subjectId: taskRowId(instance.id, e.job.id),
-          data: {
+          data: workflowEventsV1.JobCreated.toJSON({
             jobId: taskRowId(instance.id, e.job.id),
             type: e.job.type,
             instanceId: instance.id,
             businessKey: instance.businessKey,
             variables: result.state.variables,
-          },
+          }),
         });
         break;
       case 'jobCancelled':

@@ -12,13 +12,11 @@ import {
   runCommitHooksNow,
   uuidv7,
   type ErrorCode,
-  type EventEnvelope,
   type Logger,
   type Pool,
   type PoolClient,
   type Queryable,
 } from '@loanflow/platform';
-import { applicationEventsV1 } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import type { Actor, CommandResult, InstanceState, TaskState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
@@ -77,6 +75,28 @@ const refOf = (
   definitionVersion: d.version,
 });
 
+/** A submitted application, as the applications service announced it (application.submitted). */
+export interface Submission {
+  applicationId: string;
+  customerId: string;
+  /** individual | corporate */
+  customerType: string;
+  productCode: string;
+  productCategory: string;
+  branchId: string;
+  /** Decimal string. */
+  amount: string;
+  termMonths: number;
+  /** equal_installments, ... */
+  repaymentMethod: string;
+  /** recommend, ... */
+  initialOpinion: string;
+  score: number;
+  submittedBy: string;
+  /** Absent in events of older producers. */
+  customerName?: string;
+}
+
 /**
  * Starts the credit approval for a submitted application (application.submitted): one instance
  * per application however often the event arrives (unique business key + inbox).
@@ -84,9 +104,8 @@ const refOf = (
 export async function startForApplication(
   deps: WorkflowDeps,
   tx: PoolClient,
-  event: EventEnvelope,
+  submitted: Submission,
 ): Promise<string | undefined> {
-  const submitted = applicationEventsV1.ApplicationSubmitted.fromJSON(event.data);
   const ended = await endedApplication(tx, submitted.applicationId);
   if (ended) {
     // The withdrawal (or decline, expiry) was seen first: there is nothing left to approve.
@@ -96,14 +115,12 @@ export async function startForApplication(
     );
     return undefined;
   }
-  // Added to the payload later (schema version 1 still): absent in older events.
-  const customerName = (event.data as { customerName?: unknown } | null)?.customerName;
   const definition = await latestDefinition(tx, deps.creditProcess);
   if (!definition) throw new Error(`no process definition ${deps.creditProcess} is deployed`);
   const variables: Variables = {
     applicationId: submitted.applicationId,
     customerId: submitted.customerId,
-    customerType: submitted.customerType.replace('CUSTOMER_TYPE_', '').toLowerCase(),
+    customerType: submitted.customerType,
     productCode: submitted.productCode,
     productCategory: submitted.productCategory,
     branchId: submitted.branchId,
@@ -111,8 +128,8 @@ export async function startForApplication(
     amount: Number(submitted.amount),
     amountText: submitted.amount,
     termMonths: submitted.termMonths,
-    repaymentMethod: submitted.repaymentMethod.replace('REPAYMENT_METHOD_', '').toLowerCase(),
-    initialOpinion: submitted.initialOpinion.replace('OPINION_', '').toLowerCase(),
+    repaymentMethod: submitted.repaymentMethod,
+    initialOpinion: submitted.initialOpinion,
     score: submitted.score,
     accountManager: submitted.submittedBy,
   };
@@ -127,7 +144,7 @@ export async function startForApplication(
       productCode: submitted.productCode,
       amount: submitted.amount,
       branchId: submitted.branchId,
-      ...(typeof customerName === 'string' && customerName ? { customerName } : {}),
+      ...(submitted.customerName ? { customerName: submitted.customerName } : {}),
     },
   );
 }

@@ -3,7 +3,6 @@ import {
   hasRole,
   invalidArgument,
   permissionDenied,
-  type EventEnvelope,
   type Principal,
   type PoolClient,
 } from '@loanflow/platform';
@@ -27,7 +26,7 @@ export const ENDING_EVENTS: Record<TerminationCause, string> = {
   expired: 'loanflow.applications.application.expired',
 };
 
-interface Ending {
+export interface Ending {
   applicationId: string;
   cause: TerminationCause;
   reason: string;
@@ -36,6 +35,11 @@ interface Ending {
 
 /** Who may end an application's process directly: those who withdraw applications, and admins. */
 const MAY_TERMINATE = ['account_manager', 'corporate_lending', 'admin'] as const;
+
+export function requireTerminator(p: Principal): void {
+  if (!hasRole(p, ...MAY_TERMINATE))
+    throw permissionDenied(`ending a process needs one of the roles ${MAY_TERMINATE.join(', ')}`);
+}
 
 function terminate(ending: Ending, wasActive: { value: boolean }): Command {
   return (model, state, now) => {
@@ -49,29 +53,11 @@ function terminate(ending: Ending, wasActive: { value: boolean }): Command {
  * process ends now. An application whose submission has not been seen yet is remembered, so that
  * a late submission starts nothing; a redelivered event or an ended process changes nothing.
  */
-export async function onApplicationEnded(
+export async function endApplication(
   deps: WorkflowDeps,
   tx: PoolClient,
-  event: EventEnvelope,
-  cause: TerminationCause,
+  ending: Ending,
 ): Promise<void> {
-  const data = (event.data ?? {}) as {
-    applicationId?: unknown;
-    reason?: unknown;
-    withdrawnBy?: unknown;
-  };
-  const applicationId =
-    event.subjectId || (typeof data.applicationId === 'string' ? data.applicationId : '');
-  if (!applicationId) throw new Error(`${event.type} ${event.id} names no application`);
-  await endApplication(deps, tx, {
-    applicationId,
-    cause,
-    reason: typeof data.reason === 'string' ? data.reason : '',
-    actor: typeof data.withdrawnBy === 'string' && data.withdrawnBy ? data.withdrawnBy : 'system',
-  });
-}
-
-async function endApplication(deps: WorkflowDeps, tx: PoolClient, ending: Ending): Promise<void> {
   const instance = await instanceByBusinessKey(tx, ending.applicationId);
   if (!instance) {
     await recordEndedApplication(tx, { businessKey: ending.applicationId, ...ending });
@@ -89,8 +75,7 @@ export async function terminateProcess(
   principal: Principal,
   req: pb.TerminateProcessRequest,
 ): Promise<pb.TerminateProcessResponse> {
-  if (!hasRole(principal, ...MAY_TERMINATE))
-    throw permissionDenied(`ending a process needs one of the roles ${MAY_TERMINATE.join(', ')}`);
+  requireTerminator(principal);
   const violations = [];
   if (!req.applicationId) violations.push({ field: 'applicationId', reason: 'is required' });
   if (!(CAUSES as readonly string[]).includes(req.cause))
