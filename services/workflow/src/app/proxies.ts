@@ -9,6 +9,7 @@ import * as engine from '../domain/engine';
 import { parseTaskRowId } from '../infra/instance-store';
 import { saveAbsence } from '../infra/proxy-repo';
 import { openTaskIdsAssignedTo } from '../infra/task-repo';
+import { requireWriter } from './access';
 import { resolvePeople } from './directory';
 import { runCommand, type WorkflowDeps } from './instances';
 
@@ -25,6 +26,7 @@ export async function setProxy(
   req: { userId: string; proxyUserId: string; fromDate: string; toDate: string },
   token: string,
 ): Promise<number> {
+  requireWriter(p, 'setting a proxy');
   if (req.userId && req.userId !== p.userId && !hasRole(p, 'admin'))
     throw permissionDenied('only administrators set a proxy for someone else');
   const violations = [];
@@ -74,7 +76,7 @@ async function checkedPeople(
   const absent = req.userId || p.userId;
   const [absentUser] =
     absent === p.userId
-      ? [{ id: p.userId, roles: p.roles as string[] }]
+      ? [{ id: p.userId, roles: p.roles as string[], active: true }]
       : await deps.directory
           .lookUp([absent], token)
           .then((users) =>
@@ -84,6 +86,8 @@ async function checkedPeople(
           );
   if (!absentUser)
     throw invalidArgument([{ field: 'userId', reason: `user "${absent}" does not exist` }]);
+  if (!absentUser.active)
+    throw invalidArgument([{ field: 'userId', reason: `user "${absent}" is inactive` }]);
   const ids = await resolvePeople(
     deps.directory,
     [{ field: 'proxyUserId', value: req.proxyUserId, roles: absentUser.roles }],

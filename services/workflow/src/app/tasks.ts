@@ -21,6 +21,7 @@ import {
 import { cachedDefinition } from '../infra/definition-repo';
 import { instanceById, parseTaskRowId, type StoredInstance } from '../infra/instance-store';
 import { countOpenTasksByStep, findTasks, openTaskStep } from '../infra/task-repo';
+import { mayWrite, requireWriter } from './access';
 import { resolvePeople, type PersonNamed } from './directory';
 import { taskToPb } from './effects';
 import { runCommandOnce, type Command, type CommandOutcome, type WorkflowDeps } from './instances';
@@ -202,6 +203,7 @@ export async function actOnTask(
   input: ActInput,
   token = '',
 ): Promise<pb.ActOnTaskResponse> {
+  requireWriter(principal, 'acting on a task');
   const ids = parseTaskRowId(input.taskId);
   if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
   const actor = actorOf(principal);
@@ -264,13 +266,16 @@ export async function getTask(
   const definition = (await cachedDefinition(deps.pool, instance.definitionId))!;
   const element = definition.model.elements[task.elementId];
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const allowed = await engine.allowedActions(
-    definition.model,
-    instance.state,
-    task.id,
-    actorOf(principal),
-    now,
-  );
+  // The auditor reads the task and is offered nothing to do on it.
+  const allowed = mayWrite(principal)
+    ? await engine.allowedActions(
+        definition.model,
+        instance.state,
+        task.id,
+        actorOf(principal),
+        now,
+      )
+    : { actions: [], sendBackTargets: [] };
   const ref = {
     id: instance.id,
     businessKey: instance.businessKey,
