@@ -5,7 +5,6 @@ import {
   type Principal,
   type Queryable,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import {
   calendarCovers,
   checkHolidayYear,
@@ -47,28 +46,38 @@ export function calendarWarning(now: Date): string {
   return '';
 }
 
-const toPb = (y: HolidayYear): pb.HolidayYear => {
+/** A year of the calendar in force, and whether it was published or is built in. */
+export interface CalendarYear extends HolidayYear {
+  source: 'published' | 'built_in';
+  /** Empty for a built-in year. */
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** A year of public holidays as an administrator gives it (a break from its first to last day). */
+export interface HolidayYearInput {
+  year: number;
+  notice: string;
+  holidays: { name: string; firstDay: string; lastDay: string; workdays: string[] }[];
+}
+
+const inForce = (y: HolidayYear): CalendarYear => {
   const p = published.get(y.year);
   const builtIn = HOLIDAY_YEARS.find((b) => b.year === y.year);
   return {
-    year: y.year,
-    notice: y.notice,
-    holidays: y.holidays.map((h) => ({
-      name: h.name,
-      firstDay: h.off[0],
-      lastDay: h.off[1],
-      workdays: [...h.workdays],
-    })),
+    ...y,
     source: p || !builtIn ? 'published' : 'built_in',
     publishedBy: p?.by ?? '',
     publishedAt: p?.at ?? '',
   };
 };
 
-export async function listHolidayYears(deps: WorkflowDeps): Promise<pb.ListHolidayYearsResponse> {
+export async function listHolidayYears(
+  deps: WorkflowDeps,
+): Promise<{ years: CalendarYear[]; warning: string }> {
   await refreshCalendar(deps.pool);
   return {
-    years: holidayYears().map(toPb),
+    years: holidayYears().map(inForce),
     warning: calendarWarning(deps.now?.() ?? new Date()),
   };
 }
@@ -76,8 +85,8 @@ export async function listHolidayYears(deps: WorkflowDeps): Promise<pb.ListHolid
 export async function publishHolidayYear(
   deps: WorkflowDeps,
   p: Principal,
-  req: pb.PublishHolidayYearRequest,
-): Promise<pb.PublishHolidayYearResponse> {
+  req: HolidayYearInput,
+): Promise<CalendarYear> {
   requireAdmin(p, 'publishing public holidays');
   const { year, violations } = checkHolidayYear({
     year: req.year,
@@ -92,7 +101,7 @@ export async function publishHolidayYear(
   await saveHolidayYear(deps.pool, year, p.userId);
   await refreshCalendar(deps.pool);
   deps.log.info({ year: year.year, by: p.userId }, 'public holidays published');
-  return { year: toPb(holidayYears().find((y) => y.year === year.year)!) };
+  return inForce(holidayYears().find((y) => y.year === year.year)!);
 }
 
 /** The wire names the two ends of a break `firstDay` and `lastDay` (the domain: `off`). */

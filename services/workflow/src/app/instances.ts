@@ -37,7 +37,7 @@ import {
 } from '../infra/instance-store';
 import { proxiesOn } from '../infra/proxy-repo';
 import type { UserDirectory } from './directory';
-import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from './effects';
+import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from '../infra/effects';
 
 export interface WorkflowDeps {
   pool: Pool;
@@ -56,7 +56,7 @@ export interface WorkflowDeps {
 
 export const SYSTEM: Actor = { userId: 'system', groups: [] };
 
-const nowOf = (deps: WorkflowDeps) => (deps.now?.() ?? new Date()).toISOString();
+export const nowOf = (deps: WorkflowDeps): string => (deps.now?.() ?? new Date()).toISOString();
 
 /** Engine errors keep their meaning at the edge: INVALID_ARGUMENT, FAILED_PRECONDITION, ... */
 export function asDomainError(err: unknown): unknown {
@@ -64,7 +64,7 @@ export function asDomainError(err: unknown): unknown {
   return err;
 }
 
-const refOf = (
+export const refOf = (
   i: { id: string; businessKey: string; context: StoredInstance['context'] },
   d: StoredDefinition,
 ): InstanceRef => ({

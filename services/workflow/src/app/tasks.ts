@@ -7,25 +7,35 @@ import {
   permissionDenied,
   type Principal,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
-import type { Actor, InstanceState } from '../domain/engine';
+import type { Actor, InstanceState, TaskState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
 import { loadFeel, type Variables } from '../domain/feel';
 import {
   termsWithinApplication,
+  type FormSchema,
   userReferences,
   validateFormData,
   withUserIds,
 } from '../domain/forms';
 import { cachedDefinition } from '../infra/definition-repo';
 import { instanceById, parseTaskRowId, type StoredInstance } from '../infra/instance-store';
-import { countOpenTasksByStep, findTasks, openTaskStep } from '../infra/task-repo';
+import type { InstanceRef } from '../infra/effects';
+import {
+  countOpenTasksByStep,
+  findTasks,
+  openTaskStep,
+  type TaskListEntry,
+} from '../infra/task-repo';
 import { mayWrite, requireWriter } from './access';
 import { resolvePeople, type PersonNamed } from './directory';
-import { taskToPb } from './effects';
-import { runCommandOnce, type Command, type CommandOutcome, type WorkflowDeps } from './instances';
-import { instanceView } from './views';
+import {
+  refOf,
+  runCommandOnce,
+  type Command,
+  type CommandOutcome,
+  type WorkflowDeps,
+} from './instances';
 
 export const ACTIONS = engine.TASK_ACTIONS;
 export type TaskAction = engine.TaskAction;
@@ -196,13 +206,25 @@ function commandFor(input: ActInput, taskId: string, actor: Actor, people: Peopl
   }
 }
 
-/** One approval action on a task, with its idempotency key; the answer is kept for retries. */
-export async function actOnTask(
+/** What an approval action did: the task acted on, the tasks it opened, the instance after it. */
+export interface TaskActedOn {
+  ref: InstanceRef;
+  task: TaskState;
+  nextTasks: TaskState[];
+  outcome: CommandOutcome;
+}
+
+/**
+ * One approval action on a task, with its idempotency key. The answer, as `present` gives it
+ * (the caller's wire format), is kept and replayed to a retry.
+ */
+export async function actOnTask<T>(
   deps: WorkflowDeps,
   principal: Principal,
   input: ActInput,
-  token = '',
-): Promise<pb.ActOnTaskResponse> {
+  token: string,
+  present: (acted: TaskActedOn) => T,
+): Promise<T> {
   requireWriter(principal, 'acting on a task');
   const ids = parseTaskRowId(input.taskId);
   if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
@@ -212,23 +234,13 @@ export async function actOnTask(
   if (input.action === 'complete' && input.outcome === 'approve')
     await requireDocuments(deps, input.taskId, token);
   const authorize = branchGuard(principal);
-  const answer = (outcome: CommandOutcome): pb.ActOnTaskResponse => {
-    const ref = {
-      id: outcome.instance.id,
-      businessKey: outcome.instance.businessKey,
-      context: outcome.instance.context,
-      definitionKey: outcome.definition.key,
-      definitionVersion: outcome.definition.version,
-    };
-    const task = outcome.instance.state.tasks.find((t) => t.id === ids.taskId)!;
-    return {
-      task: taskToPb(ref, task),
-      nextTasks: outcome.changedTasks
-        .filter((t) => t.id !== ids.taskId && t.status === 'open')
-        .map((t) => taskToPb(ref, t)),
-      instance: instanceView(outcome.instance, outcome.definition, false),
-    };
-  };
+  const answer = (outcome: CommandOutcome): T =>
+    present({
+      ref: refOf(outcome.instance, outcome.definition),
+      task: outcome.instance.state.tasks.find((t) => t.id === ids.taskId)!,
+      nextTasks: outcome.changedTasks.filter((t) => t.id !== ids.taskId && t.status === 'open'),
+      outcome,
+    });
   return runCommandOnce(
     deps,
     ids.instanceId,
@@ -248,6 +260,16 @@ const branchGuard = (principal: Principal) => (instance: StoredInstance) => {
   }
 };
 
+export interface TaskView {
+  ref: InstanceRef;
+  task: TaskState;
+  form: FormSchema | undefined;
+  allowedActions: TaskAction[];
+  sendBackTargets: string[];
+  processStatus: InstanceState['status'];
+  terminationReason: string;
+}
+
 /**
  * One task as its step's page shows it: the task, the form of its step (from the definition the
  * instance runs) and what the caller may do on it now.
@@ -256,7 +278,7 @@ export async function getTask(
   deps: WorkflowDeps,
   principal: Principal,
   rowId: string,
-): Promise<pb.GetTaskResponse> {
+): Promise<TaskView> {
   const ids = parseTaskRowId(rowId);
   if (!ids) throw invalidArgument([{ field: 'id', reason: 'is not a task id' }]);
   const instance = await instanceById(deps.pool, ids.instanceId);
@@ -276,15 +298,9 @@ export async function getTask(
         now,
       )
     : { actions: [], sendBackTargets: [] };
-  const ref = {
-    id: instance.id,
-    businessKey: instance.businessKey,
-    context: instance.context,
-    definitionKey: definition.key,
-    definitionVersion: definition.version,
-  };
   return {
-    task: taskToPb(ref, task),
+    ref: refOf(instance, definition),
+    task,
     form: element?.kind === 'userTask' && element.form ? element.form : undefined,
     allowedActions: allowed.actions,
     sendBackTargets: allowed.sendBackTargets,
@@ -331,7 +347,7 @@ export async function listTasks(
   deps: WorkflowDeps,
   principal: Principal,
   q: TaskQuery,
-): Promise<pb.ListTasksResponse> {
+): Promise<{ tasks: TaskListEntry[]; nextPageToken: string }> {
   const scope = q.scope || 'mine';
   if (!['mine', 'group', 'all'].includes(scope))
     throw invalidArgument([{ field: 'scope', reason: 'must be mine, group or all' }]);
@@ -377,29 +393,8 @@ export async function listTasks(
   });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
-  const now = new Date();
   return {
-    tasks: page.map((r) => ({
-      id: r.id,
-      instanceId: r.instanceId,
-      businessKey: r.businessKey,
-      elementId: r.elementId,
-      name: r.name,
-      step: r.step,
-      state: r.state,
-      assignee: r.assignee ?? '',
-      candidateGroups: r.candidateGroups,
-      candidateUsers: r.candidateUsers,
-      owner: r.owner ?? '',
-      createdAt: r.createdAt.toISOString(),
-      dueAt: r.dueAt?.toISOString() ?? '',
-      overdue: r.state === 'open' && r.dueAt !== null && r.dueAt < now,
-      productCode: r.productCode ?? '',
-      amount: r.amount ?? '',
-      branchId: r.branchId ?? '',
-      customerName: r.customerName ?? '',
-      cancelReason: r.cancelReason ?? '',
-    })),
+    tasks: page,
     nextPageToken:
       rows.length > size && last
         ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
@@ -423,6 +418,6 @@ function pageKeyOf(token: string): [string, string] {
 export async function countTasks(
   deps: WorkflowDeps,
   principal: Principal,
-): Promise<pb.CountTasksResponse> {
+): Promise<{ steps: { step: string; open: number; overdue: number }[] }> {
   return { steps: await countOpenTasksByStep(deps.pool, branchScopeOf(principal)) };
 }

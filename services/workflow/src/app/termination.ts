@@ -6,7 +6,6 @@ import {
   type Principal,
   type PoolClient,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import type { TerminationCause } from '../domain/engine';
 import {
@@ -14,8 +13,13 @@ import {
   recordEndedApplication,
   type StoredInstance,
 } from '../infra/instance-store';
-import { runCommand, runCommandOnce, type Command, type WorkflowDeps } from './instances';
-import { instanceView } from './views';
+import {
+  runCommand,
+  runCommandOnce,
+  type Command,
+  type CommandOutcome,
+  type WorkflowDeps,
+} from './instances';
 
 const CAUSES: readonly TerminationCause[] = ['withdrawn', 'declined', 'expired'];
 
@@ -70,11 +74,13 @@ export async function endApplication(
  * TerminateProcess: the gateway ends the process right after the applications service accepted
  * the withdrawal, so that nobody acts on its tasks in between; the event does it again, as a no-op.
  */
-export async function terminateProcess(
+export async function terminateProcess<T>(
   deps: WorkflowDeps,
   principal: Principal,
-  req: pb.TerminateProcessRequest,
-): Promise<pb.TerminateProcessResponse> {
+  req: { applicationId: string; cause: string; reason: string; idempotencyKey: string },
+  /** The answer in the caller's wire format; kept and replayed to a retry. */
+  present: (ended: { outcome: CommandOutcome | undefined; terminated: boolean }) => T,
+): Promise<T> {
   requireTerminator(principal);
   const violations = [];
   if (!req.applicationId) violations.push({ field: 'applicationId', reason: 'is required' });
@@ -93,7 +99,7 @@ export async function terminateProcess(
   if (!instance) {
     // Not started yet (or a draft that never was submitted): a late submission starts nothing.
     await recordEndedApplication(deps.pool, { businessKey: req.applicationId, ...ending });
-    return { instance: undefined, terminated: false };
+    return present({ outcome: undefined, terminated: false });
   }
   const authorize = (i: StoredInstance) => {
     const branch = i.context.branchId;
@@ -109,10 +115,7 @@ export async function terminateProcess(
       actor: principal.userId,
       key: req.idempotencyKey,
       input: { applicationId: req.applicationId, cause: req.cause, reason: req.reason },
-      answer: (o) => ({
-        instance: instanceView(o.instance, o.definition, false),
-        terminated: wasActive.value,
-      }),
+      answer: (o) => present({ outcome: o, terminated: wasActive.value }),
     },
     authorize,
     true,

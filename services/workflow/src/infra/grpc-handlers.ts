@@ -10,7 +10,6 @@ import { workflowV1 as pb } from '@loanflow/proto';
 import { requireWriter } from '../app/access';
 import {
   allDefinitions,
-  definitionToPb,
   deployDefinition,
   getDefinition,
   migrateInstances,
@@ -21,7 +20,15 @@ import { actOnTask, countTasks, getTask, listTasks } from '../app/tasks';
 import { requireTerminator, terminateProcess } from '../app/termination';
 import { getInstance } from '../app/queries';
 import { completeJob, correlateMessage } from '../app/jobs';
-import { instanceView } from '../app/views';
+import {
+  definitionToPb,
+  holidayYearToPb,
+  instanceToPb,
+  taskActedOnToPb,
+  taskListEntryToPb,
+  taskViewToPb,
+  terminatedToPb,
+} from './proto-mapping';
 import { setProxy } from '../app/proxies';
 import { listHolidayYears, publishHolidayYear } from '../app/calendar';
 import { refuseNul } from './wire';
@@ -72,25 +79,34 @@ export function workflowService(
     listDefinitions: handler(
       anyStaff,
       async (req: pb.ListDefinitionsRequest): Promise<pb.ListDefinitionsResponse> => ({
-        definitions: await allDefinitions(deps, req.key),
+        definitions: (await allDefinitions(deps, req.key)).map((d) => definitionToPb(d)),
       }),
     ),
     getDefinition: handler(
       anyStaff,
-      async (req: pb.GetDefinitionRequest): Promise<pb.GetDefinitionResponse> => ({
-        definition: await getDefinition(deps, req),
-      }),
+      async (req: pb.GetDefinitionRequest): Promise<pb.GetDefinitionResponse> => {
+        const { definition, xml } = await getDefinition(deps, req);
+        return { definition: definitionToPb(definition, xml, true) };
+      },
     ),
     getInstance: handler(
       anyStaff,
-      async (req: pb.GetInstanceRequest, p): Promise<pb.GetInstanceResponse> => ({
-        instance: await getInstance(deps, p, req),
-      }),
+      async (req: pb.GetInstanceRequest, p): Promise<pb.GetInstanceResponse> => {
+        const { instance, definition } = await getInstance(deps, p, req);
+        return { instance: instanceToPb(instance, definition) };
+      },
     ),
-    listTasks: handler(anyStaff, (req: pb.ListTasksRequest, p) => listTasks(deps, p, req)),
+    listTasks: handler(
+      anyStaff,
+      async (req: pb.ListTasksRequest, p): Promise<pb.ListTasksResponse> => {
+        const { tasks, nextPageToken } = await listTasks(deps, p, req);
+        const now = new Date();
+        return { tasks: tasks.map((t) => taskListEntryToPb(t, now)), nextPageToken };
+      },
+    ),
     countTasks: handler(anyStaff, (_req: pb.CountTasksRequest, p) => countTasks(deps, p)),
     actOnTask: handler(writers('acting on a task'), (req: pb.ActOnTaskRequest, p, ctx) =>
-      actOnTask(deps, p, { ...req, formData: req.formData }, ctx.token()),
+      actOnTask(deps, p, { ...req, formData: req.formData }, ctx.token(), taskActedOnToPb),
     ),
     setProxy: handler(
       writers('setting a proxy'),
@@ -98,9 +114,11 @@ export function workflowService(
         tasksHandedOver: await setProxy(deps, p, req, ctx.token()),
       }),
     ),
-    getTask: handler(anyStaff, (req: pb.GetTaskRequest, p) => getTask(deps, p, req.id)),
+    getTask: handler(anyStaff, async (req: pb.GetTaskRequest, p): Promise<pb.GetTaskResponse> =>
+      taskViewToPb(await getTask(deps, p, req.id)),
+    ),
     terminateProcess: handler(requireTerminator, (req: pb.TerminateProcessRequest, p) =>
-      terminateProcess(deps, p, req),
+      terminateProcess(deps, p, req, terminatedToPb),
     ),
     completeJob: handler(
       admins('completing a job'),
@@ -108,22 +126,28 @@ export function workflowService(
         const o = await withTransaction(deps.pool, (tx) =>
           completeJob(deps, req.jobId, req.variables, tx),
         );
-        return { instance: instanceView(o.instance, o.definition, false) };
+        return { instance: instanceToPb(o.instance, o.definition, false) };
       },
     ),
     correlateMessage: handler(
       admins('correlating a message'),
       async (req: pb.CorrelateMessageRequest): Promise<pb.CorrelateMessageResponse> => {
         const o = await correlateMessage(deps, req);
-        return { instance: instanceView(o.instance, o.definition, false) };
+        return { instance: instanceToPb(o.instance, o.definition, false) };
       },
     ),
-    listHolidayYears: handler(anyStaff, (_req: pb.ListHolidayYearsRequest) =>
-      listHolidayYears(deps),
+    listHolidayYears: handler(
+      anyStaff,
+      async (_req: pb.ListHolidayYearsRequest): Promise<pb.ListHolidayYearsResponse> => {
+        const { years, warning } = await listHolidayYears(deps);
+        return { years: years.map(holidayYearToPb), warning };
+      },
     ),
     publishHolidayYear: handler(
       admins('publishing public holidays'),
-      (req: pb.PublishHolidayYearRequest, p) => publishHolidayYear(deps, p, req),
+      async (req: pb.PublishHolidayYearRequest, p): Promise<pb.PublishHolidayYearResponse> => ({
+        year: holidayYearToPb(await publishHolidayYear(deps, p, req)),
+      }),
     ),
     migrateInstances: handler(
       admins('migrating process instances'),
