@@ -1,10 +1,9 @@
 // 审批: completing a task with a decision (or resolving a delegated one).
 import type { ProcessModel } from '../../bpmn/process-model';
 import { EngineError } from '../../engine-error';
-import type { Actor, CommandResult, InstanceState } from '../../instance-state';
+import type { Actor, CommandResult, InstanceState, Outcome } from '../../instance-state';
 import { execute } from '../execution';
 import type { Variables } from '../../feel';
-import type { Outcome } from '../../instance-state';
 import { requireSeparation, requireWorker } from '../guards';
 import { isPlainObject, requireActor, requireVariables } from '../inputs';
 import { createTask } from '../tasks';

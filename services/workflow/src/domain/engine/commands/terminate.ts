@@ -1,9 +1,8 @@
 // The application left the approval early: the instance ends at once.
 import type { ProcessModel } from '../../bpmn/process-model';
 import { EngineError } from '../../engine-error';
-import type { CommandResult, InstanceState } from '../../instance-state';
+import type { CommandResult, InstanceState, TerminationCause } from '../../instance-state';
 import { execute } from '../execution';
-import type { TerminationCause } from '../../instance-state';
 import { requireText } from '../inputs';
 import { cancelTask } from '../tasks';
 import { cancelToken } from '../tokens';
