@@ -19,13 +19,17 @@ import {
 import { documentsV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, type WorkflowConfig } from './config';
 import { deployDefinition } from './app/definitions';
-import { startForApplication, type WorkflowDeps } from './app/instances';
+import { type WorkflowDeps } from './app/instances';
 import { refreshCalendar } from './app/calendar';
-import { onJobCompleted } from './app/jobs';
 import { workflowService } from './infra/grpc-handlers';
 import { TimerPoller } from './infra/timer-poller';
 import { identityDirectory } from './infra/identity-client';
-import { ENDING_EVENTS, onApplicationEnded } from './app/termination';
+import { ENDING_EVENTS } from './app/termination';
+import {
+  onApplicationEnding,
+  onApplicationSubmitted,
+  onJobCompleted,
+} from './infra/event-handlers';
 import type { TerminationCause } from './domain/engine';
 
 export { loadWorkflowConfig } from './config';
@@ -107,9 +111,7 @@ export async function start(
     startAt: config.EVENTS_START_AT,
     // Applications are independent: several start at once (one application's events in order).
     concurrency: 4,
-    handler: async (event, tx) => {
-      await startForApplication(deps, tx, event);
-    },
+    handler: (event, tx) => onApplicationSubmitted(deps, tx, event),
   });
   const jobConsumer = `${schema}_job_completed`;
   const jobResults = await consumeOnce({
@@ -133,7 +135,7 @@ export async function start(
         filterSubject: subject,
         startAt: config.EVENTS_START_AT,
         concurrency: 4,
-        handler: (event, tx) => onApplicationEnded(deps, tx, event, cause as TerminationCause),
+        handler: (event, tx) => onApplicationEnding(deps, tx, event, cause as TerminationCause),
       }),
     ),
   );

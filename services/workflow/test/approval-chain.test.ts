@@ -207,29 +207,38 @@ describe('workflow: the credit approval chain over gRPC', () => {
 
   it('hands new work of someone away today to their proxy (委托)', async () => {
     const away = staff('co-2', ['credit_officer']);
-    const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-    const { tasksHandedOver } = await h.client.setProxy(
-      { userId: '', proxyUserId: 'co-3', fromDate: today, toDate: today },
-      h.as(away),
-    );
-    expect(tasksHandedOver).toBe(0);
-    const id = await h.submit();
-    await approve(market, await taskAt(market, id, 'market_routing'));
-    await approve(groupLeader, await taskAt(groupLeader, id, 'credit_officer_assignment'), {
-      creditOfficer: 'co-2',
-    });
-    const investigation = await taskAt(staff('co-3', ['credit_officer']), id, 'investigation');
-    expect(investigation.assignee).toBe('co-3');
-    const { instance } = await h.client.getInstance({ id: '', businessKey: id }, h.as(groupLeader));
-    expect(instance!.history.some((e) => e.action === 'transferred' && e.actor === 'co-2')).toBe(
-      true,
-    );
-    await expect(
-      h.client.setProxy(
-        { userId: '', proxyUserId: 'co-2', fromDate: today, toDate: today },
+    // The service's clock on a chosen day: "today" cannot turn into tomorrow halfway through.
+    const today = '2026-03-10';
+    h.setClock(new Date('2026-03-10T10:00:00+08:00'));
+    try {
+      const { tasksHandedOver } = await h.client.setProxy(
+        { userId: '', proxyUserId: 'co-3', fromDate: today, toDate: today },
         h.as(away),
-      ),
-    ).rejects.toMatchObject({ code: 'invalid_argument' });
+      );
+      expect(tasksHandedOver).toBe(0);
+      const id = await h.submit();
+      await approve(market, await taskAt(market, id, 'market_routing'));
+      await approve(groupLeader, await taskAt(groupLeader, id, 'credit_officer_assignment'), {
+        creditOfficer: 'co-2',
+      });
+      const investigation = await taskAt(staff('co-3', ['credit_officer']), id, 'investigation');
+      expect(investigation.assignee).toBe('co-3');
+      const { instance } = await h.client.getInstance(
+        { id: '', businessKey: id },
+        h.as(groupLeader),
+      );
+      expect(instance!.history.some((e) => e.action === 'transferred' && e.actor === 'co-2')).toBe(
+        true,
+      );
+      await expect(
+        h.client.setProxy(
+          { userId: '', proxyUserId: 'co-2', fromDate: today, toDate: today },
+          h.as(away),
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_argument' });
+    } finally {
+      h.setClock(undefined);
+    }
   });
 
   it('lets exactly one of 50 concurrent completions of a task win', async () => {

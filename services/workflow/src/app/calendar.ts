@@ -1,5 +1,10 @@
-import { invalidArgument, type Logger, type Principal, type Queryable } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
+import {
+  businessDateInChina,
+  invalidArgument,
+  type Logger,
+  type Principal,
+  type Queryable,
+} from '@loanflow/platform';
 import {
   calendarCovers,
   checkHolidayYear,
@@ -9,15 +14,8 @@ import {
   type HolidayYear,
 } from '../domain/calendar';
 import { requireAdmin } from './definitions';
+import { publishedHolidayYears, saveHolidayYear } from '../infra/holiday-repo';
 import type { WorkflowDeps } from './instances';
-
-interface Row {
-  year: number;
-  notice: string;
-  holidays: HolidayYear['holidays'];
-  published_by: string;
-  published_at: Date;
-}
 
 const published = new Map<number, { by: string; at: string }>();
 
@@ -27,11 +25,10 @@ const published = new Map<number, { by: string; at: string }>();
  * force here within that).
  */
 export async function refreshCalendar(db: Queryable): Promise<void> {
-  const { rows } = await db.query<Row>('SELECT * FROM holiday_years ORDER BY year');
+  const years = await publishedHolidayYears(db);
   published.clear();
-  for (const r of rows)
-    published.set(r.year, { by: r.published_by, at: r.published_at.toISOString() });
-  useHolidayYears(rows.map((r) => ({ year: r.year, notice: r.notice, holidays: r.holidays })));
+  for (const y of years) published.set(y.year, { by: y.publishedBy, at: y.publishedAt });
+  useHolidayYears(years.map((y) => ({ year: y.year, notice: y.notice, holidays: y.holidays })));
 }
 
 /**
@@ -40,37 +37,47 @@ export async function refreshCalendar(db: Queryable): Promise<void> {
  * in November, and tasks due in early January are created in December).
  */
 export function calendarWarning(now: Date): string {
-  const local = new Date(now.getTime() + 8 * 3_600_000);
-  const year = local.getUTCFullYear();
+  const today = businessDateInChina(now);
+  const year = Number(today.slice(0, 4));
   if (!calendarCovers(year))
     return `no public holidays are known for ${year}: due dates count Monday to Friday only; publish the year's arrangements`;
-  if (local.getUTCMonth() >= 9 && !calendarCovers(year + 1))
+  if (Number(today.slice(5, 7)) >= 10 && !calendarCovers(year + 1))
     return `no public holidays are known for ${year + 1} yet: publish them when the State Council's notice is out, before due dates reach January`;
   return '';
 }
 
-const toPb = (y: HolidayYear): pb.HolidayYear => {
+/** A year of the calendar in force, and whether it was published or is built in. */
+export interface CalendarYear extends HolidayYear {
+  source: 'published' | 'built_in';
+  /** Empty for a built-in year. */
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** A year of public holidays as an administrator gives it (a break from its first to last day). */
+export interface HolidayYearInput {
+  year: number;
+  notice: string;
+  holidays: { name: string; firstDay: string; lastDay: string; workdays: string[] }[];
+}
+
+const inForce = (y: HolidayYear): CalendarYear => {
   const p = published.get(y.year);
   const builtIn = HOLIDAY_YEARS.find((b) => b.year === y.year);
   return {
-    year: y.year,
-    notice: y.notice,
-    holidays: y.holidays.map((h) => ({
-      name: h.name,
-      firstDay: h.off[0],
-      lastDay: h.off[1],
-      workdays: [...h.workdays],
-    })),
+    ...y,
     source: p || !builtIn ? 'published' : 'built_in',
     publishedBy: p?.by ?? '',
     publishedAt: p?.at ?? '',
   };
 };
 
-export async function listHolidayYears(deps: WorkflowDeps): Promise<pb.ListHolidayYearsResponse> {
+export async function listHolidayYears(
+  deps: WorkflowDeps,
+): Promise<{ years: CalendarYear[]; warning: string }> {
   await refreshCalendar(deps.pool);
   return {
-    years: holidayYears().map(toPb),
+    years: holidayYears().map(inForce),
     warning: calendarWarning(deps.now?.() ?? new Date()),
   };
 }
@@ -78,8 +85,8 @@ export async function listHolidayYears(deps: WorkflowDeps): Promise<pb.ListHolid
 export async function publishHolidayYear(
   deps: WorkflowDeps,
   p: Principal,
-  req: pb.PublishHolidayYearRequest,
-): Promise<pb.PublishHolidayYearResponse> {
+  req: HolidayYearInput,
+): Promise<CalendarYear> {
   requireAdmin(p, 'publishing public holidays');
   const { year, violations } = checkHolidayYear({
     year: req.year,
@@ -91,15 +98,10 @@ export async function publishHolidayYear(
     })),
   });
   if (!year) throw invalidArgument(violations.map(onTheWire));
-  await deps.pool.query(
-    `INSERT INTO holiday_years (year, notice, holidays, published_by) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (year) DO UPDATE SET notice = excluded.notice, holidays = excluded.holidays,
-       published_by = excluded.published_by, published_at = now()`,
-    [year.year, year.notice, JSON.stringify(year.holidays), p.userId],
-  );
+  await saveHolidayYear(deps.pool, year, p.userId);
   await refreshCalendar(deps.pool);
   deps.log.info({ year: year.year, by: p.userId }, 'public holidays published');
-  return { year: toPb(holidayYears().find((y) => y.year === year.year)!) };
+  return inForce(holidayYears().find((y) => y.year === year.year)!);
 }
 
 /** The wire names the two ends of a break `firstDay` and `lastDay` (the domain: `off`). */

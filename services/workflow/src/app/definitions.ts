@@ -8,10 +8,8 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import { parseDefinition } from '../domain/bpmn/parse';
-import type { ProcessModel } from '../domain/bpmn/process-model';
 import {
   definitionById,
   definitionByVersion,
@@ -19,67 +17,13 @@ import {
   insertDefinition,
   latestDefinition,
   listDefinitions,
+  lockDeploymentsOf,
   type StoredDefinition,
 } from '../infra/definition-repo';
-import { instanceById, saveInstance } from '../infra/instance-store';
-import { asDomainError, type WorkflowDeps } from './instances';
+import { activeInstanceIds, instanceById, saveInstance } from '../infra/instance-store';
+import { asDomainError, nowOf, type WorkflowDeps } from './instances';
 
 const MAX_XML = 2 * 1024 * 1024;
-
-export const definitionToPb = (
-  d: StoredDefinition,
-  xml = '',
-  detail = false,
-): pb.ProcessDefinition => ({
-  id: d.id,
-  key: d.key,
-  version: d.version,
-  name: d.name,
-  deployedBy: d.deployedBy,
-  deployedAt: d.deployedAt,
-  xml,
-  routes: detail ? routesOf(d.model) : [],
-  forms: detail ? formsOf(d.model) : [],
-});
-
-/** Every outgoing flow of every exclusive gateway: the route rules in words a client can show. */
-export function routesOf(model: ProcessModel): pb.RouteRule[] {
-  const rules: pb.RouteRule[] = [];
-  for (const gateway of Object.values(model.elements)) {
-    if (gateway.kind !== 'exclusiveGateway' || gateway.outgoing.length < 2) continue;
-    for (const flowId of gateway.outgoing) {
-      const flow = model.flows[flowId]!;
-      const target = model.elements[flow.targetRef];
-      rules.push({
-        gatewayId: gateway.id,
-        gatewayName: gateway.name ?? '',
-        flowId,
-        flowName: flow.name ?? '',
-        condition: flowId === gateway.defaultFlowId ? '' : (flow.condition ?? ''),
-        isDefault: flowId === gateway.defaultFlowId,
-        targetElementId: flow.targetRef,
-        targetName: target?.name ?? '',
-      });
-    }
-  }
-  return rules;
-}
-
-export function formsOf(model: ProcessModel): pb.StepForm[] {
-  return Object.values(model.elements).flatMap((e) =>
-    e.kind === 'userTask' && e.form
-      ? [
-          {
-            elementId: e.id,
-            step: e.stepCode,
-            name: e.name ?? e.id,
-            formKey: e.formKey ?? '',
-            form: e.form,
-          },
-        ]
-      : [],
-  );
-}
 
 /**
  * Deploys BPMN XML as the next version of its process id. Refused with every problem and the
@@ -105,7 +49,7 @@ export async function deployDefinition(
   }
   const checksum = createHash('sha256').update(xml).digest('hex');
   return withTransaction(deps.pool, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`deploy:${parsed.model.id}`]);
+    await lockDeploymentsOf(tx, parsed.model.id);
     const latest = await latestDefinition(tx, parsed.model.id);
     if (latest?.checksum === checksum) return { definition: latest, created: false };
     const definition = await insertDefinition(tx, {
@@ -140,11 +84,11 @@ export async function getDefinition(
   if (!q.id && !q.key)
     throw invalidArgument([{ field: 'id', reason: 'give the definition id or its key' }]);
   if (!d) throw notFound('process definition');
-  return definitionToPb(d, (await definitionXml(deps.pool, d.id)) ?? '', true);
+  return { definition: d, xml: (await definitionXml(deps.pool, d.id)) ?? '' };
 }
 
-export const allDefinitions = async (deps: WorkflowDeps, key: string) =>
-  (await listDefinitions(deps.pool, key || undefined)).map((d) => definitionToPb(d));
+export const allDefinitions = (deps: WorkflowDeps, key: string): Promise<StoredDefinition[]> =>
+  listDefinitions(deps.pool, key || undefined);
 
 /**
  * Moves active instances of one version to another. Each instance moves on its own; those whose
@@ -153,7 +97,7 @@ export const allDefinitions = async (deps: WorkflowDeps, key: string) =>
 export async function migrateInstances(
   deps: WorkflowDeps,
   req: { definitionKey: string; fromVersion: number; toVersion: number; instanceIds: string[] },
-): Promise<pb.MigrateInstancesResponse> {
+): Promise<{ migrated: string[]; refused: { instanceId: string; reason: string }[] }> {
   const from = await definitionByVersion(deps.pool, req.definitionKey, req.fromVersion);
   const to = await definitionByVersion(deps.pool, req.definitionKey, req.toVersion);
   if (!from)
@@ -165,16 +109,9 @@ export async function migrateInstances(
       { field: 'toVersion', reason: `no version ${req.toVersion} of ${req.definitionKey}` },
     ]);
   const ids =
-    req.instanceIds.length > 0
-      ? req.instanceIds
-      : (
-          await deps.pool.query<{ id: string }>(
-            "SELECT id FROM process_instances WHERE definition_id = $1 AND status = 'active' ORDER BY id",
-            [from.id],
-          )
-        ).rows.map((r) => r.id);
+    req.instanceIds.length > 0 ? req.instanceIds : await activeInstanceIds(deps.pool, from.id);
   const migrated: string[] = [];
-  const refused: pb.MigrationRefusal[] = [];
+  const refused: { instanceId: string; reason: string }[] = [];
   for (const id of ids) {
     try {
       await withTransaction(deps.pool, async (tx) => {
@@ -182,7 +119,7 @@ export async function migrateInstances(
         if (!instance || instance.definitionId !== from.id)
           throw new Error(`not an instance of ${from.key} v${from.version}`);
         const result = await engine
-          .migrateInstance(instance.state, from.model, to.model, new Date().toISOString())
+          .migrateInstance(instance.state, from.model, to.model, nowOf(deps))
           .catch((err: unknown) => {
             throw asDomainError(err);
           });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  businessDateInChina,
   conflict,
   DomainError,
   failedPrecondition,
@@ -11,13 +12,11 @@ import {
   runCommitHooksNow,
   uuidv7,
   type ErrorCode,
-  type EventEnvelope,
   type Logger,
   type Pool,
   type PoolClient,
   type Queryable,
 } from '@loanflow/platform';
-import { applicationEventsV1 } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import type { Actor, CommandResult, InstanceState, TaskState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
@@ -36,9 +35,9 @@ import {
   type InstanceWrite,
   type StoredInstance,
 } from '../infra/instance-store';
-import { todayInShanghai } from './dates';
+import { proxiesOn } from '../infra/proxy-repo';
 import type { UserDirectory } from './directory';
-import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from './effects';
+import { planEffects, SOURCE, type EffectPlan, type InstanceRef } from '../infra/effects';
 
 export interface WorkflowDeps {
   pool: Pool;
@@ -57,7 +56,7 @@ export interface WorkflowDeps {
 
 export const SYSTEM: Actor = { userId: 'system', groups: [] };
 
-const nowOf = (deps: WorkflowDeps) => (deps.now?.() ?? new Date()).toISOString();
+export const nowOf = (deps: WorkflowDeps): string => (deps.now?.() ?? new Date()).toISOString();
 
 /** Engine errors keep their meaning at the edge: INVALID_ARGUMENT, FAILED_PRECONDITION, ... */
 export function asDomainError(err: unknown): unknown {
@@ -65,7 +64,7 @@ export function asDomainError(err: unknown): unknown {
   return err;
 }
 
-const refOf = (
+export const refOf = (
   i: { id: string; businessKey: string; context: StoredInstance['context'] },
   d: StoredDefinition,
 ): InstanceRef => ({
@@ -76,6 +75,28 @@ const refOf = (
   definitionVersion: d.version,
 });
 
+/** A submitted application, as the applications service announced it (application.submitted). */
+export interface Submission {
+  applicationId: string;
+  customerId: string;
+  /** individual | corporate */
+  customerType: string;
+  productCode: string;
+  productCategory: string;
+  branchId: string;
+  /** Decimal string. */
+  amount: string;
+  termMonths: number;
+  /** equal_installments, ... */
+  repaymentMethod: string;
+  /** recommend, ... */
+  initialOpinion: string;
+  score: number;
+  submittedBy: string;
+  /** Absent in events of older producers. */
+  customerName?: string;
+}
+
 /**
  * Starts the credit approval for a submitted application (application.submitted): one instance
  * per application however often the event arrives (unique business key + inbox).
@@ -83,9 +104,8 @@ const refOf = (
 export async function startForApplication(
   deps: WorkflowDeps,
   tx: PoolClient,
-  event: EventEnvelope,
+  submitted: Submission,
 ): Promise<string | undefined> {
-  const submitted = applicationEventsV1.ApplicationSubmitted.fromJSON(event.data);
   const ended = await endedApplication(tx, submitted.applicationId);
   if (ended) {
     // The withdrawal (or decline, expiry) was seen first: there is nothing left to approve.
@@ -95,14 +115,12 @@ export async function startForApplication(
     );
     return undefined;
   }
-  // Added to the payload later (schema version 1 still): absent in older events.
-  const customerName = (event.data as { customerName?: unknown } | null)?.customerName;
   const definition = await latestDefinition(tx, deps.creditProcess);
   if (!definition) throw new Error(`no process definition ${deps.creditProcess} is deployed`);
   const variables: Variables = {
     applicationId: submitted.applicationId,
     customerId: submitted.customerId,
-    customerType: submitted.customerType.replace('CUSTOMER_TYPE_', '').toLowerCase(),
+    customerType: submitted.customerType,
     productCode: submitted.productCode,
     productCategory: submitted.productCategory,
     branchId: submitted.branchId,
@@ -110,8 +128,8 @@ export async function startForApplication(
     amount: Number(submitted.amount),
     amountText: submitted.amount,
     termMonths: submitted.termMonths,
-    repaymentMethod: submitted.repaymentMethod.replace('REPAYMENT_METHOD_', '').toLowerCase(),
-    initialOpinion: submitted.initialOpinion.replace('OPINION_', '').toLowerCase(),
+    repaymentMethod: submitted.repaymentMethod,
+    initialOpinion: submitted.initialOpinion,
     score: submitted.score,
     accountManager: submitted.submittedBy,
   };
@@ -126,7 +144,7 @@ export async function startForApplication(
       productCode: submitted.productCode,
       amount: submitted.amount,
       branchId: submitted.branchId,
-      ...(typeof customerName === 'string' && customerName ? { customerName } : {}),
+      ...(submitted.customerName ? { customerName: submitted.customerName } : {}),
     },
   );
 }
@@ -404,11 +422,11 @@ async function handOverForAbsences(
     (t) => t.status === 'open' && t.assignee !== null && previous.get(t.id) !== t.assignee,
   );
   if (assigned.length === 0) return result;
-  const { rows } = await db.query<{ user_id: string; proxy_user_id: string }>(
-    'SELECT user_id, proxy_user_id FROM proxies WHERE user_id = ANY($1) AND from_date <= $2 AND to_date >= $2',
-    [assigned.map((t) => t.assignee), todayInShanghai(new Date(now))],
+  const proxyOf = await proxiesOn(
+    db,
+    assigned.map((t) => t.assignee!),
+    businessDateInChina(new Date(now)),
   );
-  const proxyOf = new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
   let current = result;
   for (const task of assigned) {
     const proxy = proxyOf.get(task.assignee!);

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound, type EventEnvelope, type PoolClient } from '@loanflow/platform';
+import { invalidArgument, notFound, type PoolClient } from '@loanflow/platform';
 import * as engine from '../domain/engine';
 import type { Variables } from '../domain/feel';
 import { instanceByBusinessKey, parseTaskRowId } from '../infra/instance-store';
@@ -27,17 +27,6 @@ export async function completeJob(
   );
   if (tx) await finishJob(tx, ids.instanceId, ids.taskId);
   return outcome;
-}
-
-/** `<service>.job.completed` events from workers, through the inbox. */
-export async function onJobCompleted(
-  deps: WorkflowDeps,
-  tx: PoolClient,
-  event: EventEnvelope,
-): Promise<void> {
-  const data = event.data as { jobId?: unknown; variables?: unknown };
-  if (typeof data.jobId !== 'string') throw new Error(`job.completed ${event.id} carries no jobId`);
-  await completeJob(deps, data.jobId, data.variables, tx);
 }
 
 export async function correlateMessage(

@@ -1,7 +1,15 @@
-import { hasRole, invalidArgument, permissionDenied, type Principal } from '@loanflow/platform';
+import {
+  businessDateInChina,
+  hasRole,
+  invalidArgument,
+  permissionDenied,
+  type Principal,
+} from '@loanflow/platform';
 import * as engine from '../domain/engine';
-import { todayInShanghai } from './dates';
 import { parseTaskRowId } from '../infra/instance-store';
+import { saveAbsence } from '../infra/proxy-repo';
+import { openTaskIdsAssignedTo } from '../infra/task-repo';
+import { requireWriter } from './access';
 import { resolvePeople } from './directory';
 import { runCommand, type WorkflowDeps } from './instances';
 
@@ -18,6 +26,7 @@ export async function setProxy(
   req: { userId: string; proxyUserId: string; fromDate: string; toDate: string },
   token: string,
 ): Promise<number> {
+  requireWriter(p, 'setting a proxy');
   if (req.userId && req.userId !== p.userId && !hasRole(p, 'admin'))
     throw permissionDenied('only administrators set a proxy for someone else');
   const violations = [];
@@ -33,19 +42,17 @@ export async function setProxy(
   if (violations.length > 0) throw invalidArgument(violations);
   const { user, proxy } = await checkedPeople(deps, p, req, token);
 
-  await deps.pool.query(
-    `INSERT INTO proxies (user_id, proxy_user_id, from_date, to_date, created_by) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (user_id, from_date) DO UPDATE SET proxy_user_id = excluded.proxy_user_id, to_date = excluded.to_date`,
-    [user, proxy, req.fromDate, req.toDate, p.userId],
-  );
-  const today = todayInShanghai(deps.now?.() ?? new Date());
+  await saveAbsence(deps.pool, {
+    userId: user,
+    proxyUserId: proxy,
+    fromDate: req.fromDate,
+    toDate: req.toDate,
+    createdBy: p.userId,
+  });
+  const today = businessDateInChina(deps.now?.() ?? new Date());
   if (today < req.fromDate || today > req.toDate) return 0;
-  const { rows } = await deps.pool.query<{ id: string }>(
-    "SELECT id FROM tasks WHERE assignee = $1 AND state = 'open' ORDER BY created_at",
-    [user],
-  );
   let handed = 0;
-  for (const { id } of rows) {
+  for (const id of await openTaskIdsAssignedTo(deps.pool, user)) {
     const ids = parseTaskRowId(id)!;
     await runCommand(deps, ids.instanceId, (m, s, now) =>
       engine.transfer(m, s, ids.taskId, { userId: user, groups: [] }, proxy, now),
@@ -69,7 +76,7 @@ async function checkedPeople(
   const absent = req.userId || p.userId;
   const [absentUser] =
     absent === p.userId
-      ? [{ id: p.userId, roles: p.roles as string[] }]
+      ? [{ id: p.userId, roles: p.roles as string[], active: true }]
       : await deps.directory
           .lookUp([absent], token)
           .then((users) =>
@@ -79,6 +86,8 @@ async function checkedPeople(
           );
   if (!absentUser)
     throw invalidArgument([{ field: 'userId', reason: `user "${absent}" does not exist` }]);
+  if (!absentUser.active)
+    throw invalidArgument([{ field: 'userId', reason: `user "${absent}" is inactive` }]);
   const ids = await resolvePeople(
     deps.directory,
     [{ field: 'proxyUserId', value: req.proxyUserId, roles: absentUser.roles }],

@@ -6,18 +6,16 @@ import {
   permissionDenied,
   type Principal,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
-import { cachedDefinition } from '../infra/definition-repo';
-import { instanceById, instanceByBusinessKey } from '../infra/instance-store';
+import { cachedDefinition, type StoredDefinition } from '../infra/definition-repo';
+import { instanceById, instanceByBusinessKey, type StoredInstance } from '../infra/instance-store';
 import type { WorkflowDeps } from './instances';
-import { instanceView } from './views';
 
 /** An instance with its timeline, by id or by application id; branch-scoped like the application. */
 export async function getInstance(
   deps: WorkflowDeps,
   p: Principal,
   q: { id: string; businessKey: string },
-): Promise<pb.ProcessInstance> {
+): Promise<{ instance: StoredInstance; definition: StoredDefinition }> {
   if (!q.id && !q.businessKey)
     throw invalidArgument([{ field: 'id', reason: 'give the instance id or the business key' }]);
   if (q.id && !isUuid(q.id)) throw invalidArgument([{ field: 'id', reason: 'must be a UUID' }]);
@@ -29,5 +27,5 @@ export async function getInstance(
   if (branch && !canAccessBranch(p, branch))
     throw permissionDenied(`the process belongs to branch ${branch}`);
   const definition = (await cachedDefinition(deps.pool, instance.definitionId))!;
-  return instanceView(instance, definition);
+  return { instance, definition };
 }

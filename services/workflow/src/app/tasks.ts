@@ -7,23 +7,35 @@ import {
   permissionDenied,
   type Principal,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
-import type { Actor, InstanceState } from '../domain/engine';
+import type { Actor, InstanceState, TaskState } from '../domain/engine';
 import type { ProcessModel } from '../domain/bpmn/process-model';
 import { loadFeel, type Variables } from '../domain/feel';
 import {
   termsWithinApplication,
+  type FormSchema,
   userReferences,
   validateFormData,
   withUserIds,
 } from '../domain/forms';
 import { cachedDefinition } from '../infra/definition-repo';
 import { instanceById, parseTaskRowId, type StoredInstance } from '../infra/instance-store';
+import type { InstanceRef } from '../infra/effects';
+import {
+  countOpenTasksByStep,
+  findTasks,
+  openTaskStep,
+  type TaskListEntry,
+} from '../infra/task-repo';
+import { mayWrite, requireWriter } from './access';
 import { resolvePeople, type PersonNamed } from './directory';
-import { taskToPb } from './effects';
-import { runCommandOnce, type Command, type CommandOutcome, type WorkflowDeps } from './instances';
-import { instanceView } from './views';
+import {
+  refOf,
+  runCommandOnce,
+  type Command,
+  type CommandOutcome,
+  type WorkflowDeps,
+} from './instances';
 
 export const ACTIONS = engine.TASK_ACTIONS;
 export type TaskAction = engine.TaskAction;
@@ -194,13 +206,26 @@ function commandFor(input: ActInput, taskId: string, actor: Actor, people: Peopl
   }
 }
 
-/** One approval action on a task, with its idempotency key; the answer is kept for retries. */
-export async function actOnTask(
+/** What an approval action did: the task acted on, the tasks it opened, the instance after it. */
+export interface TaskActedOn {
+  ref: InstanceRef;
+  task: TaskState;
+  nextTasks: TaskState[];
+  outcome: CommandOutcome;
+}
+
+/**
+ * One approval action on a task, with its idempotency key. The answer, as `present` gives it
+ * (the caller's wire format), is kept and replayed to a retry.
+ */
+export async function actOnTask<T>(
   deps: WorkflowDeps,
   principal: Principal,
   input: ActInput,
-  token = '',
-): Promise<pb.ActOnTaskResponse> {
+  token: string,
+  present: (acted: TaskActedOn) => T,
+): Promise<T> {
+  requireWriter(principal, 'acting on a task');
   const ids = parseTaskRowId(input.taskId);
   if (!ids) throw invalidArgument([{ field: 'taskId', reason: 'is not a task id' }]);
   const actor = actorOf(principal);
@@ -209,23 +234,13 @@ export async function actOnTask(
   if (input.action === 'complete' && input.outcome === 'approve')
     await requireDocuments(deps, input.taskId, token);
   const authorize = branchGuard(principal);
-  const answer = (outcome: CommandOutcome): pb.ActOnTaskResponse => {
-    const ref = {
-      id: outcome.instance.id,
-      businessKey: outcome.instance.businessKey,
-      context: outcome.instance.context,
-      definitionKey: outcome.definition.key,
-      definitionVersion: outcome.definition.version,
-    };
-    const task = outcome.instance.state.tasks.find((t) => t.id === ids.taskId)!;
-    return {
-      task: taskToPb(ref, task),
-      nextTasks: outcome.changedTasks
-        .filter((t) => t.id !== ids.taskId && t.status === 'open')
-        .map((t) => taskToPb(ref, t)),
-      instance: instanceView(outcome.instance, outcome.definition, false),
-    };
-  };
+  const answer = (outcome: CommandOutcome): T =>
+    present({
+      ref: refOf(outcome.instance, outcome.definition),
+      task: outcome.instance.state.tasks.find((t) => t.id === ids.taskId)!,
+      nextTasks: outcome.changedTasks.filter((t) => t.id !== ids.taskId && t.status === 'open'),
+      outcome,
+    });
   return runCommandOnce(
     deps,
     ids.instanceId,
@@ -245,6 +260,16 @@ const branchGuard = (principal: Principal) => (instance: StoredInstance) => {
   }
 };
 
+export interface TaskView {
+  ref: InstanceRef;
+  task: TaskState;
+  form: FormSchema | undefined;
+  allowedActions: TaskAction[];
+  sendBackTargets: string[];
+  processStatus: InstanceState['status'];
+  terminationReason: string;
+}
+
 /**
  * One task as its step's page shows it: the task, the form of its step (from the definition the
  * instance runs) and what the caller may do on it now.
@@ -253,7 +278,7 @@ export async function getTask(
   deps: WorkflowDeps,
   principal: Principal,
   rowId: string,
-): Promise<pb.GetTaskResponse> {
+): Promise<TaskView> {
   const ids = parseTaskRowId(rowId);
   if (!ids) throw invalidArgument([{ field: 'id', reason: 'is not a task id' }]);
   const instance = await instanceById(deps.pool, ids.instanceId);
@@ -263,22 +288,19 @@ export async function getTask(
   const definition = (await cachedDefinition(deps.pool, instance.definitionId))!;
   const element = definition.model.elements[task.elementId];
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const allowed = await engine.allowedActions(
-    definition.model,
-    instance.state,
-    task.id,
-    actorOf(principal),
-    now,
-  );
-  const ref = {
-    id: instance.id,
-    businessKey: instance.businessKey,
-    context: instance.context,
-    definitionKey: definition.key,
-    definitionVersion: definition.version,
-  };
+  // The auditor reads the task and is offered nothing to do on it.
+  const allowed = mayWrite(principal)
+    ? await engine.allowedActions(
+        definition.model,
+        instance.state,
+        task.id,
+        actorOf(principal),
+        now,
+      )
+    : { actions: [], sendBackTargets: [] };
   return {
-    task: taskToPb(ref, task),
+    ref: refOf(instance, definition),
+    task,
     form: element?.kind === 'userTask' && element.form ? element.form : undefined,
     allowedActions: allowed.actions,
     sendBackTargets: allowed.sendBackTargets,
@@ -294,13 +316,9 @@ export async function getTask(
  * withdrawn) rather than asking for papers nobody needs any more.
  */
 async function requireDocuments(deps: WorkflowDeps, rowId: string, token: string): Promise<void> {
-  const { rows } = await deps.pool.query<{ step: string; business_key: string }>(
-    `SELECT step, business_key FROM tasks WHERE id = $1 AND state = 'open'`,
-    [rowId],
-  );
-  const task = rows[0];
+  const task = await openTaskStep(deps.pool, rowId);
   if (!task || !task.step) return;
-  const missing = await deps.missingDocuments(task.business_key, task.step, token);
+  const missing = await deps.missingDocuments(task.businessKey, task.step, token);
   if (missing.length > 0) {
     throw failedPrecondition(
       `documents required for ${task.step} are missing: ${missing.join(', ')}`,
@@ -322,27 +340,6 @@ export interface TaskQuery {
   applicationId: string;
 }
 
-interface TaskRow {
-  id: string;
-  instance_id: string;
-  business_key: string;
-  element_id: string;
-  name: string;
-  step: string;
-  state: string;
-  assignee: string | null;
-  owner: string | null;
-  candidate_groups: string[];
-  candidate_users: string[];
-  product_code: string | null;
-  amount: string | null;
-  branch_id: string | null;
-  customer_name: string | null;
-  created_at: Date;
-  due_at: Date | null;
-  cancel_reason: string | null;
-}
-
 const DECIMAL = /^\d{1,15}(\.\d{1,2})?$/;
 
 /** 我的业务: my tasks, my groups' unclaimed tasks, or (auditors, head office) all; keyset-paginated. */
@@ -350,122 +347,77 @@ export async function listTasks(
   deps: WorkflowDeps,
   principal: Principal,
   q: TaskQuery,
-): Promise<pb.ListTasksResponse> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, ...values: unknown[]) => {
-    let text = sql;
-    for (const v of values) {
-      params.push(v);
-      text = text.replace('?', `$${params.length}`);
-    }
-    where.push(text);
-  };
+): Promise<{ tasks: TaskListEntry[]; nextPageToken: string }> {
   const scope = q.scope || 'mine';
-  if (scope === 'mine') add('assignee = ?', principal.userId);
-  else if (scope === 'group')
-    add(
-      'assignee IS NULL AND (candidate_groups && ?::text[] OR ? = ANY(candidate_users))',
-      principal.roles,
-      principal.userId,
-    );
-  else if (scope === 'all') {
-    if (
-      !principal.roles.some((r) => r === 'auditor' || r === 'admin') &&
-      branchScopeOf(principal) !== null
-    ) {
-      throw permissionDenied('only auditors, administrators and head office see every task');
-    }
-  } else throw invalidArgument([{ field: 'scope', reason: 'must be mine, group or all' }]);
-  // Tasks of the caller's branch subtree (and those of no branch).
-  const branches = branchScopeOf(principal);
-  if (branches) add('(branch_id IS NULL OR branch_id = ANY(?))', branches);
+  if (!['mine', 'group', 'all'].includes(scope))
+    throw invalidArgument([{ field: 'scope', reason: 'must be mine, group or all' }]);
+  if (
+    scope === 'all' &&
+    !principal.roles.some((r) => r === 'auditor' || r === 'admin') &&
+    branchScopeOf(principal) !== null
+  ) {
+    throw permissionDenied('only auditors, administrators and head office see every task');
+  }
   const state = q.state || 'open';
   if (!['open', 'suspended', 'completed', 'cancelled'].includes(state))
     throw invalidArgument([
       { field: 'state', reason: 'must be open, suspended, completed or cancelled' },
     ]);
-  add('state = ?', state);
-  if (q.applicationId) add('business_key = ?', q.applicationId);
-  if (q.step) add('step = ?', q.step);
-  if (q.productCode) add('product_code = ?', q.productCode);
-  for (const [field, op] of [
-    ['minAmount', '>='],
-    ['maxAmount', '<='],
-  ] as const) {
-    if (!q[field]) continue;
-    if (!DECIMAL.test(q[field]))
+  for (const field of ['minAmount', 'maxAmount'] as const) {
+    if (q[field] && !DECIMAL.test(q[field]))
       throw invalidArgument([{ field, reason: 'must be a decimal amount such as "500000.00"' }]);
-    add(`amount ${op} ?::numeric`, q[field]);
   }
-  if (q.overdueOnly) add('due_at < now()');
-  if (q.dueBefore) {
-    if (Number.isNaN(Date.parse(q.dueBefore)))
-      throw invalidArgument([{ field: 'dueBefore', reason: 'must be an ISO 8601 instant' }]);
-    add('due_at < ?::timestamptz', q.dueBefore);
-  }
+  if (q.dueBefore && Number.isNaN(Date.parse(q.dueBefore)))
+    throw invalidArgument([{ field: 'dueBefore', reason: 'must be an ISO 8601 instant' }]);
   const size = q.pageSize || 20;
   if (size < 1 || size > 100)
     throw invalidArgument([{ field: 'pageSize', reason: 'must be between 1 and 100' }]);
-  if (q.pageToken) {
-    let key: unknown;
-    try {
-      key = JSON.parse(Buffer.from(q.pageToken, 'base64url').toString('utf8'));
-    } catch {
-      key = undefined;
-    }
-    if (!Array.isArray(key) || key.length !== 2)
-      throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
-    add('(created_at, id) > (?::timestamptz, ?)', key[0], key[1]);
-  }
-  params.push(size + 1);
-  const { rows } = await deps.pool.query<TaskRow>(
-    `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
-    params,
-  );
+  const after = q.pageToken ? pageKeyOf(q.pageToken) : undefined;
+  const rows = await findTasks(deps.pool, {
+    ...(scope === 'mine' ? { assignee: principal.userId } : {}),
+    ...(scope === 'group'
+      ? { unclaimedFor: { roles: [...principal.roles], userId: principal.userId } }
+      : {}),
+    // Tasks of the caller's branch subtree (and those of no branch).
+    ...(branchScopeOf(principal) ? { branches: branchScopeOf(principal)! } : {}),
+    state,
+    businessKey: q.applicationId,
+    step: q.step,
+    productCode: q.productCode,
+    minAmount: q.minAmount,
+    maxAmount: q.maxAmount,
+    overdueOnly: q.overdueOnly,
+    dueBefore: q.dueBefore,
+    after,
+    limit: size + 1,
+  });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
-  const now = new Date();
   return {
-    tasks: page.map((r) => ({
-      id: r.id,
-      instanceId: r.instance_id,
-      businessKey: r.business_key,
-      elementId: r.element_id,
-      name: r.name,
-      step: r.step,
-      state: r.state,
-      assignee: r.assignee ?? '',
-      candidateGroups: r.candidate_groups,
-      candidateUsers: r.candidate_users,
-      owner: r.owner ?? '',
-      createdAt: r.created_at.toISOString(),
-      dueAt: r.due_at?.toISOString() ?? '',
-      overdue: r.state === 'open' && r.due_at !== null && r.due_at < now,
-      productCode: r.product_code ?? '',
-      amount: r.amount ?? '',
-      branchId: r.branch_id ?? '',
-      customerName: r.customer_name ?? '',
-      cancelReason: r.cancel_reason ?? '',
-    })),
+    tasks: page,
     nextPageToken:
       rows.length > size && last
-        ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString(
-            'base64url',
-          )
+        ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
         : '',
   };
+}
+
+/** The (created at, id) after which the next page starts, from a token this service issued. */
+function pageKeyOf(token: string): [string, string] {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!Array.isArray(key) || key.length !== 2)
+    throw invalidArgument([{ field: 'pageToken', reason: 'is not a token this service issued' }]);
+  return [String(key[0]), String(key[1])];
 }
 
 export async function countTasks(
   deps: WorkflowDeps,
   principal: Principal,
-): Promise<pb.CountTasksResponse> {
-  const { rows } = await deps.pool.query<{ step: string; open: number; overdue: number }>(
-    `SELECT step, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue
-       FROM tasks WHERE state = 'open' AND ($1::text[] IS NULL OR branch_id = ANY($1))
-      GROUP BY step ORDER BY step`,
-    [branchScopeOf(principal)],
-  );
-  return { steps: rows };
+): Promise<{ steps: { step: string; open: number; overdue: number }[] }> {
+  return { steps: await countOpenTasksByStep(deps.pool, branchScopeOf(principal)) };
 }

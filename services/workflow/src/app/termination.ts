@@ -3,11 +3,9 @@ import {
   hasRole,
   invalidArgument,
   permissionDenied,
-  type EventEnvelope,
   type Principal,
   type PoolClient,
 } from '@loanflow/platform';
-import type { workflowV1 as pb } from '@loanflow/proto';
 import * as engine from '../domain/engine';
 import type { TerminationCause } from '../domain/engine';
 import {
@@ -15,8 +13,13 @@ import {
   recordEndedApplication,
   type StoredInstance,
 } from '../infra/instance-store';
-import { runCommand, runCommandOnce, type Command, type WorkflowDeps } from './instances';
-import { instanceView } from './views';
+import {
+  runCommand,
+  runCommandOnce,
+  type Command,
+  type CommandOutcome,
+  type WorkflowDeps,
+} from './instances';
 
 const CAUSES: readonly TerminationCause[] = ['withdrawn', 'declined', 'expired'];
 
@@ -27,7 +30,7 @@ export const ENDING_EVENTS: Record<TerminationCause, string> = {
   expired: 'loanflow.applications.application.expired',
 };
 
-interface Ending {
+export interface Ending {
   applicationId: string;
   cause: TerminationCause;
   reason: string;
@@ -36,6 +39,11 @@ interface Ending {
 
 /** Who may end an application's process directly: those who withdraw applications, and admins. */
 const MAY_TERMINATE = ['account_manager', 'corporate_lending', 'admin'] as const;
+
+export function requireTerminator(p: Principal): void {
+  if (!hasRole(p, ...MAY_TERMINATE))
+    throw permissionDenied(`ending a process needs one of the roles ${MAY_TERMINATE.join(', ')}`);
+}
 
 function terminate(ending: Ending, wasActive: { value: boolean }): Command {
   return (model, state, now) => {
@@ -49,29 +57,11 @@ function terminate(ending: Ending, wasActive: { value: boolean }): Command {
  * process ends now. An application whose submission has not been seen yet is remembered, so that
  * a late submission starts nothing; a redelivered event or an ended process changes nothing.
  */
-export async function onApplicationEnded(
+export async function endApplication(
   deps: WorkflowDeps,
   tx: PoolClient,
-  event: EventEnvelope,
-  cause: TerminationCause,
+  ending: Ending,
 ): Promise<void> {
-  const data = (event.data ?? {}) as {
-    applicationId?: unknown;
-    reason?: unknown;
-    withdrawnBy?: unknown;
-  };
-  const applicationId =
-    event.subjectId || (typeof data.applicationId === 'string' ? data.applicationId : '');
-  if (!applicationId) throw new Error(`${event.type} ${event.id} names no application`);
-  await endApplication(deps, tx, {
-    applicationId,
-    cause,
-    reason: typeof data.reason === 'string' ? data.reason : '',
-    actor: typeof data.withdrawnBy === 'string' && data.withdrawnBy ? data.withdrawnBy : 'system',
-  });
-}
-
-async function endApplication(deps: WorkflowDeps, tx: PoolClient, ending: Ending): Promise<void> {
   const instance = await instanceByBusinessKey(tx, ending.applicationId);
   if (!instance) {
     await recordEndedApplication(tx, { businessKey: ending.applicationId, ...ending });
@@ -84,13 +74,14 @@ async function endApplication(deps: WorkflowDeps, tx: PoolClient, ending: Ending
  * TerminateProcess: the gateway ends the process right after the applications service accepted
  * the withdrawal, so that nobody acts on its tasks in between; the event does it again, as a no-op.
  */
-export async function terminateProcess(
+export async function terminateProcess<T>(
   deps: WorkflowDeps,
   principal: Principal,
-  req: pb.TerminateProcessRequest,
-): Promise<pb.TerminateProcessResponse> {
-  if (!hasRole(principal, ...MAY_TERMINATE))
-    throw permissionDenied(`ending a process needs one of the roles ${MAY_TERMINATE.join(', ')}`);
+  req: { applicationId: string; cause: string; reason: string; idempotencyKey: string },
+  /** The answer in the caller's wire format; kept and replayed to a retry. */
+  present: (ended: { outcome: CommandOutcome | undefined; terminated: boolean }) => T,
+): Promise<T> {
+  requireTerminator(principal);
   const violations = [];
   if (!req.applicationId) violations.push({ field: 'applicationId', reason: 'is required' });
   if (!(CAUSES as readonly string[]).includes(req.cause))
@@ -108,7 +99,7 @@ export async function terminateProcess(
   if (!instance) {
     // Not started yet (or a draft that never was submitted): a late submission starts nothing.
     await recordEndedApplication(deps.pool, { businessKey: req.applicationId, ...ending });
-    return { instance: undefined, terminated: false };
+    return present({ outcome: undefined, terminated: false });
   }
   const authorize = (i: StoredInstance) => {
     const branch = i.context.branchId;
@@ -124,10 +115,7 @@ export async function terminateProcess(
       actor: principal.userId,
       key: req.idempotencyKey,
       input: { applicationId: req.applicationId, cause: req.cause, reason: req.reason },
-      answer: (o) => ({
-        instance: instanceView(o.instance, o.definition, false),
-        terminated: wasActive.value,
-      }),
+      answer: (o) => present({ outcome: o, terminated: wasActive.value }),
     },
     authorize,
     true,

@@ -219,9 +219,21 @@ describe('separation of investigation and approval (审贷分离)', () => {
     expect(
       (await rejection(claimTask(model, state, finalTask.id, investigatorAsApprover, NOW))).code,
     ).toBe('permission_denied');
-    await expect(
-      completeTask(model, state, finalTask.id, actor('fa1', 'final_approver'), approve, NOW),
-    ).resolves.toBeDefined();
+    const approved = await completeTask(
+      model,
+      state,
+      finalTask.id,
+      actor('fa1', 'final_approver'),
+      approve,
+      NOW,
+    );
+    expect(approved.state.tasks.find((task) => task.id === finalTask.id)).toMatchObject({
+      status: 'completed',
+      completedBy: 'fa1',
+      outcome: 'approve',
+    });
+    expect(approved.state).toMatchObject({ status: 'completed', endedAt: NOW, tokens: [] });
+    expect(approved.state.variables.finalOutcome).toBe('approve');
   });
 
   it('refuses a transfer to the investigator', async () => {
@@ -597,9 +609,16 @@ describe('transfer, delegate, add signer, urge', () => {
     expect(
       (await rejection(completeTask(model, result.state, taskId, reviewer, approve, NOW))).code,
     ).toBe('permission_denied');
-    await expect(
-      completeTask(model, result.state, taskId, actor('rv2'), approve, NOW),
-    ).resolves.toBeDefined();
+    const completed = await completeTask(model, result.state, taskId, actor('rv2'), approve, NOW);
+    expect(completed.state.tasks.find((task) => task.id === taskId)).toMatchObject({
+      status: 'completed',
+      completedBy: 'rv2',
+      assignee: 'rv2',
+      outcome: 'approve',
+    });
+    expect(openTasks(completed.state).map((task) => [task.elementId, task.assignee])).toEqual([
+      ['next', 'nx1'],
+    ]);
   });
 
   it('transfer is refused to a non-assignee', async () => {

@@ -231,9 +231,18 @@ describe('completeTask', () => {
       completeTask(chainModel, state, taskId, actor('mk1', 'market_specialist'), approve, NOW),
     );
     expect(error.code).toBe('permission_denied');
-    await expect(
-      completeTask(chainModel, state, taskId, officer, approve, NOW),
-    ).resolves.toBeDefined();
+    const completed = await completeTask(chainModel, state, taskId, officer, approve, NOW);
+    expect(completed.state.tasks.find((task) => task.id === taskId)).toMatchObject({
+      status: 'completed',
+      completedBy: 'co1',
+      assignee: 'co1',
+      outcome: 'approve',
+      finishedAt: NOW,
+    });
+    expect(completed.state.variables).toEqual({ reviewer: 'rv1', investigationOutcome: 'approve' });
+    expect(openTasks(completed.state).map((task) => [task.elementId, task.assignee])).toEqual([
+      ['review', 'rv1'],
+    ]);
   });
 
   it('lets only the assignee complete an assigned task', async () => {
@@ -391,9 +400,25 @@ describe('claim and unclaim', () => {
       assignee: null,
       claimed: false,
     });
-    await expect(
-      claimTask(chainModel, unclaimed.state, taskId, actor('co2', 'credit_officer'), NOW),
-    ).resolves.toBeDefined();
+    const reclaimed = await claimTask(
+      chainModel,
+      unclaimed.state,
+      taskId,
+      actor('co2', 'credit_officer'),
+      NOW,
+    );
+    expect(openTaskAt(reclaimed.state, 'investigate')).toMatchObject({
+      id: taskId,
+      assignee: 'co2',
+      claimed: true,
+    });
+    expect(reclaimed.effects).toContainEqual({
+      type: 'taskAssigned',
+      taskId,
+      assignee: 'co2',
+      previousAssignee: null,
+      reason: 'claim',
+    });
   });
 });
 

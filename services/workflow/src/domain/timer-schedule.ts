@@ -1,5 +1,6 @@
 // ISO-8601 durations, dates and repeating cycles for timer boundary events, computed in UTC.
 // Working-day due dates belong to the calendar module; timers here count calendar time.
+import { addDays, addMonths } from '@loanflow/platform';
 
 const durationPattern =
   /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
@@ -8,7 +9,11 @@ export function isIsoDuration(text: string): boolean {
   return durationPattern.test(text) && text !== 'P' && !text.endsWith('T');
 }
 
-/** Adds an ISO-8601 duration (e.g. `P3D`, `PT4H`, `P1M`) to an ISO date-time; throws on bad input. */
+/**
+ * Adds an ISO-8601 duration (e.g. `P3D`, `PT4H`, `P1M`) to an ISO date-time; throws on bad input.
+ * As java.time and Temporal do: years and months move the calendar date and clamp to the month's
+ * last day (2025-01-31 + P1M = 2025-02-28), then weeks and days are added, then the time part.
+ */
 export function addDuration(isoDateTime: string, duration: string): string {
   const match = durationPattern.exec(duration);
   if (!match || !isIsoDuration(duration))
@@ -16,16 +21,13 @@ export function addDuration(isoDateTime: string, duration: string): string {
   const [, years, months, weeks, days, hours, minutes, seconds] = match.map((part) =>
     Number(part ?? 0),
   );
-  const date = new Date(isoDateTime);
-  if (Number.isNaN(date.getTime()))
-    throw new Error(`"${isoDateTime}" is not an ISO-8601 date-time`);
-  date.setUTCFullYear(
-    date.getUTCFullYear() + years!,
-    date.getUTCMonth() + months!,
-    date.getUTCDate() + weeks! * 7 + days!,
-  );
-  date.setTime(date.getTime() + ((hours! * 60 + minutes!) * 60 + seconds!) * 1000);
-  return date.toISOString();
+  const instant = Date.parse(isoDateTime);
+  if (Number.isNaN(instant)) throw new Error(`"${isoDateTime}" is not an ISO-8601 date-time`);
+  const date = new Date(instant).toISOString().slice(0, 10);
+  const timeOfDay = instant - Date.parse(`${date}T00:00:00Z`);
+  const shifted = addDays(addMonths(date, years! * 12 + months!), weeks! * 7 + days!);
+  const elapsed = ((hours! * 60 + minutes!) * 60 + seconds!) * 1000;
+  return new Date(Date.parse(`${shifted}T00:00:00Z`) + timeOfDay + elapsed).toISOString();
 }
 
 export interface Cycle {

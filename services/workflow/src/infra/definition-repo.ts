@@ -116,3 +116,8 @@ export async function cachedDefinition(
   if (d) cache.set(id, d);
   return d;
 }
+
+/** Serialises deployments of one process id until the transaction ends (versions stay gapless). */
+export async function lockDeploymentsOf(tx: Queryable, key: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`deploy:${key}`]);
+}

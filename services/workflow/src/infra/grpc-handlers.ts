@@ -3,12 +3,13 @@ import {
   implement,
   type CallContext,
   type Logger,
+  type Principal,
   type ServiceBinding,
 } from '@loanflow/platform';
 import { workflowV1 as pb } from '@loanflow/proto';
+import { requireWriter } from '../app/access';
 import {
   allDefinitions,
-  definitionToPb,
   deployDefinition,
   getDefinition,
   migrateInstances,
@@ -16,90 +17,142 @@ import {
 } from '../app/definitions';
 import { type WorkflowDeps } from '../app/instances';
 import { actOnTask, countTasks, getTask, listTasks } from '../app/tasks';
-import { terminateProcess } from '../app/termination';
+import { requireTerminator, terminateProcess } from '../app/termination';
 import { getInstance } from '../app/queries';
 import { completeJob, correlateMessage } from '../app/jobs';
-import { instanceView } from '../app/views';
+import {
+  definitionToPb,
+  holidayYearToPb,
+  instanceToPb,
+  taskActedOnToPb,
+  taskListEntryToPb,
+  taskViewToPb,
+  terminatedToPb,
+} from './proto-mapping';
 import { setProxy } from '../app/proxies';
 import { listHolidayYears, publishHolidayYear } from '../app/calendar';
+import { refuseNul } from './wire';
 
 const SERVICE = 'loanflow.workflow.v1.WorkflowService';
+
+/** Who may call: any signed-in staff (reads), or a check of the caller's roles. */
+type Access = (p: Principal) => void;
+const anyStaff: Access = () => {};
+const admins =
+  (action: string): Access =>
+  (p) =>
+    requireAdmin(p, action);
+const writers =
+  (action: string): Access =>
+  (p) =>
+    requireWriter(p, action);
+
+/**
+ * Every call in the same order: the caller (UNAUTHENTICATED), what they may do (PERMISSION_DENIED,
+ * before anything of the request is looked at), the request's hygiene (INVALID_ARGUMENT), then
+ * the use case.
+ */
+function handler<Req, Res>(
+  access: Access,
+  run: (req: Req, p: Principal, ctx: CallContext) => Promise<Res>,
+): (req: Req, ctx: CallContext) => Promise<Res> {
+  return async (req, ctx) => {
+    const p = ctx.principal();
+    access(p);
+    refuseNul(req);
+    return run(req, p, ctx);
+  };
+}
 
 export function workflowService(
   deps: WorkflowDeps,
   opts: { log: Logger; jwtPublicKey: string },
 ): ServiceBinding {
   const handlers = {
-    deployDefinition: async (
-      req: pb.DeployDefinitionRequest,
-      ctx: CallContext,
-    ): Promise<pb.DeployDefinitionResponse> => {
-      const p = ctx.principal();
-      requireAdmin(p, 'deploying a process definition');
-      const { definition, created } = await deployDefinition(deps, p.userId, req.xml);
-      return { definition: definitionToPb(definition), created };
-    },
-    listDefinitions: async (
-      req: pb.ListDefinitionsRequest,
-      ctx: CallContext,
-    ): Promise<pb.ListDefinitionsResponse> => {
-      ctx.principal();
-      return { definitions: await allDefinitions(deps, req.key) };
-    },
-    getDefinition: async (
-      req: pb.GetDefinitionRequest,
-      ctx: CallContext,
-    ): Promise<pb.GetDefinitionResponse> => {
-      ctx.principal();
-      return { definition: await getDefinition(deps, req) };
-    },
-    getInstance: async (
-      req: pb.GetInstanceRequest,
-      ctx: CallContext,
-    ): Promise<pb.GetInstanceResponse> => ({
-      instance: await getInstance(deps, ctx.principal(), req),
-    }),
-    listTasks: async (req: pb.ListTasksRequest, ctx: CallContext) =>
-      listTasks(deps, ctx.principal(), req),
-    countTasks: async (_req: pb.CountTasksRequest, ctx: CallContext) =>
-      countTasks(deps, ctx.principal()),
-    actOnTask: async (req: pb.ActOnTaskRequest, ctx: CallContext) =>
-      actOnTask(deps, ctx.principal(), { ...req, formData: req.formData }, ctx.token()),
-    setProxy: async (req: pb.SetProxyRequest, ctx: CallContext): Promise<pb.SetProxyResponse> => ({
-      tasksHandedOver: await setProxy(deps, ctx.principal(), req, ctx.token()),
-    }),
-    getTask: async (req: pb.GetTaskRequest, ctx: CallContext) =>
-      getTask(deps, ctx.principal(), req.id),
-    terminateProcess: async (req: pb.TerminateProcessRequest, ctx: CallContext) =>
-      terminateProcess(deps, ctx.principal(), req),
-    completeJob: async (
-      req: pb.CompleteJobRequest,
-      ctx: CallContext,
-    ): Promise<pb.CompleteJobResponse> => {
-      requireAdmin(ctx.principal(), 'completing a job');
-      const o = await withTransaction(deps.pool, (tx) =>
-        completeJob(deps, req.jobId, req.variables, tx),
-      );
-      return { instance: instanceView(o.instance, o.definition, false) };
-    },
-    correlateMessage: async (
-      req: pb.CorrelateMessageRequest,
-      ctx: CallContext,
-    ): Promise<pb.CorrelateMessageResponse> => {
-      requireAdmin(ctx.principal(), 'correlating a message');
-      const o = await correlateMessage(deps, req);
-      return { instance: instanceView(o.instance, o.definition, false) };
-    },
-    listHolidayYears: async (_req: pb.ListHolidayYearsRequest, ctx: CallContext) => {
-      ctx.principal();
-      return listHolidayYears(deps);
-    },
-    publishHolidayYear: async (req: pb.PublishHolidayYearRequest, ctx: CallContext) =>
-      publishHolidayYear(deps, ctx.principal(), req),
-    migrateInstances: async (req: pb.MigrateInstancesRequest, ctx: CallContext) => {
-      requireAdmin(ctx.principal(), 'migrating process instances');
-      return migrateInstances(deps, req);
-    },
+    deployDefinition: handler(
+      admins('deploying a process definition'),
+      async (req: pb.DeployDefinitionRequest, p): Promise<pb.DeployDefinitionResponse> => {
+        const { definition, created } = await deployDefinition(deps, p.userId, req.xml);
+        return { definition: definitionToPb(definition), created };
+      },
+    ),
+    listDefinitions: handler(
+      anyStaff,
+      async (req: pb.ListDefinitionsRequest): Promise<pb.ListDefinitionsResponse> => ({
+        definitions: (await allDefinitions(deps, req.key)).map((d) => definitionToPb(d)),
+      }),
+    ),
+    getDefinition: handler(
+      anyStaff,
+      async (req: pb.GetDefinitionRequest): Promise<pb.GetDefinitionResponse> => {
+        const { definition, xml } = await getDefinition(deps, req);
+        return { definition: definitionToPb(definition, xml, true) };
+      },
+    ),
+    getInstance: handler(
+      anyStaff,
+      async (req: pb.GetInstanceRequest, p): Promise<pb.GetInstanceResponse> => {
+        const { instance, definition } = await getInstance(deps, p, req);
+        return { instance: instanceToPb(instance, definition) };
+      },
+    ),
+    listTasks: handler(
+      anyStaff,
+      async (req: pb.ListTasksRequest, p): Promise<pb.ListTasksResponse> => {
+        const { tasks, nextPageToken } = await listTasks(deps, p, req);
+        const now = new Date();
+        return { tasks: tasks.map((t) => taskListEntryToPb(t, now)), nextPageToken };
+      },
+    ),
+    countTasks: handler(anyStaff, (_req: pb.CountTasksRequest, p) => countTasks(deps, p)),
+    actOnTask: handler(writers('acting on a task'), (req: pb.ActOnTaskRequest, p, ctx) =>
+      actOnTask(deps, p, { ...req, formData: req.formData }, ctx.token(), taskActedOnToPb),
+    ),
+    setProxy: handler(
+      writers('setting a proxy'),
+      async (req: pb.SetProxyRequest, p, ctx): Promise<pb.SetProxyResponse> => ({
+        tasksHandedOver: await setProxy(deps, p, req, ctx.token()),
+      }),
+    ),
+    getTask: handler(anyStaff, async (req: pb.GetTaskRequest, p): Promise<pb.GetTaskResponse> =>
+      taskViewToPb(await getTask(deps, p, req.id)),
+    ),
+    terminateProcess: handler(requireTerminator, (req: pb.TerminateProcessRequest, p) =>
+      terminateProcess(deps, p, req, terminatedToPb),
+    ),
+    completeJob: handler(
+      admins('completing a job'),
+      async (req: pb.CompleteJobRequest): Promise<pb.CompleteJobResponse> => {
+        const o = await withTransaction(deps.pool, (tx) =>
+          completeJob(deps, req.jobId, req.variables, tx),
+        );
+        return { instance: instanceToPb(o.instance, o.definition, false) };
+      },
+    ),
+    correlateMessage: handler(
+      admins('correlating a message'),
+      async (req: pb.CorrelateMessageRequest): Promise<pb.CorrelateMessageResponse> => {
+        const o = await correlateMessage(deps, req);
+        return { instance: instanceToPb(o.instance, o.definition, false) };
+      },
+    ),
+    listHolidayYears: handler(
+      anyStaff,
+      async (_req: pb.ListHolidayYearsRequest): Promise<pb.ListHolidayYearsResponse> => {
+        const { years, warning } = await listHolidayYears(deps);
+        return { years: years.map(holidayYearToPb), warning };
+      },
+    ),
+    publishHolidayYear: handler(
+      admins('publishing public holidays'),
+      async (req: pb.PublishHolidayYearRequest, p): Promise<pb.PublishHolidayYearResponse> => ({
+        year: holidayYearToPb(await publishHolidayYear(deps, p, req)),
+      }),
+    ),
+    migrateInstances: handler(
+      admins('migrating process instances'),
+      (req: pb.MigrateInstancesRequest) => migrateInstances(deps, req),
+    ),
   };
   return {
     name: SERVICE,

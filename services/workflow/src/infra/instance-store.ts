@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { outboxInsertSql, type Queryable } from '@loanflow/platform';
+import { isUuid, outboxInsertSql, type Queryable } from '@loanflow/platform';
 import { workingDaysTaken } from '../domain/calendar';
 import type { InstanceState, TaskState } from '../domain/engine';
 
@@ -306,8 +306,10 @@ export async function persistCommand(db: Queryable, w: CommandWrites): Promise<b
 export const taskRowId = (instanceId: string, taskId: string): string => `${instanceId}:${taskId}`;
 
 export function parseTaskRowId(rowId: string): { instanceId: string; taskId: string } | undefined {
-  const m = /^([0-9a-f-]{36}):(.+)$/i.exec(rowId);
-  return m ? { instanceId: m[1]!, taskId: m[2]! } : undefined;
+  const colon = rowId.indexOf(':');
+  const instanceId = rowId.slice(0, colon);
+  const taskId = rowId.slice(colon + 1);
+  return colon > 0 && isUuid(instanceId) && taskId !== '' ? { instanceId, taskId } : undefined;
 }
 
 /**
@@ -364,4 +366,13 @@ export async function endedApplication(
     [businessKey],
   );
   return rows[0];
+}
+
+/** Ids of the active instances of a definition version. */
+export async function activeInstanceIds(db: Queryable, definitionId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM process_instances WHERE definition_id = $1 AND status = 'active' ORDER BY id",
+    [definitionId],
+  );
+  return rows.map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import { appendToOutbox, withTransaction, type Logger, type Pool } from '@loanflow/platform';
 import { workflowEventsV1 } from '@loanflow/proto';
 import { reminderAt } from '../domain/calendar';
-import { SOURCE } from '../app/effects';
+import { SOURCE } from './effects';
 
 /** Working hours before the due time at which the assignee (or the queue) is reminded. */
 export const REMIND_WORKING_HOURS_BEFORE = 4;

@@ -1,7 +1,6 @@
-import { withTransaction, type Logger } from '@loanflow/platform';
+import { businessDateInChina, withTransaction, type Logger } from '@loanflow/platform';
 import * as engine from '../domain/engine';
 import { refreshCalendar, warnAboutCalendar } from '../app/calendar';
-import { todayInShanghai } from '../app/dates';
 import { runCommand, type WorkflowDeps } from '../app/instances';
 import { checkServiceLevels } from './service-levels';
 import { leaseDueTimers, markTimerFired, parseTaskRowId } from './instance-store';
@@ -48,7 +47,7 @@ export class TimerPoller {
       );
     }
     const now = this.deps.now?.() ?? new Date();
-    const today = todayInShanghai(now);
+    const today = businessDateInChina(now);
     if (today !== this.calendarCheckedOn) {
       this.calendarCheckedOn = today;
       warnAboutCalendar(this.log, now);

@@ -5,6 +5,7 @@ import { loadFeel, stripExpressionMarker, isExpression, type Feel } from '../fee
 import { isIsoDuration, parseCycle, parseDateTime } from '../timer-schedule';
 import { ASSIGNS, formFields, formSchemaProblems, REQUIRED_WHEN, type FormSchema } from '../forms';
 import { loanflowDescriptor, zeebeDescriptor } from './extension-descriptors';
+import { xmlShapeProblem } from './limits';
 import type {
   DefinitionProblem,
   ElementDef,
@@ -542,6 +543,8 @@ function unresolvedReferences(warnings: ParseWarning[]): DefinitionProblem[] {
 }
 
 export async function parseDefinition(xml: string): Promise<ParseResult> {
+  const shape = xmlShapeProblem(xml);
+  if (shape !== null) return { ok: false, errors: [{ reason: shape }] };
   const [{ BpmnModdle }, feel] = await Promise.all([loadBpmnModdle(), loadFeel()]);
   const moddle = BpmnModdle({ zeebe: zeebeDescriptor, loanflow: loanflowDescriptor });
   let definitions: Element;

@@ -1,3 +1,4 @@
+import { dayNumberOf, isoDateOf } from '@loanflow/platform';
 import { HOLIDAY_YEARS, type HolidayYear } from './holidays';
 
 /*
@@ -5,33 +6,20 @@ import { HOLIDAY_YEARS, type HolidayYear } from './holidays';
  * business dates carry no time zone); internally a date is its day number since 1970-01-01.
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-
 /** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date; refuses dates like 2026-02-30. */
 export function dayNumber(date: string): number {
-  const match = ISO_DATE.exec(date);
-  if (!match) throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD`);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  // Date.UTC maps years 0–99 to 1900–1999, so the year is checked too.
-  if (
-    back.getUTCFullYear() !== year ||
-    back.getUTCMonth() !== month - 1 ||
-    back.getUTCDate() !== day
-  )
-    throw new RangeError(`${date} is not a real calendar date`);
-  return ms / DAY_MS;
+  const day = dayNumberOf(date);
+  // The round trip also refuses years 0–99, which Date.UTC would read as 1900–1999.
+  if (day === undefined || isoDateOf(day) !== date)
+    throw new RangeError(`"${date}" is not a real calendar date YYYY-MM-DD`);
+  return day;
 }
 
 /** The `YYYY-MM-DD` date of a day number. */
-export function dateOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
+export const dateOfDay = isoDateOf;
 
 function yearOfDay(day: number): number {
-  return new Date(day * DAY_MS).getUTCFullYear();
+  return Number(isoDateOf(day).slice(0, 4));
 }
 
 let daysOff = new Set<number>();

@@ -1,8 +1,9 @@
 import type { NewEvent } from '@loanflow/platform';
-import { workflowEventsV1, workflowV1 as pb } from '@loanflow/proto';
+import { workflowEventsV1 } from '@loanflow/proto';
+import { taskToPb } from './proto-mapping';
 import type { Variables } from '../domain/feel';
 import type { CommandResult, EngineEffect, InstanceState, TaskState } from '../domain/engine';
-import { taskRowId, type BusinessContext } from '../infra/instance-store';
+import { taskRowId, type BusinessContext } from './instance-store';
 
 export const SOURCE = 'workflow';
 
@@ -12,30 +13,6 @@ export interface InstanceRef {
   context: BusinessContext;
   definitionKey: string;
   definitionVersion: number;
-}
-
-export function taskToPb(instance: InstanceRef, t: TaskState, now = new Date()): pb.Task {
-  return pb.Task.fromPartial({
-    id: taskRowId(instance.id, t.id),
-    instanceId: instance.id,
-    businessKey: instance.businessKey,
-    elementId: t.elementId,
-    name: t.name ?? t.elementId,
-    step: t.stepCode,
-    state: t.status,
-    assignee: t.assignee ?? '',
-    candidateGroups: t.candidateGroups,
-    candidateUsers: t.candidateUsers,
-    owner: t.owner ?? '',
-    createdAt: t.createdAt,
-    dueAt: t.dueAt ?? '',
-    overdue: t.status === 'open' && t.dueAt !== null && new Date(t.dueAt) < now,
-    productCode: instance.context.productCode ?? '',
-    amount: instance.context.amount ?? '',
-    branchId: instance.context.branchId ?? '',
-    customerName: instance.context.customerName ?? '',
-    cancelReason: t.status === 'cancelled' ? (t.cancelReason ?? '') : '',
-  });
 }
 
 const text = (v: unknown): string =>
@@ -175,13 +152,13 @@ export function planEffects(
         pending.push({
           type: 'workflow.job.created',
           subjectId: taskRowId(instance.id, e.job.id),
-          data: {
+          data: workflowEventsV1.JobCreated.toJSON({
             jobId: taskRowId(instance.id, e.job.id),
             type: e.job.type,
             instanceId: instance.id,
             businessKey: instance.businessKey,
             variables: result.state.variables,
-          },
+          }),
         });
         break;
       case 'jobCancelled':

@@ -1,0 +1,34 @@
+// 催办: a reminder to whoever holds an open task.
+import type { ProcessModel } from '../../bpmn/process-model';
+import type { Actor, CommandResult, InstanceState } from '../../instance-state';
+import { execute } from '../execution';
+import { requireActor } from '../inputs';
+
+/** 催办: anyone following the application may remind the people who hold an open task. */
+export async function urge(
+  model: ProcessModel,
+  state: InstanceState,
+  taskId: string,
+  actor: Actor,
+  now: string,
+): Promise<CommandResult> {
+  requireActor(actor);
+  return execute(model, state, now, (run) => {
+    const task = run.openTask(taskId);
+    run.effects.push({
+      type: 'taskUrged',
+      taskId: task.id,
+      elementId: task.elementId,
+      urgedBy: actor.userId,
+      assignee: task.assignee,
+      candidateGroups: task.candidateGroups,
+      candidateUsers: task.candidateUsers,
+    });
+    run.record({
+      actor: actor.userId,
+      action: 'urged',
+      elementId: task.elementId,
+      taskId: task.id,
+    });
+  });
+}
