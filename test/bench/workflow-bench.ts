@@ -188,7 +188,7 @@ async function startService(): Promise<Service> {
   const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
     IDENTITY_ADDR: identity.address,
-    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
+    DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL,
     NATS_URL,
     WORKFLOW_DB_SCHEMA: schema,

@@ -213,7 +213,7 @@ export async function startSystem(
       WORKFLOW_GRPC_HOST: '127.0.0.1',
       WORKFLOW_GRPC_PORT: '0',
       IDENTITY_ADDR: identityAddr,
-      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
+      DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
     }),
     { log, bus: opts.bus },
   );

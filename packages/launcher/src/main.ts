@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       WORKFLOW_GRPC_PORT: workflowPort,
       IDENTITY_ADDR: identityAddr,
       // The documents gate is always on: steps wait for their checklist's documents.
-      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
+      DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
     }),
     { bus: events.bus },
   );

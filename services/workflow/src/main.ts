@@ -58,7 +58,7 @@ export async function start(
   });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
   const documents = promiseClient(
-    createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
+    createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
   );
   const directory = identityDirectory(config.IDENTITY_ADDR);
   const deps: WorkflowDeps = {

@@ -108,7 +108,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const identity = await startIdentityServer(() => DIRECTORY);
   const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
-    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
+    DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     WORKFLOW_DB_SCHEMA: schema,
