@@ -33,6 +33,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts',
         '<rootDir>/gateway/src/**/*.test.ts',
+        '<rootDir>/test/lint/**/*.test.ts',
       ],
     },
     {

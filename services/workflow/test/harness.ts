@@ -20,7 +20,7 @@ import {
 } from '@loanflow/platform';
 import { applicationEventsV1, applicationsV1, vocabularyV1, workflowV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, start, type RunningWorkflow } from '../src/main';
-import { startIdentityServer, type DirectoryEntry } from '../../../test/support/identity-server';
+import { startIdentityServer, type DirectoryEntry } from '@loanflow/test/support/identity-server';
 
 /**
  * The staff the tests name, as the identity service's directory knows them (ids as the tests'
@@ -42,7 +42,7 @@ export const DIRECTORY: DirectoryEntry[] = [
   { id: 'risk-1', username: 'risk-1', roles: ['risk_manager'], branchId: 'HQ' },
   { id: 'fa-1', username: 'fa-1', roles: ['final_approver'], branchId: 'HQ' },
 ];
-import { startDocumentsPeer, type DocumentsPeer } from '../../../test/support/documents-peer';
+import { startDocumentsPeer, type DocumentsPeer } from '@loanflow/test/support/documents-peer';
 
 export type WorkflowClient = PromiseClient<workflowV1.WorkflowServiceClient>;
 
@@ -100,7 +100,7 @@ export const staff = (userId: string, roles: Role[], branchId = 'SH001'): Princi
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until the probe gives a value. */
-export { eventually as waitFor } from '../../../test/support/poll';
+export { eventually as waitFor } from '@loanflow/test/support/poll';
 
 export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
