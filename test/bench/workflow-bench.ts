@@ -14,13 +14,12 @@ import {
 } from '@loanflow/platform';
 import {
   DEFAULT_PROCESS_FILE,
+  engine,
   loadWorkflowConfig,
+  parseDefinition,
   start as startWorkflow,
   type RunningWorkflow,
 } from '@loanflow/workflow';
-// The pure engine is not part of the service's entry point; its compiled modules are.
-import { parseDefinition } from '@loanflow/workflow/dist/domain/bpmn/parse';
-import * as engine from '@loanflow/workflow/dist/domain/engine';
 import {
   formFor,
   pathOfAmount,

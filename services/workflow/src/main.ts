@@ -29,6 +29,9 @@ import { ENDING_EVENTS, onApplicationEnded } from './app/termination';
 import type { TerminationCause } from './domain/engine';
 
 export { loadWorkflowConfig } from './config';
+/** The pure engine and the BPMN parser, for benchmarks of the engine without the service. */
+export { parseDefinition } from './domain/bpmn/parse';
+export * as engine from './domain/engine';
 
 export interface RunningWorkflow {
   grpcPort: number;
