@@ -1,5 +1,49 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import loanflow from './eslint-rules/index.mjs';
+
+// Import boundaries (issue 10 §3). no-restricted-imports takes one set of options per file (a
+// later block replaces an earlier one), so each block repeats the rules of the wider ones.
+const noDeepImports = {
+  group: ['@loanflow/*/src', '@loanflow/*/src/**', '@loanflow/*/dist', '@loanflow/*/dist/**'],
+  message: 'Import a package by its name (what it exports), not a file of its src/ or dist/.',
+};
+const noPg = (layer, why) => [
+  { name: 'pg', message: `${layer}/ imports no pg: ${why}` },
+  { name: 'pg-copy-streams', message: `${layer}/ imports no pg: ${why}` },
+];
+const domainRules = {
+  paths: [
+    ...noPg('domain', 'SQL lives in infra/.'),
+    {
+      name: '@loanflow/proto',
+      message: 'domain/ imports no @loanflow/proto: proto<->domain mapping lives in infra/.',
+    },
+  ],
+  patterns: [
+    noDeepImports,
+    { group: ['pg/*'], message: 'domain/ imports no pg: SQL lives in infra/.' },
+    {
+      group: ['@loanflow/proto/*'],
+      message: 'domain/ imports no @loanflow/proto: proto<->domain mapping lives in infra/.',
+    },
+    {
+      regex: '(^|/)infra(/|$)',
+      message:
+        'domain/ imports nothing from infra/: infra/ depends on the domain, not the reverse.',
+    },
+  ],
+};
+const appRules = {
+  paths: noPg('app', 'use cases call repository functions in infra/.'),
+  patterns: [
+    noDeepImports,
+    {
+      group: ['pg/*'],
+      message: 'app/ imports no pg: use cases call repository functions in infra/.',
+    },
+  ],
+};
 
 export default tseslint.config(
   {
@@ -34,7 +78,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    plugins: { loanflow },
     rules: {
+      'loanflow/no-cross-package-relative-import': 'error',
+      'no-restricted-imports': ['error', { patterns: [noDeepImports] }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -43,4 +90,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: ['services/*/src/domain/**'],
+    rules: { 'no-restricted-imports': ['error', domainRules] },
+  },
+  { files: ['services/*/src/app/**'], rules: { 'no-restricted-imports': ['error', appRules] } },
 );

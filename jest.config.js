@@ -15,7 +15,8 @@ const common = {
   ],
   testEnvironment: 'node',
   moduleNameMapper: {
-    '^@loanflow/(platform|proto|launcher)$': '<rootDir>/packages/$1/src',
+    '^@loanflow/(platform|proto)$': '<rootDir>/packages/$1/src',
+    '^@loanflow/launcher$': '<rootDir>/launcher/src',
     '^@loanflow/(identity|applications|workflow|accounting|documents)$':
       '<rootDir>/services/$1/src/main',
     '^@loanflow/gateway$': '<rootDir>/gateway/src/main',
@@ -32,6 +33,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts',
         '<rootDir>/gateway/src/**/*.test.ts',
+        '<rootDir>/test/lint/**/*.test.ts',
       ],
     },
     {
@@ -40,6 +42,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services}/*/test/**/*.test.ts',
         '<rootDir>/gateway/test/**/*.test.ts',
+        '<rootDir>/launcher/test/**/*.test.ts',
         '<rootDir>/test/{smoke,e2e}/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/infra/jest-env.js'],

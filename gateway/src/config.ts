@@ -12,23 +12,30 @@ export const gatewayEnv = z.object({
   IDENTITY_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:50055'),
+    .default('127.0.0.1:50055')
+    .describe('The identity service (host:port): log-in checks, users and branches.'),
   APPLICATIONS_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:50051'),
+    .default('127.0.0.1:50051')
+    .describe('The applications service (host:port): customers, products and applications.'),
   WORKFLOW_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:50052'),
+    .default('127.0.0.1:50052')
+    .describe('The workflow service (host:port): processes, tasks and the working-day calendar.'),
   ACCOUNTING_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:50053'),
+    .default('127.0.0.1:50053')
+    .describe(
+      'The accounting service (host:port): schedules, loans, the ledger and post-loan management.',
+    ),
   DOCUMENTS_ADDR: z
     .string()
     .regex(/^[^:]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:50054'),
+    .default('127.0.0.1:50054')
+    .describe('The documents service (host:port): scans, checklists, the archive and contracts.'),
   AUTH_JWT_PRIVATE_KEY: pemKey('private'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),

@@ -3,8 +3,8 @@ import {
   creditCode as newCreditCode,
   mobile as newMobile,
   residentId as newResidentId,
-} from '../../test/support/identities';
-import { api, startSystem, type ApiResponse, type TestSystem } from '../../test/support/system';
+} from '@loanflow/test/support/identities';
+import { api, startSystem, type ApiResponse, type TestSystem } from '@loanflow/test/support/system';
 import {
   API,
   corporateBody,

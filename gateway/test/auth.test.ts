@@ -6,7 +6,7 @@ import {
   startSystem,
   TEST_PASSWORD,
   type TestSystem,
-} from '../../test/support/system';
+} from '@loanflow/test/support/system';
 import { API, expectProblem } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { creditCode, mobile, residentId } from '../../test/support/identities';
-import { api, startSystem, type TestSystem } from '../../test/support/system';
+import { creditCode, mobile, residentId } from '@loanflow/test/support/identities';
+import { api, startSystem, type TestSystem } from '@loanflow/test/support/system';
 import {
   API,
   corporateBody,

@@ -1,7 +1,7 @@
 // Issue 9 item 9 through REST: a business date later than today (Asia/Shanghai, on the
 // accounting service's injected clock) closes only under a simulation an administrator records.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { api, startSystem, type ApiResponse, type TestSystem } from '../../test/support/system';
+import { api, startSystem, type ApiResponse, type TestSystem } from '@loanflow/test/support/system';
 import { API, expectProblem } from './helpers';
 
 jest.setTimeout(120_000);

@@ -2,8 +2,8 @@
 // checks every refused request must pass (problem+json, the field named, nothing written).
 import { randomBytes, randomInt } from 'node:crypto';
 import { expect } from '@jest/globals';
-import { creditCode, mobile, residentId } from '../../test/support/identities';
-import { api, type ApiResponse, type TestSystem } from '../../test/support/system';
+import { creditCode, mobile, residentId } from '@loanflow/test/support/identities';
+import { api, type ApiResponse, type TestSystem } from '@loanflow/test/support/system';
 
 export const API = '/api/v1';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { api, startSystem, type ApiResponse, type TestSystem } from '../../test/support/system';
+import { api, startSystem, type ApiResponse, type TestSystem } from '@loanflow/test/support/system';
 import {
   API,
   createApplication,

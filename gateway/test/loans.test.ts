@@ -6,7 +6,7 @@ import {
   startSystem,
   type ApiResponse,
   type TestSystem,
-} from '../../test/support/system';
+} from '@loanflow/test/support/system';
 import { API, expectProblem, unique } from './helpers';
 
 // Starting the services, scrypt log-ins and a month of end-of-day batches take a while.

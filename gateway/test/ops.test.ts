@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Router } from 'express';
-import { api, startSystem, type TestSystem } from '../../test/support/system';
+import { api, startSystem, type TestSystem } from '@loanflow/test/support/system';
 import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/routes';
 import { workflowRoutes } from '../src/http/workflow-routes';
 import { accountingRoutes } from '../src/http/accounting-routes';

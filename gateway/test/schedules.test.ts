@@ -1,4 +1,4 @@
-import { api, startSystem, type TestSystem } from '../../test/support/system';
+import { api, startSystem, type TestSystem } from '@loanflow/test/support/system';
 
 jest.setTimeout(30_000);
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { PoolClient } from 'pg';
-import { api, startSystem, type ApiResponse, type TestSystem } from '../../test/support/system';
+import { api, startSystem, type ApiResponse, type TestSystem } from '@loanflow/test/support/system';
 import { API, individualBody, unique, writeCounts } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.

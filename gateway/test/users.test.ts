@@ -6,7 +6,7 @@ import {
   TEST_PASSWORD,
   type ApiResponse,
   type TestSystem,
-} from '../../test/support/system';
+} from '@loanflow/test/support/system';
 import { API, expectProblem, unique } from './helpers';
 
 // Starting the services and scrypt (log-ins, new passwords) take seconds on a busy machine.

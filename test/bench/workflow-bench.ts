@@ -14,13 +14,12 @@ import {
 } from '@loanflow/platform';
 import {
   DEFAULT_PROCESS_FILE,
+  engine,
   loadWorkflowConfig,
+  parseDefinition,
   start as startWorkflow,
   type RunningWorkflow,
 } from '@loanflow/workflow';
-// The pure engine is not part of the service's entry point; its compiled modules are.
-import { parseDefinition } from '@loanflow/workflow/dist/domain/bpmn/parse';
-import * as engine from '@loanflow/workflow/dist/domain/engine';
 import {
   formFor,
   pathOfAmount,
@@ -188,7 +187,7 @@ async function startService(): Promise<Service> {
   const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
     IDENTITY_ADDR: identity.address,
-    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
+    DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL,
     NATS_URL,
     WORKFLOW_DB_SCHEMA: schema,

@@ -1,32 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
-import {
-  loadApplicationsConfig,
-  start as startApplications,
-  type RunningApplications,
-} from '@loanflow/applications';
-import { loadGatewayConfig, start as startGateway, type RunningGateway } from '@loanflow/gateway';
-import {
-  loadIdentityConfig,
-  start as startIdentity,
-  type DirectorySeed,
-  type RunningIdentity,
-} from '@loanflow/identity';
-import {
-  loadDocumentsConfig,
-  start as startDocuments,
-  type RunningDocuments,
-} from '@loanflow/documents';
-import {
-  loadAccountingConfig,
-  start as startAccounting,
-  type RunningAccounting,
-} from '@loanflow/accounting';
-import {
-  loadWorkflowConfig,
-  start as startWorkflow,
-  type RunningWorkflow,
-} from '@loanflow/workflow';
+import type { RunningAccounting } from '@loanflow/accounting';
+import type { RunningApplications } from '@loanflow/applications';
+import type { RunningDocuments } from '@loanflow/documents';
+import type { RunningGateway } from '@loanflow/gateway';
+import type { DirectorySeed, RunningIdentity } from '@loanflow/identity';
+import { compose } from '@loanflow/launcher';
 import {
   createLogger,
   generatePiiKey,
@@ -37,6 +15,7 @@ import {
   type EventBus,
   type Role,
 } from '@loanflow/platform';
+import type { RunningWorkflow } from '@loanflow/workflow';
 import pg from 'pg';
 import { assertDocumented } from './openapi-check';
 
@@ -149,93 +128,45 @@ export async function startSystem(
     EVENTS_START_AT: 'new',
   };
   const log = createLogger('test', env.LOG_LEVEL);
-  const identity = await startIdentity(
-    loadIdentityConfig({
-      ...env,
-      IDENTITY_DB_SCHEMA: schemas.identity,
-      IDENTITY_GRPC_HOST: '127.0.0.1',
-      IDENTITY_GRPC_PORT: '0',
-    }),
-    { log, bus: opts.bus },
-  );
-  const identityAddr = `127.0.0.1:${identity.grpcPort}`;
-  await identity.seed({
-    branches: TEST_BRANCHES,
-    users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u, displayName: u.username })),
-    password: TEST_PASSWORD,
-  });
-  // Accounting asks documents for the disbursement checklist: documents' port is chosen first.
-  const documentsPort = await freePort();
-  const accounting = await startAccounting(
-    loadAccountingConfig({
-      ...env,
-      ACCOUNTING_DB_SCHEMA: schemas.accounting,
-      ACCOUNTING_GRPC_HOST: '127.0.0.1',
-      ACCOUNTING_GRPC_PORT: '0',
-      DOCUMENTS_ADDR: `127.0.0.1:${documentsPort}`,
-      ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
-    }),
-    {
-      log,
-      bus: opts.bus,
-      now: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
+  // The system as `npm start` wires it, on this deployment's own schemas, bucket and clocks.
+  const system = await compose({
+    env,
+    serviceEnv: {
+      identity: { IDENTITY_DB_SCHEMA: schemas.identity },
+      accounting: {
+        ACCOUNTING_DB_SCHEMA: schemas.accounting,
+        ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
+      },
+      applications: { APPLICATIONS_DB_SCHEMA: schemas.applications },
+      documents: {
+        S3_ENDPOINT: process.env.S3_ENDPOINT,
+        S3_ACCESS_KEY: process.env.S3_ACCESS_KEY,
+        S3_SECRET_KEY: process.env.S3_SECRET_KEY,
+        S3_REGION: process.env.S3_REGION,
+        DOCUMENTS_BUCKET: `t-docs-${suffix}`,
+        DOCUMENTS_DB_SCHEMA: schemas.documents,
+      },
+      workflow: { WORKFLOW_DB_SCHEMA: schemas.workflow },
+      gateway: { GATEWAY_DB_SCHEMA: schemas.gateway },
     },
-  );
-  const applications = await startApplications(
-    loadApplicationsConfig({
-      ...env,
-      APPLICATIONS_DB_SCHEMA: schemas.applications,
-      APPLICATIONS_GRPC_HOST: '127.0.0.1',
-      APPLICATIONS_GRPC_PORT: '0',
-      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
-    }),
-    { log, bus: opts.bus, now: opts.applicationsNow },
-  );
-  const documents = await startDocuments(
-    loadDocumentsConfig({
-      ...env,
-      S3_ENDPOINT: process.env.S3_ENDPOINT,
-      S3_ACCESS_KEY: process.env.S3_ACCESS_KEY,
-      S3_SECRET_KEY: process.env.S3_SECRET_KEY,
-      S3_REGION: process.env.S3_REGION,
-      DOCUMENTS_BUCKET: `t-docs-${suffix}`,
-      DOCUMENTS_DB_SCHEMA: schemas.documents,
-      DOCUMENTS_GRPC_HOST: '127.0.0.1',
-      DOCUMENTS_GRPC_PORT: String(documentsPort),
-      APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
-      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
-    }),
-    { log, bus: opts.bus },
-  );
-  const workflow = await startWorkflow(
-    loadWorkflowConfig({
-      ...env,
-      WORKFLOW_DB_SCHEMA: schemas.workflow,
-      WORKFLOW_GRPC_HOST: '127.0.0.1',
-      WORKFLOW_GRPC_PORT: '0',
-      IDENTITY_ADDR: identityAddr,
-      WORKFLOW_DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
-    }),
-    { log, bus: opts.bus },
-  );
-  const gateway = await startGateway(
-    loadGatewayConfig({
-      ...env,
-      GATEWAY_DB_SCHEMA: schemas.gateway,
-      GATEWAY_HTTP_HOST: '127.0.0.1',
-      GATEWAY_HTTP_PORT: '0',
-      IDENTITY_ADDR: identityAddr,
-      APPLICATIONS_ADDR: `127.0.0.1:${applications.grpcPort}`,
-      WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
-      ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
-      DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
-    }),
-    { log },
-  );
+    log,
+    bus: opts.bus,
+    clocks: {
+      accounting: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
+      applications: opts.applicationsNow,
+    },
+    afterIdentity: async (identity) => {
+      await identity.seed({
+        branches: TEST_BRANCHES,
+        users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u, displayName: u.username })),
+        password: TEST_PASSWORD,
+      });
+    },
+  });
+  const { identity, applications, workflow, gateway, accounting, documents, baseUrl } = system;
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
   db.on('error', () => undefined);
 
-  const baseUrl = `http://127.0.0.1:${gateway.httpPort}`;
   const tokens = new Map<string, string>();
 
   return {
@@ -267,19 +198,8 @@ export async function startSystem(
       return rows[0].n as number;
     },
     async stop() {
-      await gateway.stop();
-      await documents.stop();
-      await accounting.stop();
-      await workflow.stop();
-      await applications.stop();
-      await identity.stop();
-      await deleteConsumers(env.NATS_URL, [
-        ...identity.consumers,
-        ...applications.consumers,
-        ...workflow.consumers,
-        ...accounting.consumers,
-        ...documents.consumers,
-      ]);
+      await system.stop();
+      await deleteConsumers(env.NATS_URL, system.consumers());
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.identity} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.applications} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.gateway} CASCADE`);
@@ -332,18 +252,6 @@ export async function api<T = Record<string, unknown>>(
     body,
   });
   return { status: res.status, headers: res.headers, body: body as T };
-}
-
-/** A port nobody listens on now (the OS's choice for port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Removes the durable consumers a test deployment made, so they do not pile up on the server. */

@@ -16,8 +16,13 @@ export const accountingEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('accounting'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
-  /** The documents service: the disbursement review's checklist, asked before a loan is opened. */
-  DOCUMENTS_ADDR: z.string().default('127.0.0.1:50054'),
+  DOCUMENTS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50054')
+    .describe(
+      "The documents service (host:port): the disbursement review's checklist, asked before a loan is opened.",
+    ),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   /** The bank's time zone: business dates are its calendar dates. */
   ACCOUNTING_TIME_ZONE: z

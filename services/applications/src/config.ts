@@ -17,8 +17,12 @@ export const applicationsEnv = z.object({
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   PII_ENCRYPTION_KEY: base64Key,
   PII_INDEX_KEY: base64Key,
-  /** The accounting service: the customer's booked loans count in pre-assessment (exposure). */
-  ACCOUNTING_ADDR: z.string().regex(/^[^:]+:\d+$/, 'must be host:port'),
+  ACCOUNTING_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .describe(
+      "The accounting service (host:port): the customer's booked loans count in pre-assessment (exposure). Required.",
+    ),
   /** How often the expiry sweep looks for applications past their product's validity. */
   APPLICATIONS_EXPIRY_SWEEP_MS: z.coerce
     .number()

@@ -9,7 +9,7 @@ import {
   type Harness,
   type ReceivedEvent,
 } from './harness';
-import { eventually } from '../../../test/support/poll';
+import { eventually } from '@loanflow/test/support/poll';
 
 const CREATED = 'applications.application.created';
 const SUBMITTED = 'applications.application.submitted';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, JetStreamBus, type Principal } from '@loanflow/platform';
 import { accountingV1, applicationsV1, vocabularyV1, workflowEventsV1 } from '@loanflow/proto';
-import { eventually } from '../../../test/support/poll';
+import { eventually } from '@loanflow/test/support/poll';
 import { accountingClient } from '../src/infra/accounting-client';
 import { consumerDraft, countRows, createIndividual, startHarness, type Harness } from './harness';
 

@@ -10,10 +10,20 @@ export const documentsEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('documents'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
-  /** Who may see an application (and so its documents) is the applications service's call. */
-  APPLICATIONS_ADDR: z.string().default('127.0.0.1:50051'),
-  /** The schedule summary of a contract comes from the accounting service's preview. */
-  ACCOUNTING_ADDR: z.string().default('127.0.0.1:50053'),
+  APPLICATIONS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50051')
+    .describe(
+      'The applications service (host:port): who may see an application (and so its documents) is its call.',
+    ),
+  ACCOUNTING_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50053')
+    .describe(
+      'The accounting service (host:port): the schedule summary of a contract comes from its preview.',
+    ),
   /** S3-compatible object store (MinIO in production). */
   S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
   S3_ACCESS_KEY: z.string().min(1),

@@ -32,6 +32,7 @@ import { ObjectStore } from './infra/storage';
 
 export { loadDocumentsConfig } from './config';
 export { amountInCapitals } from './domain/contracts/numerals';
+export { ObjectStore } from './infra/storage';
 
 export const MIGRATIONS = { name: 'documents', dir: join(__dirname, '..', 'migrations') };
 

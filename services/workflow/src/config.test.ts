@@ -4,7 +4,7 @@ import { loadWorkflowConfig } from './config';
 describe('workflow configuration', () => {
   const base = {
     AUTH_JWT_PUBLIC_KEY: generateSigningKeys().publicKey,
-    WORKFLOW_DOCUMENTS_ADDR: 'documents:50054',
+    DOCUMENTS_ADDR: 'documents:50054',
   };
 
   it('refuses to start without the identity service, saying which variable and why', () => {
@@ -17,9 +17,9 @@ describe('workflow configuration', () => {
   });
 
   it('refuses to start without the documents service: the gate is on wherever it runs', () => {
-    const { WORKFLOW_DOCUMENTS_ADDR: _gate, ...withoutGate } = base;
+    const { DOCUMENTS_ADDR: _gate, ...withoutGate } = base;
     expect(() => loadWorkflowConfig({ ...withoutGate, IDENTITY_ADDR: 'identity:50055' })).toThrow(
-      /WORKFLOW_DOCUMENTS_ADDR/,
+      /DOCUMENTS_ADDR: is required: the documents service, host:port/,
     );
   });
 

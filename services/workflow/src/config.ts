@@ -12,18 +12,18 @@ export const workflowEnv = z.object({
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   /** BPMN process id started for each submitted application. */
   WORKFLOW_CREDIT_PROCESS: z.string().default('Process_CreditApproval'),
-  /**
-   * The documents service: a step may be approved only once the documents its checklist
-   * requires are filed (资料齐全). Required: there is no deployment without the gate.
-   */
-  WORKFLOW_DOCUMENTS_ADDR: z.string().regex(/^[^:]+:\d+$/, 'must be host:port'),
-  /**
-   * The identity service (host:port): the people named in commands (assignees, candidate users,
-   * delegates, added signers, proxies) are checked against its user directory.
-   */
+  DOCUMENTS_ADDR: z
+    .string({ error: 'is required: the documents service, host:port' })
+    .regex(/^[^:]+:\d+$/, 'must be host:port of the documents service')
+    .describe(
+      'The documents service (host:port): a step may be approved only once the documents its checklist requires are filed (资料齐全). Required: there is no deployment without the gate.',
+    ),
   IDENTITY_ADDR: z
     .string({ error: 'is required: the identity service, host:port' })
-    .regex(/^[^:]+:\d+$/, 'must be host:port of the identity service'),
+    .regex(/^[^:]+:\d+$/, 'must be host:port of the identity service')
+    .describe(
+      'The identity service (host:port): the people named in commands (assignees, candidate users, delegates, added signers, proxies) are checked against its user directory. Required.',
+    ),
   /** How often the timer poller looks for due timers. */
   WORKFLOW_TIMER_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
 });

@@ -33,6 +33,9 @@ import {
 import type { TerminationCause } from './domain/engine';
 
 export { loadWorkflowConfig } from './config';
+/** The pure engine and the BPMN parser, for benchmarks of the engine without the service. */
+export { parseDefinition } from './domain/bpmn/parse';
+export * as engine from './domain/engine';
 
 export interface RunningWorkflow {
   grpcPort: number;
@@ -62,7 +65,7 @@ export async function start(
   });
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
   const documents = promiseClient(
-    createGrpcClient(documentsV1.DocumentsServiceClient, config.WORKFLOW_DOCUMENTS_ADDR),
+    createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
   );
   const directory = identityDirectory(config.IDENTITY_ADDR);
   const deps: WorkflowDeps = {

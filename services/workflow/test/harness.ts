@@ -20,7 +20,7 @@ import {
 } from '@loanflow/platform';
 import { applicationEventsV1, applicationsV1, vocabularyV1, workflowV1 } from '@loanflow/proto';
 import { loadWorkflowConfig, start, type RunningWorkflow } from '../src/main';
-import { startIdentityServer, type DirectoryEntry } from '../../../test/support/identity-server';
+import { startIdentityServer, type DirectoryEntry } from '@loanflow/test/support/identity-server';
 
 /**
  * The staff the tests name, as the identity service's directory knows them (ids as the tests'
@@ -42,7 +42,7 @@ export const DIRECTORY: DirectoryEntry[] = [
   { id: 'risk-1', username: 'risk-1', roles: ['risk_manager'], branchId: 'HQ' },
   { id: 'fa-1', username: 'fa-1', roles: ['final_approver'], branchId: 'HQ' },
 ];
-import { startDocumentsPeer, type DocumentsPeer } from '../../../test/support/documents-peer';
+import { startDocumentsPeer, type DocumentsPeer } from '@loanflow/test/support/documents-peer';
 
 export type WorkflowClient = PromiseClient<workflowV1.WorkflowServiceClient>;
 
@@ -100,7 +100,7 @@ export const staff = (userId: string, roles: Role[], branchId = 'SH001'): Princi
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until the probe gives a value. */
-export { eventually as waitFor } from '../../../test/support/poll';
+export { eventually as waitFor } from '@loanflow/test/support/poll';
 
 export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const schema = `t_wf_${randomBytes(4).toString('hex')}`;
@@ -108,7 +108,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const identity = await startIdentityServer(() => DIRECTORY);
   const documents = await startDocumentsPeer();
   const config = loadWorkflowConfig({
-    WORKFLOW_DOCUMENTS_ADDR: documents.addr,
+    DOCUMENTS_ADDR: documents.addr,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     WORKFLOW_DB_SCHEMA: schema,

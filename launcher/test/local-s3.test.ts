@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@loanflow/platform';
-import { ObjectStore } from '../../../services/documents/src/infra/storage';
+import { ObjectStore } from '@loanflow/documents';
 import { LocalS3 } from '../src/local-s3';
 
 /**

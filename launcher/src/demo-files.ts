@@ -1,8 +1,9 @@
 /**
- * A small, valid one-page PDF standing in for a scan (影像资料) in the demo book: the documents
- * service takes its type from the bytes and counts its pages, so the file must be a real PDF.
+ * A small, valid one-page PDF standing in for a scan (影像资料) in the demo book and in tests:
+ * the documents service takes its type from the bytes and counts its pages, so the file must be
+ * a real PDF.
  */
-export function demoScanPdf(title: string): Buffer {
+export function scanPdf(title: string): Buffer {
   const text = title.replace(/[()\\]/g, '');
   const stream = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
   const objects = [

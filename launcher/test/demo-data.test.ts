@@ -1,8 +1,8 @@
 import { DEMO_DIRECTORY } from '@loanflow/identity';
 import { createLogger } from '@loanflow/platform';
-import { api, startSystem, TEST_PASSWORD, type TestSystem } from '../../../test/support/system';
+import { api, startSystem, TEST_PASSWORD, type TestSystem } from '@loanflow/test/support/system';
 import { seedDemoBook } from '../src/demo-data';
-import { demoScanPdf } from '../src/demo-files';
+import { scanPdf } from '../src/demo-files';
 
 /**
  * `npm start`'s demo book on the real system with the documents gate on: every seeded
@@ -66,7 +66,7 @@ describe('the demo book of npm start', () => {
   });
 
   it('makes scans the documents service reads as one-page PDFs', () => {
-    const pdf = demoScanPdf('LoanFlow demo: id_card_front');
+    const pdf = scanPdf('LoanFlow demo: id_card_front');
     expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
     const text = pdf.toString('latin1');
     const xref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)![1]);

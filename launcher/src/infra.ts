@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   generatePiiKey,
@@ -11,23 +10,17 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { LocalS3 } from './local-s3';
+import { freePort } from './ports';
 import pg from 'pg';
+
+/** The repository (this file runs from launcher/dist). */
+export const REPO_ROOT = join(__dirname, '..', '..');
 
 /** Something the launcher started and must stop again. */
 export interface Started {
   name: string;
   stop(): Promise<void>;
 }
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -257,7 +250,7 @@ function s3Server(log: Logger): ObjectStoreEndpoint | undefined {
       region: process.env.S3_REGION ?? 'us-east-1',
     };
   }
-  const script = join(__dirname, '..', '..', '..', 'test', 'infra', 'infra.js');
+  const script = join(REPO_ROOT, 'test', 'infra', 'infra.js');
   log.warn(
     'starting the S3 server for document images (S3Proxy; the first start fetches it with Maven)',
   );
@@ -273,9 +266,7 @@ function s3Server(log: Logger): ObjectStoreEndpoint | undefined {
     return undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadEndpoints } = require(
-    join(__dirname, '..', '..', '..', 'test', 'infra', 'endpoints.js'),
-  ) as {
+  const { loadEndpoints } = require(join(REPO_ROOT, 'test', 'infra', 'endpoints.js')) as {
     loadEndpoints(): Record<string, string> | undefined;
   };
   const e = loadEndpoints();

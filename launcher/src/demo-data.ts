@@ -1,5 +1,5 @@
 import type { Logger } from '@loanflow/platform';
-import { demoScanPdf } from './demo-files';
+import { scanPdf } from './demo-files';
 
 /** Demo customers with valid (made-up) identity numbers, and applications for them. */
 const CUSTOMERS = [
@@ -206,7 +206,7 @@ async function fileStage(baseUrl: string, token: string, applicationId: string, 
     form.append('documentType', documentType);
     form.append(
       'file',
-      new Blob([demoScanPdf(`LoanFlow demo: ${documentType}`)], { type: 'application/pdf' }),
+      new Blob([scanPdf(`LoanFlow demo: ${documentType}`)], { type: 'application/pdf' }),
       `${documentType}.pdf`,
     );
     const res = await fetch(`${baseUrl}/api/v1/documents`, {

@@ -1,0 +1,16 @@
+/**
+ * The composition root: compose() wires the whole system; `npm start` (main.ts) runs it embedded
+ * and the test harness (test/support/system.ts) runs it on fresh schemas.
+ */
+export {
+  addrVariable,
+  compose,
+  PEERS,
+  START_ORDER,
+  type ComponentName,
+  type ComposedSystem,
+  type ComposeOptions,
+  type ServiceName,
+} from './compose';
+export { scanPdf } from './demo-files';
+export { freePort } from './ports';
