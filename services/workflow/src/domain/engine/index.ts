@@ -8,7 +8,7 @@
 //   votes.ts      会签 tallies        timers.ts  boundary timers    messages.ts / jobs.ts  waits
 //   commands/     one module per command of the task API and of the process
 export { EngineError } from '../engine-error';
-export type * from '../instance-state';
+export * from '../instance-state';
 export { endedMessage } from './execution';
 export { start } from './commands/start';
 export { claimTask, unclaimTask } from './commands/claim';
