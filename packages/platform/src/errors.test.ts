@@ -10,6 +10,8 @@ import {
   invalidArgument,
   notFound,
   permissionDenied,
+  resourceExhausted,
+  RETRY_AFTER_TRAILER,
   toGrpcError,
   toProblem,
   unauthenticated,
@@ -185,5 +187,20 @@ describe('toGrpcError / fromGrpcError', () => {
       message: 'branch SH02',
       violations: [],
     });
+  });
+});
+
+describe('resourceExhausted', () => {
+  it('carries the seconds to wait in the retry-after trailer and back to the caller', () => {
+    const err = resourceExhausted('too many failed log-ins; try again later', 61.2);
+    const { code, details, metadata } = toGrpcError(err);
+    expect(code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(details).toBe('too many failed log-ins; try again later');
+    expect(metadata.get(RETRY_AFTER_TRAILER)).toEqual(['62']);
+    const back = fromGrpcError(
+      Object.assign(new Error(details), { code, details, metadata }) as ServiceError,
+    );
+    expect(back).toMatchObject({ code: 'resource_exhausted', extensions: { retryAfter: '62' } });
+    expect(toProblem(back)).toMatchObject({ status: 429, title: 'Too many requests' });
   });
 });
