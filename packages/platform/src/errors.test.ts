@@ -52,6 +52,12 @@ const expected: Record<ErrorCode, { http: number; grpc: status; title: string; t
     title: 'Forbidden',
     type: 'permission-denied',
   },
+  resource_exhausted: {
+    http: 429,
+    grpc: status.RESOURCE_EXHAUSTED,
+    title: 'Too many requests',
+    type: 'resource-exhausted',
+  },
   unavailable: {
     http: 503,
     grpc: status.UNAVAILABLE,
