@@ -150,6 +150,24 @@ describe('access tokens', () => {
     ).toBe('malformed access token');
   });
 
+  it('refuses a well-signed token without an expiry: it would never run out', () => {
+    const token = jwt.sign({ branch: 'SH01', roles: ['credit_officer'] }, keys.privateKey, {
+      algorithm: 'ES256',
+      subject: 'u-3',
+      issuer: 'loanflow-gateway',
+      audience: 'loanflow',
+    });
+    expect((jwt.decode(token) as jwt.JwtPayload).exp).toBeUndefined();
+    expect(thrown(() => verifyAccessToken(token, keys.publicKey))).toMatchObject({
+      code: 'unauthenticated',
+      message: 'access token without an expiry',
+    });
+    // Not remembered as verified either: the second call is refused the same way.
+    expect(thrown(() => verifyAccessToken(token, keys.publicKey)).message).toBe(
+      'access token without an expiry',
+    );
+  });
+
   it('keeps only known roles', () => {
     const token = jwt.sign(
       { branch: 'SH01', roles: ['credit_officer', 'superuser', 42] },
@@ -265,6 +283,7 @@ describe('roles and branches', () => {
       subject: 'u-1',
       issuer: 'loanflow-gateway',
       audience: 'loanflow',
+      expiresIn: 60,
     });
     expect(thrown(() => verifyAccessToken(bad, keys.publicKey)).message).toBe(
       'malformed access token',

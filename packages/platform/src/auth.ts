@@ -145,8 +145,9 @@ const verifiedTokens = new Map<string, Map<string, { principal: Principal; expir
 const VERIFIED_TOKENS_KEPT = 4096;
 
 /**
- * Checks an access token's signature, issuer, audience and expiry. A token verified before (same
- * bytes, same key) is answered from memory until it expires: its claims cannot have changed.
+ * Checks an access token's signature, issuer, audience and expiry; a token without an expiry is
+ * refused (it would be good for ever). A token verified before (same bytes, same key) is answered
+ * from memory until it expires: its claims cannot have changed.
  */
 export function verifyAccessToken(token: string, publicKey: string): Principal {
   let known = verifiedTokens.get(publicKey);
@@ -155,7 +156,7 @@ export function verifyAccessToken(token: string, publicKey: string): Principal {
   if (hit && Date.now() < hit.expiresAt) return copyOf(hit.principal);
   if (hit) known.delete(token);
   const { principal, claims } = verifyUncached(token, publicKey);
-  if (typeof claims.exp === 'number' && claims.nbf === undefined) {
+  if (claims.nbf === undefined) {
     if (known.size >= VERIFIED_TOKENS_KEPT) known.delete(known.keys().next().value!);
     known.set(token, { principal, expiresAt: claims.exp * 1000 });
   }
@@ -171,7 +172,7 @@ function copyOf(p: Principal): Principal {
 function verifyUncached(
   token: string,
   publicKey: string,
-): { principal: Principal; claims: jwt.JwtPayload } {
+): { principal: Principal; claims: jwt.JwtPayload & { exp: number } } {
   let claims: jwt.JwtPayload;
   try {
     claims = jwt.verify(token, keyObject(publicKey, 'public'), {
@@ -182,6 +183,7 @@ function verifyUncached(
   } catch (err) {
     throw unauthenticated(`invalid access token: ${(err as Error).message}`);
   }
+  if (typeof claims.exp !== 'number') throw unauthenticated('access token without an expiry');
   const roles = Array.isArray(claims.roles)
     ? (claims.roles.filter((r) => (ROLES as readonly string[]).includes(r)) as Role[])
     : [];
@@ -199,7 +201,7 @@ function verifyUncached(
   else if (Array.isArray(scope) && scope.every((b) => typeof b === 'string'))
     principal.branchScope = scope as string[];
   else if (scope !== undefined) throw unauthenticated('malformed access token');
-  return { principal, claims };
+  return { principal, claims: claims as jwt.JwtPayload & { exp: number } };
 }
 
 /** `Bearer <token>` → token. */

@@ -10,6 +10,8 @@ import {
   invalidArgument,
   notFound,
   permissionDenied,
+  resourceExhausted,
+  RETRY_AFTER_TRAILER,
   toGrpcError,
   toProblem,
   unauthenticated,
@@ -49,6 +51,12 @@ const expected: Record<ErrorCode, { http: number; grpc: status; title: string; t
     grpc: status.PERMISSION_DENIED,
     title: 'Forbidden',
     type: 'permission-denied',
+  },
+  resource_exhausted: {
+    http: 429,
+    grpc: status.RESOURCE_EXHAUSTED,
+    title: 'Too many requests',
+    type: 'resource-exhausted',
   },
   unavailable: {
     http: 503,
@@ -185,5 +193,20 @@ describe('toGrpcError / fromGrpcError', () => {
       message: 'branch SH02',
       violations: [],
     });
+  });
+});
+
+describe('resourceExhausted', () => {
+  it('carries the seconds to wait in the retry-after trailer and back to the caller', () => {
+    const err = resourceExhausted('too many failed log-ins; try again later', 61.2);
+    const { code, details, metadata } = toGrpcError(err);
+    expect(code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(details).toBe('too many failed log-ins; try again later');
+    expect(metadata.get(RETRY_AFTER_TRAILER)).toEqual(['62']);
+    const back = fromGrpcError(
+      Object.assign(new Error(details), { code, details, metadata }) as ServiceError,
+    );
+    expect(back).toMatchObject({ code: 'resource_exhausted', extensions: { retryAfter: '62' } });
+    expect(toProblem(back)).toMatchObject({ status: 429, title: 'Too many requests' });
   });
 });

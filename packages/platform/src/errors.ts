@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'failed_precondition'
   | 'unauthenticated'
   | 'permission_denied'
+  | 'resource_exhausted'
   | 'unavailable'
   | 'internal';
 
@@ -50,6 +51,17 @@ export const unauthenticated = (message = 'authentication required'): DomainErro
   new DomainError('unauthenticated', message);
 export const permissionDenied = (message: string): DomainError =>
   new DomainError('permission_denied', message);
+/**
+ * Too many attempts: the caller may try again after `retryAfterSeconds`, which rides in the
+ * `retry-after` trailer (the gateway answers 429 with Retry-After) and in the `retryAfter` extension.
+ */
+export const resourceExhausted = (message: string, retryAfterSeconds: number): DomainError =>
+  new DomainError('resource_exhausted', message, [], {
+    retryAfter: String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
+
+/** Trailer of a RESOURCE_EXHAUSTED answer: whole seconds until the caller may try again. */
+export const RETRY_AFTER_TRAILER = 'retry-after';
 
 const grpcByCode: Record<ErrorCode, GrpcStatus> = {
   invalid_argument: GrpcStatus.INVALID_ARGUMENT,
@@ -59,11 +71,15 @@ const grpcByCode: Record<ErrorCode, GrpcStatus> = {
   failed_precondition: GrpcStatus.FAILED_PRECONDITION,
   unauthenticated: GrpcStatus.UNAUTHENTICATED,
   permission_denied: GrpcStatus.PERMISSION_DENIED,
+  resource_exhausted: GrpcStatus.RESOURCE_EXHAUSTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
 };
+// Without our trailer, RESOURCE_EXHAUSTED is grpc-js refusing a message too large: no throttle.
 const codeByGrpc = new Map<number, ErrorCode>(
-  Object.entries(grpcByCode).map(([code, grpc]) => [grpc, code as ErrorCode]),
+  Object.entries(grpcByCode)
+    .filter(([code]) => code !== 'resource_exhausted')
+    .map(([code, grpc]) => [grpc, code as ErrorCode]),
 );
 
 /** Trailer carrying the machine-readable error (code + field violations) as JSON. */
@@ -89,6 +105,8 @@ export function toGrpcError(err: unknown): GrpcErrorPayload {
         }),
       ),
     );
+    if (err.code === 'resource_exhausted' && err.extensions.retryAfter)
+      metadata.set(RETRY_AFTER_TRAILER, err.extensions.retryAfter);
     return { code: grpcByCode[err.code], details: err.message, metadata };
   }
   return { code: GrpcStatus.INTERNAL, details: 'internal error', metadata };
@@ -128,6 +146,7 @@ const httpByCode: Record<ErrorCode, number> = {
   failed_precondition: 409,
   unauthenticated: 401,
   permission_denied: 403,
+  resource_exhausted: 429,
   unavailable: 503,
   internal: 500,
 };
@@ -140,6 +159,7 @@ const titleByCode: Record<ErrorCode, string> = {
   failed_precondition: 'Not allowed in the current state',
   unauthenticated: 'Authentication required',
   permission_denied: 'Forbidden',
+  resource_exhausted: 'Too many requests',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

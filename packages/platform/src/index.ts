@@ -18,3 +18,4 @@ export * from './pii';
 export * from './telemetry';
 export * from './events/report-stream';
 export * from './dates';
+export * from './validation';

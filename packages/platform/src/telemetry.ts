@@ -14,6 +14,7 @@ import {
   NodeTracerProvider,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
+import { Counter, Registry } from 'prom-client';
 
 export { SpanKind } from '@opentelemetry/api';
 
@@ -88,3 +89,17 @@ export async function inSpan<T>(
 export function currentTraceId(): string | undefined {
   return trace.getActiveSpan()?.spanContext().traceId;
 }
+
+/**
+ * The process's Prometheus metrics; a service serves `metricsRegistry.metrics()` (text exposition
+ * format) where it exposes them.
+ */
+export const metricsRegistry = new Registry();
+
+/** Events a consumer parked as dead letters (see consumeOnce), by consumer and subject. */
+export const deadLetteredEvents = new Counter({
+  name: 'loanflow_events_dead_lettered_total',
+  help: 'Events parked as dead letters because they could not be decoded',
+  labelNames: ['consumer', 'subject'] as const,
+  registers: [metricsRegistry],
+});

@@ -4,10 +4,12 @@ import type pg from 'pg';
 import {
   consumeOnce,
   createPool,
+  deadLetteredEvents,
   JetStreamBus,
   migrate,
   platformMigrations,
   SUBJECT_ID_HEADER,
+  UndecodableEvent,
   uuidv7,
   type EventBus,
   type EventEnvelope,
@@ -120,6 +122,14 @@ describe('consumeOnce (inbox) on JetStream', () => {
         const info = await jsm.consumers.info(stream, consumer);
         return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 ? info : undefined;
       });
+    const deadLetters = async () =>
+      (
+        await pool.query(
+          `SELECT consumer, letter_key, event_id, subject, reason,
+                  convert_from(payload, 'UTF8') AS payload, headers->>'Nats-Msg-Id' AS message_id
+             FROM dead_letters ORDER BY id`,
+        )
+      ).rows;
     const count = async (sql: string, params: unknown[] = []) =>
       Number(
         (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0]!.n,
@@ -136,6 +146,7 @@ describe('consumeOnce (inbox) on JetStream', () => {
       publishEnvelope,
       ackedThrough,
       count,
+      deadLetters,
     };
   }
 
@@ -148,6 +159,12 @@ describe('consumeOnce (inbox) on JetStream', () => {
     occurredAt: new Date().toISOString(),
     data: { amount },
   });
+
+  /** The value of the dead-letter counter for one consumer and subject (0 when never counted). */
+  const deadLettered = async (consumer: string, subject: string): Promise<number> =>
+    (await deadLetteredEvents.get()).values.find(
+      (v) => v.labels.consumer === consumer && v.labels.subject === subject,
+    )?.value ?? 0;
 
   const disburse: EventHandler = async (event, tx) => {
     const { amount } = event.data as { amount: string };
@@ -200,11 +217,13 @@ describe('consumeOnce (inbox) on JetStream', () => {
     expect(await f.count('inbox')).toBe(1);
   });
 
-  it('drops a message that is not an event envelope and goes on consuming', async () => {
+  it('parks messages that are not event envelopes as dead letters, counts them, and goes on consuming', async () => {
     const f = await fixture();
-    await f.bus.publish(f.subject, Buffer.from('definitely not json'), { msgId: `junk-${hex()}` });
+    const junkId = `junk-${hex()}`;
+    const noEnvelopeId = `no-envelope-${hex()}`;
+    await f.bus.publish(f.subject, Buffer.from('definitely not json'), { msgId: junkId });
     await f.bus.publish(f.subject, Buffer.from(JSON.stringify({ amount: '1.00' })), {
-      msgId: `no-envelope-${hex()}`,
+      msgId: noEnvelopeId,
     });
     const event = loanApproved('80000.00');
     await f.publishEnvelope(event, event.id);
@@ -221,6 +240,70 @@ describe('consumeOnce (inbox) on JetStream', () => {
     expect(f.deliveries.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
     expect(info.delivered.consumer_seq).toBe(3);
     expect(await f.count('inbox')).toBe(1);
+    const letters = await f.deadLetters();
+    expect(letters).toEqual([
+      {
+        consumer: f.consumer,
+        letter_key: `msg:${junkId}`,
+        event_id: null,
+        subject: f.subject,
+        reason: expect.stringMatching(/^not a LoanFlow event envelope: not JSON \(/),
+        payload: 'definitely not json',
+        message_id: junkId,
+      },
+      {
+        consumer: f.consumer,
+        letter_key: `msg:${noEnvelopeId}`,
+        event_id: null,
+        subject: f.subject,
+        reason: 'not a LoanFlow event envelope: missing id, type, data',
+        payload: JSON.stringify({ amount: '1.00' }),
+        message_id: noEnvelopeId,
+      },
+    ]);
+    expect(await deadLettered(f.consumer, f.subject)).toBe(2);
+  });
+
+  it('parks an event whose handler finds its data undecodable, once, with the handler writes rolled back', async () => {
+    const f = await fixture();
+    const bad = { ...loanApproved('not money'), data: { amount: 42 } } as EventEnvelope;
+    // Two copies of the bad event (a redelivery after a lost ack looks the same), then a good one.
+    await f.publishEnvelope(bad, `${bad.id}-first`);
+    await f.publishEnvelope(bad, `${bad.id}-again`);
+    const good = loanApproved('64000.00');
+    await f.publishEnvelope(good, good.id);
+
+    const handled: string[] = [];
+    await f.start(async (e, tx) => {
+      // The write happens before the check: parking must roll it back.
+      await tx.query('INSERT INTO disbursements (event_id, amount) VALUES ($1, 0)', [e.id]);
+      const { amount } = e.data as { amount: unknown };
+      if (typeof amount !== 'string')
+        throw new UndecodableEvent(`${e.type}: amount must be a string`);
+      await tx.query('UPDATE disbursements SET amount = $2 WHERE event_id = $1', [e.id, amount]);
+      handled.push(e.id);
+    });
+    await f.ackedThrough(3);
+
+    expect(handled).toEqual([good.id]);
+    expect(f.deliveries.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
+    expect(await f.count('disbursements')).toBe(1);
+    expect(await f.count('disbursements WHERE event_id = $1', [bad.id])).toBe(0);
+    // Parked events are not handled: no inbox row, so a fixed consumer could replay them.
+    expect(await f.count('inbox WHERE event_id = $1', [bad.id])).toBe(0);
+    const letters = await f.deadLetters();
+    expect(letters).toEqual([
+      {
+        consumer: f.consumer,
+        letter_key: bad.id,
+        event_id: bad.id,
+        subject: f.subject,
+        reason: 'loans.loan.approved: amount must be a string',
+        payload: JSON.stringify(bad),
+        message_id: `${bad.id}-first`,
+      },
+    ]);
+    expect(await deadLettered(f.consumer, f.subject)).toBe(1);
   });
 
   it("handles several events at once, one entity's events in the order they were published", async () => {

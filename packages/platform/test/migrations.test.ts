@@ -79,10 +79,11 @@ describe('migrate()', () => {
 
     const applied = await migrate(pool(), schema, [platformMigrations, service]);
 
-    expect(applied).toBe(4);
+    expect(applied).toBe(5);
     expect(await tablesIn(schema)).toEqual([
       'accounts',
       'applied_order',
+      'dead_letters',
       'inbox',
       'outbox',
       'schema_migrations',
@@ -91,12 +92,19 @@ describe('migrate()', () => {
       `SELECT file FROM ${schema}.applied_order ORDER BY seq`,
     );
     expect(order.rows.map((r) => r.file)).toEqual(['1_accounts', '2_branch', '10_seed']);
-    const platformSql = readFileSync(join(platformMigrations.dir, '001_outbox_inbox.sql'), 'utf8');
+    const platformSql = (file: string) => readFileSync(join(platformMigrations.dir, file), 'utf8');
     expect(await recorded(schema)).toEqual([
       { name: 'ledger/10_seed.sql', checksum: sha256(ledgerFiles['10_seed.sql']) },
       { name: 'ledger/1_accounts.sql', checksum: sha256(ledgerFiles['1_accounts.sql']) },
       { name: 'ledger/2_branch.sql', checksum: sha256(ledgerFiles['2_branch.sql']) },
-      { name: 'platform/001_outbox_inbox.sql', checksum: sha256(platformSql) },
+      {
+        name: 'platform/001_outbox_inbox.sql',
+        checksum: sha256(platformSql('001_outbox_inbox.sql')),
+      },
+      {
+        name: 'platform/002_dead_letters.sql',
+        checksum: sha256(platformSql('002_dead_letters.sql')),
+      },
     ]);
   });
 
@@ -149,6 +157,7 @@ describe('migrate()', () => {
     expect((await recorded(schema)).map((r) => r.name)).toEqual([
       'ledger/1_accounts.sql',
       'platform/001_outbox_inbox.sql',
+      'platform/002_dead_letters.sql',
     ]);
     expect(await tablesIn(schema)).not.toContain('fees');
     const columns = await admin.query(
@@ -177,11 +186,11 @@ describe('migrate()', () => {
       migrate(pool(), schema, [platformMigrations, service]),
     ]);
 
-    expect([...results].sort()).toEqual([0, 3]);
+    expect([...results].sort()).toEqual([0, 4]);
     const runs = await admin.query<{ file: string }>(
       `SELECT file FROM ${schema}.runs ORDER BY file`,
     );
     expect(runs.rows.map((r) => r.file)).toEqual(['1_counter', '2_more']);
-    expect(await recorded(schema)).toHaveLength(3);
+    expect(await recorded(schema)).toHaveLength(4);
   });
 });

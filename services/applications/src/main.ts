@@ -18,14 +18,10 @@ import { todayInChina } from './domain/calendar';
 import { DEFAULT_RULESET } from './domain/preassessment';
 import { SEED_PRODUCTS } from './domain/products';
 import { loadApplicationsConfig, type ApplicationsConfig } from './config';
-import { recordProcessDecision } from './app/decisions';
-import {
-  expireStaleApplications,
-  recordContractSigned,
-  recordLoanDisbursed,
-} from './app/lifecycle';
+import { expireStaleApplications } from './app/lifecycle';
 import { accountingClient, loansOfCustomer } from './infra/accounting-client';
 import { seedCatalogue } from './infra/catalogue-repo';
+import { contractSigned, loanDisbursed, processCompleted } from './infra/event-consumers';
 import { applicationsService } from './infra/grpc-handlers';
 
 export { loadApplicationsConfig } from './config';
@@ -76,7 +72,7 @@ export async function start(
     consumer: `${schema}_decisions`,
     filterSubject: 'loanflow.workflow.process.completed',
     startAt: config.EVENTS_START_AT,
-    handler: (event, tx) => recordProcessDecision(tx, event, log),
+    handler: processCompleted(log),
   });
   // After approval: the signed contract and the loan paid out under it link to the application.
   const contracts = await consumeOnce({
@@ -86,7 +82,7 @@ export async function start(
     consumer: `${schema}_contracts_signed`,
     filterSubject: 'loanflow.documents.contract.signed',
     startAt: config.EVENTS_START_AT,
-    handler: (event, tx) => recordContractSigned(tx, event, log),
+    handler: contractSigned(log),
   });
   const disbursements = await consumeOnce({
     bus,
@@ -95,7 +91,7 @@ export async function start(
     consumer: `${schema}_loans_disbursed`,
     filterSubject: 'loanflow.accounting.loan.disbursed',
     startAt: config.EVENTS_START_AT,
-    handler: (event, tx) => recordLoanDisbursed(tx, event, log),
+    handler: loanDisbursed(log),
   });
   const expire = (at: Date) => expireStaleApplications({ pool, log }, at);
   const sweep = setInterval(() => {

@@ -349,10 +349,13 @@ describe('applications service: loan applications', () => {
 
   describe('submitting', () => {
     it('submits a draft with a pre-assessment: rule set version, score, opinion, and every rule with its reason', async () => {
-      const { customer } = await createIndividual(h, 'shManager', { monthlyIncome: '30000' });
+      const { customer, residentId } = await createIndividual(h, 'shManager', {
+        monthlyIncome: '30000',
+      });
       const draft = await create(consumerDraft(customer.id));
       const today = todayInChina();
-      const born = customer.individual!.birthDate;
+      // Digits 7–14 of the number (the account manager is not shown the birth date).
+      const born = `${residentId.slice(6, 10)}-${residentId.slice(10, 12)}-${residentId.slice(12, 14)}`;
       // 12 months on; 29 February becomes 28 February, as maturity dates are set.
       const maturity = `${Number(today.slice(0, 4)) + 1}${today.slice(4) === '-02-29' ? '-02-28' : today.slice(4)}`;
 

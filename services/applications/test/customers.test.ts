@@ -35,7 +35,7 @@ describe('applications service: customers', () => {
   });
 
   describe('creating', () => {
-    it('creates an individual: birth date and sex come from the ID number, the response carries only masks', async () => {
+    it('creates an individual: birth date and sex come from the ID number, the response carries only masks (no birth date for the front office)', async () => {
       const person = residentId({ sex: 'female' });
       const phone = mobile();
       const req = individualRequest({
@@ -57,7 +57,7 @@ describe('applications service: customers', () => {
         individual: {
           residentId: '',
           residentIdMasked: maskedId(person.id),
-          birthDate: person.birthDate,
+          birthDate: '',
           sex: 'female',
           mobile: '',
           mobileMasked: maskedMobile(phone),
@@ -75,13 +75,22 @@ describe('applications service: customers', () => {
 
       const fetched = await h.client.getCustomer({ id: customer!.id }, h.as('shManager'));
       expect(fetched.customer).toEqual(customer);
+      // The credit officer who assesses the borrower sees the birth date, and less of the number.
+      const assessor = { ...h.principal('shManager'), roles: ['credit_officer' as const] };
+      const assessed = await h.client.getCustomer({ id: customer!.id }, h.as(assessor));
+      expect(assessed.customer!.individual).toMatchObject({
+        residentIdMasked: `${person.id.slice(0, 2)}${'*'.repeat(16)}`,
+        birthDate: person.birthDate,
+      });
     });
 
     it('derives sex "male" from an odd 17th digit', async () => {
       const person = residentId({ sex: 'male' });
       const { customer } = await createIndividual(h, 'shManager', { residentId: person.id });
       expect(customer.individual!.sex).toBe('male');
-      expect(customer.individual!.birthDate).toBe(person.birthDate);
+      const assessor = { ...h.principal('shManager'), roles: ['risk_manager' as const] };
+      const read = await h.client.getCustomer({ id: customer.id }, h.as(assessor));
+      expect(read.customer!.individual!.birthDate).toBe(person.birthDate);
     });
 
     it('stores the resident ID number and mobile only encrypted: neither appears in clear in any table', async () => {
@@ -199,7 +208,7 @@ describe('applications service: customers', () => {
       expect(found.customers.map((c) => c.id)).toEqual([customer.id]);
     });
 
-    it('refuses a second company with the same credit code (ALREADY_EXISTS), even from another branch', async () => {
+    it("refuses a second company with the same credit code (ALREADY_EXISTS), even from another branch — naming it only within the caller's scope", async () => {
       const code = creditCode();
       const first = await createCorporate(h, 'shCorporate', { creditCode: code });
       const before = await countRows(h, 'customers');
@@ -212,10 +221,42 @@ describe('applications service: customers', () => {
       );
 
       expect(err.code).toBe('already_exists');
-      expect(err.message).toBe(
+      // Beijing does not serve Shanghai's customer: not told who, nor where.
+      expect(err.message).toBe('a customer with this unified social credit code already exists');
+      expect(err.extensions).toEqual({});
+      expect(err.message).not.toContain('SH001');
+
+      const inScope = await rpcError(
+        h.client.createCustomer(corporateRequest({ creditCode: code }), h.as('shCorporate')),
+      );
+      expect(inScope.message).toBe(
         `a customer with this unified social credit code already exists: ${first.customer.id}`,
       );
-      expect(err.extensions).toEqual({ existingCustomerId: first.customer.id });
+      expect(inScope.extensions).toEqual({ existingCustomerId: first.customer.id });
+      expect(await countRows(h, 'customers')).toBe(before);
+    });
+
+    it('does not tell an account manager of another branch which customer holds a resident ID number', async () => {
+      const person = residentId();
+      const first = await createIndividual(h, 'shManager', { residentId: person.id });
+      const before = await countRows(h, 'customers');
+
+      const outside = await rpcError(
+        h.client.createCustomer(individualRequest({ residentId: person.id }), h.as('bjManager')),
+      );
+      expect(outside.code).toBe('already_exists');
+      expect(outside.message).toBe('a customer with this resident ID number already exists');
+      expect(outside.extensions).toEqual({});
+      expect(JSON.stringify(outside)).not.toContain(first.customer.id);
+
+      // The head office serves every branch: it is told.
+      const hq = await rpcError(
+        h.client.createCustomer(
+          individualRequest({ residentId: person.id, branchId: 'SH001' }),
+          h.as('hqManager'),
+        ),
+      );
+      expect(hq.extensions).toEqual({ existingCustomerId: first.customer.id });
       expect(await countRows(h, 'customers')).toBe(before);
     });
   });
@@ -311,6 +352,29 @@ describe('applications service: customers', () => {
         what: 'a blank name',
         request: () => individualRequest({ name: '   ' }),
         violations: [{ field: 'name', reason: 'is required' }],
+      },
+      {
+        what: 'NUL characters in the name and the address (PostgreSQL would refuse them)',
+        request: () => {
+          const req = individualRequest({ name: 'Zhang\u0000San' });
+          req.individual!.address = '88 Century Avenue\u0000';
+          return req;
+        },
+        violations: [
+          { field: 'name', reason: 'must not contain a NUL character' },
+          { field: 'individual.address', reason: 'must not contain a NUL character' },
+        ],
+      },
+      {
+        what: "a NUL character in a company's legal representative",
+        request: () => {
+          const req = corporateRequest();
+          req.corporate!.legalRepresentative = 'Li\u0000Si';
+          return req;
+        },
+        violations: [
+          { field: 'corporate.legalRepresentative', reason: 'must not contain a NUL character' },
+        ],
       },
     ];
 
@@ -464,7 +528,7 @@ describe('applications service: customers', () => {
 
   describe('branch scope and roles', () => {
     it('keeps BJ001 staff away from an SH001 customer; SH001 staff and head office see it', async () => {
-      const { customer } = await createIndividual(h, 'shManager');
+      const { customer, residentId: id } = await createIndividual(h, 'shManager');
 
       const err = await rpcError(h.client.getCustomer({ id: customer.id }, h.as('bjManager')));
       expect(err.code).toBe('permission_denied');
@@ -473,9 +537,15 @@ describe('applications service: customers', () => {
       expect((await h.client.getCustomer({ id: customer.id }, h.as('auditor'))).customer).toEqual(
         customer,
       );
-      expect((await h.client.getCustomer({ id: customer.id }, h.as('hqRisk'))).customer).toEqual(
-        customer,
-      );
+      // The risk manager assesses: shown the birth date, and only the province of the number.
+      expect((await h.client.getCustomer({ id: customer.id }, h.as('hqRisk'))).customer).toEqual({
+        ...customer,
+        individual: {
+          ...customer.individual,
+          residentIdMasked: `${id.slice(0, 2)}${'*'.repeat(16)}`,
+          birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+        },
+      });
     });
 
     it('returns NOT_FOUND for an unknown id and INVALID_ARGUMENT for a malformed one', async () => {

@@ -3,6 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import {
+  businessDateInChina,
   createGrpcClient,
   createLogger,
   createPool,
@@ -141,12 +142,12 @@ export function mobile(): string {
   return once(() => `1${randomInt(3, 10)}${digits(9)}`);
 }
 
-export const maskedId = (id: string): string => `${id.slice(0, 6)}********${id.slice(-4)}`;
+/** The resident ID mask: the province and the last 4 characters. */
+export const maskedId = (id: string): string => `${id.slice(0, 2)}************${id.slice(-4)}`;
 export const maskedMobile = (m: string): string => `${m.slice(0, 3)}****${m.slice(-4)}`;
 
-/** Today in China Standard Time (UTC+8), computed here independently of the service. */
-export const todayInChina = (): string =>
-  new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+/** Today in China Standard Time (UTC+8): the platform's business date, as the service takes it. */
+export const todayInChina = (): string => businessDateInChina(new Date());
 
 // ---------------------------------------------------------------------------------------------
 // Requests

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, JetStreamBus, type Principal } from '@loanflow/platform';
+import { createLogger, deadLetteredEvents, JetStreamBus, type Principal } from '@loanflow/platform';
 import { accountingV1, applicationsV1, vocabularyV1, workflowEventsV1 } from '@loanflow/proto';
 import { eventually } from '@loanflow/test/support/poll';
 import { accountingClient } from '../src/infra/accounting-client';
@@ -204,6 +204,62 @@ describe('applications service: after approval, and the other ends', () => {
       'disbursed',
       'contracted',
     ]);
+  });
+
+  it('parks the events it cannot decode as dead letters, with the reason, and goes on with the next', async () => {
+    const app = await submittedApplication();
+    const badAmount = randomUUID();
+    await publish('loanflow.workflow.process.completed', badAmount, app.id, {
+      instanceId: randomUUID(),
+      businessKey: app.id,
+      decision: 'approved',
+      approvedAmount: 'a lot',
+    });
+    const noApplication = randomUUID();
+    const contractId = randomUUID();
+    await publish('loanflow.documents.contract.signed', noApplication, contractId, {
+      contractId,
+      contractNumber: 'HT-2026-000099',
+    });
+    const badLoan = randomUUID();
+    await publish('loanflow.accounting.loan.disbursed', badLoan, 'loan-x', {
+      loanId: 42,
+      applicationId: app.id,
+    });
+    await approve(app.id, '2026-11-28T08:00:00.000Z');
+    await becomes(app.id, ApplicationStatus.APPLICATION_STATUS_APPROVED);
+
+    const letters = await eventually('three dead letters', async () => {
+      const { rows } = await h.db.query<{ consumer: string; event_id: string; reason: string }>(
+        'SELECT consumer, event_id, reason FROM dead_letters WHERE event_id = ANY($1) ORDER BY id',
+        [[badAmount, noApplication, badLoan]],
+      );
+      return rows.length === 3 ? rows : undefined;
+    });
+    expect(Object.fromEntries(letters.map((l) => [l.event_id, [l.consumer, l.reason]]))).toEqual({
+      [badAmount]: [
+        `${h.schema}_decisions`,
+        expect.stringMatching(/^workflow\.process\.completed: approvedAmount /),
+      ],
+      [noApplication]: [
+        `${h.schema}_contracts_signed`,
+        'documents.contract.signed: missing applicationId',
+      ],
+      [badLoan]: [
+        `${h.schema}_loans_disbursed`,
+        'accounting.loan.disbursed: loanId must be a string',
+      ],
+    });
+    // Parked, not handled: nothing of them reached the application.
+    expect(
+      await countRows(h, 'inbox', 'event_id = ANY($1)', [[badAmount, noApplication, badLoan]]),
+    ).toBe(0);
+    const after = await get(app.id);
+    expect(after).toMatchObject({ approvedAmount: '100000.00', contractId: '', loanId: '' });
+    const counted = (await deadLetteredEvents.get()).values.filter((v) =>
+      String(v.labels.consumer).startsWith(`${h.schema}_`),
+    );
+    expect(counted.reduce((n, v) => n + v.value, 0)).toBeGreaterThanOrEqual(3);
   });
 
   it('does not approve a withdrawn application when its process completes anyway', async () => {

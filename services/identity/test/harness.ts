@@ -29,7 +29,7 @@ export interface IdentityHarness {
 }
 
 /** The identity service on port 0 with a fresh schema, on the test PostgreSQL and NATS. */
-export async function startIdentity(): Promise<IdentityHarness> {
+export async function startIdentity(env: Record<string, string> = {}): Promise<IdentityHarness> {
   const schema = `t_idn_${randomBytes(4).toString('hex')}`;
   const keys = generateSigningKeys();
   const config = loadIdentityConfig({
@@ -40,6 +40,7 @@ export async function startIdentity(): Promise<IdentityHarness> {
     AUTH_JWT_PUBLIC_KEY: keys.publicKey,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    ...env,
   });
   const service = await start(config, { log: createLogger('identity-test', config.LOG_LEVEL) });
   const client = promiseClient(

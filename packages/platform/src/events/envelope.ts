@@ -21,16 +21,25 @@ export function assertEventType(type: string): string {
   return type;
 }
 
+/** The envelope of a message; throws naming what is wrong when it is not one (not JSON, a field missing). */
 export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
-  const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<EventEnvelope>;
-  if (
-    typeof parsed.id !== 'string' ||
-    typeof parsed.type !== 'string' ||
-    parsed.data === undefined
-  ) {
-    throw new Error('not a LoanFlow event envelope');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new Error(`not a LoanFlow event envelope: not JSON (${(err as Error).message})`);
   }
-  return parsed as EventEnvelope;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('not a LoanFlow event envelope: not a JSON object');
+  const e = parsed as Partial<EventEnvelope>;
+  const missing = [
+    typeof e.id !== 'string' && 'id',
+    typeof e.type !== 'string' && 'type',
+    e.data === undefined && 'data',
+  ].filter((f): f is string => f !== false);
+  if (missing.length > 0)
+    throw new Error(`not a LoanFlow event envelope: missing ${missing.join(', ')}`);
+  return e as EventEnvelope;
 }
 
 /** Header the outbox relay sets to the event's subject id: consumers keep one entity's events in order. */

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { withTransaction, type Pool, type PoolClient } from '../db';
+import { isUuid } from '../ids';
 import type { Logger } from '../logger';
-import { extractTraceContext, inSpan } from '../telemetry';
-import type { EventBus, Subscription } from './bus';
+import { deadLetteredEvents, extractTraceContext, inSpan } from '../telemetry';
+import type { BusMessage, EventBus, Subscription } from './bus';
+import { UndecodableEvent } from './decode';
 import { decodeEnvelope, SUBJECT_ID_HEADER, type EventEnvelope } from './envelope';
 
 export type EventHandler = (event: EventEnvelope, tx: PoolClient) => Promise<void>;
@@ -10,6 +13,11 @@ export type EventHandler = (event: EventEnvelope, tx: PoolClient) => Promise<voi
 /**
  * Consumes events with exactly-once effect: the inbox row and the handler's writes commit in
  * one transaction, so a redelivered event (lost ack, replica crash) is recognised and skipped.
+ *
+ * A message that cannot be understood — not an envelope, or an event whose handler throws
+ * UndecodableEvent — is parked in `dead_letters` with the reason (the handler's writes roll
+ * back), counted in `loanflow_events_dead_lettered_total` and acknowledged: redelivering it
+ * cannot help, and dropping it would lose it without a trace.
  */
 export async function consumeOnce(opts: {
   bus: EventBus;
@@ -39,38 +47,94 @@ export async function consumeOnce(opts: {
       try {
         event = decodeEnvelope(msg.data);
       } catch (err) {
-        // A poison message would otherwise be redelivered until max_deliver; log and drop it.
-        opts.log.error({ err, subject: msg.subject }, 'dropping a message that is not an event');
+        await park(opts, msg, undefined, (err as Error).message);
         return;
       }
-      await inSpan(
-        `process ${msg.subject}`,
-        {
-          kind: SpanKind.CONSUMER,
-          parent: extractTraceContext(msg.headers),
-          attributes: {
-            'messaging.system': 'nats',
-            'messaging.destination.name': msg.subject,
-            'loan.event_id': event.id,
+      if (!isUuid(event.id)) {
+        await park(opts, msg, undefined, `event id ${JSON.stringify(event.id)} is not a UUID`);
+        return;
+      }
+      if (event.type.includes('\u0000')) {
+        await park(opts, msg, event.id, 'event type contains a NUL character');
+        return;
+      }
+      try {
+        await inSpan(
+          `process ${msg.subject}`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: extractTraceContext(msg.headers),
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.destination.name': msg.subject,
+              'loan.event_id': event.id,
+            },
           },
-        },
-        () =>
-          withTransaction(opts.pool, async (tx) => {
-            const fresh = await tx.query(
-              `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING`,
-              [opts.consumer, event.id, event.type],
-            );
-            if (fresh.rowCount === 0) {
-              opts.log.debug(
-                { eventId: event.id, delivery: msg.deliveryCount },
-                'event already handled',
+          () =>
+            withTransaction(opts.pool, async (tx) => {
+              const fresh = await tx.query(
+                `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING`,
+                [opts.consumer, event.id, event.type],
               );
-              return;
-            }
-            await opts.handler(event, tx);
-          }),
-      );
+              if (fresh.rowCount === 0) {
+                opts.log.debug(
+                  { eventId: event.id, delivery: msg.deliveryCount },
+                  'event already handled',
+                );
+                return;
+              }
+              await opts.handler(event, tx);
+            }),
+        );
+      } catch (err) {
+        if (!(err instanceof UndecodableEvent)) throw err;
+        await park(opts, msg, event.id, err.reason);
+      }
     },
   });
 }
+
+/**
+ * Writes a dead letter in its own statement (the handler's transaction has rolled back); a
+ * redelivered copy of a parked message finds its key taken and is neither parked nor counted again.
+ */
+async function park(
+  opts: { pool: Pool; log: Logger; consumer: string },
+  msg: BusMessage,
+  eventId: string | undefined,
+  reason: string,
+): Promise<void> {
+  const letterKey =
+    eventId ??
+    (msg.headers['Nats-Msg-Id']
+      ? `msg:${msg.headers['Nats-Msg-Id']}`
+      : `sha256:${createHash('sha256').update(msg.subject).update('\n').update(msg.data).digest('hex')}`);
+  const parked = await opts.pool.query(
+    `INSERT INTO dead_letters (consumer, letter_key, event_id, subject, reason, payload, headers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (consumer, letter_key) DO NOTHING`,
+    [
+      opts.consumer,
+      letterKey,
+      eventId ?? null,
+      msg.subject,
+      withoutNul(reason),
+      Buffer.from(msg.data),
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(msg.headers).map(([k, v]) => [withoutNul(k), withoutNul(v)]),
+        ),
+      ),
+    ],
+  );
+  if (parked.rowCount === 0) return;
+  deadLetteredEvents.inc({ consumer: opts.consumer, subject: msg.subject });
+  opts.log.error(
+    { consumer: opts.consumer, subject: msg.subject, eventId, reason },
+    'parked an event that cannot be decoded as a dead letter',
+  );
+}
+
+/** PostgreSQL text refuses NUL; a reason quoting the bad bytes shows it as \0. */
+const withoutNul = (s: string): string => s.replaceAll('\u0000', '\\0');

@@ -1,6 +1,8 @@
 import {
   alreadyExists,
+  canAccessBranch,
   HEAD_OFFICE,
+  hasRole,
   invalidArgument,
   isUuid,
   notFound,
@@ -9,6 +11,7 @@ import {
   type PiiProtector,
   type Pool,
   type Principal,
+  type Role,
 } from '@loanflow/platform';
 import type { Check } from '../domain/field';
 import {
@@ -17,12 +20,13 @@ import {
   checkResidentId,
   maskMobile,
   maskResidentId,
+  maskResidentIdBesideBirthDate,
 } from '../domain/identity';
 import { formatAmount, parseAmount } from '../domain/money';
 import {
   customerById,
   findCustomers,
-  existingCustomerId,
+  existingCustomer,
   insertCustomer,
   type CustomerCriterion,
   type CustomerRow,
@@ -94,6 +98,37 @@ class Violations {
 
 export { Violations };
 
+/**
+ * The roles shown an individual's birth date: those who assess the borrower (age at maturity,
+ * the committee's file). Everyone else — the front office that entered the number, the back
+ * office, auditors — sees no birth date (the pre-assessment computes the age rules itself).
+ */
+export const SEES_BIRTH_DATE: readonly Role[] = [
+  'credit_officer',
+  'pre_meeting_reviewer',
+  'committee_member',
+  'committee_chair',
+  'risk_manager',
+  'final_approver',
+];
+
+/**
+ * An individual customer as `actor` may see them: the resident ID number never rebuildable from
+ * what is shown together. Without the birth date: province + last 4 (6 of 18 characters). With
+ * it: province + birth date (10 of 18), the county and the last 4 hidden. The whole number only
+ * through GetBorrowerIdentity, with a purpose, recorded.
+ */
+export function customerShownTo(actor: Principal, c: Customer): Customer {
+  if (c.type !== 'individual') return c;
+  const individual = hasRole(actor, ...SEES_BIRTH_DATE)
+    ? {
+        ...c.individual,
+        residentIdMasked: maskResidentIdBesideBirthDate(c.individual.residentIdMasked),
+      }
+    : { ...c.individual, birthDate: '' };
+  return { ...c, individual };
+}
+
 export async function createCustomer(
   deps: CustomerDeps,
   actor: Principal,
@@ -163,17 +198,24 @@ export async function createCustomer(
   requireBranch(actor, branchId, 'the customer');
 
   const created = await insertCustomer(deps.pool, row);
-  if (!created) {
-    // The existing customer's id lets the account manager go on with them instead.
-    const existing = await existingCustomerId(deps.pool, row);
-    throw alreadyExists(
-      row.type === 'individual'
-        ? `a customer with this resident ID number already exists: ${existing}`
-        : `a customer with this unified social credit code already exists: ${existing}`,
-      existing ? { existingCustomerId: existing } : {},
-    );
-  }
-  return created;
+  if (!created) throw await duplicateOf(deps, actor, row);
+  return customerShownTo(actor, created);
+}
+
+/**
+ * The identity number (credit code) is already a customer's. Within the caller's branch scope
+ * the answer names that customer, so the account manager can go on with them; outside it, the
+ * answer says only that the number is taken (the bank has one customer per number) — neither
+ * which customer nor which branch.
+ */
+async function duplicateOf(deps: CustomerDeps, actor: Principal, row: CustomerRow) {
+  const what = row.type === 'individual' ? 'resident ID number' : 'unified social credit code';
+  const existing = await existingCustomer(deps.pool, row);
+  if (!existing || !canAccessBranch(actor, existing.branchId))
+    return alreadyExists(`a customer with this ${what} already exists`);
+  return alreadyExists(`a customer with this ${what} already exists: ${existing.id}`, {
+    existingCustomerId: existing.id,
+  });
 }
 
 function protectMobile(pii: PiiProtector, normalized: string): Partial<CustomerRow> {
@@ -193,7 +235,7 @@ export async function getCustomer(
   const customer = await customerById(deps.pool, id);
   if (!customer) throw notFound(`customer ${id}`);
   requireBranch(actor, customer.branchId, 'the customer');
-  return customer;
+  return customerShownTo(actor, customer);
 }
 
 export interface FindCustomersQuery {
@@ -265,7 +307,7 @@ export async function searchCustomers(
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   return {
-    customers: page,
+    customers: page.map((c) => customerShownTo(actor, c)),
     nextPageToken: rows.length > size && last ? encodeCursor([last.name, last.id]) : '',
   };
 }

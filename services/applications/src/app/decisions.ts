@@ -1,7 +1,22 @@
-import { isUuid, type EventEnvelope, type Logger, type PoolClient } from '@loanflow/platform';
-import { workflowEventsV1 } from '@loanflow/proto';
-import { formatAmount, parseAmount, parseRatePercent } from '../domain/money';
+import type { Logger, PoolClient } from '@loanflow/platform';
 import { appendHistory, applicationById, recordDecision } from '../infra/application-repo';
+
+/** How an approval process ended (workflow's process.completed), as decoded from the event. */
+export interface ProcessOutcome {
+  eventId: string;
+  occurredAt: string;
+  instanceId: string;
+  /** The application id, when the process was about an application (else not a UUID). */
+  applicationId: string;
+  /** approved | rejected | terminated (or nothing). */
+  decision: string;
+  /** Two decimals, when approved with an amount. */
+  approvedAmount?: string;
+  /** Four decimals, when approved with a rate. */
+  approvedRatePercent?: string;
+  approvedTermMonths?: number;
+  at?: string;
+}
 
 /**
  * The approval process finished (workflow's process.completed): the application takes the
@@ -10,47 +25,33 @@ import { appendHistory, applicationById, recordDecision } from '../infra/applica
  */
 export async function recordProcessDecision(
   tx: PoolClient,
-  event: EventEnvelope,
+  done: ProcessOutcome,
   log: Logger,
 ): Promise<void> {
-  const done = workflowEventsV1.ProcessCompleted.fromJSON(event.data);
-  if (!isUuid(done.businessKey)) {
-    log.warn(
-      { eventId: event.id, businessKey: done.businessKey },
-      'process.completed for something that is not an application',
-    );
-    return;
-  }
   if (done.decision !== 'approved' && done.decision !== 'rejected') {
     log.warn(
-      { eventId: event.id, decision: done.decision },
+      { eventId: done.eventId, decision: done.decision },
       'process ended without a decision; application left as it is',
     );
     return;
   }
-  const amount = done.approvedAmount ? parseAmount(done.approvedAmount) : undefined;
-  const rate = done.approvedRatePercent ? parseRatePercent(done.approvedRatePercent) : undefined;
-  if ((amount && !amount.ok) || (rate && !rate.ok)) {
-    // A malformed decision is a bug upstream: refuse loudly rather than store a wrong figure.
-    throw new Error(`process.completed ${event.id} carries an invalid approved amount or rate`);
-  }
   const decision = {
     status: done.decision,
-    approvedAmount: amount?.ok ? formatAmount(amount.value) : undefined,
-    approvedRatePercent: rate?.ok ? rate.value.toFixed(4) : undefined,
-    approvedTermMonths: done.approvedTermMonths || undefined,
+    approvedAmount: done.approvedAmount,
+    approvedRatePercent: done.approvedRatePercent,
+    approvedTermMonths: done.approvedTermMonths,
     processInstanceId: done.instanceId,
-    decidedAt: done.at || event.occurredAt,
+    decidedAt: done.at || done.occurredAt,
   } as const;
   // Only a submitted application takes a decision: a withdrawn (declined, expired) one stays
   // as it is, whatever a process still running somewhere decided.
-  const recorded = await recordDecision(tx, done.businessKey, decision);
+  const recorded = await recordDecision(tx, done.applicationId, decision);
   if (!recorded) {
-    const app = await applicationById(tx, done.businessKey);
+    const app = await applicationById(tx, done.applicationId);
     log.warn(
       {
-        eventId: event.id,
-        applicationId: done.businessKey,
+        eventId: done.eventId,
+        applicationId: done.applicationId,
         decision: done.decision,
         status: app?.status ?? 'unknown',
       },
@@ -58,7 +59,7 @@ export async function recordProcessDecision(
     );
     return;
   }
-  await appendHistory(tx, done.businessKey, {
+  await appendHistory(tx, done.applicationId, {
     action: decision.status,
     at: decision.decidedAt,
     details: Object.fromEntries(

@@ -1,8 +1,6 @@
 import {
   appendToOutbox,
-  isUuid,
   withTransaction,
-  type EventEnvelope,
   type Logger,
   type Pool,
   type PoolClient,
@@ -20,10 +18,14 @@ import { activeProducts } from '../infra/catalogue-repo';
 import { validityOf } from '../domain/products';
 import { SOURCE } from './applications';
 
-/** The fields of an event's data this service reads; anything else in it is not its business. */
-function text(data: unknown, key: string): string {
-  const value = (data as Record<string, unknown> | null)?.[key];
-  return typeof value === 'string' ? value : '';
+/** A contract of an application that every party signed (documents' contract.signed). */
+export interface SignedContract {
+  eventId: string;
+  occurredAt: string;
+  applicationId: string;
+  contractId: string;
+  contractNumber: string;
+  signedAt?: string;
 }
 
 /**
@@ -33,29 +35,35 @@ function text(data: unknown, key: string): string {
  */
 export async function recordContractSigned(
   tx: PoolClient,
-  event: EventEnvelope,
+  signed: SignedContract,
   log: Logger,
 ): Promise<void> {
-  const applicationId = text(event.data, 'applicationId');
-  const contractId = text(event.data, 'contractId');
-  const contractNumber = text(event.data, 'contractNumber');
-  if (!isUuid(applicationId) || !isUuid(contractId)) {
-    log.warn({ eventId: event.id }, 'contract.signed without an application or contract id');
-    return;
-  }
+  const { applicationId, contractId, contractNumber } = signed;
   if (!(await markContracted(tx, applicationId, { contractId, contractNumber }))) {
     const app = await applicationById(tx, applicationId);
     log.warn(
-      { eventId: event.id, applicationId, contractId, status: app?.status ?? 'unknown' },
+      { eventId: signed.eventId, applicationId, contractId, status: app?.status ?? 'unknown' },
       'contract signed for an application that is not approved; not recorded',
     );
     return;
   }
   await appendHistory(tx, applicationId, {
     action: 'contracted',
-    at: text(event.data, 'signedAt') || event.occurredAt,
+    at: signed.signedAt || signed.occurredAt,
     details: { contractId, contractNumber },
   });
+}
+
+/** A loan paid out (accounting's loan.disbursed), as decoded from the event. */
+export interface DisbursedLoan {
+  eventId: string;
+  occurredAt: string;
+  loanId: string;
+  loanNumber: string;
+  /** Absent for loans opened without an application (migrated books). */
+  applicationId?: string;
+  amount: string;
+  valueDate: string;
 }
 
 /**
@@ -64,32 +72,25 @@ export async function recordContractSigned(
  */
 export async function recordLoanDisbursed(
   tx: PoolClient,
-  event: EventEnvelope,
+  loan: DisbursedLoan,
   log: Logger,
 ): Promise<void> {
-  const applicationId = text(event.data, 'applicationId');
-  const loanId = text(event.data, 'loanId');
+  const { applicationId, loanId, loanNumber } = loan;
   // Loans opened without an application (migrated books) are none of this service's business.
-  if (!isUuid(applicationId)) return;
+  if (!applicationId) return;
   const app = await applicationById(tx, applicationId);
   if (app?.loanId === loanId) return;
-  const loanNumber = text(event.data, 'loanNumber');
   if (!(await markDisbursed(tx, applicationId, { loanId, loanNumber }))) {
     log.warn(
-      { eventId: event.id, applicationId, loanId, status: app?.status ?? 'unknown' },
+      { eventId: loan.eventId, applicationId, loanId, status: app?.status ?? 'unknown' },
       'loan disbursed for an application that is not approved or contracted; not recorded',
     );
     return;
   }
   await appendHistory(tx, applicationId, {
     action: 'disbursed',
-    at: event.occurredAt,
-    details: {
-      loanId,
-      loanNumber,
-      amount: text(event.data, 'amount'),
-      valueDate: text(event.data, 'valueDate'),
-    },
+    at: loan.occurredAt,
+    details: { loanId, loanNumber, amount: loan.amount, valueDate: loan.valueDate },
   });
 }
 

@@ -1,4 +1,14 @@
+import {
+  addMonths as addCalendarMonths,
+  businessDateInChina,
+  daysInMonth,
+  isLeapYear,
+} from '@loanflow/platform';
 import { accepted, refused, type Check } from './field';
+
+// Day arithmetic and the business date come from the platform's one date module; this file keeps
+// what is the applications' own: dates read field by field (with a reason) and ages.
+export { daysInMonth, isLeapYear };
 
 /** A calendar day with no time zone: the bank's business dates are plain dates. */
 export interface CalendarDate {
@@ -8,15 +18,6 @@ export interface CalendarDate {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 export function isRealDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
@@ -49,12 +50,8 @@ function requireIsoDate(raw: string): CalendarDate {
 export function addMonths(date: string, months: number): string {
   if (!Number.isInteger(months))
     throw new RangeError(`months must be a whole number (got ${months})`);
-  const { year, month, day } = requireIsoDate(date);
-  const monthIndex = year * 12 + (month - 1) + months;
-  const targetYear = Math.floor(monthIndex / 12);
-  const targetMonth = (monthIndex % 12) + 1;
-  const targetDay = Math.min(day, daysInMonth(targetYear, targetMonth));
-  return formatIsoDate({ year: targetYear, month: targetMonth, day: targetDay });
+  requireIsoDate(date);
+  return addCalendarMonths(date, months);
 }
 
 /**
@@ -72,5 +69,5 @@ export function ageOn(birthDate: string, onDate: string): number {
 
 /** Today's date in China Standard Time (UTC+8, no daylight saving), the bank's business day. */
 export function todayInChina(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  return businessDateInChina(now);
 }

@@ -7,6 +7,7 @@ import {
   creditCodeCheckChar,
   maskMobile,
   maskResidentId,
+  maskResidentIdBesideBirthDate,
   residentIdCheckChar,
 } from './identity';
 
@@ -327,9 +328,14 @@ describe('checkMobile', () => {
 });
 
 describe('masking for display', () => {
-  it('keeps the region and the last four characters of a resident ID', () => {
-    expect(maskResidentId('11010519491231002X')).toBe('110105********002X');
-    expect(maskResidentId('11010519491231002x')).toBe('110105********002X');
+  it('keeps the province and the last four characters of a resident ID, never the county or the birth date', () => {
+    expect(maskResidentId('11010519491231002X')).toBe('11************002X');
+    expect(maskResidentId('11010519491231002x')).toBe('11************002X');
+  });
+
+  it('beside the birth date, keeps only the province', () => {
+    expect(maskResidentIdBesideBirthDate('11************002X')).toBe('11****************');
+    expect(maskResidentIdBesideBirthDate('**********')).toBe('**********');
   });
 
   it('masks a short value completely', () => {

@@ -107,11 +107,25 @@ export function checkMobile(raw: string): Check<{ normalized: string }> {
   return accepted({ normalized: digits });
 }
 
-/** For display: keeps the region (6) and the last 4 characters, e.g. 110105********123X. */
+/**
+ * For display: keeps the province (2) and the last 4 characters, e.g. 11************123X. The
+ * county (digits 3–6) and the birth date (7–14) stay hidden: shown beside the address, which
+ * often names the county, the old mask (region 6 + last 4) and the birth date together were the
+ * whole number.
+ */
 export function maskResidentId(id: string): string {
   const s = id.trim().toUpperCase();
   if (s.length <= 10) return '*'.repeat(s.length);
-  return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
+  return s.slice(0, 2) + '*'.repeat(s.length - 6) + s.slice(-4);
+}
+
+/**
+ * The mask for those shown the birth date (digits 7–14): only the province is left, so that the
+ * birth date, the county the address suggests and the last characters never meet.
+ */
+export function maskResidentIdBesideBirthDate(masked: string): string {
+  if (masked.length <= 10) return '*'.repeat(masked.length);
+  return masked.slice(0, 2) + '*'.repeat(masked.length - 2);
 }
 
 /** For display: keeps the first 3 and last 4 digits, e.g. 138****5678. */

@@ -1,4 +1,3 @@
-import { documentTypeWords } from '@loanflow/proto';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { parseAmount, parseRatePercent } from './money';
@@ -122,12 +121,6 @@ describe('SEED_PRODUCTS', () => {
 
   it('survives a JSON round trip unchanged (products are stored as data)', () => {
     expect(JSON.parse(JSON.stringify(SEED_PRODUCTS))).toEqual(SEED_PRODUCTS);
-  });
-});
-
-describe('DOCUMENT_TYPES', () => {
-  it('are the words of the one vocabulary (loanflow.common.v1.DocumentType)', () => {
-    expect([...DOCUMENT_TYPES]).toEqual(documentTypeWords.words);
   });
 });
 

@@ -132,18 +132,18 @@ export async function insertCustomer(db: Queryable, c: CustomerRow): Promise<Cus
   return rows[0] ? toCustomer(rows[0]) : undefined;
 }
 
-/** The customer who already holds the identity number or credit code of `c`. */
-export async function existingCustomerId(
+/** The customer who already holds the identity number or credit code of `c`, and their branch. */
+export async function existingCustomer(
   db: Queryable,
   c: Pick<CustomerRow, 'residentIdIdx' | 'creditCode'>,
-): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>(
+): Promise<{ id: string; branchId: string } | undefined> {
+  const { rows } = await db.query<{ id: string; branch_id: string }>(
     c.residentIdIdx
-      ? 'SELECT id FROM customers WHERE resident_id_idx = $1'
-      : 'SELECT id FROM customers WHERE credit_code = $1',
+      ? 'SELECT id, branch_id FROM customers WHERE resident_id_idx = $1'
+      : 'SELECT id, branch_id FROM customers WHERE credit_code = $1',
     [c.residentIdIdx ?? c.creditCode],
   );
-  return rows[0]?.id;
+  return rows[0] && { id: rows[0].id, branchId: rows[0].branch_id };
 }
 
 /**

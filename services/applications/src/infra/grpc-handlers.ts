@@ -1,4 +1,10 @@
-import { implement, type CallContext, type Logger, type ServiceBinding } from '@loanflow/platform';
+import {
+  implement,
+  refusingNul,
+  type CallContext,
+  type Logger,
+  type ServiceBinding,
+} from '@loanflow/platform';
 import { applicationsV1 as pb } from '@loanflow/proto';
 import {
   createApplication,
@@ -144,6 +150,6 @@ export function applicationsService(
   return {
     name: SERVICE,
     definition: pb.ApplicationsServiceService,
-    implementation: implement(SERVICE, handlers, opts),
+    implementation: implement(SERVICE, refusingNul(handlers), opts),
   };
 }

@@ -8,6 +8,7 @@ import {
   notFound,
   permissionDenied,
   requireRole,
+  resourceExhausted,
   unauthenticated,
   uuidv7,
   withTransaction,
@@ -35,6 +36,14 @@ export interface DirectoryDeps {
 
 const MAX_FAILED_LOGINS = 5;
 const LOCK_MINUTES = 15;
+/**
+ * Failed log-ins of one username (known or not) within the window before further attempts are
+ * throttled. Above the lock's 5, so a user who mistyped is told "wrong password", not "wait";
+ * it stops password guessing and the cost of a password hash per guess.
+ */
+const THROTTLE_FAILURES = 10;
+const THROTTLE_WINDOW_MINUTES = 15;
+const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
 export interface Authenticated {
   user: User;
@@ -44,23 +53,61 @@ export interface Authenticated {
 
 /**
  * Checks a username and password. Wrong passwords count towards a temporary lock; the answer
- * is the same for an unknown user, a wrong password, a locked and a deactivated account.
+ * is the same for an unknown user, a wrong password, a locked and a deactivated account. The
+ * lock is decided in the row's UPDATE, so attempts sent together are counted one after the other.
+ * Too many failures for a username: RESOURCE_EXHAUSTED with the seconds to wait.
  */
 export async function authenticate(
   deps: DirectoryDeps,
   username: string,
   password: string,
 ): Promise<Authenticated> {
-  const user = await repo.userByUsername(deps.pool, username.trim().toLowerCase());
+  const name = username.trim().toLowerCase();
+  const throttled = USERNAME.test(name);
+  if (throttled) {
+    const wait = await repo.loginThrottled(
+      deps.pool,
+      name,
+      THROTTLE_FAILURES,
+      THROTTLE_WINDOW_MINUTES,
+    );
+    if (wait > 0)
+      throw resourceExhausted('too many failed log-ins for this username; try again later', wait);
+  }
+  const user = await repo.userByUsername(deps.pool, name);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  const locked = user?.lockedUntil && user.lockedUntil > new Date();
-  if (!user || !user.active || locked || !ok) {
-    if (user && !ok && !locked)
+  const admitted = user && ok ? await repo.admitLogin(deps.pool, user.id) : undefined;
+  if (!admitted) {
+    if (user && !ok)
       await repo.recordFailedLogin(deps.pool, user.id, MAX_FAILED_LOGINS, LOCK_MINUTES);
+    if (throttled) await repo.recordLoginFailure(deps.pool, name, THROTTLE_WINDOW_MINUTES);
     throw unauthenticated('wrong username or password, or the account is locked');
   }
-  if (user.failedLogins > 0) await repo.clearFailedLogins(deps.pool, user.id);
-  return { user: repo.toUser(user), branchScope: await scopeOf(deps.pool, user.branchId) };
+  return { user: repo.toUser(admitted), branchScope: await scopeOf(deps.pool, admitted.branchId) };
+}
+
+export interface UserStanding {
+  exists: boolean;
+  active: boolean;
+  locked: boolean;
+  lockedUntil?: string;
+}
+
+/** Whether a user may still act (see CheckUser): any member of staff may ask. */
+export async function checkUser(
+  deps: DirectoryDeps,
+  _actor: Principal,
+  id: string,
+): Promise<UserStanding> {
+  if (!isUuid(id)) throw invalidArgument([{ field: 'userId', reason: 'must be a UUID' }]);
+  const standing = await repo.userStanding(deps.pool, id);
+  if (!standing) return { exists: false, active: false, locked: false };
+  return {
+    exists: true,
+    active: standing.active,
+    locked: standing.lockedUntil !== null,
+    ...(standing.lockedUntil ? { lockedUntil: standing.lockedUntil.toISOString() } : {}),
+  };
 }
 
 export interface ProfileInput {

@@ -1,6 +1,7 @@
 import {
   implement,
   invalidArgument,
+  refusingNul,
   type CallContext,
   type Logger,
   type Role,
@@ -10,6 +11,7 @@ import { identityV1 as pb, vocabularyV1 } from '@loanflow/proto';
 import { branchScope, createBranch, listBranches } from '../app/branches';
 import {
   authenticate,
+  checkUser,
   createUser,
   deactivateUser,
   getUsers,
@@ -37,6 +39,13 @@ export function identityService(
     authenticate: async (req: pb.AuthenticateRequest): Promise<pb.AuthenticateResponse> => {
       const { user, branchScope: scope } = await authenticate(deps, req.username, req.password);
       return { user: userToPb(user), branchScope: scope === 'all' ? [] : scope };
+    },
+    checkUser: async (
+      req: pb.CheckUserRequest,
+      ctx: CallContext,
+    ): Promise<pb.CheckUserResponse> => {
+      const standing = await checkUser(deps, who(ctx), req.userId);
+      return { ...standing, lockedUntil: standing.lockedUntil ?? '' };
     },
     getUsers: async (req: pb.GetUsersRequest, ctx: CallContext): Promise<pb.GetUsersResponse> => ({
       users: (await getUsers(deps, who(ctx), req.ids)).map(userToPb),
@@ -111,6 +120,6 @@ export function identityService(
   return {
     name: SERVICE,
     definition: pb.IdentityServiceService,
-    implementation: implement(SERVICE, handlers, opts),
+    implementation: implement(SERVICE, refusingNul(handlers), opts),
   };
 }

@@ -155,7 +155,10 @@ export async function setPassword(db: Queryable, id: string, hash: string): Prom
   return (res.rowCount ?? 0) > 0;
 }
 
-/** Counts a wrong password; the `max`th in a row locks the account for `lockMinutes`. */
+/**
+ * Counts a wrong password; the `max`th in a row locks the account for `lockMinutes`. One
+ * statement: concurrent wrong passwords each see the count of the one before.
+ */
 export async function recordFailedLogin(
   db: Queryable,
   id: string,
@@ -175,8 +178,63 @@ export async function recordFailedLogin(
   );
 }
 
-export async function clearFailedLogins(db: Queryable, id: string): Promise<void> {
-  await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [id]);
+/**
+ * Lets a user in whose password was right: clears the failure count, provided the account is
+ * (still) active and not locked when the row is written. The decision is taken in the UPDATE, so
+ * a right password racing wrong ones that locked the account in between is refused (undefined).
+ */
+export const admitLogin = (db: Queryable, id: string) =>
+  one(
+    db,
+    `UPDATE users SET failed_logins = 0, locked_until = NULL
+     WHERE id = $1 AND active AND (locked_until IS NULL OR locked_until <= now()) RETURNING *`,
+    [id],
+  );
+
+/** Seconds until `username` may try again when it had `max` failures within the window; else 0. */
+export async function loginThrottled(
+  db: Queryable,
+  username: string,
+  max: number,
+  windowMinutes: number,
+): Promise<number> {
+  const { rows } = await db.query<{ wait: number }>(
+    `SELECT ceil(extract(epoch FROM window_started_at + make_interval(mins => $3) - now()))::int AS wait
+       FROM login_failures
+      WHERE username = $1 AND failures >= $2 AND window_started_at > now() - make_interval(mins => $3)`,
+    [username, max, windowMinutes],
+  );
+  return Math.max(0, rows[0]?.wait ?? 0);
+}
+
+/** Counts a failed log-in for the username; a window that has run out starts afresh. */
+export async function recordLoginFailure(
+  db: Queryable,
+  username: string,
+  windowMinutes: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO login_failures AS f (username) VALUES ($1)
+     ON CONFLICT (username) DO UPDATE SET
+       failures = CASE WHEN f.window_started_at <= now() - make_interval(mins => $2)
+                       THEN 1 ELSE f.failures + 1 END,
+       window_started_at = CASE WHEN f.window_started_at <= now() - make_interval(mins => $2)
+                                THEN now() ELSE f.window_started_at END`,
+    [username, windowMinutes],
+  );
+}
+
+/** Whether the user may act: one row by primary key. */
+export async function userStanding(
+  db: Queryable,
+  id: string,
+): Promise<{ active: boolean; lockedUntil: Date | null } | undefined> {
+  const { rows } = await db.query<{ active: boolean; locked_until: Date | null }>(
+    `SELECT active, CASE WHEN locked_until > now() THEN locked_until END AS locked_until
+       FROM users WHERE id = $1`,
+    [id],
+  );
+  return rows[0] && { active: rows[0].active, lockedUntil: rows[0].locked_until };
 }
 
 export interface UserFilter {
