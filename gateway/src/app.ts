@@ -19,7 +19,6 @@ import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
 import { workflowRoutes } from './http/workflow-routes';
 import { accountingRoutes } from './http/accounting-routes';
 import { postLoanRoutes } from './http/post-loan-routes';
-import { documentRoutes, documentUploadRoutes } from './http/documents-routes';
 import { identityRoutes } from './http/identity-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
@@ -65,8 +64,6 @@ export function createApp(deps: GatewayAppDeps): Express {
       );
   });
 
-  // Uploads stream through as multipart/form-data, before the JSON body parser.
-  app.use('/api/v1', documentUploadRoutes(deps, authenticate(deps.jwtPublicKey)));
   app.use(
     '/api/v1',
     mountRoutes(routes, {
@@ -87,7 +84,6 @@ export function createApp(deps: GatewayAppDeps): Express {
     workflowRoutes(deps),
     accountingRoutes(deps),
     postLoanRoutes(deps),
-    documentRoutes(deps),
     identityRoutes(deps),
   );
   app.use('/api/v1', api);

@@ -5,7 +5,6 @@ import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/route
 import { workflowRoutes } from '../src/http/workflow-routes';
 import { accountingRoutes } from '../src/http/accounting-routes';
 import { postLoanRoutes } from '../src/http/post-loan-routes';
-import { documentRoutes, documentUploadRoutes } from '../src/http/documents-routes';
 import { identityRoutes } from '../src/http/identity-routes';
 import { API, expectProblem } from './helpers';
 
@@ -98,8 +97,6 @@ describe('gateway: operations endpoints', () => {
         ...routesOf(workflowRoutes(deps)),
         ...routesOf(accountingRoutes(deps)),
         ...routesOf(postLoanRoutes(deps)),
-        ...routesOf(documentRoutes(deps)),
-        ...routesOf(documentUploadRoutes(deps, (_req, _res, next) => next())),
         ...routesOf(identityRoutes(deps)),
       ].sort();
 

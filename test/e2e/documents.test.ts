@@ -1,11 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
 import { bankers } from '../support/bankers';
 import { mobile, residentId } from '../support/identities';
-import { startSystem, type TestSystem, type TestUser } from '../support/system';
-import { pdfStream, scanPdf, uploadDocument, type Body, type UploadFile } from '../support/uploads';
+import { assertDocumented } from '../support/openapi-check';
+import { startSystem, type ApiResponse, type TestSystem, type TestUser } from '../support/system';
+import {
+  multipart,
+  pdfStream,
+  scanPdf,
+  uploadDocument,
+  type Body,
+  type UploadFile,
+} from '../support/uploads';
 
 /**
  * Paperless imaging through the gateway: uploads streamed to the real S3 server, views recorded,
@@ -51,6 +60,23 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     file: UploadFile,
     opts: { signal?: AbortSignal; key?: string } = {},
   ) => uploadDocument(system.baseUrl, await system.login(who), owner, documentType, file, opts);
+  /** A document's bytes as `who`; an answer in JSON (a problem) is checked against /openapi.json. */
+  const download = async (who: string, path: string) => {
+    const res = await fetch(`${system.baseUrl}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${await system.login(who)}` },
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const contentType = res.headers.get('content-type');
+    if (contentType?.includes('json'))
+      await assertDocumented(system.baseUrl, {
+        method: 'GET',
+        path: `/api/v1${path}`,
+        status: res.status,
+        contentType,
+        body: JSON.parse(bytes.toString('utf8')),
+      });
+    return { status: res.status, headers: res.headers, bytes };
+  };
   const rows = async (sql: string) =>
     (await system.db.query(sql.replaceAll('$s', system.schemas.documents))).rows;
   const objects = async () => {
@@ -190,18 +216,16 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       body: scan,
     });
     const id = body.document.id as string;
-    const res = await fetch(`${system.baseUrl}/api/v1/documents/${id}/content`, {
-      headers: { authorization: `Bearer ${await system.login('am.sh')}` },
-    });
+    const res = await download('am.sh', `/documents/${id}/content`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
-    expect(Buffer.from(await res.arrayBuffer()).equals(scan)).toBe(true);
+    expect(res.bytes.equals(scan)).toBe(true);
     expect(res.headers.get('x-content-sha256')).toBe(
       createHash('sha256').update(scan).digest('hex'),
     );
-    const outsider = await fetch(`${system.baseUrl}/api/v1/documents/${id}/content`, {
-      headers: { authorization: `Bearer ${await system.login('am.bj')}` },
-    });
+    // Uploaded bytes are never sniffed into another type (a "JPEG" that is HTML, say).
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const outsider = await download('am.bj', `/documents/${id}/content`);
     expect(outsider.status).toBe(403);
     const url = await call<{ url: string }>('audit.hq', 'GET', `/documents/${id}/url`);
     expect(url.status).toBe(200);
@@ -210,11 +234,8 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     // Thumbnails are made in the background.
     await system.documents.renditionsIdle();
     const thumb = await eventually('a thumbnail', async () => {
-      const r = await fetch(
-        `${system.baseUrl}/api/v1/documents/${id}/content?rendition=thumbnail`,
-        { headers: { authorization: `Bearer ${await system.login('am.sh')}` } },
-      );
-      return r.status === 200 ? Buffer.from(await r.arrayBuffer()) : undefined;
+      const r = await download('am.sh', `/documents/${id}/content?rendition=thumbnail`);
+      return r.status === 200 ? r.bytes : undefined;
     });
     const meta = await sharp(thumb).metadata();
     expect(meta.format).toBe('jpeg');
@@ -405,13 +426,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       },
     ]);
     // The PDF is a document of the application: read (and recorded) like any other.
-    const pdf = Buffer.from(
-      await (
-        await fetch(`${system.baseUrl}/api/v1/documents/${contract.id}/content`, {
-          headers: { authorization: `Bearer ${await system.login('disb.hq')}` },
-        })
-      ).arrayBuffer(),
-    );
+    const pdf = (await download('disb.hq', `/documents/${contract.id}/content`)).bytes;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(contract.sha256);
 
@@ -685,6 +700,147 @@ describe('end to end: documents through the gateway on the real S3 server', () =
       `SELECT count(*)::int AS n FROM $s.outbox WHERE event_type = 'documents.document.uploaded' AND payload->'data'->'owner'->>'id' = '${id}'`,
     );
     expect(uploaded).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses bad input with 400 and the field before the service is called: path ids, NUL, impossible dates, ranges', async () => {
+    const count = async () => ({
+      documents: await rows('SELECT count(*)::int AS n FROM $s.documents'),
+      contracts: await rows('SELECT count(*)::int AS n FROM $s.contracts'),
+      archived: await rows(`SELECT count(*)::int AS n FROM $s.owners WHERE status = 'archived'`),
+    });
+    const before = await count();
+    const fields = (r: ApiResponse<Body>) => [r.status, r.body.errors?.map((e: Body) => e.field)];
+    const parties = [
+      { role: 'lender', name: '上海浦东支行', signerUserId: ids['disb.hq'] },
+      { role: 'borrower', name: '陈静', signerUserId: ids['borrower.portal'] },
+    ];
+    // Path ids: not a UUID, or a NUL.
+    expect(fields(await call('am.sh', 'GET', '/documents/not-a-uuid'))).toEqual([400, ['id']]);
+    expect(fields(await call('am.sh', 'GET', '/documents/%00/content'))).toEqual([400, ['id']]);
+    expect(
+      fields(await call('am.sh', 'GET', `/applications/${applicationId}%00/checklist`)),
+    ).toEqual([400, ['id']]);
+    expect(
+      fields(await call('disb.hq', 'POST', '/contracts/1%00:sign', { partyRole: 'lender' })),
+    ).toEqual([400, ['id']]);
+    // A NUL in a JSON string, in a query, in a field of an upload.
+    expect(
+      fields(
+        await call('admin.hq', 'POST', '/archives', {
+          ownerKind: 'application',
+          ownerId: randomUUID(),
+          reason: 'closed\u0000',
+        }),
+      ),
+    ).toEqual([400, ['reason']]);
+    expect(
+      fields(await call('am.sh', 'GET', '/contract-templates?productCode=MORTGAGE%00')),
+    ).toEqual([400, ['productCode']]);
+    expect(
+      fields(
+        await call('disb.hq', 'POST', '/contracts', {
+          applicationId,
+          disbursementDate: '2025-01-15',
+          parties: [parties[0], { ...parties[1], name: '陈\u0000静' }],
+        }),
+      ),
+    ).toEqual([400, ['parties.1.name']]);
+    const scan = await jpeg(21);
+    const nulOwner = await upload(
+      'am.sh',
+      { kind: 'customer', id: `${customerId}\u0000` },
+      'other',
+      {
+        name: 'x.jpg',
+        type: 'image/jpeg',
+        body: scan,
+      },
+    );
+    expect([nulOwner.status, nulOwner.body.errors]).toEqual([
+      400,
+      [{ field: 'ownerId', reason: 'must be a UUID' }],
+    ]);
+    // Dates that do not exist and numbers beyond their range.
+    expect(
+      fields(
+        await call('disb.hq', 'POST', '/contracts', {
+          applicationId,
+          disbursementDate: '2025-02-30',
+          termMonths: 1e12,
+          parties,
+        }),
+      ),
+    ).toEqual([400, ['termMonths', 'disbursementDate']]);
+    expect(
+      fields(await call('audit.hq', 'GET', '/archives?archivedFrom=2025-02-30&pageSize=1000')),
+    ).toEqual([400, ['archivedFrom', 'pageSize']]);
+    expect(await count()).toEqual(before);
+  });
+
+  it('asks for the token before it reads an upload, and takes a retry for the first upload only with the same key and fields', async () => {
+    // No token: 401 while the body is still being sent (the gateway has read none of it).
+    const m = multipart(
+      { ownerKind: 'customer', ownerId: customerId, documentType: 'other' },
+      { name: 'x.pdf', type: 'application/pdf', body: pdfStream(50 * MiB, 'never sent') },
+    );
+    const refused = await new Promise<{ status: number; body: Body; type: string | null }>(
+      (resolve, reject) => {
+        const req = request(`${system.baseUrl}/api/v1/documents`, {
+          method: 'POST',
+          headers: { 'content-type': m.contentType },
+        });
+        req.on('error', reject);
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            req.destroy();
+            resolve({
+              status: res.statusCode!,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body,
+              type: res.headers['content-type'] ?? null,
+            });
+          });
+        });
+        // The first part only; the request stays open until the answer is in.
+        void m.body.next().then((first) => req.write(first.value));
+      },
+    );
+    expect(refused.status).toBe(401);
+    await assertDocumented(system.baseUrl, {
+      method: 'POST',
+      path: '/api/v1/documents',
+      status: refused.status,
+      contentType: refused.type,
+      body: refused.body,
+    });
+
+    const app = await call('am.sh', 'POST', '/applications', {
+      customerId,
+      productCode: 'PERSONAL_CONSUMER',
+      amount: '30000.00',
+      termMonths: 12,
+      repaymentMethod: 'equal_installments',
+      purpose: 'Piano',
+    });
+    const owner = { kind: 'application', id: app.body.id as string };
+    const key = randomUUID();
+    const file = { name: 'statement.pdf', type: 'application/pdf', body: scanPdf('key') };
+    const first = await upload('am.sh', owner, 'bank_statement', file, { key });
+    expect(first.status).toBe(201);
+    const retry = await upload('am.sh', owner, 'bank_statement', file, { key });
+    expect([retry.status, retry.body.document.id]).toEqual([200, first.body.document.id]);
+    // The same key for another upload is not a retry: filed as what it says it is.
+    const other = await upload(
+      'am.sh',
+      owner,
+      'income_proof',
+      { ...file, body: scanPdf('another') },
+      { key },
+    );
+    expect(other.status).toBe(201);
+    expect(other.body.document).toMatchObject({ documentType: 'income_proof', version: 1 });
+    expect(other.body.document.id).not.toBe(first.body.document.id);
   });
 
   it('streams a 200 MB scan through the gateway to S3 with the memory of both growing by less than 64 MB', async () => {

@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, randomUUID, type Hash } from 'node:crypto';
 import { request } from 'node:http';
+import { assertDocumented } from './openapi-check';
 
 /** A small, valid one-page PDF standing in for a scan: the one the demo book files too. */
 export { scanPdf } from '@loanflow/launcher';
@@ -56,6 +57,7 @@ export function multipart(fields: Record<string, string>, file: UploadFile) {
 /**
  * POST /api/v1/documents as `token`, the body streamed with back-pressure through node:http
  * (fetch with a streaming body keeps what it sent, which would hide the gateway's own memory).
+ * The answer is checked against the gateway's /openapi.json.
  */
 export async function uploadDocument(
   baseUrl: string,
@@ -82,10 +84,15 @@ export async function uploadDocument(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode!,
-            body: text ? (JSON.parse(text) as Body) : {},
-          });
+          const answer = { status: res.statusCode!, body: text ? (JSON.parse(text) as Body) : {} };
+          // The answer must be as /openapi.json documents it, like every answer of api().
+          assertDocumented(baseUrl, {
+            method: 'POST',
+            path: '/api/v1/documents',
+            status: answer.status,
+            contentType: res.headers['content-type'] ?? null,
+            body: text ? answer.body : undefined,
+          }).then(() => resolve(answer), reject);
         });
         res.on('error', reject);
       },

@@ -3,7 +3,6 @@ import { accountingPaths, accountingSchemas } from './accounting-openapi';
 import { APPLICATION_STATUSES } from './validation';
 import { documentTypeSchema, repaymentMethodSchema as method } from './vocabulary-schemas';
 import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
-import { documentsPaths, documentsSchemas } from './documents-openapi';
 import { identityPaths, identitySchemas } from './identity-openapi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -498,7 +497,6 @@ export const openApiDocument = {
     ...accountingPaths,
     ...identityPaths,
     ...postLoanPaths,
-    ...documentsPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -506,7 +504,6 @@ export const openApiDocument = {
       ...accountingSchemas,
       ...identitySchemas,
       ...postLoanSchemas,
-      ...documentsSchemas,
       HolidayArrangement: {
         type: 'object',
         required: ['name', 'firstDay', 'lastDay'],

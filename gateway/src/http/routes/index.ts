@@ -4,10 +4,11 @@
  */
 import type { RouteSpec } from '../api/route';
 import type { RouteDeps } from './deps';
+import { documentRoutes } from './documents';
 import { sessionRoutes } from './session';
 
 export type { RouteDeps } from './deps';
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...sessionRoutes(deps)];
+  return [...sessionRoutes(deps), ...documentRoutes(deps)];
 }
