@@ -9,8 +9,8 @@ import { HOLIDAY_YEARS, type HolidayYear } from './holidays';
 /** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date; refuses dates like 2026-02-30. */
 export function dayNumber(date: string): number {
   const day = dayNumberOf(date);
-  // The round trip also refuses years 0–99, which Date.UTC would read as 1900–1999.
-  if (day === undefined || isoDateOf(day) !== date)
+  // A bank's calendar starts in modern times: years before 1900 are typing errors (0099 for 2099).
+  if (day === undefined || date < '1900-01-01')
     throw new RangeError(`"${date}" is not a real calendar date YYYY-MM-DD`);
   return day;
 }
