@@ -213,6 +213,7 @@ export function documentUploadRoutes(
           declaredSize: fields.size && /^\d{1,12}$/.test(fields.size) ? fields.size : '0',
           // A retried request with the same key files the document once.
           requestId: commandIdOf(req, res),
+          sha256: '',
         },
       });
       file.on('data', (chunk: Buffer) => {

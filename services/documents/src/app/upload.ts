@@ -36,6 +36,8 @@ export interface UploadHeader {
   declaredSize: string;
   fileName: string;
   requestId: string;
+  /** The SHA-256 (hex) the client computed, or '' when it did not. */
+  sha256?: string;
 }
 
 /** The messages of an upload: the header first, then the bytes in chunks. */
@@ -84,6 +86,8 @@ export async function uploadDocument(
   }
   if ((header.fileName ?? '').length > 255)
     problems.push({ field: 'fileName', reason: 'must be at most 255 characters' });
+  if (header.sha256 && !/^[0-9a-f]{64}$/i.test(header.sha256))
+    problems.push({ field: 'sha256', reason: 'must be 64 hexadecimal digits (SHA-256)' });
   if (problems.length) throw invalidArgument(problems);
   const owner = await resolveOwner(deps, caller, header.owner);
   requireOpen(owner);
@@ -170,6 +174,14 @@ export async function uploadDocument(
     if (Number(header.declaredSize) > 0 && Number(header.declaredSize) !== size) {
       throw invalidArgument([
         { field: 'file', reason: `${size} bytes arrived, ${header.declaredSize} were declared` },
+      ]);
+    }
+    if (header.sha256 && header.sha256.toLowerCase() !== sha256) {
+      throw invalidArgument([
+        {
+          field: 'sha256',
+          reason: `the bytes that arrived hash to ${sha256}, not ${header.sha256}`,
+        },
       ]);
     }
     const stored = await withTransaction(deps.pool, async (tx) => {
