@@ -49,11 +49,12 @@ export function archiveHandlers(deps: Pick<DocumentsDeps, 'calendar' | 'now' | '
   return {
     'loanflow.accounting.loan.disbursed': {
       suffix: 'loan_disbursed',
-      handle: ((event, tx) => onLoanDisbursed(deps, tx, decodeLoanDisbursed(event))) as Handler,
+      handle: (async (event, tx) =>
+        onLoanDisbursed(deps, tx, decodeLoanDisbursed(event))) as Handler,
     },
     'loanflow.applications.application.withdrawn': {
       suffix: 'application_withdrawn',
-      handle: ((event, tx) =>
+      handle: (async (event, tx) =>
         onApplicationWithdrawn(
           deps,
           tx,
@@ -63,7 +64,7 @@ export function archiveHandlers(deps: Pick<DocumentsDeps, 'calendar' | 'now' | '
     },
     'loanflow.workflow.process.completed': {
       suffix: 'process_completed',
-      handle: ((event, tx) =>
+      handle: (async (event, tx) =>
         onProcessCompleted(
           deps,
           tx,
