@@ -21,12 +21,13 @@ import {
   findDocument,
   findDocumentType,
   findSameBytes,
+  type NewVersion,
 } from '../infra/document-repo';
 import { checklistCompleted, documentUploaded } from '../infra/events';
 import { DOCUMENT_TYPES } from '../infra/proto-mapping';
 import { lockOwner } from '../infra/owner-repo';
 import { requireOpen, resolveOwner, SOURCE, type DocumentsDeps } from './deps';
-import type { Caller, OwnerRecord, OwnerRef, StoredDocument } from './model';
+import type { Caller, DocumentType, OwnerRecord, OwnerRef, StoredDocument } from './model';
 
 export interface UploadHeader {
   owner: OwnerRef | undefined;
@@ -51,15 +52,9 @@ export async function uploadDocument(
   caller: Caller,
   messages: AsyncIterable<UploadMessage>,
 ): Promise<{ document: StoredDocument; duplicate: boolean }> {
-  const principal = caller.principal;
   const iterator = messages[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = first.done ? undefined : first.value.header;
-  if (!header)
-    throw invalidArgument([
-      { field: 'header', reason: 'the first message must be the upload header' },
-    ]);
-  if (principal.roles.every((r) => READ_ONLY_ROLES.includes(r))) {
+  const header = await headerOf(iterator);
+  if (caller.principal.roles.every((r) => READ_ONLY_ROLES.includes(r))) {
     throw permissionDenied('filing documents needs a role that enters or reviews applications');
   }
   if (header.requestId) {
@@ -69,7 +64,44 @@ export async function uploadDocument(
       return { document: earlier, duplicate: true };
     }
   }
-  const type = await findDocumentType(deps.pool, header.documentType);
+  const type = await checkHeader(deps.pool, header);
+  const owner = await resolveOwner(deps, caller, header.owner);
+  requireOpen(owner);
+  const file = await receiveFile(deps, iterator, header, type, owner);
+  try {
+    const stored = await withTransaction(deps.pool, (tx) =>
+      fileUpload(tx, owner, {
+        ...file,
+        owner,
+        documentType: type.code,
+        pages: file.mediaType === 'image/jpeg' || file.mediaType === 'image/png' ? 1 : 0,
+        fileName: header.fileName || null,
+        uploadedBy: caller.principal.userId,
+        requestId: header.requestId || null,
+      }),
+    );
+    if (stored.duplicate) await deps.store.discard(file.objectKey);
+    else deps.renditionsPending();
+    return { document: (await findDocument(deps.pool, stored.id))!, duplicate: stored.duplicate };
+  } catch (err) {
+    await deps.store.discard(file.objectKey);
+    throw err;
+  }
+}
+
+async function headerOf(iterator: AsyncIterator<UploadMessage>): Promise<UploadHeader> {
+  const first = await iterator.next();
+  const header = first.done ? undefined : first.value.header;
+  if (!header)
+    throw invalidArgument([
+      { field: 'header', reason: 'the first message must be the upload header' },
+    ]);
+  return header;
+}
+
+/** The header's every problem at once, before a byte is read; the document type it names. */
+async function checkHeader(db: Queryable, header: UploadHeader): Promise<DocumentType> {
+  const type = await findDocumentType(db, header.documentType);
   const problems = [];
   if (!type)
     problems.push({
@@ -89,10 +121,29 @@ export async function uploadDocument(
   if (header.sha256 && !/^[0-9a-f]{64}$/i.test(header.sha256))
     problems.push({ field: 'sha256', reason: 'must be 64 hexadecimal digits (SHA-256)' });
   if (problems.length) throw invalidArgument(problems);
-  const owner = await resolveOwner(deps, caller, header.owner);
-  requireOpen(owner);
+  return type!;
+}
 
-  // The first bytes decide the type before anything is stored.
+interface ReceivedFile {
+  id: string;
+  objectKey: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * The bytes into the object store: the first bytes decide the type before anything is stored,
+ * the rest streams through hashing and the size limit. Whatever is refused (the type, the size,
+ * a size or SHA-256 other than declared) leaves no object behind.
+ */
+async function receiveFile(
+  deps: DocumentsDeps,
+  iterator: AsyncIterator<UploadMessage>,
+  header: UploadHeader,
+  type: DocumentType,
+  owner: OwnerRecord,
+): Promise<ReceivedFile> {
   const head: Buffer[] = [];
   let headSize = 0;
   let ended = false;
@@ -131,16 +182,16 @@ export async function uploadDocument(
       },
     ]);
   }
-  if (!type!.mediaTypes.includes(detected.mediaType)) {
+  if (!type.mediaTypes.includes(detected.mediaType)) {
     await drain(iterator);
     throw invalidArgument([
-      { field: 'file', reason: `${detected.mediaType} is not accepted for ${type!.code}` },
+      { field: 'file', reason: `${detected.mediaType} is not accepted for ${type.code}` },
     ]);
   }
 
   const id = uuidv7();
   const key = `documents/${owner.kind}/${owner.id}/${id}.${detected.extension}`;
-  const inspector = new InspectingStream({ maxBytes: type!.maxBytes });
+  const inspector = new InspectingStream({ maxBytes: type.maxBytes });
   async function* body() {
     yield start;
     if (ended) return;
@@ -163,58 +214,48 @@ export async function uploadDocument(
       throw invalidArgument([
         {
           field: 'file',
-          reason: `is larger than ${type!.maxBytes} bytes, the limit for ${type!.code}`,
+          reason: `is larger than ${type.maxBytes} bytes, the limit for ${type.code}`,
         },
       ]);
     }
     throw err;
   }
   const { sha256, size } = inspector.result();
-  try {
-    if (Number(header.declaredSize) > 0 && Number(header.declaredSize) !== size) {
-      throw invalidArgument([
-        { field: 'file', reason: `${size} bytes arrived, ${header.declaredSize} were declared` },
-      ]);
-    }
-    if (header.sha256 && header.sha256.toLowerCase() !== sha256) {
-      throw invalidArgument([
-        {
-          field: 'sha256',
-          reason: `the bytes that arrived hash to ${sha256}, not ${header.sha256}`,
-        },
-      ]);
-    }
-    const stored = await withTransaction(deps.pool, async (tx) => {
-      await lockOwner(tx, owner);
-      const same = await findSameBytes(tx, owner, sha256);
-      if (same) return { id: same, duplicate: true };
-      const filed = {
-        id,
-        owner,
-        documentType: type!.code,
-        mediaType: detected.mediaType,
-        size,
-        sha256,
-        pages: detected.mediaType === 'image/jpeg' || detected.mediaType === 'image/png' ? 1 : 0,
-        fileName: header.fileName || null,
-        objectKey: key,
-        uploadedBy: principal.userId,
-        requestId: header.requestId || null,
-      };
-      const version = await fileNewVersion(tx, filed);
-      await appendManyToOutbox(tx, SOURCE, [
-        documentUploaded({ ...filed, version }, owner),
-        ...(await newlyCompleteStages(tx, owner)),
-      ]);
-      return { id, duplicate: false };
-    });
-    if (stored.duplicate) await deps.store.discard(key);
-    else deps.renditionsPending();
-    return { document: (await findDocument(deps.pool, stored.id))!, duplicate: stored.duplicate };
-  } catch (err) {
+  const problem =
+    Number(header.declaredSize) > 0 && Number(header.declaredSize) !== size
+      ? { field: 'file', reason: `${size} bytes arrived, ${header.declaredSize} were declared` }
+      : header.sha256 && header.sha256.toLowerCase() !== sha256
+        ? {
+            field: 'sha256',
+            reason: `the bytes that arrived hash to ${sha256}, not ${header.sha256}`,
+          }
+        : undefined;
+  if (problem) {
     await deps.store.discard(key);
-    throw err;
+    throw invalidArgument([problem]);
   }
+  return { id, objectKey: key, mediaType: detected.mediaType, size, sha256 };
+}
+
+/**
+ * The document's row, the uploaded event and any stage of the checklist it completes, with the
+ * owner locked (one writer per owner: versions are numbered in order). The same bytes filed
+ * before for the owner answer with that document.
+ */
+async function fileUpload(
+  tx: Queryable,
+  owner: OwnerRecord,
+  filed: NewVersion,
+): Promise<{ id: string; duplicate: boolean }> {
+  await lockOwner(tx, owner);
+  const same = await findSameBytes(tx, owner, filed.sha256);
+  if (same) return { id: same, duplicate: true };
+  const version = await fileNewVersion(tx, filed);
+  await appendManyToOutbox(tx, SOURCE, [
+    documentUploaded({ ...filed, version }, owner),
+    ...(await newlyCompleteStages(tx, owner)),
+  ]);
+  return { id: filed.id, duplicate: false };
 }
 
 /**
