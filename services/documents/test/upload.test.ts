@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import {
   countRows,
   givenApplication,
@@ -137,6 +138,52 @@ describe('documents service: upload', () => {
       [first.document!.id, 1],
       [second.document!.id, 2],
     ]);
+  });
+
+  it('makes a thumbnail and a preview of a scan in the background, and records each view by its way', async () => {
+    const { applicationId } = givenApplication(h);
+    const scan = await sharp({
+      create: { width: 800, height: 500, channels: 3, background: { r: 200, g: 30, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const { document } = await h.upload('shManager', {
+      owner: { kind: 'application', id: applicationId },
+      documentType: 'id_card_front',
+      bytes: scan,
+      declaredMediaType: 'image/jpeg',
+      fileName: 'front.jpg',
+    });
+    expect(document).toMatchObject({ mediaType: 'image/jpeg', pages: 1 });
+    await h.service.renditionsIdle();
+    const rendered = await h.client.getDocument({ id: document!.id }, h.as('shManager'));
+    expect(rendered.document).toMatchObject({ hasThumbnail: true, hasPreview: true });
+    const thumbnail = await h.read('shManager', document!.id, 'thumbnail');
+    expect(thumbnail.header).toMatchObject({ mediaType: 'image/jpeg', sha256: '' });
+    const meta = await sharp(thumbnail.bytes).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(Math.max(meta.width!, meta.height!)).toBeLessThan(800);
+
+    const presigned = await h.client.presignDocument(
+      { id: document!.id, rendition: '' },
+      h.as('shManager'),
+    );
+    expect(new Date(presigned.expiresAt).getTime() - h.clock.now().getTime()).toBe(
+      h.config.PRESIGN_SECONDS * 1000,
+    );
+    const fetched = Buffer.from(await (await fetch(presigned.url)).arrayBuffer());
+    expect(fetched.equals(scan)).toBe(true);
+    await expect(
+      h.client.presignDocument({ id: document!.id, rendition: 'poster' }, h.as('shManager')),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+      violations: [{ field: 'rendition', reason: 'must be original, thumbnail or preview' }],
+    });
+    const { views } = await h.client.listViews(
+      { documentId: document!.id, owner: undefined },
+      h.as('auditor'),
+    );
+    expect(views.map((v) => v.via)).toEqual(['thumbnail', 'presigned']);
   });
 
   it('refuses bytes whose SHA-256 is not the one the client declared, and stores nothing', async () => {
