@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eventually } from '../../../test/support/poll';
-import { countRows, givenApplication, pdfBytes, startHarness, type Harness } from './harness';
+import {
+  countRows,
+  eventually,
+  givenApplication,
+  pdfBytes,
+  startHarness,
+  type Harness,
+} from './harness';
 
 /**
  * The central archive (档案): an owner's documents become immutable under an archive number of

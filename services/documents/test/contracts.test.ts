@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { documentsV1 } from '@loanflow/proto';
-import { eventually } from '../../../test/support/poll';
 import {
   countRows,
+  eventually,
   givenApplication,
   sha256Of,
   startHarness,
