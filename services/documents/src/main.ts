@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  consumeOnce,
+  bankCalendar,
   createGrpcClient,
   createLogger,
   createPool,
@@ -13,21 +13,15 @@ import {
   runService,
   type EventBus,
   type Logger,
-  type Subscription,
 } from '@loanflow/platform';
 import { accountingV1, applicationsV1 } from '@loanflow/proto';
-import {
-  onApplicationWithdrawn,
-  onLoanDisbursed,
-  onProcessCompleted,
-  type Archived,
-} from './app/archive-events';
 import { ensurePki, seedTemplates } from './app/contracts';
 import type { DocumentsDeps } from './app/deps';
-import { retainArchived } from './app/documents';
 import { RenditionWorker } from './app/renditions';
 import { loadDocumentsConfig, type DocumentsConfig } from './config';
+import { startArchiveConsumers } from './infra/event-consumers';
 import { documentsService } from './infra/grpc-handlers';
+import { grpcPeers } from './infra/peers';
 import { ObjectStore } from './infra/storage';
 
 export { loadDocumentsConfig } from './config';
@@ -49,7 +43,7 @@ export interface RunningDocuments {
 /** The documents service: imaging on S3, checklists, the archive and contracts over gRPC. */
 export async function start(
   config: DocumentsConfig,
-  opts: { log?: Logger; bus?: EventBus } = {},
+  opts: { log?: Logger; bus?: EventBus; now?: () => Date } = {},
 ): Promise<RunningDocuments> {
   const log = opts.log ?? createLogger('documents', config.LOG_LEVEL);
   const schema = config.DOCUMENTS_DB_SCHEMA;
@@ -73,7 +67,8 @@ export async function start(
     log.child({ component: 's3' }),
   );
   await store.ensureBucket();
-  const pki = await ensurePki(pool);
+  const now = opts.now ?? (() => new Date());
+  const pki = await ensurePki(pool, now());
   await seedTemplates(pool);
 
   const ownBus = !opts.bus;
@@ -94,45 +89,20 @@ export async function start(
     pool,
     store,
     log,
-    applications,
-    accounting,
-    rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+    peers: grpcPeers({ applications, accounting, timeoutMs: config.RPC_TIMEOUT_MS }),
+    calendar: bankCalendar(config.BANK_TIME_ZONE, now),
+    now,
     presignSeconds: config.PRESIGN_SECONDS,
     pki,
     renditionsPending: () => renditions.kick(),
   };
-
-  // The archive follows the loan: disbursed, withdrawn or rejected closes the application's file.
-  const archiveOn = async (
-    suffix: string,
-    filterSubject: string,
-    handler: (log: Logger) => (e: never, tx: never) => Promise<Archived>,
-  ) => {
-    const consumer = `${schema}_${suffix}`;
-    const h = handler(log);
-    const subscription = await consumeOnce({
-      bus,
-      pool,
-      log,
-      consumer,
-      filterSubject,
-      startAt: config.EVENTS_START_AT,
-      handler: async (event, tx) => {
-        const archived = await h(event as never, tx as never);
-        await retainArchived(deps, archived);
-      },
-    });
-    return { consumer, subscription };
-  };
-  const consumers: { consumer: string; subscription: Subscription }[] = [
-    await archiveOn('loan_disbursed', 'loanflow.accounting.loan.disbursed', onLoanDisbursed),
-    await archiveOn(
-      'application_withdrawn',
-      'loanflow.applications.application.withdrawn',
-      onApplicationWithdrawn,
-    ),
-    await archiveOn('process_completed', 'loanflow.workflow.process.completed', onProcessCompleted),
-  ];
+  const consumers = await startArchiveConsumers(deps, {
+    bus,
+    pool,
+    log,
+    schema,
+    startAt: config.EVENTS_START_AT,
+  });
 
   const server = new GrpcServer({
     log,

@@ -1,51 +1,58 @@
 // The central archive follows the life of the loan: a disbursed loan, a withdrawn application and
-// a rejected one each close the application's file for good.
-import type { EventEnvelope, Logger, PoolClient } from '@loanflow/platform';
+// a rejected one each close the application's file for good. Each runs in the inbox transaction
+// of the event, so a redelivered event changes nothing twice.
+import { isUuid, type Queryable } from '@loanflow/platform';
 import { linkContractToLoan } from './contracts';
+import type { DocumentsDeps } from './deps';
 import { archiveWithin } from './documents';
-import { isUuid } from './deps';
+import type { ArchivedObject } from './model';
 
-export type Archived = { object_key: string; retain_until: string }[];
+type ArchiveDeps = Pick<DocumentsDeps, 'calendar' | 'now' | 'log'>;
 
-async function archiveApplication(
-  tx: PoolClient,
-  applicationId: unknown,
+/**
+ * Closes the application's file: its documents are archived (by the service itself, for the
+ * reason given). Returns what is to be put under retention once the transaction commits.
+ */
+export async function closeApplicationFile(
+  deps: ArchiveDeps,
+  tx: Queryable,
+  applicationId: string,
   reason: string,
-  log: Logger,
-): Promise<Archived> {
-  if (typeof applicationId !== 'string' || !isUuid(applicationId)) return [];
-  const out = await archiveWithin(
+): Promise<ArchivedObject[]> {
+  if (!isUuid(applicationId)) return [];
+  const archived = await archiveWithin(
+    deps,
     tx,
     { kind: 'application', id: applicationId },
     reason,
     'documents',
   );
-  if (!out.already) log.info({ applicationId, reason }, 'application file archived');
-  return out.docs ?? [];
+  if (archived) deps.log.info({ applicationId, reason }, 'application file archived');
+  return archived ?? [];
 }
 
-/** accounting.loan.disbursed: the application's documents go to the archive (放款后归档). */
-export const onLoanDisbursed =
-  (log: Logger) =>
-  async (event: EventEnvelope, tx: PoolClient): Promise<Archived> => {
-    const data = event.data as { applicationId?: unknown; contractId?: unknown; tranche?: number };
-    if (data.tranche !== undefined && data.tranche !== 1) return [];
-    await linkContractToLoan(tx, data as { loanId?: unknown; contractId?: unknown });
-    return archiveApplication(tx, data.applicationId, 'loan disbursed', log);
-  };
+/** accounting.loan.disbursed: the contract links to the loan, the file goes to the archive (放款后归档). */
+export async function onLoanDisbursed(
+  deps: ArchiveDeps,
+  tx: Queryable,
+  loan: { loanId: string; contractId: string; applicationId: string; tranche: number },
+): Promise<ArchivedObject[]> {
+  // Later tranches of a loan change nothing here.
+  if (loan.tranche !== 1) return [];
+  await linkContractToLoan(tx, loan.contractId, loan.loanId);
+  return closeApplicationFile(deps, tx, loan.applicationId, 'loan disbursed');
+}
 
 /** applications.application.withdrawn: the file is closed. */
-export const onApplicationWithdrawn = (log: Logger) => (event: EventEnvelope, tx: PoolClient) =>
-  archiveApplication(
-    tx,
-    (event.data as { applicationId?: unknown }).applicationId,
-    'application withdrawn',
-    log,
-  );
+export const onApplicationWithdrawn = (deps: ArchiveDeps, tx: Queryable, applicationId: string) =>
+  closeApplicationFile(deps, tx, applicationId, 'application withdrawn');
 
 /** workflow.process.completed with a rejection: the file is closed. */
-export const onProcessCompleted = (log: Logger) => (event: EventEnvelope, tx: PoolClient) => {
-  const data = event.data as { businessKey?: unknown; decision?: unknown };
-  if (data.decision !== 'rejected') return Promise.resolve([] as Archived);
-  return archiveApplication(tx, data.businessKey, 'application rejected', log);
-};
+export async function onProcessCompleted(
+  deps: ArchiveDeps,
+  tx: Queryable,
+  process: { businessKey: string; decision: string },
+): Promise<ArchivedObject[]> {
+  if (process.decision !== 'rejected') return [];
+  return closeApplicationFile(deps, tx, process.businessKey, 'application rejected');
+}

@@ -1,17 +1,15 @@
-import { Metadata } from '@grpc/grpc-js';
 import {
   failedPrecondition,
   invalidArgument,
-  type CallContext,
+  isUuid,
+  type BankCalendar,
   type Logger,
   type Pool,
-  type PromiseClient,
-  type Queryable,
-  type RpcOptions,
 } from '@loanflow/platform';
-import { accountingV1, applicationsV1 } from '@loanflow/proto';
 import type { Credentials } from '../domain/contracts/pki';
+import { rememberOwner } from '../infra/owner-repo';
 import type { ObjectStore } from '../infra/storage';
+import { OWNER_KINDS, type Caller, type OwnerKind, type OwnerRecord, type Peers } from './model';
 
 export const SOURCE = 'documents';
 
@@ -19,68 +17,15 @@ export interface DocumentsDeps {
   pool: Pool;
   store: ObjectStore;
   log: Logger;
-  applications: PromiseClient<applicationsV1.ApplicationsServiceClient>;
-  accounting: PromiseClient<accountingV1.AccountingServiceClient>;
-  rpcTimeoutMs: number;
+  peers: Peers;
+  /** The bank's calendar (its time zone) on the service's clock. */
+  calendar: BankCalendar;
+  now(): Date;
   presignSeconds: number;
   pki: { root: Credentials; tsa: Credentials };
   /** Wakes the thumbnail/preview/page-count worker. */
   renditionsPending(): void;
 }
-
-export type OwnerKind = 'application' | 'customer' | 'loan';
-export const OWNER_KINDS: readonly OwnerKind[] = ['application', 'customer', 'loan'];
-
-export interface OwnerRecord {
-  kind: OwnerKind;
-  id: string;
-  branchId: string;
-  productCode: string | null;
-  customerId: string | null;
-  applicationId: string | null;
-  status: 'open' | 'closed' | 'archived';
-  archiveNumber: string | null;
-}
-
-/** Calls another service as the caller (their token), so that service applies its own rules. */
-export const onBehalfOf = (ctx: CallContext, timeoutMs: number): RpcOptions => {
-  ctx.principal();
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${ctx.token()}`);
-  return { metadata, timeoutMs };
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: string | undefined): v is string => !!v && UUID.test(v);
-
-function ownerFromRow(r: Record<string, unknown>): OwnerRecord {
-  return {
-    kind: r.kind as OwnerKind,
-    id: r.id as string,
-    branchId: r.branch_id as string,
-    productCode: (r.product_code as string | null) ?? null,
-    customerId: (r.customer_id as string | null) ?? null,
-    applicationId: (r.application_id as string | null) ?? null,
-    status: r.status as OwnerRecord['status'],
-    archiveNumber: (r.archive_number as string | null) ?? null,
-  };
-}
-
-export async function findOwner(
-  db: Queryable,
-  kind: string,
-  id: string,
-): Promise<OwnerRecord | undefined> {
-  const { rows } = await db.query('SELECT * FROM owners WHERE kind = $1 AND id = $2', [kind, id]);
-  return rows[0] ? ownerFromRow(rows[0] as Record<string, unknown>) : undefined;
-}
-
-const ENDED = new Set([
-  applicationsV1.ApplicationStatus.APPLICATION_STATUS_WITHDRAWN,
-  applicationsV1.ApplicationStatus.APPLICATION_STATUS_REJECTED,
-  applicationsV1.ApplicationStatus.APPLICATION_STATUS_DECLINED,
-  applicationsV1.ApplicationStatus.APPLICATION_STATUS_EXPIRED,
-]);
 
 /**
  * The owner of documents as the caller may see it: the applications (or accounting) service is
@@ -89,7 +34,7 @@ const ENDED = new Set([
  */
 export async function resolveOwner(
   deps: DocumentsDeps,
-  ctx: CallContext,
+  caller: Caller,
   owner: { kind?: string; id?: string } | undefined,
   field = 'owner',
 ): Promise<OwnerRecord> {
@@ -99,61 +44,10 @@ export async function resolveOwner(
   if (!kind || !(OWNER_KINDS as readonly string[]).includes(kind)) {
     problems.push({ field: `${field}.kind`, reason: `must be one of ${OWNER_KINDS.join(', ')}` });
   }
-  if (!isUuid(id)) problems.push({ field: `${field}.id`, reason: 'must be a UUID' });
+  if (!id || !isUuid(id)) problems.push({ field: `${field}.id`, reason: 'must be a UUID' });
   if (problems.length) throw invalidArgument(problems);
-  const opts = onBehalfOf(ctx, deps.rpcTimeoutMs);
-  let described: Omit<OwnerRecord, 'archiveNumber'>;
-  if (kind === 'application') {
-    const { application: a } = await deps.applications.getApplication({ id: id! }, opts);
-    described = {
-      kind,
-      id: id!.toLowerCase(),
-      branchId: a!.branchId,
-      productCode: a!.productCode,
-      customerId: a!.customerId,
-      applicationId: a!.id,
-      status: ENDED.has(a!.status) ? 'closed' : 'open',
-    };
-  } else if (kind === 'customer') {
-    const { customer: c } = await deps.applications.getCustomer({ id: id! }, opts);
-    described = {
-      kind,
-      id: id!.toLowerCase(),
-      branchId: c!.branchId,
-      productCode: null,
-      customerId: c!.id,
-      applicationId: null,
-      status: 'open',
-    };
-  } else {
-    const { loan: l } = await deps.accounting.getLoan({ id: id! }, opts);
-    described = {
-      kind: 'loan',
-      id: id!.toLowerCase(),
-      branchId: l!.branchId,
-      productCode: l!.productCode,
-      customerId: l!.customerId,
-      applicationId: l!.applicationId || null,
-      status: l!.status === 'active' ? 'open' : 'closed',
-    };
-  }
-  const { rows } = await deps.pool.query(
-    `INSERT INTO owners (kind, id, branch_id, product_code, customer_id, application_id, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (kind, id) DO UPDATE SET
-       status = CASE WHEN owners.status = 'archived' THEN 'archived' ELSE EXCLUDED.status END
-     RETURNING *`,
-    [
-      described.kind,
-      described.id,
-      described.branchId,
-      described.productCode,
-      described.customerId,
-      described.applicationId,
-      described.status,
-    ],
-  );
-  return ownerFromRow(rows[0] as Record<string, unknown>);
+  const described = await deps.peers.describeOwner(caller, kind as OwnerKind, id!);
+  return rememberOwner(deps.pool, described);
 }
 
 /** Documents may be added only while their owner is open. */
@@ -166,12 +60,3 @@ export function requireOpen(owner: OwnerRecord): void {
   if (owner.status === 'closed')
     throw failedPrecondition(`the ${owner.kind} is closed; no documents can be added`);
 }
-
-/**
- * SQL: whether checklist item `c` is filed for the application ($2) — on the application itself
- * or on its customer ($3), whose documents (an ID card) count for each of their applications.
- */
-export const CHECKLIST_ITEM_PRESENT = `EXISTS (
-  SELECT 1 FROM documents d JOIN owners o ON o.kind = d.owner_kind AND o.id = d.owner_id
-   WHERE d.document_type = c.document_type AND d.status IN ('stored', 'archived')
-     AND (o.application_id = $2 OR (o.kind = 'customer' AND o.id = $3)))`;

@@ -3,17 +3,15 @@
 import type { Logger, Pool } from '@loanflow/platform';
 import { imageInfo, preview, thumbnail } from '../domain/files/images';
 import { countPdfPages } from '../domain/files/pdf-pages';
+import {
+  renderNextPending,
+  type PendingRendition,
+  type RenditionResult,
+} from '../infra/document-repo';
 import type { ObjectStore } from '../infra/storage';
 
 /** Larger files are not read back whole for a page count or a preview. */
 const MAX_RENDER_BYTES = 64 * 1024 * 1024;
-
-interface Rendered {
-  renditions: 'done' | 'none' | 'failed';
-  pages?: number;
-  thumbnailKey?: string;
-  previewKey?: string;
-}
 
 export class RenditionWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -64,66 +62,18 @@ export class RenditionWorker {
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
-      const client = await this.pool.connect();
-      let doc: { id: string; object_key: string; media_type: string; size: string } | undefined;
-      try {
-        await client.query('BEGIN');
-        const { rows } = await client.query<{
-          id: string;
-          object_key: string;
-          media_type: string;
-          size: string;
-        }>(
-          `SELECT id, object_key, media_type, size FROM documents
-            WHERE renditions = 'pending' AND status <> 'deleted'
-            ORDER BY uploaded_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        );
-        doc = rows[0];
-        if (!doc) {
-          await client.query('COMMIT');
-          return;
-        }
-        const result: Rendered = await this.render(doc).catch((err: unknown) => {
-          this.log.warn({ err, documentId: doc!.id }, 'could not render a document');
-          return { renditions: 'failed' };
-        });
-        await client.query(
-          `UPDATE documents SET renditions = $2, pages = COALESCE($3, pages),
-                  thumbnail_key = COALESCE($4, thumbnail_key), preview_key = COALESCE($5, preview_key)
-            WHERE id = $1`,
-          [
-            doc.id,
-            result.renditions,
-            result.pages ?? null,
-            result.thumbnailKey ?? null,
-            result.previewKey ?? null,
-          ],
-        );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    }
+    const render = (doc: PendingRendition): Promise<RenditionResult> =>
+      this.render(doc).catch((err: unknown) => {
+        this.log.warn({ err, documentId: doc.id }, 'could not render a document');
+        return { renditions: 'failed' };
+      });
+    for (;;) if (!(await renderNextPending(this.pool, render))) return;
   }
 
-  private async render(doc: {
-    id: string;
-    object_key: string;
-    media_type: string;
-    size: string;
-  }): Promise<{
-    renditions: 'done' | 'none' | 'failed';
-    pages?: number;
-    thumbnailKey?: string;
-    previewKey?: string;
-  }> {
-    if (Number(doc.size) > MAX_RENDER_BYTES) return { renditions: 'none' };
-    const bytes = await this.store.getBuffer(doc.object_key, MAX_RENDER_BYTES);
-    if (doc.media_type === 'application/pdf') {
+  private async render(doc: PendingRendition): Promise<RenditionResult> {
+    if (doc.size > MAX_RENDER_BYTES) return { renditions: 'none' };
+    const bytes = await this.store.getBuffer(doc.objectKey, MAX_RENDER_BYTES);
+    if (doc.mediaType === 'application/pdf') {
       const pages = countPdfPages(bytes);
       return { renditions: 'none', pages: pages ?? 0 };
     }

@@ -9,87 +9,141 @@ import {
   permissionDenied,
   uuidv7,
   withTransaction,
-  type CallContext,
   type NewEvent,
   type Queryable,
 } from '@loanflow/platform';
-import { documentTypeWords, type documentsV1 as pb } from '@loanflow/proto';
 import { declaredTypeMatches, detectFileType, DETECTION_BYTES } from '../domain/files/detect';
 import { FileTooLargeError, InspectingStream } from '../domain/files/inspect';
-import { documentMessage, findDocument } from '../infra/document-repo';
 import {
-  CHECKLIST_ITEM_PRESENT,
-  requireOpen,
-  resolveOwner,
-  SOURCE,
-  type DocumentsDeps,
-  type OwnerRecord,
-} from './deps';
+  completeStages,
+  fileNewVersion,
+  findByRequestId,
+  findDocument,
+  findDocumentType,
+  findSameBytes,
+  type NewVersion,
+} from '../infra/document-repo';
+import { checklistCompleted, documentUploaded } from '../infra/events';
+import { DOCUMENT_TYPES } from '../infra/proto-mapping';
+import { lockOwner } from '../infra/owner-repo';
+import { requireOpen, resolveOwner, SOURCE, type DocumentsDeps } from './deps';
+import type { Caller, DocumentType, OwnerRecord, OwnerRef, StoredDocument } from './model';
 
-interface DocumentType {
-  code: string;
-  max_bytes: string;
-  media_types: string[];
+export interface UploadHeader {
+  owner: OwnerRef | undefined;
+  documentType: string;
+  declaredMediaType: string;
+  /** Bytes the caller says are coming (int64 as text); '0' or '' when unknown. */
+  declaredSize: string;
+  fileName: string;
+  requestId: string;
+  /** The SHA-256 (hex) the client computed, or '' when it did not. */
+  sha256?: string;
 }
+
+/** The messages of an upload: the header first, then the bytes in chunks. */
+export type UploadMessage = { header?: UploadHeader; chunk?: Uint8Array };
 
 /** Roles that read only (they view, never file documents). */
 const READ_ONLY_ROLES = ['auditor'];
 
 export async function uploadDocument(
   deps: DocumentsDeps,
-  ctx: CallContext,
-  messages: AsyncIterable<pb.UploadDocumentRequest>,
-): Promise<pb.UploadDocumentResponse> {
-  const principal = ctx.principal();
+  caller: Caller,
+  messages: AsyncIterable<UploadMessage>,
+): Promise<{ document: StoredDocument; duplicate: boolean }> {
   const iterator = messages[Symbol.asyncIterator]();
+  const header = await headerOf(iterator);
+  if (caller.principal.roles.every((r) => READ_ONLY_ROLES.includes(r))) {
+    throw permissionDenied('filing documents needs a role that enters or reviews applications');
+  }
+  if (header.requestId) {
+    const earlier = await findByRequestId(deps.pool, header.requestId);
+    if (earlier) {
+      await drain(iterator);
+      return { document: earlier, duplicate: true };
+    }
+  }
+  const type = await checkHeader(deps.pool, header);
+  const owner = await resolveOwner(deps, caller, header.owner);
+  requireOpen(owner);
+  const file = await receiveFile(deps, iterator, header, type, owner);
+  try {
+    const stored = await withTransaction(deps.pool, (tx) =>
+      fileUpload(tx, owner, {
+        ...file,
+        owner,
+        documentType: type.code,
+        pages: file.mediaType === 'image/jpeg' || file.mediaType === 'image/png' ? 1 : 0,
+        fileName: header.fileName || null,
+        uploadedBy: caller.principal.userId,
+        requestId: header.requestId || null,
+      }),
+    );
+    if (stored.duplicate) await deps.store.discard(file.objectKey);
+    else deps.renditionsPending();
+    return { document: (await findDocument(deps.pool, stored.id))!, duplicate: stored.duplicate };
+  } catch (err) {
+    await deps.store.discard(file.objectKey);
+    throw err;
+  }
+}
+
+async function headerOf(iterator: AsyncIterator<UploadMessage>): Promise<UploadHeader> {
   const first = await iterator.next();
   const header = first.done ? undefined : first.value.header;
   if (!header)
     throw invalidArgument([
       { field: 'header', reason: 'the first message must be the upload header' },
     ]);
-  if (principal.roles.every((r) => READ_ONLY_ROLES.includes(r))) {
-    throw permissionDenied('filing documents needs a role that enters or reviews applications');
-  }
-  if (header.requestId) {
-    const { rows } = await deps.pool.query<{ id: string }>(
-      'SELECT id FROM documents WHERE request_id = $1',
-      [header.requestId],
-    );
-    if (rows[0]) {
-      await drain(iterator);
-      return {
-        document: documentMessage((await findDocument(deps.pool, rows[0].id))!),
-        duplicate: true,
-      };
-    }
-  }
-  const { rows: types } = await deps.pool.query<DocumentType>(
-    'SELECT code, max_bytes, media_types FROM document_types WHERE code = $1',
-    [header.documentType],
-  );
-  const type = types[0];
+  return header;
+}
+
+/** The header's every problem at once, before a byte is read; the document type it names. */
+async function checkHeader(db: Queryable, header: UploadHeader): Promise<DocumentType> {
+  const type = await findDocumentType(db, header.documentType);
   const problems = [];
   if (!type)
     problems.push({
       field: 'documentType',
-      reason: `"${header.documentType}" is not a document type; one of ${documentTypeWords.words.join(', ')}`,
+      reason: `"${header.documentType}" is not a document type; one of ${DOCUMENT_TYPES.join(', ')}`,
     });
   if (!header.declaredMediaType)
     problems.push({ field: 'declaredMediaType', reason: 'is required' });
-  if (type && Number(header.declaredSize) > Number(type.max_bytes)) {
+  if (type && Number(header.declaredSize) > type.maxBytes) {
     problems.push({
       field: 'file',
-      reason: `is larger than ${type.max_bytes} bytes, the limit for ${type.code}`,
+      reason: `is larger than ${type.maxBytes} bytes, the limit for ${type.code}`,
     });
   }
   if ((header.fileName ?? '').length > 255)
     problems.push({ field: 'fileName', reason: 'must be at most 255 characters' });
+  if (header.sha256 && !/^[0-9a-f]{64}$/i.test(header.sha256))
+    problems.push({ field: 'sha256', reason: 'must be 64 hexadecimal digits (SHA-256)' });
   if (problems.length) throw invalidArgument(problems);
-  const owner = await resolveOwner(deps, ctx, header.owner);
-  requireOpen(owner);
+  return type!;
+}
 
-  // The first bytes decide the type before anything is stored.
+interface ReceivedFile {
+  id: string;
+  objectKey: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * The bytes into the object store: the first bytes decide the type before anything is stored,
+ * the rest streams through hashing and the size limit. Whatever is refused (the type, the size,
+ * a size or SHA-256 other than declared) leaves no object behind.
+ */
+async function receiveFile(
+  deps: DocumentsDeps,
+  iterator: AsyncIterator<UploadMessage>,
+  header: UploadHeader,
+  type: DocumentType,
+  owner: OwnerRecord,
+): Promise<ReceivedFile> {
   const head: Buffer[] = [];
   let headSize = 0;
   let ended = false;
@@ -128,16 +182,16 @@ export async function uploadDocument(
       },
     ]);
   }
-  if (!type!.media_types.includes(detected.mediaType)) {
+  if (!type.mediaTypes.includes(detected.mediaType)) {
     await drain(iterator);
     throw invalidArgument([
-      { field: 'file', reason: `${detected.mediaType} is not accepted for ${type!.code}` },
+      { field: 'file', reason: `${detected.mediaType} is not accepted for ${type.code}` },
     ]);
   }
 
   const id = uuidv7();
   const key = `documents/${owner.kind}/${owner.id}/${id}.${detected.extension}`;
-  const inspector = new InspectingStream({ maxBytes: Number(type!.max_bytes) });
+  const inspector = new InspectingStream({ maxBytes: type.maxBytes });
   async function* body() {
     yield start;
     if (ended) return;
@@ -160,91 +214,48 @@ export async function uploadDocument(
       throw invalidArgument([
         {
           field: 'file',
-          reason: `is larger than ${type!.max_bytes} bytes, the limit for ${type!.code}`,
+          reason: `is larger than ${type.maxBytes} bytes, the limit for ${type.code}`,
         },
       ]);
     }
     throw err;
   }
   const { sha256, size } = inspector.result();
-  try {
-    if (Number(header.declaredSize) > 0 && Number(header.declaredSize) !== size) {
-      throw invalidArgument([
-        { field: 'file', reason: `${size} bytes arrived, ${header.declaredSize} were declared` },
-      ]);
-    }
-    const stored = await withTransaction(deps.pool, async (tx) => {
-      // One writer per owner: versions are numbered in order.
-      await tx.query('SELECT 1 FROM owners WHERE kind = $1 AND id = $2 FOR UPDATE', [
-        owner.kind,
-        owner.id,
-      ]);
-      const { rows: same } = await tx.query<{ id: string }>(
-        `SELECT id FROM documents WHERE owner_kind = $1 AND owner_id = $2 AND sha256 = $3 AND status <> 'deleted'`,
-        [owner.kind, owner.id, sha256],
-      );
-      if (same[0]) return { id: same[0].id, duplicate: true };
-      const { rows: version } = await tx.query<{ v: number }>(
-        `SELECT COALESCE(max(version), 0) + 1 AS v FROM documents WHERE owner_kind = $1 AND owner_id = $2 AND document_type = $3`,
-        [owner.kind, owner.id, type!.code],
-      );
-      await tx.query(
-        `UPDATE documents SET status = 'superseded'
-          WHERE owner_kind = $1 AND owner_id = $2 AND document_type = $3 AND status = 'stored'`,
-        [owner.kind, owner.id, type!.code],
-      );
-      await tx.query(
-        `INSERT INTO documents (id, owner_kind, owner_id, document_type, version, media_type, size, sha256,
-           pages, file_name, object_key, status, uploaded_by, request_id, renditions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'stored', $12, $13, 'pending')`,
-        [
-          id,
-          owner.kind,
-          owner.id,
-          type!.code,
-          version[0]!.v,
-          detected.mediaType,
-          size,
-          sha256,
-          detected.mediaType === 'image/jpeg' || detected.mediaType === 'image/png' ? 1 : 0,
-          header.fileName || null,
-          key,
-          principal.userId,
-          header.requestId || null,
-        ],
-      );
-      const events: NewEvent<unknown>[] = [
-        {
-          type: 'documents.document.uploaded',
-          subjectId: id,
-          data: {
-            documentId: id,
-            owner: { kind: owner.kind, id: owner.id },
-            applicationId: owner.applicationId,
-            branchId: owner.branchId,
-            documentType: type!.code,
-            version: version[0]!.v,
-            mediaType: detected.mediaType,
-            size,
-            sha256,
-            uploadedBy: principal.userId,
-          },
-        },
-        ...(await newlyCompleteStages(tx, owner)),
-      ];
-      await appendManyToOutbox(tx, SOURCE, events);
-      return { id, duplicate: false };
-    });
-    if (stored.duplicate) await deps.store.discard(key);
-    else deps.renditionsPending();
-    return {
-      document: documentMessage((await findDocument(deps.pool, stored.id))!),
-      duplicate: stored.duplicate,
-    };
-  } catch (err) {
+  const problem =
+    Number(header.declaredSize) > 0 && Number(header.declaredSize) !== size
+      ? { field: 'file', reason: `${size} bytes arrived, ${header.declaredSize} were declared` }
+      : header.sha256 && header.sha256.toLowerCase() !== sha256
+        ? {
+            field: 'sha256',
+            reason: `the bytes that arrived hash to ${sha256}, not ${header.sha256}`,
+          }
+        : undefined;
+  if (problem) {
     await deps.store.discard(key);
-    throw err;
+    throw invalidArgument([problem]);
   }
+  return { id, objectKey: key, mediaType: detected.mediaType, size, sha256 };
+}
+
+/**
+ * The document's row, the uploaded event and any stage of the checklist it completes, with the
+ * owner locked (one writer per owner: versions are numbered in order). The same bytes filed
+ * before for the owner answer with that document.
+ */
+async function fileUpload(
+  tx: Queryable,
+  owner: OwnerRecord,
+  filed: NewVersion,
+): Promise<{ id: string; duplicate: boolean }> {
+  await lockOwner(tx, owner);
+  const same = await findSameBytes(tx, owner, filed.sha256);
+  if (same) return { id: same, duplicate: true };
+  const version = await fileNewVersion(tx, filed);
+  await appendManyToOutbox(tx, SOURCE, [
+    documentUploaded({ ...filed, version }, owner),
+    ...(await newlyCompleteStages(tx, owner)),
+  ]);
+  return { id: filed.id, duplicate: false };
 }
 
 /**
@@ -267,22 +278,6 @@ export async function newlyCompleteStages(
   owner: OwnerRecord,
 ): Promise<NewEvent<unknown>[]> {
   if (!owner.applicationId || !owner.productCode) return [];
-  const { rows } = await tx.query<{ stage: string }>(
-    `SELECT c.stage FROM checklist_items c
-      WHERE c.product_code = $1
-      GROUP BY c.stage
-     HAVING bool_and(${CHECKLIST_ITEM_PRESENT})
-        AND NOT EXISTS (SELECT 1 FROM checklist_completions x WHERE x.application_id = $2 AND x.stage = c.stage)`,
-    [owner.productCode, owner.applicationId, owner.customerId],
-  );
-  if (rows.length === 0) return [];
-  await tx.query(
-    `INSERT INTO checklist_completions (application_id, stage) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-    [owner.applicationId, rows.map((r) => r.stage)],
-  );
-  return rows.map((r) => ({
-    type: 'documents.checklist.completed',
-    subjectId: owner.applicationId!,
-    data: { applicationId: owner.applicationId, productCode: owner.productCode, stage: r.stage },
-  }));
+  const stages = await completeStages(tx, owner);
+  return stages.map((stage) => checklistCompleted(owner, stage));
 }

@@ -145,6 +145,19 @@ export class ObjectStore {
     return Buffer.concat(chunks);
   }
 
+  /** The object's size in bytes. */
+  async size(key: string): Promise<number> {
+    return (await this.client.statObject(this.bucket, key)).size;
+  }
+
+  /** A legal hold on the object where the server has object locking; else nothing (best effort). */
+  async holdLegally(key: string): Promise<void> {
+    if (!this.objectLock) return;
+    await Promise.resolve(
+      this.client.setObjectLegalHold(this.bucket, key, { status: 'ON', versionId: '' } as never),
+    ).catch(() => undefined);
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await this.client.statObject(this.bucket, key);

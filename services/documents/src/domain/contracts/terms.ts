@@ -1,7 +1,8 @@
 // The terms a contract fixes (金额、利率及定价基础、期限、还款方式、还款日、放款日), checked and put in
-// the words of the vocabulary (proto/loanflow/common/v1/vocabulary.proto). Pure: no I/O.
+// the words of the vocabulary (proto/loanflow/common/v1/vocabulary.proto; the infra mapping checks
+// that the lists here are its words). Pure: no I/O.
 import Decimal from 'decimal.js';
-import { vocabularyV1 } from '@loanflow/proto';
+import { isIsoDate } from '@loanflow/platform';
 
 export type RateBasisWord = 'fixed' | 'lpr_1y' | 'lpr_5y';
 export type RepricingWord = 'january_first' | 'anniversary';
@@ -13,28 +14,17 @@ export type RepaymentMethodWord =
   | 'interest_only_quarterly'
   | 'bullet';
 
-/** The wire word of an enum value: its name without the enum's prefix, in lower case. */
-export const wireWord = (value: string, prefix: string): string =>
-  value.startsWith(prefix) ? value.slice(prefix.length).toLowerCase() : '';
-
-/** The words of an enum, from the generated code (UNSPECIFIED and UNRECOGNIZED left out). */
-const wordsOf = (e: Record<string, string>, prefix: string): string[] =>
-  Object.values(e)
-    .map((v) => wireWord(v, prefix))
-    .filter((w) => w !== '' && w !== 'unspecified');
-
-export const RATE_BASIS_PREFIX = 'RATE_BASIS_';
-export const REPAYMENT_METHOD_PREFIX = 'REPAYMENT_METHOD_';
-export const RATE_BASES = wordsOf(vocabularyV1.RateBasis, RATE_BASIS_PREFIX) as RateBasisWord[];
-export const REPAYMENT_METHODS = wordsOf(
-  vocabularyV1.RepaymentMethod,
-  REPAYMENT_METHOD_PREFIX,
-) as RepaymentMethodWord[];
-
-export const rateBasisEnum = (w: RateBasisWord): vocabularyV1.RateBasis =>
-  `${RATE_BASIS_PREFIX}${w.toUpperCase()}` as vocabularyV1.RateBasis;
-export const repaymentMethodEnum = (w: RepaymentMethodWord): vocabularyV1.RepaymentMethod =>
-  `${REPAYMENT_METHOD_PREFIX}${w.toUpperCase()}` as vocabularyV1.RepaymentMethod;
+/** The rate bases of the vocabulary (proto RateBasis), in its order. */
+export const RATE_BASES: readonly RateBasisWord[] = ['fixed', 'lpr_1y', 'lpr_5y'];
+/** The repayment methods of the vocabulary (proto RepaymentMethod), in its order. */
+export const REPAYMENT_METHODS: readonly RepaymentMethodWord[] = [
+  'equal_installments',
+  'equal_principal',
+  'interest_only',
+  'interest_only_quarterly',
+  'bullet',
+  'flat',
+];
 
 export const METHOD_ZH: Record<RepaymentMethodWord, string> = {
   equal_installments: '等额本息',
@@ -81,15 +71,7 @@ export interface FieldProblem {
 
 const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 const RATE = /^\d{1,2}(\.\d{1,4})?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const PENALTY_MARKUP_PERCENT = '50.00';
-
-function isCalendarDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === text;
-}
 
 /**
  * The repayment day a contract states when none is asked for: the day of the disbursement date,
@@ -129,7 +111,7 @@ export function validateContractTerms(
   const method = input.repaymentMethod as RepaymentMethodWord;
   if (!REPAYMENT_METHODS.includes(method))
     fail('repaymentMethod', `must be one of ${REPAYMENT_METHODS.join(', ')}`);
-  const dateOk = isCalendarDate(input.disbursementDate);
+  const dateOk = isIsoDate(input.disbursementDate);
   if (!dateOk) fail('disbursementDate', 'must be a date as YYYY-MM-DD');
   let repaymentDay = '';
   if (method === 'bullet') {
