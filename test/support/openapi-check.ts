@@ -44,7 +44,7 @@ export class OpenApiChecker {
           `^${template
             .split(/(\{[^}]+\})/)
             .map((part) =>
-              part.startsWith('{') ? '[^/:]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+              part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
             )
             .join('')}$`,
         ),

@@ -97,6 +97,8 @@ export interface TestSystem {
   };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
+  /** The key the gateway signs access tokens with (to forge odd tokens in security tests). */
+  jwtPrivateKey: string;
   /** Rows in `schema.table`, for "nothing was written" checks. */
   count(schema: string, table: string): Promise<number>;
   stop(): Promise<void>;
@@ -117,6 +119,8 @@ export async function startSystem(
     calendarDate?: string;
     /** The applications service's clock (submission date, expiry sweep); real time if absent. */
     applicationsNow?: () => Date;
+    /** More gateway settings (e.g. a low login throttle). */
+    gatewayEnv?: Record<string, string>;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -229,6 +233,7 @@ export async function startSystem(
       WORKFLOW_ADDR: `127.0.0.1:${workflow.grpcPort}`,
       ACCOUNTING_ADDR: `127.0.0.1:${accounting.grpcPort}`,
       DOCUMENTS_ADDR: `127.0.0.1:${documents.grpcPort}`,
+      ...opts.gatewayEnv,
     }),
     { log },
   );
@@ -248,6 +253,7 @@ export async function startSystem(
     documents,
     db,
     schemas,
+    jwtPrivateKey: keys.privateKey,
     async login(username) {
       const cached = tokens.get(username);
       if (cached) return cached;
