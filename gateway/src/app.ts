@@ -19,7 +19,7 @@ import {
   tracing,
   userStanding,
 } from './http/middleware';
-import { mountRoutes } from './http/api/mount';
+import { mountRoutes, refuseHazards } from './http/api/mount';
 import { openApiDocument } from './http/api/openapi';
 import { allRoutes, type RouteDeps } from './http/routes/index';
 import { errorHandler, notFoundRoute } from './http/problem';
@@ -140,6 +140,7 @@ export function undeclaredRouters(
     signedIn,
     requireJson,
     express.json({ limit: deps.bodyLimit, strict: true }),
+    refuseHazards,
     idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
   );
   api.use(

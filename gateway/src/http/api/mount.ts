@@ -54,6 +54,12 @@ export function parsePart<S extends z.ZodType>(
   throw invalidArgument(violations);
 }
 
+/** NUL anywhere or nesting too deep in a parsed JSON body → 400, before anything looks at it. */
+export const refuseHazards: RequestHandler = (req, _res, next) => {
+  const hazard = req.body === undefined ? undefined : jsonHazard(req.body);
+  next(hazard ? invalidArgument([hazard]) : undefined);
+};
+
 const authorise =
   (spec: RouteSpec): RequestHandler =>
   (_req, res, next) => {

@@ -179,7 +179,6 @@ export function applicationRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: FRONT_OFFICE },
       grpc: 'loanflow.applications.v1.ApplicationsService/CreateCustomer',
       idempotent: true,
-      bodyLimit: '16kb',
       request: { body: CustomerInput },
       responses: {
         201: { description: 'Created', schema: Customer, headers: location },
@@ -258,7 +257,6 @@ export function applicationRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: FRONT_OFFICE },
       grpc: 'loanflow.applications.v1.ApplicationsService/CreateApplication',
       idempotent: true,
-      bodyLimit: '32kb',
       request: { body: ApplicationInput },
       responses: {
         201: { description: 'Created', schema: Application, headers: { ...etag, ...location } },
@@ -330,7 +328,6 @@ export function applicationRoutes(deps: RouteDeps): RouteSpec[] {
       summary: 'Edit a draft; send If-Match with the ETag to guard against lost updates',
       access: { roles: FRONT_OFFICE },
       grpc: 'loanflow.applications.v1.ApplicationsService/UpdateApplication',
-      bodyLimit: '32kb',
       request: { params: idParams, headers: IfMatch, body: ApplicationPatch },
       responses: {
         200: { description: 'The edited draft', schema: Application, headers: etag },

@@ -210,7 +210,6 @@ export function identityRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: ADMIN },
       grpc: 'loanflow.identity.v1.IdentityService/CreateUser',
       idempotent: true,
-      bodyLimit: '16kb',
       request: { body: UserInput },
       responses: {
         201: {
@@ -270,7 +269,6 @@ export function identityRoutes(deps: RouteDeps): RouteSpec[] {
         'loanflow.identity.v1.IdentityService/GetUsers',
         'loanflow.identity.v1.IdentityService/UpdateUser',
       ],
-      bodyLimit: '16kb',
       request: { params: idParams, headers: IfMatchRequired, body: UserPatch },
       responses: {
         200: { description: 'The edited user', schema: User, headers: etag },
@@ -346,7 +344,6 @@ export function identityRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: ADMIN },
       grpc: 'loanflow.identity.v1.IdentityService/ResetPassword',
       idempotent: true,
-      bodyLimit: '4kb',
       request: { params: idParams, body: z.strictObject({ newPassword: text(256) }) },
       responses: {
         204: { description: 'Changed' },

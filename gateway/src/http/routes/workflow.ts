@@ -243,8 +243,8 @@ const TaskView = Task.extend({
   terminationReason: z.string().nullable(),
 }).meta({ id: 'TaskView' });
 
-/** Deepest BPMN XML taken: a designer's definition is a few hundred kB at most. */
-const XML_LIMIT = 1_000_000;
+/** Largest BPMN XML taken: within the gateway body limit (256 kB). */
+const XML_LIMIT = 250_000;
 
 export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
   const actionRoute = (action: TaskAction, path: string, operationId: string, extra = {}) =>
@@ -257,7 +257,6 @@ export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: STAFF },
       grpc: 'loanflow.workflow.v1.WorkflowService/ActOnTask',
       idempotent: true,
-      bodyLimit: '64kb',
       request: { params: z.strictObject({ id: taskId }), body: TaskActionInput },
       responses: {
         200: {
@@ -381,7 +380,6 @@ export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: ADMIN },
       grpc: 'loanflow.workflow.v1.WorkflowService/DeployDefinition',
       idempotent: true,
-      bodyLimit: '2mb',
       request: {
         body: z.strictObject({
           xml: z
