@@ -3,9 +3,14 @@
 // roles are checked before input, X-Request-Id is no command id, log-ins are throttled, tokens of
 // users who may no longer act are refused, and every answer carries the security headers.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Metadata, Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { signAccessToken } from '@loanflow/platform';
+import { createGrpcClient, createLogger, promiseClient, signAccessToken } from '@loanflow/platform';
+import { identityV1 } from '@loanflow/proto';
 import jwt from 'jsonwebtoken';
+import { createApp, type GatewayAppDeps } from '../src/app';
 import {
   api,
   DEFAULT_USERS,
@@ -376,5 +381,69 @@ describe('security probe: log-in throttling per client address', () => {
     expectProblem(refused, 429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(1200);
+  });
+});
+
+describe('security probe: log-in throttling per user', () => {
+  // The directory counts failures per user and answers RESOURCE_EXHAUSTED with a `retry-after`
+  // trailer; a stand-in directory that always does so shows the gateway's 429.
+  let server: Server;
+  let address: string;
+  let gateway: HttpServer;
+  let client: identityV1.IdentityServiceClient;
+
+  beforeAll(async () => {
+    server = new Server();
+    server.addService(identityV1.IdentityServiceService, {
+      authenticate: (
+        _call: unknown,
+        callback: (err: Partial<ServiceError> | null, value?: unknown) => void,
+      ) => {
+        const metadata = new Metadata();
+        metadata.set('retry-after', '42');
+        callback({ code: status.RESOURCE_EXHAUSTED, details: 'too many attempts', metadata });
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      ),
+    );
+    client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${port}`);
+    const app = createApp({
+      log: createLogger('test', 'silent'),
+      identity: promiseClient(client),
+      identityRpc: client,
+      jwtPublicKey: '',
+      jwtPrivateKey: '',
+      tokenTtlSeconds: 600,
+      rpcTimeoutMs: 2000,
+      bodyLimit: '256kb',
+      idempotencyTtlHours: 1,
+      ready: async () => ({}),
+    } as unknown as GatewayAppDeps);
+    gateway = createServer(app);
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    address = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => gateway?.close(resolve));
+    client?.close();
+    await new Promise<void>((resolve) =>
+      server ? server.tryShutdown(() => resolve()) : resolve(),
+    );
+  });
+
+  it('maps RESOURCE_EXHAUSTED to 429 with the Retry-After the directory gives', async () => {
+    const res = await fetch(`${address}${API}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'am.sh', password: 'guess' }),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('42');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 429, detail: 'too many attempts' });
   });
 });
