@@ -72,6 +72,8 @@ export function createApp(deps: GatewayAppDeps): Express {
           frameAncestors: ["'none'"],
           formAction: ["'self'"],
           objectSrc: ["'none'"],
+          // Served over plain HTTP inside the cluster and in tests: upgrading would break /docs.
+          upgradeInsecureRequests: null,
         },
       },
       frameguard: { action: 'deny' },

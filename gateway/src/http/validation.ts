@@ -1,3 +1,5 @@
+// The validators of the routers not declared yet (accounting, post-loan, documents); declared
+// routes take their limits from ./api/schemas.ts. This file goes with the last of those routers.
 import { invalidArgument, type FieldViolation } from '@loanflow/platform';
 import { documentTypeWords, repaymentMethodWords } from '@loanflow/proto';
 import { z } from 'zod';
