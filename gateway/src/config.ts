@@ -45,6 +45,14 @@ export const gatewayEnv = z.object({
     .default('256kb'),
   /** Upstream call deadline. */
   GATEWAY_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /**
+   * Log-in attempts per client address: a bucket of this many, refilled evenly over the window.
+   * Generous by default (a branch behind one NAT logs in together); tests set it low.
+   */
+  GATEWAY_LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  GATEWAY_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long the gateway trusts what the directory said of a user (locked, inactive). */
+  GATEWAY_USER_CHECK_TTL_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   /** How long a recorded idempotent response is kept. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 });

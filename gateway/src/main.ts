@@ -46,9 +46,8 @@ export async function start(
   });
   await migrate(pool, schema, [MIGRATIONS], log);
 
-  const identity = promiseClient(
-    createGrpcClient(identityV1.IdentityServiceClient, config.IDENTITY_ADDR),
-  );
+  const identityRpc = createGrpcClient(identityV1.IdentityServiceClient, config.IDENTITY_ADDR);
+  const identity = promiseClient(identityRpc);
   const applications = promiseClient(
     createGrpcClient(applicationsV1.ApplicationsServiceClient, config.APPLICATIONS_ADDR),
   );
@@ -83,6 +82,7 @@ export async function start(
     log,
     pool,
     identity,
+    identityRpc,
     applications,
     workflow,
     accounting,
@@ -95,6 +95,9 @@ export async function start(
     rpcTimeoutMs: config.GATEWAY_RPC_TIMEOUT_MS,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    loginAttemptsPerIp: config.GATEWAY_LOGIN_ATTEMPTS_PER_IP,
+    loginWindowSeconds: config.GATEWAY_LOGIN_WINDOW_SECONDS,
+    userCheckTtlMs: config.GATEWAY_USER_CHECK_TTL_MS,
     ready: health.check,
   });
   const server = createServer(app);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Router } from 'express';
 import { api, startSystem, type TestSystem } from '@loanflow/test/support/system';
-import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/routes';
-import { workflowRoutes } from '../src/http/workflow-routes';
+import { protectedRoutes } from '../src/http/routes';
+import { allRoutes, type RouteDeps } from '../src/http/routes/index';
 import { accountingRoutes } from '../src/http/accounting-routes';
 import { postLoanRoutes } from '../src/http/post-loan-routes';
-import { identityRoutes } from '../src/http/identity-routes';
 import { API, expectProblem } from './helpers';
 
 // Starting the services and scrypt log-ins take seconds on a busy machine.
@@ -86,22 +85,25 @@ describe('gateway: operations endpoints', () => {
       expect(doc.servers).toEqual([{ url: API }]);
     });
 
-    it('describes exactly the routes the router serves', () => {
+    it('describes exactly the declared routes, and no former router serves one of them', () => {
       const documented = Object.entries(doc.paths)
         .flatMap(([path, ops]) => methodsOf(ops).map((m) => `${m.toUpperCase()} ${path}`))
         .sort();
-      const deps = {} as RouteDeps; // building the routers does not touch their dependencies
-      const served = [
-        ...routesOf(publicRoutes(deps)),
+      const deps = {} as RouteDeps; // declaring the routes does not touch their dependencies
+      const declared = allRoutes(deps)
+        .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+        .sort();
+      // The routers of the areas not declared yet: what they serve is not in the document, and a
+      // route both declared and still in an old router would be dead code that drifts.
+      const undeclared = [
         ...routesOf(protectedRoutes(deps)),
-        ...routesOf(workflowRoutes(deps)),
         ...routesOf(accountingRoutes(deps)),
         ...routesOf(postLoanRoutes(deps)),
-        ...routesOf(identityRoutes(deps)),
-      ].sort();
+      ];
 
-      expect(served.length).toBeGreaterThanOrEqual(12);
-      expect(documented).toEqual(served);
+      expect(declared.length).toBeGreaterThanOrEqual(40);
+      expect(documented).toEqual(declared);
+      expect(undeclared.filter((r) => declared.includes(r))).toEqual([]);
     });
 
     it('every documented route is served by the running gateway (no "no route" 404)', async () => {

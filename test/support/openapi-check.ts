@@ -44,7 +44,7 @@ export class OpenApiChecker {
           `^${template
             .split(/(\{[^}]+\})/)
             .map((part) =>
-              part.startsWith('{') ? '[^/:]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+              part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
             )
             .join('')}$`,
         ),
@@ -58,7 +58,12 @@ export class OpenApiChecker {
   problems(r: CheckedResponse): string[] | undefined {
     const pathname = r.path.split('?', 1)[0]!;
     if (!pathname.startsWith(`${API}/`)) return undefined;
-    const local = decodeURIComponent(pathname.slice(API.length));
+    let local = pathname.slice(API.length);
+    try {
+      local = decodeURIComponent(local);
+    } catch {
+      // not valid percent-encoding: matched as sent
+    }
     const method = r.method.toLowerCase();
     const match = this.templates.find(
       (t) => t.regex.test(local) && this.doc.paths[t.template]![method],

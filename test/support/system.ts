@@ -76,6 +76,8 @@ export interface TestSystem {
   };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
+  /** The key the gateway signs access tokens with (to forge odd tokens in security tests). */
+  jwtPrivateKey: string;
   /** Rows in `schema.table`, for "nothing was written" checks. */
   count(schema: string, table: string): Promise<number>;
   stop(): Promise<void>;
@@ -96,6 +98,8 @@ export async function startSystem(
     calendarDate?: string;
     /** The applications service's clock (submission date, expiry sweep); real time if absent. */
     applicationsNow?: () => Date;
+    /** More gateway settings (e.g. a low login throttle). */
+    gatewayEnv?: Record<string, string>;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -147,7 +151,7 @@ export async function startSystem(
         DOCUMENTS_DB_SCHEMA: schemas.documents,
       },
       workflow: { WORKFLOW_DB_SCHEMA: schemas.workflow },
-      gateway: { GATEWAY_DB_SCHEMA: schemas.gateway },
+      gateway: { GATEWAY_DB_SCHEMA: schemas.gateway, ...opts.gatewayEnv },
     },
     log,
     bus: opts.bus,
@@ -179,6 +183,7 @@ export async function startSystem(
     documents,
     db,
     schemas,
+    jwtPrivateKey: keys.privateKey,
     async login(username) {
       const cached = tokens.get(username);
       if (cached) return cached;

@@ -7,18 +7,32 @@ import {
   type Principal,
 } from '@loanflow/platform';
 import type { RequestHandler } from 'express';
+import { jsonHazard } from './api/schemas';
 import { problemInstance, sendProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
 
-/** JSON with sorted keys, so the same body sent with another key order is the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/** Deeper than this is refused before any hashing (real bodies are a few levels deep). */
+const MAX_CANONICAL_DEPTH = 64;
+
+/**
+ * JSON with sorted keys, so the same body sent with another key order is the same request.
+ * Depth-bounded: a hostile body refuses with a 400 instead of overflowing the stack.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_CANONICAL_DEPTH)
+    throw invalidArgument([
+      { field: '(body)', reason: `nests deeper than ${MAX_CANONICAL_DEPTH} levels` },
+    ]);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .map(
+        (k) =>
+          `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], depth + 1)}`,
+      )
       .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -45,6 +59,12 @@ export function idempotency(pool: Pool, log: Logger, ttlHours: number): RequestH
       return;
     }
     const userId = (res.locals.principal as Principal).userId;
+    // Too deep or with NUL: refused before it is hashed or recorded.
+    const hazard = jsonHazard(req.body);
+    if (hazard) {
+      sendProblem(res, invalidArgument([hazard]), req.originalUrl);
+      return;
+    }
     const hash = createHash('sha256')
       .update(`${req.method} ${req.path}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
+import { Metadata } from '@grpc/grpc-js';
+import type { identityV1 } from '@loanflow/proto';
 import {
   bearerToken,
   DomainError,
+  unauthenticated,
+  type PromiseClient,
   extractTraceContext,
   hasRole,
   permissionDenied,
@@ -66,16 +70,95 @@ export function accessLog(log: Logger): RequestHandler {
   };
 }
 
-/** Verifies the bearer token; the same token goes on to the services, which check it again. */
-export function authenticate(publicKey: string): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+/** Whether the user behind a token may still act: unknown, inactive and locked users may not. */
+export type UserStanding = 'active' | 'unknown' | 'inactive' | 'locked';
+
+/**
+ * Asks the user directory how a user stands, with the caller's own token (a user may read their
+ * own record). The answer is kept for at most `ttlMs` (1 s by default) per user: a lock or a
+ * deactivation takes effect within that second, while a burst of requests costs one lookup.
+ */
+export function userStanding(
+  identity: PromiseClient<identityV1.IdentityServiceClient>,
+  opts: { ttlMs?: number; timeoutMs: number; now?: () => number },
+): (userId: string, token: string) => Promise<UserStanding> {
+  const ttlMs = opts.ttlMs ?? 1000;
+  const now = opts.now ?? Date.now;
+  const known = new Map<string, { until: number; standing: Promise<UserStanding> }>();
+  return (userId, token) => {
+    const hit = known.get(userId);
+    if (hit && now() < hit.until) return hit.standing;
+    if (known.size > 10_000) known.clear();
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const standing = identity
+      .getUsers({ ids: [userId] }, { metadata, timeoutMs: opts.timeoutMs })
+      .then(({ users }): UserStanding => {
+        const u = users[0];
+        if (!u) return 'unknown';
+        if (!u.active) return 'inactive';
+        return u.locked ? 'locked' : 'active';
+      })
+      .catch((err: unknown): UserStanding => {
+        known.delete(userId);
+        // The directory refusing the token itself (unknown user id, malformed) is an unknown user;
+        // any other failure is the directory's, and must not pass for a verdict.
+        if (
+          (err as DomainError).code === 'unauthenticated' ||
+          (err as DomainError).code === 'invalid_argument'
+        )
+          return 'unknown';
+        throw err;
+      });
+    known.set(userId, { until: now() + ttlMs, standing });
+    return standing;
+  };
+}
+
+/** The `exp` claim of a token whose signature was verified (the payload is trusted then). */
+function expiryOf(token: string): unknown {
+  try {
+    return (
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        exp?: unknown;
+      }
+    ).exp;
+  } catch {
+    return undefined;
+  }
+}
+
+const REFUSED: Record<Exclude<UserStanding, 'active'>, string> = {
+  unknown: 'the token names no known user',
+  inactive: 'the account is closed',
+  locked: 'the account is locked',
+};
+
+/**
+ * Verifies the bearer token and, when a directory is given, that its user still exists, is
+ * active and not locked; a token without an expiry is refused. The same token goes on to the
+ * services, which check it again.
+ */
+export function authenticate(
+  publicKey: string,
+  standingOf?: (userId: string, token: string) => Promise<UserStanding>,
+): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const token = bearerToken(req.get('authorization'));
-      res.locals.principal = verifyAccessToken(token, publicKey);
+      const principal = verifyAccessToken(token, publicKey);
+      if (typeof expiryOf(token) !== 'number')
+        throw unauthenticated('invalid access token: it has no expiry');
+      if (standingOf) {
+        const standing = await standingOf(principal.userId, token);
+        if (standing !== 'active') throw unauthenticated(REFUSED[standing]);
+      }
+      res.locals.principal = principal;
       res.locals.token = token;
       next();
     } catch (err) {
-      sendProblem(res, err as DomainError, req.originalUrl);
+      if (err instanceof DomainError) sendProblem(res, err, req.originalUrl);
+      else next(err);
     }
   };
 }

@@ -8,6 +8,17 @@ import type { Logger } from '@loanflow/platform';
  */
 export const problemInstance = (url: string): string => url.split('?', 1)[0]!;
 
+/** Too many attempts (RESOURCE_EXHAUSTED upstream): 429 with Retry-After, in seconds. */
+export class TooManyRequests extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'TooManyRequests';
+  }
+}
+
 export function sendProblem(res: Response, err: DomainError, instance: string): void {
   const problem = {
     ...toProblem(err, problemInstance(instance)),
@@ -30,6 +41,22 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string; limit?: number };
     let domain: DomainError;
+    if (err instanceof TooManyRequests) {
+      res
+        .status(429)
+        .setHeader('Retry-After', String(err.retryAfterSeconds))
+        .type('application/problem+json')
+        .json({
+          type: 'https://loanflow.dev/problems/too-many-requests',
+          title: 'Too many requests',
+          status: 429,
+          detail: err.message,
+          code: 'resource_exhausted',
+          instance: problemInstance(req.originalUrl),
+          requestId: res.locals.requestId,
+        });
+      return;
+    }
     if (err instanceof DomainError) domain = err;
     else if (e.type === 'entity.parse.failed')
       domain = invalidArgument(
@@ -52,6 +79,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
       domain = invalidArgument([{ field: '(body)', reason: e.message ?? 'unsupported encoding' }]);
+    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      // The router's own refusals (a path that is not valid percent-encoding): the client's error.
+      domain = invalidArgument([{ field: '(path)', reason: 'is not a valid URL path' }]);
     } else {
       log.error({ err, path: req.path }, 'unhandled error');
       domain = new DomainError('internal', 'internal error');

@@ -415,6 +415,14 @@ export const uploadFields = z.strictObject({
     .regex(/^\d{1,12}$/, 'must be the size of the file in bytes')
     .optional()
     .meta({ description: 'Optional: the file size, checked against the bytes' }),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the file as 64 lower-case hex digits')
+    .optional()
+    .meta({
+      description:
+        'Optional: the SHA-256 the client computed; an upload whose bytes hash otherwise is refused',
+    }),
 });
 
 export const UploadForm = uploadFields

@@ -50,6 +50,7 @@ function headerOf(
     declaredMediaType: part.declaredMediaType,
     fileName: part.fileName,
     declaredSize: f.size ?? '0',
+    sha256: f.sha256 ?? '',
   };
 }
 

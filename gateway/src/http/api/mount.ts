@@ -34,12 +34,13 @@ export function parsePart<S extends z.ZodType>(
   schema: S,
   input: unknown,
   prefix = '',
+  name: (field: string) => string = (f) => f,
 ): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const violations: FieldViolation[] = [];
   for (const issue of parsed.error.issues) {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const path = [prefix, ...issue.path.map(String).map(name)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         violations.push({
@@ -52,6 +53,12 @@ export function parsePart<S extends z.ZodType>(
   }
   throw invalidArgument(violations);
 }
+
+/** NUL anywhere or nesting too deep in a parsed JSON body → 400, before anything looks at it. */
+export const refuseHazards: RequestHandler = (req, _res, next) => {
+  const hazard = req.body === undefined ? undefined : jsonHazard(req.body);
+  next(hazard ? invalidArgument([hazard]) : undefined);
+};
 
 const authorise =
   (spec: RouteSpec): RequestHandler =>
@@ -75,6 +82,10 @@ function commandIdOf(
   return `http:${createHash('sha256').update(scope.join('\n')).digest('base64url')}`;
 }
 
+/** `if-match` → `If-Match`: a refused header is named as the HTTP specifications spell it. */
+const headerName = (h: string) =>
+  h.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
 interface Input {
   params: unknown;
   query: unknown;
@@ -96,7 +107,7 @@ const validate =
       const input: Input = {
         params: r.params ? parsePart(r.params, { ...req.params }) : undefined,
         query: r.query ? parsePart(r.query, { ...(req.query as object) }) : undefined,
-        headers: r.headers ? parsePart(r.headers, { ...req.headers }) : undefined,
+        headers: r.headers ? parsePart(r.headers, { ...req.headers }, '', headerName) : undefined,
         body: r.body ? parsePart(r.body, req.body ?? {}) : undefined,
       };
       res.locals.input = input;

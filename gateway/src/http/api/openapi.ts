@@ -126,16 +126,23 @@ export function openApiDocument(routes: readonly RouteSpec[], info: ApiInfo): Js
           )
         : undefined;
       const type = res.contentType ?? 'application/json';
+      const content: Record<string, unknown> | undefined = res.schema
+        ? { [type]: { schema: c.convert(res.schema, 'output') } }
+        : Number(status) >= 400
+          ? { 'application/problem+json': { schema: problemRef } }
+          : type !== 'application/json'
+            ? { [type]: { schema: { type: 'string', format: 'binary' } } }
+            : undefined;
+      const alternatives = Object.entries(res.alternatives ?? {}).map(([t, a]) => [
+        t,
+        { schema: a.schema ? c.convert(a.schema, 'output') : { type: 'string' } },
+      ]);
+      const all =
+        alternatives.length > 0 ? { ...content, ...Object.fromEntries(alternatives) } : content;
       responses[status] = {
         description: res.description,
         ...(headers ? { headers } : {}),
-        ...(res.schema
-          ? { content: { [type]: { schema: c.convert(res.schema, 'output') } } }
-          : Number(status) >= 400
-            ? { content: { 'application/problem+json': { schema: problemRef } } }
-            : type !== 'application/json'
-              ? { content: { [type]: { schema: { type: 'string', format: 'binary' } } } }
-              : {}),
+        ...(all ? { content: all } : {}),
       };
     }
     return responses;

@@ -27,6 +27,11 @@ export interface ResponseSpec {
   contentType?: string;
   /** Response headers worth documenting (ETag, Location, Retry-After…). */
   headers?: Record<string, { description: string; schema: z.ZodType }>;
+  /**
+   * Other representations of the same answer by content type (e.g. `application/xml` for
+   * `?format=xml`); a type without a schema is an opaque string.
+   */
+  alternatives?: Record<string, { schema?: z.ZodType }>;
 }
 
 export interface RequestSpec<

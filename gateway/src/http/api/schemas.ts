@@ -61,13 +61,18 @@ export const int = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-/** A whole number in a query string (`?pageSize=20`). */
+/** A whole number in a query string (`?pageSize=20`); out of range says the whole range. */
 export const queryInt = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number')
     .transform(Number)
-    .pipe(int(min, max));
+    .pipe(
+      z
+        .number()
+        .min(min, `must be between ${min} and ${max}`)
+        .max(max, `must be between ${min} and ${max}`),
+    );
 
 export const queryBool = z
   .enum(['true', 'false'], { error: 'must be true or false' })

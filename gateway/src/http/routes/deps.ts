@@ -14,6 +14,8 @@ export interface RouteDeps {
   log?: Logger;
   /** The user directory: log-in, users and branches. */
   identity: PromiseClient<identityV1.IdentityServiceClient>;
+  /** The same, raw: for calls whose gRPC status the gateway reads itself (log-in's 429). */
+  identityRpc?: identityV1.IdentityServiceClient;
   applications: PromiseClient<applicationsV1.ApplicationsServiceClient>;
   workflow: PromiseClient<workflowV1.WorkflowServiceClient>;
   accounting: PromiseClient<accountingV1.AccountingServiceClient>;

@@ -5,10 +5,19 @@
 import type { RouteSpec } from '../api/route';
 import type { RouteDeps } from './deps';
 import { documentRoutes } from './documents';
+import { applicationRoutes } from './applications';
+import { identityRoutes } from './identity';
 import { sessionRoutes } from './session';
+import { workflowRoutes } from './workflow';
 
 export type { RouteDeps } from './deps';
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...sessionRoutes(deps), ...documentRoutes(deps)];
+  return [
+    ...sessionRoutes(deps),
+    ...applicationRoutes(deps),
+    ...identityRoutes(deps),
+    ...workflowRoutes(deps),
+    ...documentRoutes(deps),
+  ];
 }

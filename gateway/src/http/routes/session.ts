@@ -1,6 +1,9 @@
-import { signAccessToken } from '@loanflow/platform';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { fromGrpcError, signAccessToken } from '@loanflow/platform';
+import type { identityV1 } from '@loanflow/proto';
 import { z } from 'zod';
-import { principalOf } from '../identity-routes';
+import { TooManyRequests } from '../problem';
+import { principalOf } from './identity';
 import { defineRoute, ok, type RouteSpec } from '../api/route';
 import { text } from '../api/schemas';
 import type { RouteDeps } from './deps';
@@ -29,6 +32,37 @@ const LoginResponse = z
   })
   .meta({ id: 'LoginResponse' });
 
+/**
+ * Authenticate through the raw client: the directory answers RESOURCE_EXHAUSTED with a
+ * `retry-after` trailer (seconds) when a user has tried too often, which becomes 429.
+ */
+function authenticate(
+  client: identityV1.IdentityServiceClient,
+  request: identityV1.AuthenticateRequest,
+  timeoutMs: number,
+): Promise<identityV1.AuthenticateResponse> {
+  return new Promise((resolve, reject) =>
+    client.authenticate(
+      request,
+      new Metadata(),
+      { deadline: new Date(Date.now() + timeoutMs) },
+      (err: ServiceError | null, res?: identityV1.AuthenticateResponse) => {
+        if (!err) return resolve(res!);
+        if (err.code === status.RESOURCE_EXHAUSTED) {
+          const seconds = Number(err.metadata?.get('retry-after')[0] ?? '');
+          return reject(
+            new TooManyRequests(
+              err.details || 'too many log-in attempts',
+              Number.isInteger(seconds) && seconds > 0 ? seconds : 60,
+            ),
+          );
+        }
+        reject(fromGrpcError(err));
+      },
+    ),
+  );
+}
+
 /** Log-in and the signed-in user. */
 export function sessionRoutes(deps: RouteDeps): RouteSpec[] {
   return [
@@ -45,11 +79,17 @@ export function sessionRoutes(deps: RouteDeps): RouteSpec[] {
       responses: {
         200: { description: 'Signed in', schema: LoginResponse },
         401: { description: 'Unknown user, wrong password, or a locked or inactive account' },
+        429: {
+          description: 'Too many attempts from this address or for this user; see Retry-After',
+          headers: { 'Retry-After': { description: 'Seconds to wait', schema: z.string() } },
+        },
       },
       async handle({ body, call }) {
         // The directory checks the password; the gateway issues the token with the user's scope.
         const principal = principalOf(
-          await deps.identity.authenticate(body, { timeoutMs: call.timeoutMs }),
+          deps.identityRpc
+            ? await authenticate(deps.identityRpc, body, call.timeoutMs)
+            : await deps.identity.authenticate(body, { timeoutMs: call.timeoutMs }),
         );
         return ok({
           accessToken: signAccessToken(principal, deps.jwtPrivateKey, deps.tokenTtlSeconds),
