@@ -17,8 +17,6 @@ import { allRoutes } from './http/routes/index';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { protectedRoutes, publicRoutes, type RouteDeps } from './http/routes';
 import { workflowRoutes } from './http/workflow-routes';
-import { accountingRoutes } from './http/accounting-routes';
-import { postLoanRoutes } from './http/post-loan-routes';
 import { documentRoutes, documentUploadRoutes } from './http/documents-routes';
 import { identityRoutes } from './http/identity-routes';
 
@@ -85,8 +83,6 @@ export function createApp(deps: GatewayAppDeps): Express {
     idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
     protectedRoutes(deps),
     workflowRoutes(deps),
-    accountingRoutes(deps),
-    postLoanRoutes(deps),
     documentRoutes(deps),
     identityRoutes(deps),
   );

@@ -679,17 +679,23 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       'loans.0.schedule',
     ]);
 
-    // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
-    const rules = await importLoan({
+    // Not an id, not an amount: refused at the edge, with the path into the batch.
+    const formats = await importLoan({
       ...openBody(),
       customerId: 'nope',
       approvedAmount: '-5',
       schedule: schedule(FIRST_DAY),
     });
+    expectProblem(formats, 400);
+    expect(fieldsOf(formats)).toEqual(['loans.0.approvedAmount', 'loans.0.customerId']);
+    // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
+    const rules = await importLoan({
+      ...openBody(),
+      approvedAmount: '0',
+      schedule: schedule(FIRST_DAY),
+    });
     expectProblem(rules, 400);
-    expect(fieldsOf(rules)).toEqual(
-      expect.arrayContaining(['loans[0].approvedAmount', 'loans[0].customerId']),
-    );
+    expect(fieldsOf(rules)).toEqual(expect.arrayContaining(['loans[0].approvedAmount']));
     const backdated = await importLoan(openBody());
     expectProblem(backdated, 400, 'loans[0].schedule.disbursementDate');
 

@@ -3,8 +3,6 @@ import type { Router } from 'express';
 import { api, startSystem, type TestSystem } from '../../test/support/system';
 import { protectedRoutes, publicRoutes, type RouteDeps } from '../src/http/routes';
 import { workflowRoutes } from '../src/http/workflow-routes';
-import { accountingRoutes } from '../src/http/accounting-routes';
-import { postLoanRoutes } from '../src/http/post-loan-routes';
 import { documentRoutes, documentUploadRoutes } from '../src/http/documents-routes';
 import { identityRoutes } from '../src/http/identity-routes';
 import { API, expectProblem } from './helpers';
@@ -96,8 +94,6 @@ describe('gateway: operations endpoints', () => {
         ...routesOf(publicRoutes(deps)),
         ...routesOf(protectedRoutes(deps)),
         ...routesOf(workflowRoutes(deps)),
-        ...routesOf(accountingRoutes(deps)),
-        ...routesOf(postLoanRoutes(deps)),
         ...routesOf(documentRoutes(deps)),
         ...routesOf(documentUploadRoutes(deps, (_req, _res, next) => next())),
         ...routesOf(identityRoutes(deps)),

@@ -1,8 +1,6 @@
 // OpenAPI 3.1 description of the public REST API, served at /openapi.json and rendered at /docs.
-import { accountingPaths, accountingSchemas } from './accounting-openapi';
 import { APPLICATION_STATUSES } from './validation';
 import { documentTypeSchema, repaymentMethodSchema as method } from './vocabulary-schemas';
-import { postLoanPaths, postLoanSchemas } from './post-loan-openapi';
 import { documentsPaths, documentsSchemas } from './documents-openapi';
 import { identityPaths, identitySchemas } from './identity-openapi';
 
@@ -495,17 +493,13 @@ export const openApiDocument = {
         responses: { 200: json(ref('HolidayYear')), ...errors },
       },
     },
-    ...accountingPaths,
     ...identityPaths,
-    ...postLoanPaths,
     ...documentsPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
-      ...accountingSchemas,
       ...identitySchemas,
-      ...postLoanSchemas,
       ...documentsSchemas,
       HolidayArrangement: {
         type: 'object',

@@ -137,6 +137,14 @@ export function openApiDocument(routes: readonly RouteSpec[], info: ApiInfo): Js
               ? { content: { [type]: { schema: { type: 'string', format: 'binary' } } } }
               : {}),
       };
+      if (res.alternatives) {
+        const r = responses[status] as { content?: Record<string, unknown> };
+        r.content ??= {};
+        for (const [t, schema] of Object.entries(res.alternatives))
+          r.content[t] = {
+            schema: schema ? c.convert(schema, 'output') : { type: 'string', format: 'binary' },
+          };
+      }
     }
     return responses;
   };

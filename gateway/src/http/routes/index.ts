@@ -4,10 +4,12 @@
  */
 import type { RouteSpec } from '../api/route';
 import type { RouteDeps } from './deps';
+import { accountingRoutes } from './accounting';
+import { postLoanRoutes } from './post-loan';
 import { sessionRoutes } from './session';
 
 export type { RouteDeps } from './deps';
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...sessionRoutes(deps)];
+  return [...sessionRoutes(deps), ...accountingRoutes(deps), ...postLoanRoutes(deps)];
 }
