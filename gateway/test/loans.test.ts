@@ -497,6 +497,13 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     );
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The document says so: one operation, three representations of its 200.
+    const doc = await api<{
+      paths: Record<string, { get: { responses: { 200: { content: object } } } }>;
+    }>(sys.baseUrl, 'GET', '/openapi.json');
+    expect(
+      Object.keys(doc.body.paths['/loans/{loanId}/statement']!.get.responses[200].content).sort(),
+    ).toEqual(['application/json', 'application/pdf', 'text/csv']);
 
     // The service's fields come back under the names of the query.
     expectProblem(
@@ -731,6 +738,25 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expectProblem(await call('postloan.sh', 'GET', '/loans?status=lost'), 400, 'status');
     expectProblem(await call('postloan.sh', 'GET', '/loans?customerId=abc'), 400, 'customerId');
     expectProblem(await call('postloan.sh', 'GET', '/loans/abc'), 400, 'loanId');
+    expectProblem(await call('postloan.sh', 'GET', '/loans/%00'), 400, 'loanId');
+    expectProblem(
+      await call('postloan.sh', 'POST', `/loans/${loan.id}/repayments`, { amount: '1e12' }),
+      400,
+      'amount',
+    );
+    expectProblem(
+      await call('postloan.sh', 'POST', `/loans/${loan.id}/repayments`, {
+        amount: '1.00',
+        reference: 'TELLER\u00001',
+      }),
+      400,
+      'reference',
+    );
+    expectProblem(
+      await call('admin.hq', 'GET', '/ledger/trial-balance?asOf=2025-02-30'),
+      400,
+      'asOf',
+    );
     expectProblem(
       await call('admin.hq', 'POST', '/lpr', { term: '2Y', ratePercent: 3.1, effectiveDate: 1 }),
       400,

@@ -163,6 +163,28 @@ describe('gateway: post-loan management', () => {
       expect(await rows('inspections')).toBe(before);
     });
 
+    it('does not take X-Request-Id as a command id: other bodies, or other users, make other records', async () => {
+      const header = { 'X-Request-Id': `req-${randomUUID()}` };
+      const first = await call<{ id: string }>(
+        'postloan.bj',
+        'POST',
+        `/loans/${bjLoan.id}/litigations`,
+        { court: '北京市朝阳区人民法院', filedOn: '2025-04-02' },
+        header,
+      );
+      const second = await call<{ id: string; court: string }>(
+        'admin.hq',
+        'POST',
+        `/loans/${bjLoan.id}/litigations`,
+        { court: '北京市海淀区人民法院', filedOn: '2025-04-03' },
+        header,
+      );
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.court).toBe('北京市海淀区人民法院');
+      expect(second.headers.get('idempotent-replayed')).toBeNull();
+    });
+
     it('refuses bad input with problem+json naming the field, and writes nothing', async () => {
       const before = await rows('inspections');
       const edge = await call('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, {
