@@ -551,6 +551,49 @@ describe('gateway: post-loan management', () => {
     });
   });
 
+  it('sets and lists inspection plans: administrators only, within the service’s limits', async () => {
+    const plan = { frequencyDays: 90, firstAfterDays: 15 };
+    expectProblem(
+      await call('postloan.sh', 'PUT', '/inspection-plans/SME_WORKING_CAPITAL', plan),
+      403,
+    );
+    expect(
+      expectProblem(await call('admin.hq', 'PUT', '/inspection-plans/sme-working', plan), 400)
+        .errors,
+    ).toEqual([
+      { field: 'productCode', reason: 'must be a product code such as PERSONAL_CONSUMER' },
+    ]);
+    const bad = expectProblem(
+      await call('admin.hq', 'PUT', '/inspection-plans/SME_WORKING_CAPITAL', {
+        frequencyDays: 0,
+        firstAfterDays: 1e9,
+      }),
+      400,
+    );
+    expect(bad.errors).toEqual([
+      { field: 'frequencyDays', reason: 'must be a whole number of days from 1 to 3660' },
+      { field: 'firstAfterDays', reason: 'must be a whole number of days from 0 to 3660' },
+    ]);
+    const set = await call<{ productCode: string; frequencyDays: number }>(
+      'admin.hq',
+      'PUT',
+      '/inspection-plans/SME_WORKING_CAPITAL',
+      plan,
+    );
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ productCode: 'SME_WORKING_CAPITAL', ...plan });
+    const plans = await call<{ items: { productCode: string; frequencyDays: number }[] }>(
+      'audit.hq',
+      'GET',
+      '/inspection-plans',
+    );
+    expect(plans.status).toBe(200);
+    expect(plans.body.items).toContainEqual(
+      expect.objectContaining({ productCode: 'SME_WORKING_CAPITAL', frequencyDays: 90 }),
+    );
+    expectProblem(await call('credit.sh', 'GET', '/inspection-plans'), 403);
+  });
+
   it('documents every route, and every schema it refers to exists', () => {
     const doc = openApiDocument(allRoutes({} as RouteDeps), {
       title: 'LoanFlow API',

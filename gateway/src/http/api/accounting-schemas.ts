@@ -3,6 +3,7 @@
  * a request may carry, and what each answer holds. Kinds are lower snake case words, as the
  * accounting proto's strings carry them; money is a decimal string, never a JSON number.
  */
+import { BRANCH_CODE } from '@loanflow/platform';
 import { repaymentMethodWords } from '@loanflow/proto';
 import { z } from 'zod';
 import { int, isoDate, money, name, rate, signedMoney, text, uuid } from './schemas';
@@ -28,8 +29,10 @@ const decimal = (example: string) =>
     .string({ error: `must be a decimal string such as "${example}"` })
     .regex(/^\d{1,15}(\.\d{1,6})?$/, `must be a decimal string such as "${example}"`);
 
-/** A branch code such as SH001 (head office: HQ). */
-export const branchId = text(32, 1);
+/** A branch code such as SH001 or SH001-01 (head office: HQ), as the directory names branches. */
+export const branchId = z
+  .string({ error: 'must be a branch code such as SH001 or SH001-01' })
+  .regex(BRANCH_CODE, 'must be a branch code such as SH001 or SH001-01');
 /** A product code such as PERSONAL_CONSUMER. */
 export const productCode = text(64, 1);
 

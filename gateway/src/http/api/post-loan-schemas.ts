@@ -17,7 +17,7 @@ import {
   outcomeWords,
   promiseStatusWords,
 } from './post-loan-words';
-import { int, isoDate, money, name, page, text, timestamp, uuid } from './schemas';
+import { isoDate, money, name, page, text, timestamp, uuid } from './schemas';
 
 const inspectionKind = words(list(inspectionKindWords), 'inspection kind');
 const inspectionResult = words(list(inspectionResultWords), 'inspection result');
@@ -32,9 +32,19 @@ const disposalMethod = words(list(disposalMethodWords), 'disposal method');
 
 // ---- Requests ----
 
+/** Days of an inspection plan, with the reason the service gives. */
+const planDays = (min: number) => {
+  const reason = `must be a whole number of days from ${min} to 3660`;
+  return z.number({ error: reason }).int(reason).min(min, reason).max(3660, reason);
+};
 export const InspectionPlanRequest = z.strictObject({
-  frequencyDays: int(1, 3660),
-  firstAfterDays: int(0, 3660),
+  frequencyDays: planDays(1),
+  firstAfterDays: planDays(0),
+});
+export const InspectionPlanParams = z.strictObject({
+  productCode: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be a product code such as PERSONAL_CONSUMER'),
 });
 export const InspectionRequest = z
   .strictObject({

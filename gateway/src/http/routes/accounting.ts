@@ -300,7 +300,6 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
       access: { roles: ['admin'] },
       grpc: grpc('RequestLoanImport'),
       idempotent: true,
-      bodyLimit: '2mb',
       request: { body: LoanImportRequest },
       responses: {
         201: {

@@ -8,7 +8,7 @@ import type { Role } from '@loanflow/platform';
 import { postLoanV1 as pb } from '@loanflow/proto';
 import { z } from 'zod';
 import { created, defineRoute, ok, type RouteSpec } from '../api/route';
-import { idParams, text, uuid } from '../api/schemas';
+import { idParams, uuid } from '../api/schemas';
 import {
   ActionRequest,
   AssetRequest,
@@ -23,6 +23,7 @@ import {
   DueQuery,
   Inspection,
   InspectionPlan,
+  InspectionPlanParams,
   InspectionPlanRequest,
   InspectionRequest,
   itemsOf,
@@ -57,7 +58,6 @@ const TAG = 'Post-loan';
 const grpc = (method: string) => `loanflow.accounting.v1.PostLoanService/${method}`;
 
 const loanParams = z.strictObject({ loanId: uuid });
-const productParams = z.strictObject({ productCode: text(64, 1) });
 
 // ---- Representations: proto → the words of the API ----
 
@@ -219,7 +219,7 @@ export function postLoanRoutes(deps: RouteDeps): RouteSpec[] {
       summary: 'Set the inspection plan of a product (administrators)',
       access: { roles: ['admin'] },
       grpc: grpc('SetInspectionPlan'),
-      request: { params: productParams, body: InspectionPlanRequest },
+      request: { params: InspectionPlanParams, body: InspectionPlanRequest },
       responses: { 200: { description: 'The plan', schema: InspectionPlan } },
       async handle({ params, body, call }) {
         const out = await svc.setInspectionPlan({ productCode: params.productCode, ...body }, call);
