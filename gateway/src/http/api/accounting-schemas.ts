@@ -53,6 +53,7 @@ export const BUCKETS = [
 ] as const;
 export const LOAN_STATUSES = ['active', 'closed', 'written_off'] as const;
 const RATE_TYPES = ['fixed', 'floating'] as const;
+const DAY_COUNTS = ['ACT/360', 'ACT/365', 'ACT/ACT', '30/360'] as const;
 const LPR_TERMS = ['1Y', '5Y'] as const;
 const REPRICINGS = ['january_first', 'anniversary'] as const;
 
@@ -86,7 +87,7 @@ const scheduleShape = {
     })
     .optional(),
   interestBasis: words(['period', 'daily'], 'interest basis').optional(),
-  dayCount: words(['ACT/360', 'ACT/365'], 'day count').optional(),
+  dayCount: words(DAY_COUNTS, 'day count').optional(),
   roundingMode: words(['half_up', 'half_even'], 'rounding mode').optional(),
   decimals: int(0, 6).optional(),
   installmentMultiple: decimal('100').optional(),
@@ -476,7 +477,7 @@ export const Statement = z
         branchId: z.string(),
         productCode: z.string(),
         currency: z.string(),
-        dayCount: words(['ACT/360', 'ACT/365'], 'day count'),
+        dayCount: words(DAY_COUNTS, 'day count'),
         interestBasis: words(['daily', 'period'], 'interest basis'),
         annualRatePercent: z.string(),
         rateType: words(RATE_TYPES, 'rate type'),

@@ -90,12 +90,20 @@ const StatementQuery = z.strictObject({
 });
 
 /**
- * The schedule preview's request and answer as the accounting proto carries them. Kept in one
- * place: the proto's google.protobuf.Struct becomes a message, and only these two change.
+ * A schedule's terms (checked by ScheduleRequest or ScheduleTerms) as the accounting proto
+ * carries them, and back: the one place that knows the proto's form of a schedule. It is a
+ * google.protobuf.Struct today and becomes a message (then: scheduleRequestFromJson / ToJson).
  */
-const previewRequestOf = (terms: z.output<typeof ScheduleRequest>): pb.PreviewScheduleRequest => ({
-  request: terms as Record<string, unknown>,
-});
+const scheduleOf = (terms: Record<string, unknown>): Record<string, unknown> => terms;
+const scheduleTermsJson = (schedule: Record<string, unknown> | undefined) => schedule;
+
+/** A loan import as the API shows it: each loan's schedule in its JSON form. */
+const loanImportJson = (batch: pb.LoanImport | undefined) =>
+  batch && {
+    ...batch,
+    loans: batch.loans.map((l) => ({ ...l, schedule: scheduleTermsJson(l.schedule) })),
+  };
+
 const scheduleJson = (out: pb.PreviewScheduleResponse) => ({
   installments: out.installments,
   totalInterest: out.totalInterest,
@@ -151,7 +159,7 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
           { importId: params.importId, approve, comment: body.comment ?? '', commandId },
           call,
         );
-        return ok(out.loanImport);
+        return ok(loanImportJson(out.loanImport));
       },
     });
 
@@ -201,7 +209,7 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
       request: { body: ScheduleRequest },
       responses: { 200: { description: 'The schedule', schema: Schedule } },
       async handle({ body, call }) {
-        return ok(scheduleJson(await acct.previewSchedule(previewRequestOf(body), call)));
+        return ok(scheduleJson(await acct.previewSchedule({ request: scheduleOf(body) }, call)));
       },
     }),
 
@@ -226,8 +234,9 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
         422: reused,
       },
       async handle({ body, call, commandId }) {
+        const schedule = body.schedule && scheduleOf(body.schedule);
         const out = await acct.openLoan(
-          pb.OpenLoanRequest.fromPartial({ ...body, commandId } as pb.OpenLoanRequest),
+          pb.OpenLoanRequest.fromPartial({ ...body, schedule, commandId }),
           call,
         );
         const loan = out.loan!;
@@ -309,15 +318,13 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
         },
       },
       async handle({ body, call, commandId }) {
+        const loans = body.loans.map((l) => ({ ...l, schedule: scheduleOf(l.schedule) }));
         const out = await acct.requestLoanImport(
-          pb.RequestLoanImportRequest.fromPartial({
-            ...body,
-            commandId,
-          } as pb.RequestLoanImportRequest),
+          pb.RequestLoanImportRequest.fromPartial({ ...body, loans, commandId }),
           call,
         );
         const batch = out.loanImport!;
-        return created(batch, { Location: `/api/v1/loan-imports/${batch.id}` });
+        return created(loanImportJson(batch), { Location: `/api/v1/loan-imports/${batch.id}` });
       },
     }),
     decideImport(true),
@@ -337,7 +344,7 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
       },
       async handle({ params, call }) {
         const out = await acct.getLoanImport({ id: params.importId }, call);
-        return ok(out.loanImport);
+        return ok(loanImportJson(out.loanImport));
       },
     }),
 
