@@ -6,27 +6,17 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import type { Logger, Pool } from '@loanflow/platform';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { service as healthService } from 'grpc-health-check';
 import swaggerUi from 'swagger-ui-express';
 import helmet from 'helmet';
 import { idempotency } from './http/idempotency';
-import {
-  accessLog,
-  authenticate,
-  requestId,
-  requireJson,
-  tracing,
-  userStanding,
-} from './http/middleware';
-import { mountRoutes, refuseHazards } from './http/api/mount';
+import { accessLog, authenticate, requestId, tracing, userStanding } from './http/middleware';
+import { mountRoutes } from './http/api/mount';
 import { openApiDocument } from './http/api/openapi';
 import { allRoutes, type RouteDeps } from './http/routes/index';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { loginThrottle } from './http/throttle';
-import { protectedRoutes } from './http/routes';
-import { accountingRoutes } from './http/accounting-routes';
-import { postLoanRoutes } from './http/post-loan-routes';
 
 export interface GatewayAppDeps extends RouteDeps {
   log: Logger;
@@ -119,31 +109,9 @@ export function createApp(deps: GatewayAppDeps): Express {
       bodyLimit: deps.bodyLimit,
     }),
   );
-  // Routes not yet declared (being moved to ./http/routes): the former routers.
-  app.use('/api/v1', ...undeclaredRouters(deps, signedIn));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
   return app;
-}
-
-/**
- * The former hand-written routers of the areas not yet declared, behind authentication and the
- * JSON body parser; ops.test.ts checks that none of them serves a declared route.
- */
-export function undeclaredRouters(
-  deps: GatewayAppDeps,
-  signedIn: RequestHandler,
-): RequestHandler[] {
-  const api = express.Router();
-  api.use(
-    signedIn,
-    requireJson,
-    express.json({ limit: deps.bodyLimit, strict: true }),
-    refuseHazards,
-    idempotency(deps.pool, deps.log, deps.idempotencyTtlHours),
-  );
-  api.use(protectedRoutes(deps), accountingRoutes(deps), postLoanRoutes(deps));
-  return [api];
 }
 
 type HealthClient = {

@@ -497,6 +497,13 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     );
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The document says so: one operation, three representations of its 200.
+    const doc = await api<{
+      paths: Record<string, { get: { responses: { 200: { content: object } } } }>;
+    }>(sys.baseUrl, 'GET', '/openapi.json');
+    expect(
+      Object.keys(doc.body.paths['/loans/{loanId}/statement']!.get.responses[200].content).sort(),
+    ).toEqual(['application/json', 'application/pdf', 'text/csv']);
 
     // The service's fields come back under the names of the query.
     expectProblem(
@@ -679,17 +686,23 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       'loans.0.schedule',
     ]);
 
-    // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
-    const rules = await importLoan({
+    // Not an id, not an amount: refused at the edge, with the path into the batch.
+    const formats = await importLoan({
       ...openBody(),
       customerId: 'nope',
       approvedAmount: '-5',
       schedule: schedule(FIRST_DAY),
     });
+    expectProblem(formats, 400);
+    expect(fieldsOf(formats)).toEqual(['loans.0.approvedAmount', 'loans.0.customerId']);
+    // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
+    const rules = await importLoan({
+      ...openBody(),
+      approvedAmount: '0',
+      schedule: schedule(FIRST_DAY),
+    });
     expectProblem(rules, 400);
-    expect(fieldsOf(rules)).toEqual(
-      expect.arrayContaining(['loans[0].approvedAmount', 'loans[0].customerId']),
-    );
+    expect(fieldsOf(rules)).toEqual(expect.arrayContaining(['loans[0].approvedAmount']));
     const backdated = await importLoan(openBody());
     expectProblem(backdated, 400, 'loans[0].schedule.disbursementDate');
 
@@ -725,6 +738,25 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expectProblem(await call('postloan.sh', 'GET', '/loans?status=lost'), 400, 'status');
     expectProblem(await call('postloan.sh', 'GET', '/loans?customerId=abc'), 400, 'customerId');
     expectProblem(await call('postloan.sh', 'GET', '/loans/abc'), 400, 'loanId');
+    expectProblem(await call('postloan.sh', 'GET', '/loans/%00'), 400, 'loanId');
+    expectProblem(
+      await call('postloan.sh', 'POST', `/loans/${loan.id}/repayments`, { amount: '1e12' }),
+      400,
+      'amount',
+    );
+    expectProblem(
+      await call('postloan.sh', 'POST', `/loans/${loan.id}/repayments`, {
+        amount: '1.00',
+        reference: 'TELLER\u00001',
+      }),
+      400,
+      'reference',
+    );
+    expectProblem(
+      await call('admin.hq', 'GET', '/ledger/trial-balance?asOf=2025-02-30'),
+      400,
+      'asOf',
+    );
     expectProblem(
       await call('admin.hq', 'POST', '/lpr', { term: '2Y', ratePercent: 3.1, effectiveDate: 1 }),
       400,

@@ -3,7 +3,7 @@
 // "the response is as documented" would pass for nothing.
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { OpenApiChecker } from '../../test/support/openapi-check';
+import { OpenApiChecker } from '@loanflow/test/support/openapi-check';
 import { openApiDocument } from '../src/http/api/openapi';
 import { defineRoute, ok } from '../src/http/api/route';
 import { idParams } from '../src/http/api/schemas';
@@ -21,7 +21,7 @@ const doc = openApiDocument(
       access: { signedIn: true },
       request: { params: idParams },
       responses: {
-        200: { description: 'The thing', schema: Thing, alternatives: { 'text/csv': {} } },
+        200: { description: 'The thing', schema: Thing, alternatives: { 'text/csv': z.string() } },
         404: { description: 'No such thing' },
       },
       handle: () => ok({}),

@@ -6,8 +6,8 @@ import { HEAD_OFFICE } from '@loanflow/platform';
 import { accountingV1 } from '@loanflow/proto';
 import { importedLoan, importLoans } from '@loanflow/test/support/loan-imports';
 import { api, startSystem, type TestSystem, type TestUser } from '@loanflow/test/support/system';
-import { openApiDocument } from '../src/http/openapi';
-import { postLoanPaths, postLoanSchemas } from '../src/http/post-loan-openapi';
+import { openApiDocument } from '../src/http/api/openapi';
+import { allRoutes, type RouteDeps } from '../src/http/routes/index';
 import { API, expectProblem } from './helpers';
 
 jest.setTimeout(60_000);
@@ -76,14 +76,14 @@ describe('gateway: post-loan management', () => {
     };
 
     it('records an inspection and answers in the words of the API', async () => {
-      const requestId = randomUUID();
+      const key = { 'Idempotency-Key': `insp-${randomUUID()}` };
       const res = await call<{
         inspection: Record<string, unknown>;
         nextDueOn: string | null;
-      }>('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, { ...good, requestId });
+      }>('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, good, key);
       expect(res.status).toBe(201);
+      const requestId = res.body.inspection.requestId as string;
       expect(res.body.inspection).toMatchObject({
-        requestId,
         loanId: shLoan.id,
         inspectedOn: '2025-02-10',
         kind: 'on_site',
@@ -96,7 +96,8 @@ describe('gateway: post-loan management', () => {
         'postloan.sh',
         'POST',
         `/loans/${shLoan.id}/inspections`,
-        { ...good, requestId },
+        good,
+        key,
       );
       expect(again.body.inspection.id).toBe((res.body.inspection as { id: string }).id);
       expect(await rows('inspections', 'request_id = $1', [requestId])).toBe(1);
@@ -111,29 +112,77 @@ describe('gateway: post-loan management', () => {
       expect(list.body.plan.frequencyDays).toBe(180);
     });
 
-    it('takes the Idempotency-Key as the request id: one inspection even past the replay cache', async () => {
+    it('makes the Idempotency-Key, bound to the caller, the request id: one inspection even past the replay cache', async () => {
       const key = `insp-${randomUUID()}`;
-      const first = await call<{ inspection: { id: string; requestId: string } }>(
-        'postloan.sh',
-        'POST',
-        `/loans/${shLoan.id}/inspections`,
-        good,
-        { 'Idempotency-Key': key },
-      );
+      const post = (user: string, body: unknown = good) =>
+        call<{ inspection: { id: string; requestId: string } }>(
+          user,
+          'POST',
+          `/loans/${shLoan.id}/inspections`,
+          body,
+          { 'Idempotency-Key': key },
+        );
+      const first = await post('postloan.sh');
       expect(first.status).toBe(201);
-      expect(first.body.inspection.requestId).toBe(key);
-      // Another user's key space at the gateway, so no replay there: the service finds it.
-      const second = await call<{ inspection: { id: string } }>(
+      const requestId = first.body.inspection.requestId;
+      expect(requestId).not.toBe(key);
+      // The gateway lost its record (a crash, or the key expired there): the retry reaches the
+      // service, which finds the inspection made under the same command id.
+      await system.db.query(
+        `DELETE FROM ${system.schemas.gateway}.idempotency_keys WHERE key = $1`,
+        [key],
+      );
+      const retried = await post('postloan.sh');
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(retried.body.inspection.id).toBe(first.body.inspection.id);
+      expect(await rows('inspections', 'request_id = $1', [requestId])).toBe(1);
+      // The same key from another user, or with another body, is another command.
+      const other = await post('admin.hq');
+      expect(other.status).toBe(201);
+      expect(other.body.inspection.id).not.toBe(first.body.inspection.id);
+      await system.db.query(
+        `DELETE FROM ${system.schemas.gateway}.idempotency_keys WHERE key = $1`,
+        [key],
+      );
+      const changed = await post('postloan.sh', { ...good, findings: 'Second visit.' });
+      expect(changed.status).toBe(201);
+      expect(changed.body.inspection.id).not.toBe(first.body.inspection.id);
+      expect(await rows('inspections', 'request_id = $1', [requestId])).toBe(1);
+    });
+
+    it('takes no request id from the body', async () => {
+      const before = await rows('inspections');
+      const res = await call('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, {
+        ...good,
+        requestId: randomUUID(),
+      });
+      expect(expectProblem(res, 400).errors).toEqual([
+        { field: 'requestId', reason: 'is not a known field' },
+      ]);
+      expect(await rows('inspections')).toBe(before);
+    });
+
+    it('does not take X-Request-Id as a command id: other bodies, or other users, make other records', async () => {
+      const header = { 'X-Request-Id': `req-${randomUUID()}` };
+      const first = await call<{ id: string }>(
+        'postloan.bj',
+        'POST',
+        `/loans/${bjLoan.id}/litigations`,
+        { court: '北京市朝阳区人民法院', filedOn: '2025-04-02' },
+        header,
+      );
+      const second = await call<{ id: string; court: string }>(
         'admin.hq',
         'POST',
-        `/loans/${shLoan.id}/inspections`,
-        good,
-        { 'Idempotency-Key': key },
+        `/loans/${bjLoan.id}/litigations`,
+        { court: '北京市海淀区人民法院', filedOn: '2025-04-03' },
+        header,
       );
-      expect(second.status).toBe(201);
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.court).toBe('北京市海淀区人民法院');
       expect(second.headers.get('idempotent-replayed')).toBeNull();
-      expect(second.body.inspection.id).toBe(first.body.inspection.id);
-      expect(await rows('inspections', 'request_id = $1', [key])).toBe(1);
     });
 
     it('refuses bad input with problem+json naming the field, and writes nothing', async () => {
@@ -152,13 +201,18 @@ describe('gateway: post-loan management', () => {
           { field: 'extra', reason: 'is not a known field' },
         ]),
       );
-      const service = await call('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, {
+      const date = await call('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, {
         ...good,
         inspectedOn: '2025-02-30',
+      });
+      expect(expectProblem(date, 400).errors).toEqual([
+        { field: 'inspectedOn', reason: 'must be a real calendar date in the form YYYY-MM-DD' },
+      ]);
+      const service = await call('postloan.sh', 'POST', `/loans/${shLoan.id}/inspections`, {
+        ...good,
         result: 'risk',
       });
       expect(expectProblem(service, 400).errors).toEqual([
-        { field: 'inspectedOn', reason: '2025-02-30 is not a real calendar date' },
         { field: 'riskSignals', reason: 'name at least one risk signal when the result is risk' },
       ]);
       expectProblem(
@@ -197,11 +251,7 @@ describe('gateway: post-loan management', () => {
         '/inspections:due?date=2025-08-09',
       );
       expect(later.body.items.map((d) => d.loan.loanId)).toEqual([shLoan.id]);
-      expectProblem(
-        await call('audit.hq', 'GET', '/inspections:due?date=2025-13-01'),
-        400,
-        'dueOnOrBefore',
-      );
+      expectProblem(await call('audit.hq', 'GET', '/inspections:due?date=2025-13-01'), 400, 'date');
       expectProblem(await call('audit.hq', 'GET', '/inspections:due?pageSize=0'), 400, 'pageSize');
     });
   });
@@ -419,34 +469,37 @@ describe('gateway: post-loan management', () => {
   describe('repossessed assets', () => {
     it('registers an asset and records its disposal with the gain or loss', async () => {
       const before = await rows('repossessed_assets');
+      const car = {
+        assetType: 'vehicle',
+        description: 'Car',
+        valuationAmount: '0',
+        valuationDate: '2025-02-28',
+        acquiredOn: '2025-03-01',
+        settledAmount: '60000',
+        bookValue: '58000',
+      };
       const otherBranch = expectProblem(
-        await call('postloan.sh', 'POST', `/loans/${bjLoan.id}/repossessed-assets`, {
-          assetType: 'vehicle',
-          description: 'Car',
-          valuationAmount: '0',
-          valuationDate: '2025-02-29',
-          acquiredOn: '2025-03-01',
-          settledAmount: '60000',
-          bookValue: '58000',
-        }),
+        await call('postloan.sh', 'POST', `/loans/${bjLoan.id}/repossessed-assets`, car),
         403,
       );
       expect(otherBranch.detail).toMatch(/branch BJ001/);
-      const invalid = expectProblem(
+      // The edge refuses what no asset can have; the service what this one may not.
+      const impossible = expectProblem(
         await call('postloan.bj', 'POST', `/loans/${bjLoan.id}/repossessed-assets`, {
-          assetType: 'vehicle',
-          description: 'Car',
-          valuationAmount: '0',
+          ...car,
           valuationDate: '2025-02-29',
-          acquiredOn: '2025-03-01',
-          settledAmount: '60000',
-          bookValue: '58000',
         }),
+        400,
+      );
+      expect(impossible.errors).toEqual([
+        { field: 'valuationDate', reason: 'must be a real calendar date in the form YYYY-MM-DD' },
+      ]);
+      const invalid = expectProblem(
+        await call('postloan.bj', 'POST', `/loans/${bjLoan.id}/repossessed-assets`, car),
         400,
       );
       expect(invalid.errors).toEqual([
         { field: 'valuationAmount', reason: 'must be greater than 0' },
-        { field: 'valuationDate', reason: '2025-02-29 is not a real calendar date' },
       ]);
       expect(await rows('repossessed_assets')).toBe(before);
 
@@ -498,13 +551,62 @@ describe('gateway: post-loan management', () => {
     });
   });
 
+  it('sets and lists inspection plans: administrators only, within the service’s limits', async () => {
+    const plan = { frequencyDays: 90, firstAfterDays: 15 };
+    expectProblem(
+      await call('postloan.sh', 'PUT', '/inspection-plans/SME_WORKING_CAPITAL', plan),
+      403,
+    );
+    expect(
+      expectProblem(await call('admin.hq', 'PUT', '/inspection-plans/sme-working', plan), 400)
+        .errors,
+    ).toEqual([
+      { field: 'productCode', reason: 'must be a product code such as PERSONAL_CONSUMER' },
+    ]);
+    const bad = expectProblem(
+      await call('admin.hq', 'PUT', '/inspection-plans/SME_WORKING_CAPITAL', {
+        frequencyDays: 0,
+        firstAfterDays: 1e9,
+      }),
+      400,
+    );
+    expect(bad.errors).toEqual([
+      { field: 'frequencyDays', reason: 'must be a whole number of days from 1 to 3660' },
+      { field: 'firstAfterDays', reason: 'must be a whole number of days from 0 to 3660' },
+    ]);
+    const set = await call<{ productCode: string; frequencyDays: number }>(
+      'admin.hq',
+      'PUT',
+      '/inspection-plans/SME_WORKING_CAPITAL',
+      plan,
+    );
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ productCode: 'SME_WORKING_CAPITAL', ...plan });
+    const plans = await call<{ items: { productCode: string; frequencyDays: number }[] }>(
+      'audit.hq',
+      'GET',
+      '/inspection-plans',
+    );
+    expect(plans.status).toBe(200);
+    expect(plans.body.items).toContainEqual(
+      expect.objectContaining({ productCode: 'SME_WORKING_CAPITAL', frequencyDays: 90 }),
+    );
+    expectProblem(await call('credit.sh', 'GET', '/inspection-plans'), 403);
+  });
+
   it('documents every route, and every schema it refers to exists', () => {
-    const schemas = { ...openApiDocument.components.schemas, ...postLoanSchemas };
-    const refs = JSON.stringify({ postLoanPaths, postLoanSchemas }).match(
-      /#\/components\/schemas\/[A-Za-z]+/g,
-    )!;
+    const doc = openApiDocument(allRoutes({} as RouteDeps), {
+      title: 'LoanFlow API',
+      version: 'test',
+      description: 'test',
+    }) as { paths: Record<string, Record<string, { tags: string[] }>>; components: unknown };
+    const postLoan = Object.entries(doc.paths)
+      .filter(([, ops]) => Object.values(ops).some((op) => op.tags.includes('Post-loan')))
+      .map(([path]) => path);
+    const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g)!;
     for (const r of new Set(refs)) expect(schemas).toHaveProperty(r.split('/').pop()!);
-    expect(Object.keys(postLoanPaths).sort()).toEqual(
+    expect(postLoan.sort()).toEqual(
       [
         '/collection-cases',
         '/collection-cases/{id}',

@@ -79,4 +79,42 @@ describe('gateway: repayment schedule preview', () => {
     );
     expect((await preview({}, '')).status).toBe(401);
   });
+
+  const mortgage = {
+    principal: '1000000.00',
+    annualRatePercent: '4.9',
+    term: 360,
+    termUnit: 'month',
+    repaymentMethod: 'equal_installments',
+    disbursementDate: '2025-01-15',
+  };
+
+  it.each([
+    ['an impossible date', { disbursementDate: '2025-02-30' }, 'disbursementDate'],
+    ['a term beyond any range', { term: 1e12 }, 'term'],
+    ['a fractional term', { term: 12.5 }, 'term'],
+    ['a NUL in a word', { termUnit: 'mon\u0000th' }, 'termUnit'],
+    ['money as a JSON number', { principal: 1000000 }, 'principal'],
+    ['a rate at the ceiling', { annualRatePercent: '36' }, 'annualRatePercent'],
+    ['a repayment day past the 28th', { repaymentDay: 31 }, 'repaymentDay'],
+    ['a nested object', { principal: { amount: '1.00' } }, 'principal'],
+  ])('answers 400 naming the field for %s, at the edge', async (_what, change, field) => {
+    const res = await preview({ ...mortgage, ...change });
+    expect(res.status).toBe(400);
+    expect(res.body.errors!.map((e) => e.field)).toEqual([field]);
+  });
+
+  it('refuses JSON nested 2,000 levels deep with 400, not a server error', async () => {
+    const deep = JSON.parse('{"a":'.repeat(2000) + '1' + '}'.repeat(2000)) as unknown;
+    const res = await preview({ ...mortgage, principal: deep });
+    expect(res.status).toBe(400);
+  });
+
+  it('leaves how the terms combine to the service, which names the field', async () => {
+    const res = await preview({ ...mortgage, repaymentMethod: 'bullet', repaymentDay: 15 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'repaymentDay', reason: 'does not apply to bullet: maturity is the only repayment' },
+    ]);
+  });
 });

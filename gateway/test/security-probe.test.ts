@@ -17,7 +17,7 @@ import {
   startSystem,
   TEST_PASSWORD,
   type TestSystem,
-} from '../../test/support/system';
+} from '@loanflow/test/support/system';
 import {
   API,
   createCustomer,

@@ -133,17 +133,19 @@ export function openApiDocument(routes: readonly RouteSpec[], info: ApiInfo): Js
           : type !== 'application/json'
             ? { [type]: { schema: { type: 'string', format: 'binary' } } }
             : undefined;
-      const alternatives = Object.entries(res.alternatives ?? {}).map(([t, a]) => [
-        t,
-        { schema: a.schema ? c.convert(a.schema, 'output') : { type: 'string' } },
-      ]);
-      const all =
-        alternatives.length > 0 ? { ...content, ...Object.fromEntries(alternatives) } : content;
       responses[status] = {
         description: res.description,
         ...(headers ? { headers } : {}),
-        ...(all ? { content: all } : {}),
+        ...(content ? { content } : {}),
       };
+      if (res.alternatives) {
+        const r = responses[status] as { content?: Record<string, unknown> };
+        r.content ??= {};
+        for (const [t, schema] of Object.entries(res.alternatives))
+          r.content[t] = {
+            schema: schema ? c.convert(schema, 'output') : { type: 'string', format: 'binary' },
+          };
+      }
     }
     return responses;
   };

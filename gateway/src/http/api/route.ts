@@ -25,13 +25,14 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** `application/json` unless said otherwise (e.g. `application/pdf`: a binary body). */
   contentType?: string;
+  /**
+   * Other content types of the same status, chosen by the request (a statement as CSV or PDF, a
+   * definition as XML): each with its schema, or undefined for a binary body. The handler writes
+   * those to ctx.res.
+   */
+  alternatives?: Record<string, z.ZodType | undefined>;
   /** Response headers worth documenting (ETag, Location, Retry-After…). */
   headers?: Record<string, { description: string; schema: z.ZodType }>;
-  /**
-   * Other representations of the same answer by content type (e.g. `application/xml` for
-   * `?format=xml`); a type without a schema is an opaque string.
-   */
-  alternatives?: Record<string, { schema?: z.ZodType }>;
 }
 
 export interface RequestSpec<

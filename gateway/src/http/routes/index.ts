@@ -4,9 +4,11 @@
  */
 import type { RouteSpec } from '../api/route';
 import type { RouteDeps } from './deps';
-import { documentRoutes } from './documents';
+import { accountingRoutes } from './accounting';
 import { applicationRoutes } from './applications';
+import { documentRoutes } from './documents';
 import { identityRoutes } from './identity';
+import { postLoanRoutes } from './post-loan';
 import { sessionRoutes } from './session';
 import { workflowRoutes } from './workflow';
 
@@ -19,5 +21,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...identityRoutes(deps),
     ...workflowRoutes(deps),
     ...documentRoutes(deps),
+    ...accountingRoutes(deps),
+    ...postLoanRoutes(deps),
   ];
 }

@@ -443,7 +443,7 @@ export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
         200: {
           description: 'The definition (JSON), or its BPMN XML with ?format=xml',
           schema: ProcessDefinition,
-          alternatives: { 'application/xml': {} },
+          alternatives: { 'application/xml': z.string() },
         },
         404: { description: 'No such definition' },
       },
