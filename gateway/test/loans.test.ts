@@ -678,12 +678,12 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     });
     expectProblem(shape, 400);
     expect(fieldsOf(shape)).toEqual([
-      'loans.0.approvedAmount',
-      'loans.0.colour',
-      'loans.0.graceDays',
-      'loans.0.payee.iban',
-      'loans.0.payee.paymentMethod',
-      'loans.0.schedule',
+      'loans[0].approvedAmount',
+      'loans[0].colour',
+      'loans[0].graceDays',
+      'loans[0].payee.iban',
+      'loans[0].payee.paymentMethod',
+      'loans[0].schedule',
     ]);
 
     // Not an id, not an amount: refused at the edge, with the path into the batch.
@@ -694,7 +694,7 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       schedule: schedule(FIRST_DAY),
     });
     expectProblem(formats, 400);
-    expect(fieldsOf(formats)).toEqual(['loans.0.approvedAmount', 'loans.0.customerId']);
+    expect(fieldsOf(formats)).toEqual(['loans[0].approvedAmount', 'loans[0].customerId']);
     // Well-formed but wrong: the service names the fields, nested under the loan and schedule.
     const rules = await importLoan({
       ...openBody(),

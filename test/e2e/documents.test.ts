@@ -744,7 +744,7 @@ describe('end to end: documents through the gateway on the real S3 server', () =
           parties: [parties[0], { ...parties[1], name: '陈\u0000静' }],
         }),
       ),
-    ).toEqual([400, ['parties.1.name']]);
+    ).toEqual([400, ['parties[1].name']]);
     const scan = await jpeg(21);
     const nulOwner = await upload(
       'am.sh',

@@ -211,6 +211,7 @@ describe('documents service: the archive', () => {
     // redelivered one was too — and it changed nothing.
     await h.publish(subject, withdrawal, withdrawn.applicationId, withdrawnEvent);
     const marker = givenApplication(h);
+    await file(marker.applicationId, 'income_proof');
     await h.publish(subject, randomUUID(), marker.applicationId, {
       applicationId: marker.applicationId,
     });
@@ -219,6 +220,16 @@ describe('documents service: the archive', () => {
         ? true
         : undefined,
     );
+    // An application this service filed nothing for has no file to close.
+    const unknown = givenApplication(h);
+    const unknownEvent = randomUUID();
+    await h.publish(subject, unknownEvent, unknown.applicationId, {
+      applicationId: unknown.applicationId,
+    });
+    await eventually('the withdrawal of an unknown application handled', async () =>
+      (await countRows(h, 'inbox', 'event_id = $1', [unknownEvent])) > 0 ? true : undefined,
+    );
+    expect(await countRows(h, 'owners', 'id = $1', [unknown.applicationId])).toBe(0);
     expect(await h.published('documents.document.archived', withdrawn.applicationId)).toEqual(
       archived,
     );

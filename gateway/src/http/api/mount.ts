@@ -40,7 +40,13 @@ export function parsePart<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const violations: FieldViolation[] = [];
   for (const issue of parsed.error.issues) {
-    const path = [prefix, ...issue.path.map(String).map(name)].filter(Boolean).join('.');
+    // Array positions as the services write them: `holidays[1].firstDay`.
+    const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? p : name(String(p))))]
+      .filter((p) => p !== '')
+      .reduce<string>(
+        (at, p) => (typeof p === 'number' ? `${at}[${p}]` : at ? `${at}.${p}` : p),
+        '',
+      );
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         violations.push({

@@ -133,9 +133,11 @@ export function jsonHazard(value: unknown): { field: string; reason: string } | 
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH)
       return { field: path || '(body)', reason: `nests deeper than ${MAX_JSON_DEPTH} levels` };
-    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    const entries = Array.isArray(v)
+      ? v.map((x, i) => [`[${i}]`, x] as const)
+      : Object.entries(v).map(([k, x]) => [path ? `.${k}` : k, x] as const);
     for (const [k, x] of entries) {
-      const p = path ? `${path}.${k}` : k;
+      const p = `${path}${k}`;
       if (k.includes('\u0000')) return { field: p, reason: 'must not contain NUL characters' };
       stack.push({ v: x, path: p, depth: depth + 1 });
     }

@@ -166,6 +166,24 @@ const HolidayArrangement = z
   })
   .meta({ id: 'HolidayArrangement' });
 
+/**
+ * An arrangement as sent: the dates are only bounded here, the workflow service reads them and
+ * reports every wrong field of the year at once (a real date, in the year, a weekend make-up day).
+ */
+const dayText = text(10, 1).meta({ format: 'date', examples: ['2026-02-17'] });
+const HolidayArrangementInput = z
+  .strictObject({
+    name: HolidayArrangement.shape.name,
+    firstDay: dayText,
+    lastDay: dayText,
+    workdays: z
+      .array(dayText)
+      .max(5)
+      .optional()
+      .meta({ description: 'Saturdays or Sundays declared working days' }),
+  })
+  .meta({ id: 'HolidayArrangementInput' });
+
 const HolidayYear = z
   .object({
     year: z.int(),
@@ -597,7 +615,9 @@ export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
         }),
         body: z.strictObject({
           notice: text(500).meta({ examples: ['国务院办公厅关于2027年部分节假日安排的通知'] }),
-          holidays: z.array(HolidayArrangement, { error: 'must list the arrangements' }).max(20),
+          holidays: z
+            .array(HolidayArrangementInput, { error: 'must list the arrangements' })
+            .max(20),
         }),
       },
       responses: { 200: { description: 'The year as published', schema: HolidayYear } },

@@ -2,6 +2,7 @@
 // a rejected one each close the application's file for good. Each runs in the inbox transaction
 // of the event, so a redelivered event changes nothing twice.
 import { isUuid, type Queryable } from '@loanflow/platform';
+import { findOwner } from '../infra/owner-repo';
 import { linkContractToLoan } from './contracts';
 import type { DocumentsDeps } from './deps';
 import { archiveWithin } from './documents';
@@ -20,6 +21,12 @@ export async function closeApplicationFile(
   reason: string,
 ): Promise<ArchivedObject[]> {
   if (!isUuid(applicationId)) return [];
+  // An application this service has never filed anything for has no file to close (a loan
+  // imported from the former system, or another deployment's event on a shared bus).
+  if ((await findOwner(tx, 'application', applicationId)) === undefined) {
+    deps.log.debug({ applicationId, reason }, 'no file here to archive');
+    return [];
+  }
   const archived = await archiveWithin(
     deps,
     tx,
