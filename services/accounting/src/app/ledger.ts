@@ -9,16 +9,17 @@ import {
 } from '@loanflow/platform';
 import type { accountingV1 as pb } from '@loanflow/proto';
 import { LOAN_ACCOUNTS } from '../domain/loan/ledger';
-import { expectedLedgerBalances, SEGMENT_KINDS, type SegmentKind } from '../domain/loan/state';
+import { expectedLedgerBalances, SEGMENT_KINDS } from '../domain/loan/state';
 import { formatMoney, formatRatePercent } from '../domain/money';
 import { validateScheduleRequest } from '../domain/schedule';
 import { statementCsv, statementPdf } from '../domain/statement/render';
-import { statementLines, type SegmentRecord } from '../domain/statement/segments';
+import { statementLines } from '../domain/statement/segments';
 import type { Statement } from '../domain/statement/types';
-import { cents, rate, toDay, toIso } from '../infra/loan-repo';
+import { accountTotals, closedSegments, loanLedgerBalances } from '../infra/ledger-repo';
+import { toIso } from '../infra/loan-repo';
 import { findLoan, listLoanRecords } from '../infra/loan-views';
+import { DEFAULT_BANK, READERS, type AccountingDeps } from './deps';
 import { Fields } from './input';
-import { DEFAULT_BANK, READERS, type AccountingDeps } from './loans';
 
 const LEDGER_READERS = [
   'risk_manager',
@@ -63,26 +64,7 @@ export async function getStatement(
       },
     ]);
   }
-  const { rows } = await deps.pool.query<{
-    kind: SegmentKind;
-    start_date: string;
-    end_date: string;
-    base: string;
-    rate: string;
-    denominator: number;
-  }>(
-    `SELECT kind, start_date, end_date, base, rate, denominator FROM interest_segments
-      WHERE loan_id = $1 AND end_date > $2 AND start_date <= $3`,
-    [loanId, toIso(from!), toIso(to!)],
-  );
-  const segments: SegmentRecord[] = rows.map((r) => ({
-    kind: r.kind,
-    start: toDay(r.start_date),
-    end: toDay(r.end_date),
-    base: cents(r.base),
-    rate: rate(r.rate),
-    denominator: r.denominator,
-  }));
+  const segments = await closedSegments(deps.pool, loanId!, from!, to!);
   // The open segments live on the loan row (none once the loan is closed or written off).
   if (s.status === 'active') {
     for (const kind of SEGMENT_KINDS) {
@@ -150,7 +132,11 @@ export async function getStatement(
   };
 }
 
-/** 试算平衡表: debit and credit totals per account; balanced when they agree. */
+/**
+ * 试算平衡表: debit and credit totals per account; balanced when they agree. A branch's staff see
+ * the books of their branch scope only (every journal line carries its loan's branch); head
+ * office sees the whole bank.
+ */
 export async function getTrialBalance(
   deps: AccountingDeps,
   p: Principal,
@@ -160,39 +146,20 @@ export async function getTrialBalance(
   const f = new Fields();
   const asOf = req.asOf ? f.date('asOf', req.asOf) : undefined;
   f.done();
-  const { rows } = await deps.pool.query<{
-    code: string;
-    name: string;
-    name_zh: string;
-    category: string;
-    debit: string;
-    credit: string;
-  }>(
-    `SELECT a.code, a.name, a.name_zh, a.category,
-            COALESCE(t.debit, 0)::numeric(20, 2)::text AS debit, COALESCE(t.credit, 0)::numeric(20, 2)::text AS credit
-       FROM gl_accounts a
-       LEFT JOIN (SELECT account_code, sum(debit) AS debit, sum(credit) AS credit
-                    FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-                   WHERE $1::date IS NULL OR e.business_date <= $1
-                   GROUP BY account_code) t ON t.account_code = a.code
-      ORDER BY a.code`,
-    [asOf === undefined ? null : toIso(asOf)],
-  );
+  const accounts = await accountTotals(deps.pool, asOf, null);
   let debit = 0n;
   let credit = 0n;
-  const lines = rows.map((r) => {
-    const d = cents(r.debit);
-    const c = cents(r.credit);
-    debit += d;
-    credit += c;
+  const lines = accounts.map((a) => {
+    debit += a.debit;
+    credit += a.credit;
     return {
-      accountCode: r.code,
-      name: r.name,
-      nameZh: r.name_zh,
-      category: r.category,
-      debit: formatMoney(d),
-      credit: formatMoney(c),
-      balance: formatMoney(d - c),
+      accountCode: a.code,
+      name: a.name,
+      nameZh: a.nameZh,
+      category: a.category,
+      debit: formatMoney(a.debit),
+      credit: formatMoney(a.credit),
+      balance: formatMoney(a.debit - a.credit),
     };
   });
   return {
@@ -211,24 +178,8 @@ export async function reconcileLoans(
 ): Promise<pb.ReconcileLoansResponse> {
   requireRole(p, [...LEDGER_READERS], 'reconciling loans');
   const branches = branchFilter(p, req.branchId);
-  const records = await listLoanRecords(
-    deps.pool,
-    '($1::text[] IS NULL OR branch_id = ANY($1))',
-    [branches],
-    1_000_000,
-  );
-  const { rows } = await deps.pool.query<{
-    loan_id: string;
-    account_code: string;
-    balance: string;
-  }>(
-    `SELECT l.loan_id, l.account_code, sum(l.debit - l.credit)::text AS balance
-       FROM journal_lines l JOIN loans ln ON ln.id = l.loan_id
-      WHERE l.loan_id IS NOT NULL AND ($1::text[] IS NULL OR ln.branch_id = ANY($1))
-      GROUP BY l.loan_id, l.account_code`,
-    [branches],
-  );
-  const ledger = new Map(rows.map((r) => [`${r.loan_id}:${r.account_code}`, cents(r.balance)]));
+  const records = await listLoanRecords(deps.pool, { branches }, 1_000_000);
+  const ledger = await loanLedgerBalances(deps.pool, branches);
   const mismatches: pb.LoanMismatch[] = [];
   for (const rec of records) {
     const expected = expectedLedgerBalances(rec.state);

@@ -8,19 +8,10 @@ import {
 import { accountingV1 as pb } from '@loanflow/proto';
 import type { ClassificationPolicy } from '../domain/loan/classification';
 import { previewSchedule } from '../domain/schedule';
-import { runEndOfDay, type EndOfDayOptions } from '../app/end-of-day';
+import { getBusinessDate, startBusinessDateSimulation } from '../app/business-day';
+import { runEndOfDay, type ClosedDay, type EndOfDayOptions } from '../app/end-of-day';
 import { getStatement, getTrialBalance, reconcileLoans } from '../app/ledger';
-import {
-  disburseTranche,
-  getLoan,
-  listLoans,
-  postRepayment,
-  publishLpr,
-  recordRateChange,
-  recordRecovery,
-  refundCredit,
-  writeOffLoan,
-} from '../app/loans';
+import { getLoan, listLoans } from '../app/loan-queries';
 import {
   decideLoanImport,
   getLoanImport,
@@ -28,8 +19,23 @@ import {
   requestLoanImport,
   type OpeningDeps,
 } from '../app/opening';
+import { publishLpr, recordRateChange } from '../app/rates';
+import { postRepayment, refundCredit } from '../app/repayments';
 import { decideClassification, requestClassification, reverseRepayment } from '../app/servicing';
-import { getBusinessDate, startBusinessDateSimulation } from '../app/business-day';
+import { disburseTranche } from '../app/tranches';
+import { recordRecovery, writeOffLoan } from '../app/write-off';
+import type { Simulation } from './calendar-repo';
+
+const simulationMessage = (s: Simulation): pb.BusinessDateSimulation => ({
+  ...s,
+  startedAt: s.startedAt.toISOString(),
+});
+
+const closedDayMessage = (d: ClosedDay): pb.RunEndOfDayResponse => ({
+  day: d.day,
+  alreadyClosed: d.alreadyClosed,
+  nextBusinessDate: d.nextBusinessDate,
+});
 
 const SERVICE = 'loanflow.accounting.v1.AccountingService';
 
@@ -72,14 +78,28 @@ export function accountingService(
       recordRateChange(deps, ctx.principal(), req),
     publishLpr: (req: pb.PublishLprRequest, ctx: CallContext) =>
       publishLpr(deps, ctx.principal(), req),
-    runEndOfDay: (req: pb.RunEndOfDayRequest, ctx: CallContext) =>
-      runEndOfDay(deps.pool, ctx.principal(), req, eod),
-    getBusinessDate: async (_req: pb.GetBusinessDateRequest, ctx: CallContext) => {
+    runEndOfDay: async (req: pb.RunEndOfDayRequest, ctx: CallContext) =>
+      closedDayMessage(await runEndOfDay(deps.pool, ctx.principal(), req, eod)),
+    getBusinessDate: async (
+      _req: pb.GetBusinessDateRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetBusinessDateResponse> => {
       ctx.principal();
-      return getBusinessDate(deps.pool, deps.endOfDay.calendar);
+      const view = await getBusinessDate(deps.pool, deps.endOfDay.calendar);
+      return {
+        ...view,
+        activeSimulation: view.activeSimulation && simulationMessage(view.activeSimulation),
+        simulations: view.simulations.map(simulationMessage),
+      };
     },
-    startBusinessDateSimulation: (req: pb.StartBusinessDateSimulationRequest, ctx: CallContext) =>
-      startBusinessDateSimulation(deps.pool, ctx.principal(), req, deps.endOfDay.calendar),
+    startBusinessDateSimulation: async (
+      req: pb.StartBusinessDateSimulationRequest,
+      ctx: CallContext,
+    ): Promise<pb.StartBusinessDateSimulationResponse> => ({
+      simulation: simulationMessage(
+        await startBusinessDateSimulation(deps.pool, ctx.principal(), req, deps.endOfDay.calendar),
+      ),
+    }),
     getStatement: (req: pb.GetStatementRequest, ctx: CallContext) =>
       getStatement(deps, ctx.principal(), req),
     getTrialBalance: (req: pb.GetTrialBalanceRequest, ctx: CallContext) =>
