@@ -146,7 +146,7 @@ export async function getTrialBalance(
   const f = new Fields();
   const asOf = req.asOf ? f.date('asOf', req.asOf) : undefined;
   f.done();
-  const accounts = await accountTotals(deps.pool, asOf, null);
+  const accounts = await accountTotals(deps.pool, asOf, branchFilter(p));
   let debit = 0n;
   let credit = 0n;
   const lines = accounts.map((a) => {
