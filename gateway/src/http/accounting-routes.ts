@@ -3,7 +3,11 @@
 // (the accounting service's AccountingService). The service checks every role again, with the
 // branch scope; the roles here only turn away early who could never do it.
 import { DomainError, invalidArgument, type Role } from '@loanflow/platform';
-import { accountingV1 as pb } from '@loanflow/proto';
+import {
+  accountingV1 as pb,
+  scheduleRequestFromJson,
+  scheduleRequestToJson,
+} from '@loanflow/proto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from './middleware';
@@ -199,6 +203,29 @@ async function renamed<T>(call: Promise<T>, names: Record<string, string>): Prom
 
 const param = (req: Request, name: string): string => req.params[name] as string;
 
+/**
+ * A schedule request's JSON as the ScheduleRequest message; a field of the wrong JSON type is
+ * refused here with its path (the service judges the values).
+ */
+export function scheduleRequestOf(json: unknown, prefix: string): pb.ScheduleRequest {
+  const { request, problems } = scheduleRequestFromJson(json);
+  if (problems.length)
+    throw invalidArgument(
+      problems.map((p) => ({ field: `${prefix}${p.field}`, reason: p.reason })),
+    );
+  return request;
+}
+
+/** A loan import as the API shows it: each loan's schedule in its JSON form. */
+const loanImportJson = (batch: pb.LoanImport | undefined) =>
+  batch && {
+    ...batch,
+    loans: batch.loans.map((l) => ({
+      ...l,
+      schedule: l.schedule && scheduleRequestToJson(l.schedule),
+    })),
+  };
+
 export function accountingRoutes(deps: RouteDeps): Router {
   const r = Router();
   const call = (res: Response) => upstreamCall(res, deps.rpcTimeoutMs);
@@ -210,8 +237,9 @@ export function accountingRoutes(deps: RouteDeps): Router {
   r.post('/loans', requireRole(...DISBURSERS), async (req, res) => {
     route(res, '/loans');
     const b = parseInput(openLoanBody, req.body);
+    const schedule = b.schedule && scheduleRequestOf(b.schedule, 'schedule.');
     const out = await acct.openLoan(
-      pb.OpenLoanRequest.fromPartial({ ...b, commandId: commandIdOf(req, res) }),
+      pb.OpenLoanRequest.fromPartial({ ...b, schedule, commandId: commandIdOf(req, res) }),
       call(res),
     );
     const loan = out.loan!;
@@ -222,12 +250,23 @@ export function accountingRoutes(deps: RouteDeps): Router {
   r.post('/loan-imports', requireRole('admin'), async (req, res) => {
     route(res, '/loan-imports');
     const b = parseInput(loanImportBody, req.body);
+    const problems = b.loans.flatMap((l, i) =>
+      scheduleRequestFromJson(l.schedule).problems.map((p) => ({
+        field: `loans[${i}].schedule.${p.field}`,
+        reason: p.reason,
+      })),
+    );
+    if (problems.length) throw invalidArgument(problems);
+    const loans = b.loans.map((l) => ({
+      ...l,
+      schedule: scheduleRequestFromJson(l.schedule).request,
+    }));
     const out = await acct.requestLoanImport(
-      pb.RequestLoanImportRequest.fromPartial({ ...b, commandId: commandIdOf(req, res) }),
+      pb.RequestLoanImportRequest.fromPartial({ ...b, loans, commandId: commandIdOf(req, res) }),
       call(res),
     );
     const batch = out.loanImport!;
-    res.status(201).location(`/api/v1/loan-imports/${batch.id}`).json(batch);
+    res.status(201).location(`/api/v1/loan-imports/${batch.id}`).json(loanImportJson(batch));
   });
   const decideImport = (approve: boolean) => async (req: Request, res: Response) => {
     route(res, `/loan-imports/:importId:${approve ? 'approve' : 'reject'}`);
@@ -241,14 +280,14 @@ export function accountingRoutes(deps: RouteDeps): Router {
       },
       call(res),
     );
-    res.json(out.loanImport);
+    res.json(loanImportJson(out.loanImport));
   };
   r.post('/loan-imports/:importId\\:approve', requireRole('admin'), decideImport(true));
   r.post('/loan-imports/:importId\\:reject', requireRole('admin'), decideImport(false));
   r.get('/loan-imports/:importId', requireRole('admin', 'auditor'), async (req, res) => {
     route(res, '/loan-imports/:importId');
     const out = await acct.getLoanImport({ id: String(req.params.importId) }, call(res));
-    res.json(out.loanImport);
+    res.json(loanImportJson(out.loanImport));
   });
   r.get('/loans', async (req, res) => {
     route(res, '/loans');

@@ -1,4 +1,5 @@
 import {
+  DomainError,
   invalidArgument,
   signAccessToken,
   type Logger,
@@ -9,6 +10,7 @@ import {
 } from '@loanflow/platform';
 import {
   applicationsV1 as pb,
+  scheduleRequestFromJson,
   type accountingV1,
   type documentsV1,
   type identityV1,
@@ -90,11 +92,23 @@ export function protectedRoutes(deps: RouteDeps): Router {
         { field: '(body)', reason: 'send the schedule request as a JSON object' },
       ]);
     }
-    const out = await deps.accounting.previewSchedule(
-      { request: req.body as Record<string, unknown> },
-      call(res),
+    // Fields of the wrong JSON type are refused together with what the service finds wrong
+    // with the others (a preview changes nothing, so it is asked even then).
+    const { request, problems } = scheduleRequestFromJson(req.body);
+    const preview = deps.accounting.previewSchedule({ request }, call(res));
+    if (problems.length === 0) {
+      res.json(await preview);
+      return;
+    }
+    const flagged = new Set(problems.map((p) => p.field));
+    const others = await preview.then(
+      () => [],
+      (err: unknown) => {
+        if (!(err instanceof DomainError) || err.code !== 'invalid_argument') throw err;
+        return err.violations.filter((v) => !flagged.has(v.field));
+      },
     );
-    res.json(out);
+    throw invalidArgument([...problems, ...others]);
   });
 
   r.get('/me', (_req, res) => {

@@ -19,3 +19,9 @@ export {
   roleWords,
   type Words,
 } from './words';
+export {
+  SCHEDULE_FIELDS,
+  scheduleRequestFromJson,
+  scheduleRequestToJson,
+  type ScheduleJsonProblem,
+} from './schedule';

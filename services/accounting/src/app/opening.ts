@@ -20,7 +20,13 @@ import {
   type Principal,
   type PromiseClient,
 } from '@loanflow/platform';
-import { accountingEventsV1 as events, accountingV1 as pb, documentsV1 } from '@loanflow/proto';
+import {
+  accountingEventsV1 as events,
+  accountingV1 as pb,
+  documentsV1,
+  scheduleRequestFromJson,
+  scheduleRequestToJson,
+} from '@loanflow/proto';
 import {
   contractedLoan,
   differencesFromContract,
@@ -293,7 +299,7 @@ export async function openLoan(
     spreadBp: req.spreadBp,
     repricing: req.repricing,
     penaltyMarkupPercent: req.penaltyMarkupPercent,
-    schedule: req.schedule,
+    schedule: req.schedule && scheduleRequestToJson(req.schedule),
   });
   const fixed = contractedLoan(contract);
   const checked = accountTerms(f, '', {
@@ -344,13 +350,27 @@ export async function openLoan(
   );
 }
 
+/** An imported loan as kept with its batch: its schedule in the JSON form, as loans keep it. */
+const importedLoanJson = (l: pb.ImportedLoan): unknown => ({
+  ...(pb.ImportedLoan.toJSON(l) as object),
+  schedule: l.schedule ? scheduleRequestToJson(l.schedule) : undefined,
+});
+
+const importedLoanOf = (json: unknown): pb.ImportedLoan => {
+  const { schedule, ...rest } = json as { schedule?: unknown };
+  return {
+    ...pb.ImportedLoan.fromJSON(rest),
+    schedule: schedule === undefined ? undefined : scheduleRequestFromJson(schedule).request,
+  };
+};
+
 const importMessage = (r: LoanImportRecord): pb.LoanImport =>
   pb.LoanImport.fromPartial({
     id: r.id,
     status: r.status,
     sourceSystem: r.sourceSystem,
     reason: r.reason,
-    loans: r.loans.map((l) => pb.ImportedLoan.fromJSON(l)),
+    loans: r.loans.map(importedLoanOf),
     requestedBy: r.requestedBy,
     requestedAt: r.requestedAt.toISOString(),
     decidedBy: r.decidedBy ?? '',
@@ -380,7 +400,10 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
     f.fail(`${at}spreadBp`, 'must be from -1000 to 2000 basis points');
   if (!floating && (l.lprTerm || l.repricing || l.spreadBp))
     f.fail(`${at}rateType`, 'a fixed-rate loan has no LPR term, spread or repricing');
-  const checked = accountTerms(f, at, l);
+  const checked = accountTerms(f, at, {
+    ...l,
+    schedule: l.schedule && scheduleRequestToJson(l.schedule),
+  });
   if (checked.terms && approved !== undefined) {
     const principal = BigInt(checked.terms.schedule.principal.times(100).toFixed(0));
     if (principal > approved)
@@ -420,7 +443,7 @@ export async function requestLoanImport(
         id: uuidv7(),
         sourceSystem: sourceSystem!,
         reason: reason!,
-        loans: req.loans.map((l) => pb.ImportedLoan.toJSON(l)),
+        loans: req.loans.map(importedLoanJson),
         requestedBy: p.userId,
       });
       return { loanImport: importMessage(batch) };
@@ -454,7 +477,7 @@ export async function decideLoanImport(
         );
       const loanIds: string[] = [];
       if (req.approve) {
-        const loans = batch.loans.map((l) => pb.ImportedLoan.fromJSON(l));
+        const loans = batch.loans.map(importedLoanOf);
         const problems: FieldViolation[] = [];
         for (const [i, l] of loans.entries()) {
           const g = new Fields();
@@ -476,7 +499,7 @@ export async function decideLoanImport(
               productCode: c.productCode,
               approved: c.approved,
               terms: c.terms!,
-              schedule: l.schedule ?? {},
+              schedule: l.schedule ? scheduleRequestToJson(l.schedule) : {},
               rateType: c.rateType,
               lprTerm: c.lprTerm,
               spreadBp: c.spreadBp,

@@ -5,7 +5,7 @@ import {
   type Logger,
   type ServiceBinding,
 } from '@loanflow/platform';
-import { accountingV1 as pb } from '@loanflow/proto';
+import { accountingV1 as pb, scheduleRequestToJson } from '@loanflow/proto';
 import type { ClassificationPolicy } from '../domain/loan/classification';
 import { previewSchedule } from '../domain/schedule';
 import { getBusinessDate, startBusinessDateSimulation } from '../app/business-day';
@@ -54,7 +54,7 @@ export function accountingService(
       ctx: CallContext,
     ): Promise<pb.PreviewScheduleResponse> => {
       ctx.principal();
-      const result = previewSchedule(req.request ?? {});
+      const result = previewSchedule(scheduleRequestToJson(req.request ?? {}));
       if (!result.ok) throw invalidArgument(result.errors);
       return result.value;
     },
