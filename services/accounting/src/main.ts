@@ -16,11 +16,11 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { documentsV1 } from '@loanflow/proto';
-import { recordSignedContract } from './app/contracts';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
 import { loadAccountingConfig, type AccountingConfig } from './config';
 import { parseIsoDate } from './domain/schedule/calendar';
 import { ensureBusinessCalendar } from './infra/calendar-repo';
+import { onContractSigned } from './infra/contract-events';
 import { accountingService } from './infra/grpc-handlers';
 import { postLoanService } from './infra/post-loan-handlers';
 
@@ -82,7 +82,7 @@ export async function start(
     consumer: contractsConsumer,
     filterSubject: 'loanflow.documents.contract.signed',
     startAt: config.EVENTS_START_AT,
-    handler: (event, tx) => recordSignedContract(tx, event),
+    handler: onContractSigned,
   });
 
   const calendar = bankCalendar(config.ACCOUNTING_TIME_ZONE, opts.now);

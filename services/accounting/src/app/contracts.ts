@@ -1,40 +1,9 @@
 // 合同已签: the contracts the documents service reports signed by every party, with the terms they
-// fix (documents' ContractSigned, decoded with the generated code).
-import { decodeEventData, isUuid, UndecodableEvent, type EventEnvelope } from '@loanflow/platform';
-import { documentEventsV1 } from '@loanflow/proto';
-import { upsertSignedContract } from '../infra/contract-repo';
+// fix; a loan of the application opens only under the latest of them.
+import { upsertSignedContract, type ContractSignature } from '../infra/contract-repo';
 import type { Db } from '../infra/db';
 
-/**
- * Records (or replaces, for a re-signed newer contract) the signed contract of an application.
- * A contract without its parties or full terms (schema 1 carried no schedule and no customer)
- * cannot govern a loan: the event is undecodable and parked with the reason.
- */
-export async function recordSignedContract(tx: Db, event: EventEnvelope): Promise<void> {
-  const c = decodeEventData(documentEventsV1.ContractSigned, event, [
-    'applicationId',
-    'contractId',
-    'contractNumber',
-    'customerId',
-    'branchId',
-    'borrowerName',
-    'signedAt',
-    'terms',
-  ]);
-  const t = c.terms!;
-  const missing = [
-    !isUuid(c.applicationId) && 'applicationId (a UUID)',
-    !isUuid(c.contractId) && 'contractId (a UUID)',
-    !isUuid(c.customerId) && 'customerId (a UUID)',
-    !c.borrowerName.trim() && 'borrowerName',
-    !t.amount && 'terms.amount',
-    !t.annualRatePercent && 'terms.annualRatePercent',
-    !t.termMonths && 'terms.termMonths',
-    t.schedule.length === 0 && 'terms.schedule',
-  ].filter(Boolean);
-  if (missing.length > 0)
-    throw new UndecodableEvent(
-      `${event.type}: a contract without ${missing.join(', ')} cannot govern a loan (regenerate the contract)`,
-    );
-  await upsertSignedContract(tx, { ...c, terms: t });
+/** Records (or replaces, for a re-signed newer contract) the signed contract of an application. */
+export async function recordSignedContract(tx: Db, contract: ContractSignature): Promise<void> {
+  await upsertSignedContract(tx, contract);
 }

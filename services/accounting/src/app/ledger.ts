@@ -7,14 +7,13 @@ import {
   requireRole,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
 import { LOAN_ACCOUNTS } from '../domain/loan/ledger';
 import { expectedLedgerBalances, SEGMENT_KINDS } from '../domain/loan/state';
 import { formatMoney, formatRatePercent } from '../domain/money';
 import { validateScheduleRequest } from '../domain/schedule';
 import { statementCsv, statementPdf } from '../domain/statement/render';
 import { statementLines } from '../domain/statement/segments';
-import type { Statement } from '../domain/statement/types';
+import type { Statement, StatementLine } from '../domain/statement/types';
 import { accountTotals, closedSegments, loanLedgerBalances } from '../infra/ledger-repo';
 import { toIso } from '../infra/loan-repo';
 import { findLoan, listLoanRecords } from '../infra/loan-views';
@@ -37,12 +36,33 @@ function interestCounting(terms: unknown, loanId: string) {
   return { dayCount: schedule.value.dayCount, interestBasis: schedule.value.interestBasis };
 }
 
+export interface StatementRequest {
+  loanId: string;
+  fromDate: string;
+  toDate: string;
+  /** "json" (default), "csv" or "pdf". */
+  format: string;
+}
+
+/** The statement's lines and totals, and the document when CSV or PDF was asked for. */
+export interface StatementReply {
+  loanId: string;
+  loanNumber: string;
+  fromDate: string;
+  toDate: string;
+  lines: StatementLine[];
+  totals: Statement['totals'];
+  header: Statement['header'];
+  document: Buffer;
+  contentType: string;
+}
+
 /** 分段利息清单 for a date range, as JSON lines, CSV or PDF. */
 export async function getStatement(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetStatementRequest,
-): Promise<pb.GetStatementResponse> {
+  req: StatementRequest,
+): Promise<StatementReply> {
   requireRole(p, READERS, 'reading an interest statement');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -137,11 +157,27 @@ export async function getStatement(
  * the books of their branch scope only (every journal line carries its loan's branch); head
  * office sees the whole bank.
  */
+export interface TrialBalance {
+  lines: {
+    accountCode: string;
+    name: string;
+    nameZh: string;
+    category: string;
+    debit: string;
+    credit: string;
+    /** Debit minus credit. */
+    balance: string;
+  }[];
+  totalDebit: string;
+  totalCredit: string;
+  balanced: boolean;
+}
+
 export async function getTrialBalance(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetTrialBalanceRequest,
-): Promise<pb.GetTrialBalanceResponse> {
+  req: { asOf: string },
+): Promise<TrialBalance> {
   requireRole(p, [...LEDGER_READERS], 'reading the trial balance');
   const f = new Fields();
   const asOf = req.asOf ? f.date('asOf', req.asOf) : undefined;
@@ -171,16 +207,21 @@ export async function getTrialBalance(
 }
 
 /** 对账: each loan's balances against its sub-ledger lines; lists every difference. */
+export interface Reconciliation {
+  loansChecked: number;
+  mismatches: { loanId: string; accountCode: string; loanBalance: string; ledgerBalance: string }[];
+}
+
 export async function reconcileLoans(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.ReconcileLoansRequest,
-): Promise<pb.ReconcileLoansResponse> {
+  req: { branchId: string },
+): Promise<Reconciliation> {
   requireRole(p, [...LEDGER_READERS], 'reconciling loans');
   const branches = branchFilter(p, req.branchId);
   const records = await listLoanRecords(deps.pool, { branches }, 1_000_000);
   const ledger = await loanLedgerBalances(deps.pool, branches);
-  const mismatches: pb.LoanMismatch[] = [];
+  const mismatches: Reconciliation['mismatches'] = [];
   for (const rec of records) {
     const expected = expectedLedgerBalances(rec.state);
     for (const account of LOAN_ACCOUNTS) {

@@ -6,17 +6,17 @@ import {
   requireRole,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
 import { loadInstallments } from '../infra/loan-repo';
-import { findLoan, listLoanRecords, loanMessage } from '../infra/loan-views';
+import { findLoan, listLoanRecords, type LoanRecord } from '../infra/loan-views';
 import { READERS, type AccountingDeps } from './deps';
 import { Fields } from './input';
+import type { LoanView } from './views';
 
 export async function getLoan(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetLoanRequest,
-): Promise<pb.GetLoanResponse> {
+  req: { id: string },
+): Promise<LoanView> {
   requireRole(p, READERS, 'reading a loan');
   const f = new Fields();
   const id = f.uuid('id', req.id);
@@ -24,14 +24,22 @@ export async function getLoan(
   const record = await findLoan(deps.pool, id!);
   if (!record) throw notFound(`loan ${id}`);
   requireBranch(p, record.meta.branchId, 'the loan');
-  return { loan: loanMessage(record, await loadInstallments(deps.pool, id!)) };
+  return { record, installments: await loadInstallments(deps.pool, id!) };
 }
 
 export async function listLoans(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.ListLoansRequest,
-): Promise<pb.ListLoansResponse> {
+  req: {
+    branchId: string;
+    status: string;
+    classification: string;
+    minDaysPastDue: number;
+    customerId: string;
+    pageSize: number;
+    pageToken: string;
+  },
+): Promise<{ loans: LoanRecord[]; nextPageToken: string }> {
   requireRole(p, READERS, 'listing loans');
   const f = new Fields();
   const branches = branchFilter(p, req.branchId);
@@ -66,7 +74,7 @@ export async function listLoans(
   );
   const page = records.slice(0, size);
   return {
-    loans: page.map((r) => loanMessage(r)),
+    loans: page,
     nextPageToken: records.length > size ? page[page.length - 1]!.state.id : '',
   };
 }

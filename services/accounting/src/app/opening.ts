@@ -2,7 +2,6 @@
 // its contract signed by every party, with every term the contract fixes, once the disbursement
 // review's checklist is complete (集中审查放款); loans migrated from another system come in through
 // an audited maker-checker import instead. Both book the loan the same way.
-import { Metadata } from '@grpc/grpc-js';
 import {
   appendToOutbox,
   BRANCH_CODE,
@@ -18,15 +17,8 @@ import {
   type CallContext,
   type FieldViolation,
   type Principal,
-  type PromiseClient,
 } from '@loanflow/platform';
-import {
-  accountingEventsV1 as events,
-  accountingV1 as pb,
-  documentsV1,
-  scheduleRequestFromJson,
-  scheduleRequestToJson,
-} from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import {
   contractedLoan,
   differencesFromContract,
@@ -46,7 +38,7 @@ import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domai
 import { lockSignedContractId, signedContractOf } from '../infra/contract-repo';
 import type { Db } from '../infra/db';
 import * as imports from '../infra/import-repo';
-import type { LoanImportRecord } from '../infra/import-repo';
+import type { ImportedLoanInput, LoanImportRecord } from '../infra/import-repo';
 import {
   applicationHasLoan,
   insertLoan,
@@ -55,22 +47,19 @@ import {
   toIso,
   writeInstallments,
 } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
 import { insertDisbursement, type Payee } from '../infra/movements-repo';
 import { lprInForce } from '../infra/rate-repo';
 import { postingDate } from './business-day';
 import { oncePerCommand } from './commands';
 import { DISBURSERS, SOURCE, type AccountingDeps } from './deps';
 import { Fields, validatePayee, type PayeeRequest } from './input';
+import type { LoanView, Reply } from './views';
 
 export interface OpeningDeps extends AccountingDeps {
-  /** The documents service: the disbursement review's checklist. */
-  documents: PromiseClient<documentsV1.DocumentsServiceClient>;
-  rpcTimeoutMs: number;
+  /** What the disbursement review's checklist (the documents service) still lacks, asked as the caller. */
+  disbursementChecklist(applicationId: string, ctx: CallContext): Promise<string[]>;
 }
-
-/** The checklist stage of the disbursement review (the documents service's word). */
-export const DISBURSEMENT_STAGE = 'disbursement';
 /** Administrators request and approve imports of migrated loans (two different ones). */
 const IMPORTERS = ['admin'] as const;
 const MAX_IMPORT = 500;
@@ -98,7 +87,7 @@ interface LoanToBook {
 }
 
 /** Books a checked loan on the open business date: account, schedule, first tranche, journal, event. */
-async function bookLoan(tx: Db, p: Principal, l: LoanToBook, at = ''): Promise<pb.Loan> {
+async function bookLoan(tx: Db, p: Principal, l: LoanToBook, at = ''): Promise<LoanView> {
   const today = await postingDate(tx);
   await checkOpeningTerms(tx, l, today, at);
   if (l.applicationId && (await applicationHasLoan(tx, l.applicationId)))
@@ -168,7 +157,7 @@ async function bookLoan(tx: Db, p: Principal, l: LoanToBook, at = ''): Promise<p
       maturityDate: toIso(maturity),
     }),
   });
-  return loanMessage((await findLoan(tx, state.id))!);
+  return { record: (await findLoan(tx, state.id))! };
 }
 
 /**
@@ -236,21 +225,6 @@ function accountTerms(
 const preconditionOn = (field: string, reason: string) =>
   new DomainError('failed_precondition', `${field}: ${reason}`, [{ field, reason }]);
 
-/** Asks the documents service, as the caller, what the disbursement checklist still lacks. */
-async function missingForDisbursement(
-  deps: OpeningDeps,
-  ctx: CallContext,
-  applicationId: string,
-): Promise<string[]> {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${ctx.token()}`);
-  const checklist = await deps.documents.getChecklist(
-    { applicationId, stage: DISBURSEMENT_STAGE },
-    { metadata, timeoutMs: deps.rpcTimeoutMs },
-  );
-  return checklist.missing;
-}
-
 /**
  * 放款 under a contract: the application's contract signed by every party fixes customer,
  * branch, product, amount, rate and its basis, term, method, repayment day and the schedule; the
@@ -258,11 +232,33 @@ async function missingForDisbursement(
  * and any fixed value it does name must be the contract's. Opened on the contract's disbursement
  * date only, and only while the disbursement checklist is complete.
  */
-export async function openLoan(
+/** A loan opening as requested: the application, the payee, and any term repeated from the contract. */
+export interface OpenLoanRequest {
+  commandId: string;
+  applicationId: string;
+  contractId: string;
+  customerId: string;
+  branchId: string;
+  productCode: string;
+  approvedAmount: string;
+  /** The schedule request's JSON form. */
+  schedule: Record<string, unknown> | undefined;
+  rateType: string;
+  lprTerm: string;
+  spreadBp: number;
+  repricing: string;
+  penaltyMarkupPercent: string;
+  graceDays: number;
+  allocationOrder: string[];
+  payee: PayeeRequest | undefined;
+}
+
+export async function openLoan<R>(
   deps: OpeningDeps,
   ctx: CallContext,
-  req: pb.OpenLoanRequest,
-): Promise<pb.OpenLoanResponse> {
+  req: OpenLoanRequest,
+  reply: Reply<LoanView, R>,
+): Promise<R> {
   const p = ctx.principal();
   requireRole(p, DISBURSERS, 'opening a loan');
   const f = new Fields();
@@ -299,7 +295,7 @@ export async function openLoan(
     spreadBp: req.spreadBp,
     repricing: req.repricing,
     penaltyMarkupPercent: req.penaltyMarkupPercent,
-    schedule: req.schedule && scheduleRequestToJson(req.schedule),
+    schedule: req.schedule,
   });
   const fixed = contractedLoan(contract);
   const checked = accountTerms(f, '', {
@@ -316,7 +312,7 @@ export async function openLoan(
     throw failedPrecondition(
       `the schedule of contract ${contract.contractNumber} no longer comes out as printed: ${departure}; regenerate the contract`,
     );
-  const missing = await missingForDisbursement(deps, ctx, contract.applicationId);
+  const missing = await deps.disbursementChecklist(contract.applicationId, ctx);
   if (missing.length)
     throw preconditionOn(
       'applicationId',
@@ -345,42 +341,13 @@ export async function openLoan(
         order: checked.order,
         payee: checked.payee,
       });
-      return pb.OpenLoanResponse.fromPartial({ loan });
+      return reply(loan);
     }),
   );
 }
 
-/** An imported loan as kept with its batch: its schedule in the JSON form, as loans keep it. */
-const importedLoanJson = (l: pb.ImportedLoan): unknown => ({
-  ...(pb.ImportedLoan.toJSON(l) as object),
-  schedule: l.schedule ? scheduleRequestToJson(l.schedule) : undefined,
-});
-
-const importedLoanOf = (json: unknown): pb.ImportedLoan => {
-  const { schedule, ...rest } = json as { schedule?: unknown };
-  return {
-    ...pb.ImportedLoan.fromJSON(rest),
-    schedule: schedule === undefined ? undefined : scheduleRequestFromJson(schedule).request,
-  };
-};
-
-const importMessage = (r: LoanImportRecord): pb.LoanImport =>
-  pb.LoanImport.fromPartial({
-    id: r.id,
-    status: r.status,
-    sourceSystem: r.sourceSystem,
-    reason: r.reason,
-    loans: r.loans.map(importedLoanOf),
-    requestedBy: r.requestedBy,
-    requestedAt: r.requestedAt.toISOString(),
-    decidedBy: r.decidedBy ?? '',
-    decidedAt: r.decidedAt?.toISOString() ?? '',
-    decisionComment: r.decisionComment ?? '',
-    loanIds: r.loanIds,
-  });
-
 /** Checks one loan of an import; every problem under `loans[i].`. */
-function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
+function checkImportedLoan(f: Fields, i: number, l: ImportedLoanInput) {
   const at = `loans[${i}].`;
   f.text(`${at}externalReference`, l.externalReference, { required: true, max: 100 });
   const customerId = f.uuid(`${at}customerId`, l.customerId);
@@ -400,10 +367,7 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
     f.fail(`${at}spreadBp`, 'must be from -1000 to 2000 basis points');
   if (!floating && (l.lprTerm || l.repricing || l.spreadBp))
     f.fail(`${at}rateType`, 'a fixed-rate loan has no LPR term, spread or repricing');
-  const checked = accountTerms(f, at, {
-    ...l,
-    schedule: l.schedule && scheduleRequestToJson(l.schedule),
-  });
+  const checked = accountTerms(f, at, l);
   if (checked.terms && approved !== undefined) {
     const principal = BigInt(checked.terms.schedule.principal.times(100).toFixed(0));
     if (principal > approved)
@@ -427,8 +391,8 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
 export async function requestLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RequestLoanImportRequest,
-): Promise<pb.RequestLoanImportResponse> {
+  req: { commandId: string; sourceSystem: string; reason: string; loans: ImportedLoanInput[] },
+): Promise<LoanImportRecord> {
   requireRole(p, [...IMPORTERS], 'requesting a loan import');
   const f = new Fields();
   const sourceSystem = f.text('sourceSystem', req.sourceSystem, { required: true, max: 100 });
@@ -443,10 +407,10 @@ export async function requestLoanImport(
         id: uuidv7(),
         sourceSystem: sourceSystem!,
         reason: reason!,
-        loans: req.loans.map(importedLoanJson),
+        loans: req.loans,
         requestedBy: p.userId,
       });
-      return { loanImport: importMessage(batch) };
+      return batch;
     }),
   );
 }
@@ -458,8 +422,8 @@ export async function requestLoanImport(
 export async function decideLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.DecideLoanImportRequest,
-): Promise<pb.DecideLoanImportResponse> {
+  req: { commandId: string; importId: string; approve: boolean; comment: string },
+): Promise<LoanImportRecord> {
   requireRole(p, [...IMPORTERS], 'deciding a loan import');
   const f = new Fields();
   const importId = f.uuid('importId', req.importId);
@@ -477,7 +441,7 @@ export async function decideLoanImport(
         );
       const loanIds: string[] = [];
       if (req.approve) {
-        const loans = batch.loans.map(importedLoanOf);
+        const loans = batch.loans;
         const problems: FieldViolation[] = [];
         for (const [i, l] of loans.entries()) {
           const g = new Fields();
@@ -499,7 +463,7 @@ export async function decideLoanImport(
               productCode: c.productCode,
               approved: c.approved,
               terms: c.terms!,
-              schedule: l.schedule ? scheduleRequestToJson(l.schedule) : {},
+              schedule: l.schedule ?? {},
               rateType: c.rateType,
               lprTerm: c.lprTerm,
               spreadBp: c.spreadBp,
@@ -509,7 +473,7 @@ export async function decideLoanImport(
             },
             `loans[${i}].`,
           );
-          loanIds.push(loan.id);
+          loanIds.push(loan.record.state.id);
         }
         if (problems.length) throw invalidArgument(problems);
       }
@@ -519,7 +483,7 @@ export async function decideLoanImport(
         comment,
         loanIds,
       });
-      return { loanImport: importMessage(decided) };
+      return decided;
     }),
   );
 }
@@ -527,13 +491,13 @@ export async function decideLoanImport(
 export async function getLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetLoanImportRequest,
-): Promise<pb.GetLoanImportResponse> {
+  req: { id: string },
+): Promise<LoanImportRecord> {
   requireRole(p, ['admin', 'auditor'], 'reading a loan import');
   const f = new Fields();
   const id = f.uuid('id', req.id);
   f.done();
   const batch = await imports.importById(deps.pool, id!);
   if (!batch) throw notFound(`loan import ${id}`);
-  return { loanImport: importMessage(batch) };
+  return batch;
 }

@@ -8,7 +8,6 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
 import { formatRate, formatRatePercent } from '../domain/money';
 import { toIso } from '../infra/loan-repo';
 import { insertAgreedRateChange, insertLpr, lprPublishedFor } from '../infra/rate-repo';
@@ -22,8 +21,14 @@ import { lockedLoan } from './loan-book';
 export async function recordRateChange(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RecordRateChangeRequest,
-): Promise<pb.RecordRateChangeResponse> {
+  req: {
+    commandId: string;
+    loanId: string;
+    annualRatePercent: string;
+    effectiveDate: string;
+    reference: string;
+  },
+): Promise<{ id: string; effectiveDate: string }> {
   requireRole(p, DISBURSERS, 'changing a loan rate');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -69,8 +74,8 @@ export async function recordRateChange(
 export async function publishLpr(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.PublishLprRequest,
-): Promise<pb.PublishLprResponse> {
+  req: { term: string; ratePercent: string; effectiveDate: string },
+): Promise<{ term: string; ratePercent: string; effectiveDate: string }> {
   requireRole(p, ['admin', 'risk_manager'], 'publishing the LPR');
   const f = new Fields();
   const term = f.oneOf('term', req.term, ['1Y', '5Y'] as const);

@@ -9,7 +9,7 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import { accountingEventsV1 as events, accountingV1 as pb } from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import { repayBook } from '../domain/loan/book';
 import { ACCOUNTS, posting } from '../domain/loan/ledger';
 import type { PrepaymentOption } from '../domain/loan/opening';
@@ -23,9 +23,10 @@ import type { LoanState } from '../domain/loan/state';
 import { formatMoney, type Cents } from '../domain/money';
 import type { Db } from '../infra/db';
 import { loadInstallments, toIso } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
 import {
   allocationRecord,
+  type AllocationRecord,
   assetSettlement,
   insertCreditRefund,
   insertRepayment,
@@ -41,6 +42,21 @@ import {
 } from './deps';
 import { Fields } from './input';
 import { loadBook, persistChange } from './loan-book';
+import type { LoanView, Reply } from './views';
+
+/** A repayment as the API shows it. */
+export interface RepaymentShown {
+  id: string;
+  loanId: string;
+  valueDate: string;
+  amount: string;
+  kind: string;
+  prepaymentOption: string;
+  allocation: AllocationRecord;
+  status: string;
+  reference: string;
+  source: string;
+}
 
 /**
  * Absurd amounts are refused before anything is written: cash beyond the payoff amount by more
@@ -95,11 +111,20 @@ async function boundRepayment(
 }
 
 /** 还款: a repayment, prepayment or payoff on the open business date. */
-export async function postRepayment(
+export async function postRepayment<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.PostRepaymentRequest,
-): Promise<pb.PostRepaymentResponse> {
+  req: {
+    commandId: string;
+    loanId: string;
+    amount: string;
+    kind: string;
+    prepaymentOption: string;
+    reference: string;
+    source: string;
+  },
+  reply: Reply<{ repayment: RepaymentShown; loan: LoanView }, R>,
+): Promise<R> {
   requireRole(p, CASHIERS, 'posting a repayment');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -178,7 +203,7 @@ export async function postRepayment(
             ? `${kind} repayment of loan ${record.meta.loanNumber}`
             : `Settlement in kind of loan ${record.meta.loanNumber} by repossessed asset ${reference}`,
       });
-      const shown = pb.Repayment.fromPartial({
+      const shown: RepaymentShown = {
         id: repayment.id,
         loanId: repayment.loanId,
         valueDate: repayment.valueDate,
@@ -189,7 +214,7 @@ export async function postRepayment(
         status: 'posted',
         reference: reference ?? '',
         source: repayment.source,
-      });
+      };
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.loan.repayment-posted',
         subjectId: loanId!,
@@ -201,17 +226,21 @@ export async function postRepayment(
         }),
       });
       const after = await findLoan(tx, loanId!);
-      return { repayment: shown, loan: loanMessage(after!, await loadInstallments(tx, loanId!)) };
+      return reply({
+        repayment: shown,
+        loan: { record: after!, installments: await loadInstallments(tx, loanId!) },
+      });
     }),
   );
 }
 
 /** Pays a credit balance (an overpayment held on the loan) back to the borrower. */
-export async function refundCredit(
+export async function refundCredit<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RefundCreditRequest,
-): Promise<pb.RefundCreditResponse> {
+  req: { commandId: string; loanId: string; amount: string; reference: string },
+  reply: Reply<{ loan: LoanView; refunded: string }, R>,
+): Promise<R> {
   requireRole(p, CASHIERS, 'refunding a credit balance');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -255,7 +284,7 @@ export async function refundCredit(
         by: p.userId,
       });
       const after = await findLoan(tx, loanId!);
-      return { loan: loanMessage(after!), refunded: formatMoney(amount) };
+      return reply({ loan: { record: after! }, refunded: formatMoney(amount) });
     }),
   );
 }

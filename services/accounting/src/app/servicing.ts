@@ -11,7 +11,7 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import { accountingEventsV1 as events, type accountingV1 as pb } from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import {
   classificationFloor,
   isBetterThan,
@@ -35,7 +35,7 @@ import {
   toDay,
   toIso,
 } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
 import {
   allocationRecord,
   creditRefunds,
@@ -51,6 +51,8 @@ import { oncePerCommand } from './commands';
 import { SOURCE, type AccountingDeps } from './deps';
 import { Fields } from './input';
 import { lockedLoan } from './loan-book';
+import type { RepaymentShown } from './repayments';
+import type { LoanView, Reply } from './views';
 
 /**
  * 冲正: reverses a repayment posted in error. The loan is run again from its disbursement
@@ -58,12 +60,21 @@ import { lockedLoan } from './loan-book';
  * had), and the difference to what the ledger holds is posted as one correcting entry on the open
  * business date; nothing already in the ledger is rewritten.
  */
-export async function reverseRepayment(
+export async function reverseRepayment<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.ReverseRepaymentRequest,
+  req: { commandId: string; repaymentId: string; reason: string },
   policy: ClassificationPolicy,
-): Promise<pb.ReverseRepaymentResponse> {
+  reply: Reply<
+    {
+      repayment: RepaymentShown;
+      loan: LoanView;
+      /** The correcting entry, net per account (debit positive). */
+      adjustments: { accountCode: string; amount: string }[];
+    },
+    R
+  >,
+): Promise<R> {
   requireRole(p, ['post_loan_officer', 'admin'], 'reversing a repayment');
   const f = new Fields();
   const repaymentId = f.uuid('repaymentId', req.repaymentId);
@@ -238,7 +249,7 @@ export async function reverseRepayment(
         net.set(a.debit, (net.get(a.debit) ?? 0n) + a.amount);
         net.set(a.credit, (net.get(a.credit) ?? 0n) - a.amount);
       }
-      return {
+      return reply({
         repayment: {
           id: r.id,
           loanId: r.loanId,
@@ -251,11 +262,11 @@ export async function reverseRepayment(
           reference: r.reference ?? '',
           source: r.source,
         },
-        loan: loanMessage(after!),
+        loan: { record: after! },
         adjustments: [...net]
           .filter(([, v]) => v !== 0n)
           .map(([accountCode, v]) => ({ accountCode, amount: formatMoney(v) })),
-      };
+      });
     }),
   );
 }
@@ -263,26 +274,13 @@ export async function reverseRepayment(
 const CLASSIFIERS = ['post_loan_officer', 'credit_officer', 'risk_manager', 'admin'] as const;
 const CLASSIFICATION_APPROVERS = ['risk_manager', 'admin'] as const;
 
-const changeMessage = (c: ClassificationChange): pb.ClassificationChange => ({
-  id: c.id,
-  loanId: c.loanId,
-  fromClassification: c.from,
-  toClassification: c.to,
-  cause: c.cause,
-  reason: c.reason ?? '',
-  status: c.status,
-  requestedBy: c.requestedBy,
-  decidedBy: c.decidedBy ?? '',
-  businessDate: c.businessDate,
-});
-
 /** A manual classification change, waiting for a second person's approval. */
 export async function requestClassification(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RequestClassificationRequest,
+  req: { loanId: string; classification: string; reason: string },
   policy: ClassificationPolicy,
-): Promise<pb.RequestClassificationResponse> {
+): Promise<ClassificationChange> {
   requireRole(p, [...CLASSIFIERS], 'proposing a classification');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -319,7 +317,7 @@ export async function requestClassification(
       requestedBy: p.userId,
       businessDate: date,
     });
-    return { change: changeMessage(change) };
+    return change;
   });
 }
 
@@ -327,9 +325,9 @@ export async function requestClassification(
 export async function decideClassification(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.DecideClassificationRequest,
+  req: { changeId: string; approve: boolean; comment: string },
   policy: ClassificationPolicy,
-): Promise<pb.DecideClassificationResponse> {
+): Promise<{ change: ClassificationChange; loan: LoanView }> {
   requireRole(p, [...CLASSIFICATION_APPROVERS], 'approving a classification');
   const f = new Fields();
   const id = f.uuid('changeId', req.changeId);
@@ -378,6 +376,6 @@ export async function decideClassification(
       });
     }
     const after = await findLoan(tx, change.loanId);
-    return { change: changeMessage(decided), loan: loanMessage(after!) };
+    return { change: decided, loan: { record: after! } };
   });
 }

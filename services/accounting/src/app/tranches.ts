@@ -9,24 +9,26 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import { accountingEventsV1 as events, accountingV1 as pb } from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import { disburseTranche as trancheOf } from '../domain/loan/book';
 import { formatMoney } from '../domain/money';
 import { cents, loadInstallments, toIso } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
 import { insertDisbursement, nextTranche } from '../infra/movements-repo';
 import { postingDate } from './business-day';
 import { oncePerCommand } from './commands';
 import { DISBURSERS, SOURCE, type AccountingDeps } from './deps';
-import { Fields, validatePayee } from './input';
+import { Fields, validatePayee, type PayeeRequest } from './input';
 import { loadBook, persistChange } from './loan-book';
+import type { LoanView, Reply } from './views';
 
 /** A further tranche of a loan, within the approved amount, paid out on the open business date. */
-export async function disburseTranche(
+export async function disburseTranche<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.DisburseTrancheRequest,
-): Promise<pb.DisburseTrancheResponse> {
+  req: { commandId: string; loanId: string; amount: string; payee: PayeeRequest | undefined },
+  reply: Reply<LoanView, R>,
+): Promise<R> {
   requireRole(p, DISBURSERS, 'disbursing a tranche');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -83,9 +85,7 @@ export async function disburseTranche(
         }),
       });
       const after = await findLoan(tx, loanId!);
-      return pb.DisburseTrancheResponse.fromPartial({
-        loan: loanMessage(after!, await loadInstallments(tx, loanId!)),
-      });
+      return reply({ record: after!, installments: await loadInstallments(tx, loanId!) });
     }),
   );
 }

@@ -8,18 +8,18 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
 import { ACCOUNTS, posting } from '../domain/loan/ledger';
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { formatMoney } from '../domain/money';
 import { postLoanEntry } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
 import { insertRecovery, insertWriteOff, writeOffRecovery } from '../infra/movements-repo';
 import { postingDate } from './business-day';
 import { oncePerCommand } from './commands';
 import { CASHIERS, type AccountingDeps } from './deps';
 import { Fields } from './input';
 import { loadBook, lockedLoan, persistChange } from './loan-book';
+import type { LoanView, Reply } from './views';
 
 /** The postings that move every balance of a loan to the loss allowance, and the amounts. */
 function writeOffPostings(s: LoanState) {
@@ -60,11 +60,12 @@ const writtenOff = (s: LoanState): LoanState => ({
 });
 
 /** 核销: writes off every balance of a loan against the loss allowance; accrual stops. */
-export async function writeOffLoan(
+export async function writeOffLoan<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.WriteOffLoanRequest,
-): Promise<pb.WriteOffLoanResponse> {
+  req: { commandId: string; loanId: string; reason: string },
+  reply: Reply<{ loan: LoanView; amountWrittenOff: string }, R>,
+): Promise<R> {
   requireRole(p, ['risk_manager', 'admin'], 'writing off a loan');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -114,17 +115,18 @@ export async function writeOffLoan(
         by: p.userId,
       });
       const after = await findLoan(tx, loanId!);
-      return { loan: loanMessage(after!), amountWrittenOff: formatMoney(total) };
+      return reply({ loan: { record: after! }, amountWrittenOff: formatMoney(total) });
     }),
   );
 }
 
 /** Money recovered on a written-off loan goes back to the loss allowance. */
-export async function recordRecovery(
+export async function recordRecovery<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RecordRecoveryRequest,
-): Promise<pb.RecordRecoveryResponse> {
+  req: { commandId: string; loanId: string; amount: string; reference: string },
+  reply: Reply<{ loan: LoanView; recoveredTotal: string }, R>,
+): Promise<R> {
   requireRole(p, CASHIERS, 'recording a recovery');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -162,7 +164,7 @@ export async function recordRecovery(
         reference,
         by: p.userId,
       });
-      return { loan: loanMessage(record), recoveredTotal: formatMoney(recovered + amount!) };
+      return reply({ loan: { record }, recoveredTotal: formatMoney(recovered + amount!) });
     }),
   );
 }

@@ -3,11 +3,11 @@ import type { Queryable } from '@loanflow/platform';
 import { documentEventsV1, documentsV1 } from '@loanflow/proto';
 import type { SignedContract } from '../domain/loan/contract';
 
+/** A contract signed by every party, as documents' contract.signed tells it. */
+export type ContractSignature = documentEventsV1.ContractSigned & { terms: documentsV1.LoanTerms };
+
 /** Records (or replaces, for a newer signature) the signed contract of an application. */
-export async function upsertSignedContract(
-  tx: Queryable,
-  c: documentEventsV1.ContractSigned & { terms: documentsV1.LoanTerms },
-): Promise<void> {
+export async function upsertSignedContract(tx: Queryable, c: ContractSignature): Promise<void> {
   const t = c.terms;
   await tx.query(
     `INSERT INTO signed_contracts (application_id, contract_id, contract_number, sha256, amount, annual_rate,
