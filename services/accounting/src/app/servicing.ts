@@ -17,11 +17,12 @@ import {
   isBetterThan,
   type ClassificationPolicy,
 } from '../domain/loan/classification';
-import { ACCOUNTS, LOAN_ACCOUNTS, type AccountCode, type Posting } from '../domain/loan/ledger';
+import { ACCOUNTS } from '../domain/loan/ledger';
 import { validateLoanTerms } from '../domain/loan/opening';
 import { replayLoan } from '../domain/loan/replay';
+import { correctingEntry, netPerAccount, postingsInOrder } from '../domain/loan/reversal';
 import type { Bucket } from '../domain/loan/repayment';
-import { CLASSIFICATIONS, expectedLedgerBalances, type Classification } from '../domain/loan/state';
+import { CLASSIFICATIONS, type Classification } from '../domain/loan/state';
 import { formatMoney, formatRate } from '../domain/money';
 import * as classifications from '../infra/classification-repo';
 import type { ClassificationChange } from '../infra/classification-repo';
@@ -97,43 +98,36 @@ export async function reverseRepayment<R>(
         record.state.graceDays,
       );
       if (!terms.ok) throw new Error(`stored terms of loan ${record.state.id} no longer validate`);
-      const tranches = await laterTranches(tx, record.state.id);
-      const repayments = await postedRepaymentsExcept(tx, record.state.id, repaymentId!);
-      const refunds = await creditRefunds(tx, record.state.id);
+      const order = record.meta.allocationOrder as Bucket[];
       const replay = replayLoan(
         {
           id: record.state.id,
           terms: terms.value,
-          // In the order they were posted (both ids are UUIDv7, ordered in time too).
-          postings: [
-            ...tranches.map((t) => ({
-              at: [t.createdAt.getTime(), t.id] as const,
-              kind: 'tranche' as const,
+          postings: postingsInOrder(
+            (await laterTranches(tx, record.state.id)).map((t) => ({
+              ...t,
+              postedAt: t.createdAt,
               day: t.valueDate,
-              amount: t.amount,
             })),
-            ...repayments.map((r) => ({
-              at: [r.createdAt.getTime(), r.id] as const,
-              kind: 'repayment' as const,
+            (await postedRepaymentsExcept(tx, record.state.id, repaymentId!)).map((r) => ({
               id: r.id,
+              postedAt: r.createdAt,
               day: toDay(r.valueDate),
               request: {
                 amount: cents(r.amount),
                 kind: r.kind,
                 option: r.prepaymentOption ?? undefined,
-                order: record.meta.allocationOrder as Bucket[],
+                order,
                 source: r.source,
                 interestFirst: r.accruedInterestFirst,
               },
             })),
-            ...refunds.map((x) => ({
-              at: [x.createdAt.getTime(), x.id] as const,
-              kind: 'refund' as const,
-              id: x.id,
+            (await creditRefunds(tx, record.state.id)).map((x) => ({
+              ...x,
+              postedAt: x.createdAt,
               day: x.businessDate,
-              amount: x.amount,
             })),
-          ].sort((a, b) => a.at[0] - b.at[0] || (a.at[1] < b.at[1] ? -1 : 1)),
+          ),
           rateChanges: await appliedRateChanges(tx, record.state.id),
         },
         today - 1,
@@ -143,73 +137,14 @@ export async function reverseRepayment<R>(
         throw failedPrecondition(
           `cannot reverse: ${replay.reason} (posting ${replay.repaymentId} stands on it)`,
         );
-
-      // What the reversed money goes back to: the settlement account, or the repossessed asset.
-      const funding =
-        target.source === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement;
-      // The correcting entry: loan accounts move to the replayed balances, the reversed amount
-      // goes back to the settlement account, income takes the re-accrual difference.
-      const ledger = await ledgerBalancesOfLoan(tx, record.state.id);
-      const replayed = expectedLedgerBalances(replay.book.state);
-      const adjustments: Posting[] = [];
-      let loanSide = 0n;
-      for (const account of LOAN_ACCOUNTS) {
-        const want =
-          account === ACCOUNTS.advanceReceipts ? -replayed[account]! : replayed[account]!;
-        const diff = want - (ledger.get(account) ?? 0n);
-        loanSide += diff;
-        if (diff !== 0n)
-          adjustments.push({
-            kind: 'adjustment',
-            debit: account,
-            credit: funding,
-            amount: diff,
-          });
-      }
-      const incomeOf = (ps: readonly Posting[], account: AccountCode) =>
-        ps.filter((x) => x.credit === account).reduce((s, x) => s + x.amount, 0n) -
-        ps.filter((x) => x.debit === account).reduce((s, x) => s + x.amount, 0n);
-      const segTotals = await segmentInterestTotals(tx, record.state.id);
-      const accruedNow = (kind: string, open: bigint) => (segTotals.get(kind) ?? 0n) + open;
-      const incomeDiff: [AccountCode, bigint][] = [
-        [
-          ACCOUNTS.interestIncome,
-          incomeOf(replay.postings, ACCOUNTS.interestIncome) -
-            accruedNow(
-              'normal',
-              record.state.status === 'active' ? record.state.normal.accrued : 0n,
-            ),
-        ],
-        [
-          ACCOUNTS.penaltyIncome,
-          incomeOf(replay.postings, ACCOUNTS.penaltyIncome) -
-            accruedNow(
-              'penalty',
-              record.state.status === 'active' ? record.state.penalty.accrued : 0n,
-            ),
-        ],
-        [
-          ACCOUNTS.compoundIncome,
-          incomeOf(replay.postings, ACCOUNTS.compoundIncome) -
-            accruedNow(
-              'compound',
-              record.state.status === 'active' ? record.state.compound.accrued : 0n,
-            ),
-        ],
-      ];
-      // Each loan-account difference was paired with settlement above; move the income part over.
-      let incomeTotal = 0n;
-      for (const [account, diff] of incomeDiff) {
-        incomeTotal += diff;
-        if (diff !== 0n)
-          adjustments.push({
-            kind: 'adjustment',
-            debit: funding,
-            credit: account,
-            amount: diff,
-          });
-      }
-      const refunded = loanSide - incomeTotal;
+      const { adjustments, refunded } = correctingEntry({
+        ledger: await ledgerBalancesOfLoan(tx, record.state.id),
+        closedInterest: await segmentInterestTotals(tx, record.state.id),
+        current: record.state,
+        replayed: { state: replay.book.state, postings: replay.postings },
+        funding:
+          target.source === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement,
+      });
       if (refunded !== cents(target.amount)) {
         throw new Error(
           `reversal of ${repaymentId} does not reconcile: ${formatMoney(refunded)} ≠ ${target.amount}`,
@@ -244,11 +179,6 @@ export async function reverseRepayment<R>(
       });
       const after = await findLoan(tx, state.id);
       const r = (await repaymentById(tx, repaymentId!))!;
-      const net = new Map<string, bigint>();
-      for (const a of adjustments) {
-        net.set(a.debit, (net.get(a.debit) ?? 0n) + a.amount);
-        net.set(a.credit, (net.get(a.credit) ?? 0n) - a.amount);
-      }
       return reply({
         repayment: {
           id: r.id,
@@ -263,9 +193,10 @@ export async function reverseRepayment<R>(
           source: r.source,
         },
         loan: { record: after! },
-        adjustments: [...net]
-          .filter(([, v]) => v !== 0n)
-          .map(([accountCode, v]) => ({ accountCode, amount: formatMoney(v) })),
+        adjustments: netPerAccount(adjustments).map(([accountCode, v]) => ({
+          accountCode,
+          amount: formatMoney(v),
+        })),
       });
     }),
   );
