@@ -94,5 +94,18 @@ export default tseslint.config(
     files: ['services/*/src/domain/**'],
     rules: { 'no-restricted-imports': ['error', domainRules] },
   },
-  { files: ['services/*/src/app/**'], rules: { 'no-restricted-imports': ['error', appRules] } },
+  {
+    files: ['services/*/src/app/**'],
+    rules: {
+      'no-restricted-imports': ['error', appRules],
+      // SQL lives in infra/: a use case calls a repository, it does not run statements itself.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'app/ runs no SQL: put the statement in an infra/ repository and call that.',
+        },
+      ],
+    },
+  },
 );

@@ -21,6 +21,7 @@ interface Case {
 
 const RESTRICTED = 'no-restricted-imports';
 const CROSSING = 'loanflow/no-cross-package-relative-import';
+const SQL = 'no-restricted-syntax';
 
 const cases: Case[] = [
   {
@@ -58,6 +59,16 @@ const cases: Case[] = [
     filePath: 'services/documents/src/app/probe.ts',
     code: "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
     expected: [[RESTRICTED, 'app/ imports no pg: use cases call repository functions in infra/.']],
+  },
+  {
+    name: 'app/ running SQL itself',
+    filePath: 'services/accounting/src/app/probe.ts',
+    code:
+      "import type { Queryable } from '@loanflow/platform';\n" +
+      "export const loans = (db: Queryable) => db.query('SELECT * FROM loans');\n",
+    expected: [
+      ['no-restricted-syntax', 'app/ runs no SQL: put the statement in an infra/ repository'],
+    ],
   },
   {
     name: 'app/ calling repositories in infra/ and the domain',
@@ -131,7 +142,7 @@ describe('import boundaries (eslint.config.mjs)', () => {
   });
 
   it.each(cases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
-    const got = results[i].filter((m) => m.ruleId === RESTRICTED || m.ruleId === CROSSING);
+    const got = results[i].filter((m) => [RESTRICTED, CROSSING, SQL].includes(m.ruleId ?? ''));
     expect(got.map((m) => m.ruleId)).toEqual(cases[i].expected.map(([rule]) => rule));
     cases[i].expected.forEach(([, text], k) => expect(got[k].message).toContain(text));
     // Nothing else is wrong with the snippets: the rule under test is the only one that speaks.

@@ -6,6 +6,7 @@ export * as workflowV1 from './gen/loanflow/workflow/v1/workflow';
 export * as workflowEventsV1 from './gen/loanflow/workflow/v1/events';
 export * as accountingV1 from './gen/loanflow/accounting/v1/accounting';
 export * as postLoanV1 from './gen/loanflow/accounting/v1/post_loan';
+export * as accountingEventsV1 from './gen/loanflow/accounting/v1/events';
 export * as documentsV1 from './gen/loanflow/documents/v1/documents';
 export * as documentEventsV1 from './gen/loanflow/documents/v1/events';
 export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
@@ -18,3 +19,9 @@ export {
   roleWords,
   type Words,
 } from './words';
+export {
+  SCHEDULE_FIELDS,
+  scheduleRequestFromJson,
+  scheduleRequestToJson,
+  type ScheduleJsonProblem,
+} from './schedule';

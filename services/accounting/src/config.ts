@@ -1,11 +1,19 @@
-import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
+import {
+  BANK_TIME_ZONE,
+  businessDateInChina,
+  commonEnv,
+  isIsoDate,
+  isTimeZone,
+  loadConfig,
+  pemKey,
+  port,
+} from '@loanflow/platform';
 import { z } from 'zod';
 import { parseClassificationPolicy } from './domain/loan/classification';
 import { parseMoney } from './domain/money';
-import { parseIsoDate } from './domain/schedule/calendar';
 
 /** Today in China (the bank's business calendar), for a book that has no business date yet. */
-const todayInShanghai = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const todayInChina = () => businessDateInChina(new Date());
 
 export const accountingEnv = z.object({
   ...commonEnv,
@@ -27,23 +35,16 @@ export const accountingEnv = z.object({
   /** The bank's time zone: business dates are its calendar dates. */
   ACCOUNTING_TIME_ZONE: z
     .string()
-    .default('Asia/Shanghai')
-    .refine((v) => {
-      try {
-        new Intl.DateTimeFormat('en-CA', { timeZone: v });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Shanghai'),
+    .default(BANK_TIME_ZONE)
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
   /** The bank's name as statements print it, in English and in Chinese. */
   BANK_NAME: z.string().trim().min(1).max(200).default('LoanFlow Demo Bank'),
   BANK_NAME_ZH: z.string().trim().min(1).max(200).default('LoanFlow 演示银行'),
   /** The first business date of a new book; ignored once the book has one. */
   ACCOUNTING_FIRST_BUSINESS_DATE: z
     .string()
-    .refine((v) => parseIsoDate(v) !== undefined, 'must be a date as YYYY-MM-DD')
-    .default(todayInShanghai),
+    .refine(isIsoDate, 'must be a date as YYYY-MM-DD')
+    .default(todayInChina),
   /** Days past due → lowest classification, e.g. "1:special_mention,91:substandard,271:doubtful,361:loss". */
   CLASSIFICATION_FLOORS: z
     .string()

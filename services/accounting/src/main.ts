@@ -10,23 +10,24 @@ import {
   OutboxRelay,
   platformMigrations,
   promiseClient,
+  bankCalendar,
   runService,
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
 import { documentsV1 } from '@loanflow/proto';
-import { bankCalendar, ensureBusinessCalendar } from './app/business-day';
-import { recordSignedContract } from './app/contracts';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
 import { loadAccountingConfig, type AccountingConfig } from './config';
 import { parseIsoDate } from './domain/schedule/calendar';
+import { ensureBusinessCalendar } from './infra/calendar-repo';
+import { onContractSigned } from './infra/contract-events';
 import { accountingService } from './infra/grpc-handlers';
 import { postLoanService } from './infra/post-loan-handlers';
 
 export * from './domain/schedule';
 export { loadAccountingConfig } from './config';
 export { closeBusinessDate } from './app/end-of-day';
-export { bankCalendar } from './app/business-day';
+export { bankCalendar } from '@loanflow/platform';
 export { DEFAULT_CLASSIFICATION_POLICY } from './domain/loan/classification';
 
 export const MIGRATIONS = { name: 'accounting', dir: join(__dirname, '..', 'migrations') };
@@ -81,7 +82,7 @@ export async function start(
     consumer: contractsConsumer,
     filterSubject: 'loanflow.documents.contract.signed',
     startAt: config.EVENTS_START_AT,
-    handler: (event, tx) => recordSignedContract(tx, event, log),
+    handler: onContractSigned,
   });
 
   const calendar = bankCalendar(config.ACCOUNTING_TIME_ZONE, opts.now);

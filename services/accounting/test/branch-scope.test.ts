@@ -6,6 +6,7 @@ import { openTestLoan, startHarness, type Harness } from './harness';
 describe('accounting: the data scope of a branch covers its sub-branches', () => {
   let h: Harness;
   let sh: accountingV1.Loan;
+  const shLoan = () => sh;
   let pd: accountingV1.Loan;
   let bj: accountingV1.Loan;
 
@@ -13,7 +14,7 @@ describe('accounting: the data scope of a branch covers its sub-branches', () =>
     h = await startHarness({ firstBusinessDate: '2025-01-15' });
     sh = await openTestLoan(h, { branchId: 'SH001' });
     pd = await openTestLoan(h, { branchId: 'SH001-01', who: 'admin' });
-    bj = await openTestLoan(h, { branchId: 'BJ001' });
+    bj = await openTestLoan(h, { branchId: 'BJ001', principal: '30000.00' });
   });
 
   afterAll(async () => {
@@ -46,5 +47,38 @@ describe('accounting: the data scope of a branch covers its sub-branches', () =>
       h.as('shPostLoan'),
     );
     expect(own.loans.map((l) => l.id)).toEqual([sh.id]);
+  });
+
+  it('keeps the trial balance to the caller’s branch scope; head office sees the whole bank', async () => {
+    // Two nights of accrual: income lines are booked per branch as well as the loans' own.
+    await h.closeThrough('2025-01-16');
+    const balance = async (who: 'shBranchPostLoan' | 'bjPostLoan' | 'hqAuditor') => {
+      const tb = await h.client.getTrialBalance({ asOf: '' }, h.as(who));
+      const line = (code: string) => tb.lines.find((l) => l.accountCode === code)!;
+      return { tb, line };
+    };
+    const sh = await balance('shBranchPostLoan');
+    const bjView = await balance('bjPostLoan');
+    const hq = await balance('hqAuditor');
+    const principal = (l: accountingV1.Loan) => Number(l.disbursedAmount);
+    // Loan principal (130101): the Shanghai subtree's two loans, Beijing's one, the bank's three.
+    expect(Number(sh.line('130101').debit)).toBe(principal(pd) + principal(shLoan()));
+    expect(Number(bjView.line('130101').debit)).toBe(principal(bj));
+    expect(Number(hq.line('130101').debit)).toBe(
+      principal(pd) + principal(shLoan()) + principal(bj),
+    );
+    // Interest accrued and its income are the branch's own, and each view balances.
+    expect(Number(sh.line('113201').debit)).toBeGreaterThan(0);
+    expect(sh.line('601101').credit).toBe(sh.line('113201').debit);
+    expect(bjView.line('601101').credit).toBe(bjView.line('113201').debit);
+    for (const view of [sh, bjView, hq]) {
+      expect(view.tb.balanced).toBe(true);
+      expect(view.tb.totalDebit).toBe(view.tb.totalCredit);
+    }
+    // Every line of the bank is in exactly one branch: the two branch views add up to head office's.
+    for (const l of hq.tb.lines) {
+      const sum = Number(sh.line(l.accountCode).debit) + Number(bjView.line(l.accountCode).debit);
+      expect(sum.toFixed(2)).toBe(l.debit);
+    }
   });
 });

@@ -16,7 +16,7 @@ import {
   type Role,
   type RpcOptions,
 } from '@loanflow/platform';
-import { accountingV1, postLoanV1 } from '@loanflow/proto';
+import { accountingV1, postLoanV1, scheduleRequestFromJson } from '@loanflow/proto';
 import { loadAccountingConfig, type AccountingConfig } from '../src/config';
 import { start, type RunningAccounting } from '../src/main';
 
@@ -196,6 +196,13 @@ export function annuitySchedule(
   };
 }
 
+/** The ScheduleRequest of a schedule's JSON form (as the gateway reads it); JSON of the wrong types fails the test. */
+export function scheduleMessage(json: Record<string, unknown>): accountingV1.ScheduleRequest {
+  const { request, problems } = scheduleRequestFromJson(json);
+  if (problems.length) throw new Error(`not a schedule request: ${JSON.stringify(problems)}`);
+  return request;
+}
+
 /** One loan of an import batch, as `openTestLoan` asks for it. */
 export interface TestLoanOptions {
   branchId?: string;
@@ -230,7 +237,9 @@ export function importedLoan(
     branchId: opts.branchId ?? 'SH001',
     productCode: opts.productCode ?? 'PERSONAL_CONSUMER',
     approvedAmount: opts.approvedAmount ?? opts.principal ?? '100000.00',
-    schedule: opts.schedule ?? annuitySchedule(openBusinessDate, opts.principal, opts.rate),
+    schedule: scheduleMessage(
+      opts.schedule ?? annuitySchedule(openBusinessDate, opts.principal, opts.rate),
+    ),
     rateType: opts.rateType ?? 'fixed',
     lprTerm: opts.lprTerm,
     spreadBp: opts.spreadBp,

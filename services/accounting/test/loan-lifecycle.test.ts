@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountingV1 } from '@loanflow/proto';
-import { annuitySchedule, importedLoan, openTestLoan, startHarness, type Harness } from './harness';
+import {
+  annuitySchedule,
+  importedLoan,
+  openTestLoan,
+  scheduleMessage,
+  startHarness,
+  type Harness,
+} from './harness';
 
 const eventually = async (ok: () => boolean, ms = 10000) => {
   const until = Date.now() + ms;
@@ -303,7 +310,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
               branchId: 'SH001',
               productCode: 'PERSONAL_CONSUMER',
               approvedAmount: '-5',
-              schedule: annuitySchedule('2025-02-30', '100000.00', '250'),
+              schedule: scheduleMessage(annuitySchedule('2025-02-30', '100000.00', '250')),
               rateType: 'fixed',
               graceDays: 90,
               payee: { paymentMethod: 'entrusted' },
@@ -366,7 +373,7 @@ describe('accounting service: bad input is refused and nothing is written', () =
       branchId: 'ZZ999',
       productCode: 'NO_SUCH_PRODUCT',
       approvedAmount: '100000.00',
-      schedule: annuitySchedule('2025-03-10'),
+      schedule: scheduleMessage(annuitySchedule('2025-03-10')),
       rateType: 'fixed',
       payee: { paymentMethod: 'self' },
     });

@@ -407,7 +407,7 @@ describe('applications service: after approval, and the other ends', () => {
                 termUnit: 'month',
                 repaymentMethod: 'equal_principal',
                 disbursementDate: openBusinessDate,
-                repaymentDay: Number(openBusinessDate.slice(8, 10)),
+                repaymentDayOfMonth: Number(openBusinessDate.slice(8, 10)),
               },
               rateType: 'fixed',
               payee: { paymentMethod: 'self' },

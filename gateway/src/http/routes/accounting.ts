@@ -6,7 +6,11 @@
  * only turn away early who could never do it.
  */
 import { DomainError, invalidArgument, type Role } from '@loanflow/platform';
-import { accountingV1 as pb } from '@loanflow/proto';
+import {
+  accountingV1 as pb,
+  scheduleRequestFromJson,
+  scheduleRequestToJson,
+} from '@loanflow/proto';
 import { z } from 'zod';
 import { created, defineRoute, ok, type RouteSpec } from '../api/route';
 import { isoDate, queryInt, text, uuid } from '../api/schemas';
@@ -91,11 +95,20 @@ const StatementQuery = z.strictObject({
 
 /**
  * A schedule's terms (checked by ScheduleRequest or ScheduleTerms) as the accounting proto
- * carries them, and back: the one place that knows the proto's form of a schedule. It is a
- * google.protobuf.Struct today and becomes a message (then: scheduleRequestFromJson / ToJson).
+ * carries them (the ScheduleRequest message), and back: the one place that knows the proto's form
+ * of a schedule. The zod schema has checked every JSON type already; should the two ever disagree,
+ * the mapping's problems are refused as field errors rather than dropped.
  */
-const scheduleOf = (terms: Record<string, unknown>): Record<string, unknown> => terms;
-const scheduleTermsJson = (schedule: Record<string, unknown> | undefined) => schedule;
+function scheduleOf(terms: Record<string, unknown>, prefix = ''): pb.ScheduleRequest {
+  const { request, problems } = scheduleRequestFromJson(terms);
+  if (problems.length > 0)
+    throw invalidArgument(
+      problems.map((p) => ({ field: prefix ? `${prefix}.${p.field}` : p.field, reason: p.reason })),
+    );
+  return request;
+}
+const scheduleTermsJson = (schedule: pb.ScheduleRequest | undefined) =>
+  schedule && scheduleRequestToJson(schedule);
 
 /** A loan import as the API shows it: each loan's schedule in its JSON form. */
 const loanImportJson = (batch: pb.LoanImport | undefined) =>
@@ -234,7 +247,7 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
         422: reused,
       },
       async handle({ body, call, commandId }) {
-        const schedule = body.schedule && scheduleOf(body.schedule);
+        const schedule = body.schedule && scheduleOf(body.schedule, 'schedule');
         const out = await acct.openLoan(
           pb.OpenLoanRequest.fromPartial({ ...body, schedule, commandId }),
           call,
@@ -318,7 +331,10 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
         },
       },
       async handle({ body, call, commandId }) {
-        const loans = body.loans.map((l) => ({ ...l, schedule: scheduleOf(l.schedule) }));
+        const loans = body.loans.map((l, i) => ({
+          ...l,
+          schedule: scheduleOf(l.schedule, `loans[${i}].schedule`),
+        }));
         const out = await acct.requestLoanImport(
           pb.RequestLoanImportRequest.fromPartial({ ...body, loans, commandId }),
           call,

@@ -1,4 +1,6 @@
-import { invalidArgument, type Principal, type Queryable } from '@loanflow/platform';
+import { invalidArgument, type Principal } from '@loanflow/platform';
+import { storeCommand, storedCommand } from '../infra/command-repo';
+import type { Db } from '../infra/db';
 
 /**
  * Runs a money-changing command once per command id: a retry by the same person of the same
@@ -8,7 +10,7 @@ import { invalidArgument, type Principal, type Queryable } from '@loanflow/platf
  * An id used for another command or by another person is refused, never answered from the store.
  */
 export async function oncePerCommand<T>(
-  tx: Queryable,
+  tx: Db,
   commandId: string | undefined,
   command: string,
   principal: Principal,
@@ -17,13 +19,9 @@ export async function oncePerCommand<T>(
   if (!commandId) return run();
   if (commandId.length > 200)
     throw invalidArgument([{ field: 'commandId', reason: 'must be at most 200 characters' }]);
-  const { rows } = await tx.query<{ command: string; principal_id: string; result: T }>(
-    'SELECT command, principal_id, result FROM command_results WHERE command_id = $1',
-    [commandId],
-  );
-  const stored = rows[0];
+  const stored = await storedCommand<T>(tx, commandId);
   if (stored) {
-    if (stored.command !== command || stored.principal_id !== principal.userId) {
+    if (stored.command !== command || stored.principalId !== principal.userId) {
       throw invalidArgument([
         { field: 'commandId', reason: 'was already used for another command' },
       ]);
@@ -31,9 +29,6 @@ export async function oncePerCommand<T>(
     return stored.result;
   }
   const result = await run();
-  await tx.query(
-    `INSERT INTO command_results (command_id, command, principal_id, result) VALUES ($1, $2, $3, $4)`,
-    [commandId, command, principal.userId, JSON.stringify(result)],
-  );
+  await storeCommand(tx, commandId, { command, principalId: principal.userId, result });
   return result;
 }

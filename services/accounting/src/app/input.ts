@@ -1,4 +1,4 @@
-import { invalidArgument, type FieldViolation } from '@loanflow/platform';
+import { invalidArgument, isUuid, type FieldViolation } from '@loanflow/platform';
 import { parseIsoDate, type DayNumber } from '../domain/schedule/calendar';
 import {
   MAX_AMOUNT,
@@ -9,8 +9,7 @@ import {
   type Cents,
   type Rate,
 } from '../domain/money';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import type { Payee } from '../infra/movements-repo';
 
 /** Collects every problem of a request, then refuses it once with all of them (nothing written). */
 export class Fields {
@@ -52,7 +51,7 @@ export class Fields {
 
   uuid(field: string, text: string | undefined, required = true): string | undefined {
     if (!text) return required ? this.fail(field, 'is required') : undefined;
-    return UUID.test(text) ? text.toLowerCase() : this.fail(field, 'must be a UUID');
+    return isUuid(text) ? text.toLowerCase() : this.fail(field, 'must be a UUID');
   }
 
   text(
@@ -83,4 +82,32 @@ export class Fields {
   done(): void {
     if (this.errors.length > 0) throw invalidArgument(this.errors);
   }
+}
+
+/** How a tranche is paid out, as a request names it. */
+export interface PayeeRequest {
+  paymentMethod: string;
+  counterpartyName: string;
+  counterpartyAccount: string;
+  counterpartyBank: string;
+}
+
+/** 受托支付 names the counterparty and its account; 自主支付 pays the borrower. */
+export function validatePayee(f: Fields, payee: PayeeRequest | undefined): Payee {
+  const method = f.oneOf('payee.paymentMethod', payee?.paymentMethod, [
+    'entrusted',
+    'self',
+  ] as const);
+  const name = f.text('payee.counterpartyName', payee?.counterpartyName, {
+    required: method === 'entrusted',
+    max: 200,
+  });
+  const account = f.text('payee.counterpartyAccount', payee?.counterpartyAccount, {
+    required: method === 'entrusted',
+    max: 40,
+  });
+  if (account && !/^[0-9 -]{6,40}$/.test(account))
+    f.fail('payee.counterpartyAccount', 'must be a bank account number');
+  const bank = f.text('payee.counterpartyBank', payee?.counterpartyBank, { max: 200 });
+  return { method, name, account, bank };
 }

@@ -7,18 +7,18 @@ import {
   requireRole,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
 import { LOAN_ACCOUNTS } from '../domain/loan/ledger';
-import { expectedLedgerBalances, SEGMENT_KINDS, type SegmentKind } from '../domain/loan/state';
+import { expectedLedgerBalances, SEGMENT_KINDS } from '../domain/loan/state';
 import { formatMoney, formatRatePercent } from '../domain/money';
 import { validateScheduleRequest } from '../domain/schedule';
 import { statementCsv, statementPdf } from '../domain/statement/render';
-import { statementLines, type SegmentRecord } from '../domain/statement/segments';
-import type { Statement } from '../domain/statement/types';
-import { cents, rate, toDay, toIso } from '../infra/loan-repo';
+import { statementLines } from '../domain/statement/segments';
+import type { Statement, StatementLine } from '../domain/statement/types';
+import { accountTotals, closedSegments, loanLedgerBalances } from '../infra/ledger-repo';
+import { toIso } from '../infra/loan-repo';
 import { findLoan, listLoanRecords } from '../infra/loan-views';
+import { DEFAULT_BANK, READERS, type AccountingDeps } from './deps';
 import { Fields } from './input';
-import { DEFAULT_BANK, READERS, type AccountingDeps } from './loans';
 
 const LEDGER_READERS = [
   'risk_manager',
@@ -36,12 +36,33 @@ function interestCounting(terms: unknown, loanId: string) {
   return { dayCount: schedule.value.dayCount, interestBasis: schedule.value.interestBasis };
 }
 
+export interface StatementRequest {
+  loanId: string;
+  fromDate: string;
+  toDate: string;
+  /** "json" (default), "csv" or "pdf". */
+  format: string;
+}
+
+/** The statement's lines and totals, and the document when CSV or PDF was asked for. */
+export interface StatementReply {
+  loanId: string;
+  loanNumber: string;
+  fromDate: string;
+  toDate: string;
+  lines: StatementLine[];
+  totals: Statement['totals'];
+  header: Statement['header'];
+  document: Buffer;
+  contentType: string;
+}
+
 /** 分段利息清单 for a date range, as JSON lines, CSV or PDF. */
 export async function getStatement(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetStatementRequest,
-): Promise<pb.GetStatementResponse> {
+  req: StatementRequest,
+): Promise<StatementReply> {
   requireRole(p, READERS, 'reading an interest statement');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -63,26 +84,7 @@ export async function getStatement(
       },
     ]);
   }
-  const { rows } = await deps.pool.query<{
-    kind: SegmentKind;
-    start_date: string;
-    end_date: string;
-    base: string;
-    rate: string;
-    denominator: number;
-  }>(
-    `SELECT kind, start_date, end_date, base, rate, denominator FROM interest_segments
-      WHERE loan_id = $1 AND end_date > $2 AND start_date <= $3`,
-    [loanId, toIso(from!), toIso(to!)],
-  );
-  const segments: SegmentRecord[] = rows.map((r) => ({
-    kind: r.kind,
-    start: toDay(r.start_date),
-    end: toDay(r.end_date),
-    base: cents(r.base),
-    rate: rate(r.rate),
-    denominator: r.denominator,
-  }));
+  const segments = await closedSegments(deps.pool, loanId!, from!, to!);
   // The open segments live on the loan row (none once the loan is closed or written off).
   if (s.status === 'active') {
     for (const kind of SEGMENT_KINDS) {
@@ -150,49 +152,50 @@ export async function getStatement(
   };
 }
 
-/** 试算平衡表: debit and credit totals per account; balanced when they agree. */
+/**
+ * 试算平衡表: debit and credit totals per account; balanced when they agree. A branch's staff see
+ * the books of their branch scope only (every journal line carries its loan's branch); head
+ * office sees the whole bank.
+ */
+export interface TrialBalance {
+  lines: {
+    accountCode: string;
+    name: string;
+    nameZh: string;
+    category: string;
+    debit: string;
+    credit: string;
+    /** Debit minus credit. */
+    balance: string;
+  }[];
+  totalDebit: string;
+  totalCredit: string;
+  balanced: boolean;
+}
+
 export async function getTrialBalance(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetTrialBalanceRequest,
-): Promise<pb.GetTrialBalanceResponse> {
+  req: { asOf: string },
+): Promise<TrialBalance> {
   requireRole(p, [...LEDGER_READERS], 'reading the trial balance');
   const f = new Fields();
   const asOf = req.asOf ? f.date('asOf', req.asOf) : undefined;
   f.done();
-  const { rows } = await deps.pool.query<{
-    code: string;
-    name: string;
-    name_zh: string;
-    category: string;
-    debit: string;
-    credit: string;
-  }>(
-    `SELECT a.code, a.name, a.name_zh, a.category,
-            COALESCE(t.debit, 0)::numeric(20, 2)::text AS debit, COALESCE(t.credit, 0)::numeric(20, 2)::text AS credit
-       FROM gl_accounts a
-       LEFT JOIN (SELECT account_code, sum(debit) AS debit, sum(credit) AS credit
-                    FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-                   WHERE $1::date IS NULL OR e.business_date <= $1
-                   GROUP BY account_code) t ON t.account_code = a.code
-      ORDER BY a.code`,
-    [asOf === undefined ? null : toIso(asOf)],
-  );
+  const accounts = await accountTotals(deps.pool, asOf, branchFilter(p));
   let debit = 0n;
   let credit = 0n;
-  const lines = rows.map((r) => {
-    const d = cents(r.debit);
-    const c = cents(r.credit);
-    debit += d;
-    credit += c;
+  const lines = accounts.map((a) => {
+    debit += a.debit;
+    credit += a.credit;
     return {
-      accountCode: r.code,
-      name: r.name,
-      nameZh: r.name_zh,
-      category: r.category,
-      debit: formatMoney(d),
-      credit: formatMoney(c),
-      balance: formatMoney(d - c),
+      accountCode: a.code,
+      name: a.name,
+      nameZh: a.nameZh,
+      category: a.category,
+      debit: formatMoney(a.debit),
+      credit: formatMoney(a.credit),
+      balance: formatMoney(a.debit - a.credit),
     };
   });
   return {
@@ -204,32 +207,21 @@ export async function getTrialBalance(
 }
 
 /** 对账: each loan's balances against its sub-ledger lines; lists every difference. */
+export interface Reconciliation {
+  loansChecked: number;
+  mismatches: { loanId: string; accountCode: string; loanBalance: string; ledgerBalance: string }[];
+}
+
 export async function reconcileLoans(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.ReconcileLoansRequest,
-): Promise<pb.ReconcileLoansResponse> {
+  req: { branchId: string },
+): Promise<Reconciliation> {
   requireRole(p, [...LEDGER_READERS], 'reconciling loans');
   const branches = branchFilter(p, req.branchId);
-  const records = await listLoanRecords(
-    deps.pool,
-    '($1::text[] IS NULL OR branch_id = ANY($1))',
-    [branches],
-    1_000_000,
-  );
-  const { rows } = await deps.pool.query<{
-    loan_id: string;
-    account_code: string;
-    balance: string;
-  }>(
-    `SELECT l.loan_id, l.account_code, sum(l.debit - l.credit)::text AS balance
-       FROM journal_lines l JOIN loans ln ON ln.id = l.loan_id
-      WHERE l.loan_id IS NOT NULL AND ($1::text[] IS NULL OR ln.branch_id = ANY($1))
-      GROUP BY l.loan_id, l.account_code`,
-    [branches],
-  );
-  const ledger = new Map(rows.map((r) => [`${r.loan_id}:${r.account_code}`, cents(r.balance)]));
-  const mismatches: pb.LoanMismatch[] = [];
+  const records = await listLoanRecords(deps.pool, { branches }, 1_000_000);
+  const ledger = await loanLedgerBalances(deps.pool, branches);
+  const mismatches: Reconciliation['mismatches'] = [];
   for (const rec of records) {
     const expected = expectedLedgerBalances(rec.state);
     for (const account of LOAN_ACCOUNTS) {

@@ -2,7 +2,6 @@
 // its contract signed by every party, with every term the contract fixes, once the disbursement
 // review's checklist is complete (集中审查放款); loans migrated from another system come in through
 // an audited maker-checker import instead. Both book the loan the same way.
-import { Metadata } from '@grpc/grpc-js';
 import {
   appendToOutbox,
   BRANCH_CODE,
@@ -18,15 +17,12 @@ import {
   type CallContext,
   type FieldViolation,
   type Principal,
-  type PromiseClient,
-  type Queryable,
 } from '@loanflow/platform';
-import { accountingV1 as pb, documentsV1 } from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import {
   contractedLoan,
   differencesFromContract,
   scheduleDeparture,
-  type SignedContract,
 } from '../domain/loan/contract';
 import { ACCOUNTS, posting } from '../domain/loan/ledger';
 import {
@@ -36,38 +32,34 @@ import {
   validateLoanTerms,
   type LoanTerms,
 } from '../domain/loan/opening';
+import { nextRepricingDate } from '../domain/loan/repricing';
 import { DEFAULT_ALLOCATION_ORDER, validateAllocationOrder } from '../domain/loan/repayment';
 import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domain/money';
+import { lockSignedContractId, signedContractOf } from '../infra/contract-repo';
+import type { Db } from '../infra/db';
+import * as imports from '../infra/import-repo';
+import type { ImportedLoanInput, LoanImportRecord } from '../infra/import-repo';
 import {
+  applicationHasLoan,
+  insertLoan,
+  nextLoanNumber,
   postLoanEntry,
-  rate,
-  splitValues,
-  stateValues,
   toIso,
   writeInstallments,
 } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
+import { insertDisbursement, type Payee } from '../infra/movements-repo';
+import { lprInForce } from '../infra/rate-repo';
 import { postingDate } from './business-day';
 import { oncePerCommand } from './commands';
-import { Fields } from './input';
-import {
-  currentLpr,
-  DISBURSERS,
-  nextRepricingDate,
-  recordDisbursement,
-  SOURCE,
-  validatePayee,
-  type AccountingDeps,
-} from './loans';
+import { DISBURSERS, SOURCE, type AccountingDeps } from './deps';
+import { Fields, validatePayee, type PayeeRequest } from './input';
+import type { LoanView, Reply } from './views';
 
 export interface OpeningDeps extends AccountingDeps {
-  /** The documents service: the disbursement review's checklist. */
-  documents: PromiseClient<documentsV1.DocumentsServiceClient>;
-  rpcTimeoutMs: number;
+  /** What the disbursement review's checklist (the documents service) still lacks, asked as the caller. */
+  disbursementChecklist(applicationId: string, ctx: CallContext): Promise<string[]>;
 }
-
-/** The checklist stage of the disbursement review (the documents service's word). */
-export const DISBURSEMENT_STAGE = 'disbursement';
 /** Administrators request and approve imports of migrated loans (two different ones). */
 const IMPORTERS = ['admin'] as const;
 const MAX_IMPORT = 500;
@@ -91,12 +83,88 @@ interface LoanToBook {
   spreadBp: number;
   repricing: 'january_first' | 'anniversary' | undefined;
   order: string[];
-  payee: ReturnType<typeof validatePayee>;
+  payee: Payee;
 }
 
 /** Books a checked loan on the open business date: account, schedule, first tranche, journal, event. */
-async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Promise<pb.Loan> {
+async function bookLoan(tx: Db, p: Principal, l: LoanToBook, at = ''): Promise<LoanView> {
   const today = await postingDate(tx);
+  await checkOpeningTerms(tx, l, today, at);
+  if (l.applicationId && (await applicationHasLoan(tx, l.applicationId)))
+    throw failedPrecondition(`application ${l.applicationId} already has a loan`);
+  const principal = BigInt(l.terms.schedule.principal.times(100).toFixed(0));
+  const plan = scheduleOf(l.terms.schedule);
+  const state = openingState(uuidv7(), l.terms, plan);
+  const loanNumber = await nextLoanNumber(tx, today);
+  const maturity = plan[plan.length - 1]!.dueDate;
+  await insertLoan(tx, {
+    state,
+    loanNumber,
+    applicationId: l.applicationId,
+    contractId: l.contract?.id ?? null,
+    contractNumber: l.contract?.number ?? null,
+    importId: l.importId,
+    customerId: l.customerId,
+    borrowerName: l.borrowerName,
+    branchId: l.branchId,
+    productCode: l.productCode,
+    approved: l.approved,
+    openedOn: today,
+    maturity,
+    terms: l.schedule,
+    rateType: l.rateType,
+    lprTerm: l.lprTerm ?? null,
+    spreadBp: l.rateType === 'floating' ? l.spreadBp : null,
+    repricing: l.repricing ?? null,
+    nextRepricingDate: l.repricing ? nextRepricingDate(l.repricing, today, today) : null,
+    allocationOrder: l.order,
+  });
+  await writeInstallments(tx, state.id, installmentRows(plan), false);
+  await insertDisbursement(tx, {
+    id: uuidv7(),
+    loanId: state.id,
+    tranche: 1,
+    amount: principal,
+    valueDate: today,
+    payee: l.payee,
+    disbursedBy: p.userId,
+  });
+  await postLoanEntry(tx, {
+    businessDate: today,
+    kind: 'disbursement',
+    loanId: state.id,
+    description: `Disbursement of loan ${loanNumber}, tranche 1`,
+    postings: posting('disbursement', ACCOUNTS.principal, ACCOUNTS.settlement, principal),
+  });
+  await appendToOutbox(tx, SOURCE, {
+    type: 'accounting.loan.disbursed',
+    subjectId: state.id,
+    data: events.LoanDisbursed.toJSON({
+      loanId: state.id,
+      loanNumber,
+      applicationId: l.applicationId ?? undefined,
+      contractId: l.contract?.id,
+      contractNumber: l.contract?.number,
+      importId: l.importId ?? undefined,
+      customerId: l.customerId,
+      branchId: l.branchId,
+      productCode: l.productCode,
+      tranche: 1,
+      amount: formatMoney(principal),
+      valueDate: toIso(today),
+      paymentMethod: l.payee.method,
+      annualRatePercent: formatRatePercent(l.terms.annualRate),
+      maturityDate: toIso(maturity),
+    }),
+  });
+  return { record: (await findLoan(tx, state.id))! };
+}
+
+/**
+ * A loan opens on its disbursement date only, and a floating loan at the LPR in force that day
+ * plus its spread; a contract that fixes another date or rate must be regenerated.
+ */
+async function checkOpeningTerms(tx: Db, l: LoanToBook, today: number, at: string) {
   const t = l.terms;
   if (t.schedule.disbursementDate !== today) {
     throw l.contract
@@ -111,105 +179,19 @@ async function bookLoan(tx: Queryable, p: Principal, l: LoanToBook, at = ''): Pr
           },
         ]);
   }
-  if (l.rateType === 'floating') {
-    const lpr = await currentLpr(tx, l.lprTerm!, today);
-    if (lpr === undefined)
-      throw failedPrecondition(`no ${l.lprTerm} LPR is published for ${toIso(today)}`);
-    const expected = formatRate(rate(lpr) + BigInt(l.spreadBp) * 10n ** 8n);
-    if (formatRate(t.annualRate) !== expected) {
-      throw invalidArgument([
-        {
-          field: `${at}schedule.annualRatePercent`,
-          reason: `must be the ${l.lprTerm} LPR ${formatRate(rate(lpr))} + ${l.spreadBp} bp = ${expected}${l.contract ? ` (regenerate contract ${l.contract.number})` : ''}`,
-        },
-      ]);
-    }
+  if (l.rateType !== 'floating') return;
+  const lpr = await lprInForce(tx, l.lprTerm!, today);
+  if (lpr === undefined)
+    throw failedPrecondition(`no ${l.lprTerm} LPR is published for ${toIso(today)}`);
+  const expected = formatRate(lpr + BigInt(l.spreadBp) * 10n ** 8n);
+  if (formatRate(t.annualRate) !== expected) {
+    throw invalidArgument([
+      {
+        field: `${at}schedule.annualRatePercent`,
+        reason: `must be the ${l.lprTerm} LPR ${formatRate(lpr)} + ${l.spreadBp} bp = ${expected}${l.contract ? ` (regenerate contract ${l.contract.number})` : ''}`,
+      },
+    ]);
   }
-  if (l.applicationId) {
-    const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [l.applicationId]);
-    if (dup.rowCount) throw failedPrecondition(`application ${l.applicationId} already has a loan`);
-  }
-  const principal = BigInt(t.schedule.principal.times(100).toFixed(0));
-  const id = uuidv7();
-  const plan = scheduleOf(t.schedule);
-  const state = openingState(id, t, plan);
-  const { rows: seq } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
-  const loanNumber = `LN${toIso(today).replaceAll('-', '')}${seq[0]!.n.padStart(6, '0')}`;
-  const { loan: stateColumns, accruals } = splitValues(stateValues(state));
-  const values = {
-    ...stateColumns,
-    contract_number: l.contract?.number ?? null,
-    contract_id: l.contract?.id ?? null,
-    origin: l.importId ? 'import' : 'contract',
-    import_id: l.importId,
-    borrower_name: l.borrowerName,
-  };
-  const cols = Object.keys(values);
-  const maturity = toIso(plan[plan.length - 1]!.dueDate);
-  await tx.query(
-    `INSERT INTO loans (id, loan_number, application_id, customer_id, branch_id, product_code,
-       approved_amount, opened_on, maturity_date, terms, rate_type, lpr_term, spread_bp,
-       repricing, next_repricing_date, allocation_order, ${cols.join(', ')})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-       ${cols.map((_, i) => `$${i + 17}`).join(', ')})`,
-    [
-      id,
-      loanNumber,
-      l.applicationId,
-      l.customerId,
-      l.branchId,
-      l.productCode,
-      formatMoney(l.approved),
-      toIso(today),
-      maturity,
-      JSON.stringify(l.schedule),
-      l.rateType,
-      l.lprTerm ?? null,
-      l.rateType === 'floating' ? l.spreadBp : null,
-      l.repricing ?? null,
-      l.repricing ? toIso(nextRepricingDate(l.repricing, today, today)) : null,
-      l.order,
-      ...Object.values(values),
-    ],
-  );
-  await tx.query(
-    `INSERT INTO loan_accruals (loan_id, ${Object.keys(accruals).join(', ')})
-     VALUES ($1, ${Object.keys(accruals)
-       .map((_, i) => `$${i + 2}`)
-       .join(', ')})`,
-    [id, ...Object.values(accruals)],
-  );
-  await writeInstallments(tx, id, installmentRows(plan), false);
-  await recordDisbursement(tx, id, 1, principal, today, l.payee, p.userId);
-  await postLoanEntry(tx, {
-    businessDate: today,
-    kind: 'disbursement',
-    loanId: id,
-    description: `Disbursement of loan ${loanNumber}, tranche 1`,
-    postings: posting('disbursement', ACCOUNTS.principal, ACCOUNTS.settlement, principal),
-  });
-  await appendToOutbox(tx, SOURCE, {
-    type: 'accounting.loan.disbursed',
-    subjectId: id,
-    data: {
-      loanId: id,
-      loanNumber,
-      applicationId: l.applicationId,
-      contractId: l.contract?.id ?? null,
-      contractNumber: l.contract?.number ?? null,
-      importId: l.importId,
-      customerId: l.customerId,
-      branchId: l.branchId,
-      productCode: l.productCode,
-      tranche: 1,
-      amount: formatMoney(principal),
-      valueDate: toIso(today),
-      paymentMethod: l.payee.method,
-      annualRatePercent: formatRatePercent(t.annualRate),
-      maturityDate: maturity,
-    },
-  });
-  return loanMessage((await findLoan(tx, id))!);
 }
 
 /** The checks of the account's own terms, shared by both ways in; fields under `prefix`. */
@@ -221,7 +203,7 @@ function accountTerms(
     penaltyMarkupPercent: string;
     graceDays: number;
     allocationOrder: string[];
-    payee: pb.Payee | undefined;
+    payee: PayeeRequest | undefined;
   },
 ) {
   const order =
@@ -240,48 +222,8 @@ function accountTerms(
   return { order, payee, terms: terms.ok ? terms.value : undefined };
 }
 
-interface ContractRow {
-  contract_id: string;
-  contract_number: string;
-  application_id: string;
-  customer_id: string | null;
-  branch_id: string | null;
-  product_code: string | null;
-  borrower_name: string | null;
-  terms: unknown;
-}
-
-const signedContractOf = (r: ContractRow): SignedContract | undefined =>
-  r.customer_id && r.terms
-    ? {
-        contractId: r.contract_id,
-        contractNumber: r.contract_number,
-        applicationId: r.application_id,
-        customerId: r.customer_id,
-        branchId: r.branch_id!,
-        productCode: r.product_code!,
-        borrowerName: r.borrower_name ?? '',
-        terms: documentsV1.LoanTerms.fromJSON(r.terms),
-      }
-    : undefined;
-
 const preconditionOn = (field: string, reason: string) =>
   new DomainError('failed_precondition', `${field}: ${reason}`, [{ field, reason }]);
-
-/** Asks the documents service, as the caller, what the disbursement checklist still lacks. */
-async function missingForDisbursement(
-  deps: OpeningDeps,
-  ctx: CallContext,
-  applicationId: string,
-): Promise<string[]> {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${ctx.token()}`);
-  const checklist = await deps.documents.getChecklist(
-    { applicationId, stage: DISBURSEMENT_STAGE },
-    { metadata, timeoutMs: deps.rpcTimeoutMs },
-  );
-  return checklist.missing;
-}
 
 /**
  * 放款 under a contract: the application's contract signed by every party fixes customer,
@@ -290,11 +232,33 @@ async function missingForDisbursement(
  * and any fixed value it does name must be the contract's. Opened on the contract's disbursement
  * date only, and only while the disbursement checklist is complete.
  */
-export async function openLoan(
+/** A loan opening as requested: the application, the payee, and any term repeated from the contract. */
+export interface OpenLoanRequest {
+  commandId: string;
+  applicationId: string;
+  contractId: string;
+  customerId: string;
+  branchId: string;
+  productCode: string;
+  approvedAmount: string;
+  /** The schedule request's JSON form. */
+  schedule: Record<string, unknown> | undefined;
+  rateType: string;
+  lprTerm: string;
+  spreadBp: number;
+  repricing: string;
+  penaltyMarkupPercent: string;
+  graceDays: number;
+  allocationOrder: string[];
+  payee: PayeeRequest | undefined;
+}
+
+export async function openLoan<R>(
   deps: OpeningDeps,
   ctx: CallContext,
-  req: pb.OpenLoanRequest,
-): Promise<pb.OpenLoanResponse> {
+  req: OpenLoanRequest,
+  reply: Reply<LoanView, R>,
+): Promise<R> {
   const p = ctx.principal();
   requireRole(p, DISBURSERS, 'opening a loan');
   const f = new Fields();
@@ -307,11 +271,7 @@ export async function openLoan(
   const contractId = f.uuid('contractId', req.contractId, false);
   if (req.customerId) f.uuid('customerId', req.customerId);
   f.done();
-  const { rows } = await deps.pool.query<ContractRow>(
-    'SELECT * FROM signed_contracts WHERE application_id = $1',
-    [applicationId],
-  );
-  const contract = rows[0] && signedContractOf(rows[0]);
+  const contract = await signedContractOf(deps.pool, applicationId!);
   if (!contract)
     throw preconditionOn(
       'applicationId',
@@ -352,7 +312,7 @@ export async function openLoan(
     throw failedPrecondition(
       `the schedule of contract ${contract.contractNumber} no longer comes out as printed: ${departure}; regenerate the contract`,
     );
-  const missing = await missingForDisbursement(deps, ctx, contract.applicationId);
+  const missing = await deps.disbursementChecklist(contract.applicationId, ctx);
   if (missing.length)
     throw preconditionOn(
       'applicationId',
@@ -361,11 +321,7 @@ export async function openLoan(
   return withTransaction(deps.pool, (tx) =>
     oncePerCommand(tx, req.commandId, 'OpenLoan', p, async () => {
       // The contract read again under the transaction: a newer signed contract replaces it.
-      const again = await tx.query<{ contract_id: string }>(
-        'SELECT contract_id FROM signed_contracts WHERE application_id = $1 FOR UPDATE',
-        [contract.applicationId],
-      );
-      if (again.rows[0]?.contract_id !== contract.contractId)
+      if ((await lockSignedContractId(tx, contract.applicationId)) !== contract.contractId)
         throw failedPrecondition('the application was signed under a newer contract; try again');
       const loan = await bookLoan(tx, p, {
         applicationId: contract.applicationId,
@@ -385,42 +341,13 @@ export async function openLoan(
         order: checked.order,
         payee: checked.payee,
       });
-      return pb.OpenLoanResponse.fromPartial({ loan });
+      return reply(loan);
     }),
   );
 }
 
-interface ImportRow {
-  id: string;
-  status: 'pending' | 'approved' | 'rejected';
-  source_system: string;
-  reason: string;
-  loans: unknown[];
-  requested_by: string;
-  requested_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  decision_comment: string | null;
-  loan_ids: string[];
-}
-
-const importMessage = (r: ImportRow): pb.LoanImport =>
-  pb.LoanImport.fromPartial({
-    id: r.id,
-    status: r.status,
-    sourceSystem: r.source_system,
-    reason: r.reason,
-    loans: r.loans.map((l) => pb.ImportedLoan.fromJSON(l)),
-    requestedBy: r.requested_by,
-    requestedAt: r.requested_at.toISOString(),
-    decidedBy: r.decided_by ?? '',
-    decidedAt: r.decided_at?.toISOString() ?? '',
-    decisionComment: r.decision_comment ?? '',
-    loanIds: r.loan_ids,
-  });
-
 /** Checks one loan of an import; every problem under `loans[i].`. */
-function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
+function checkImportedLoan(f: Fields, i: number, l: ImportedLoanInput) {
   const at = `loans[${i}].`;
   f.text(`${at}externalReference`, l.externalReference, { required: true, max: 100 });
   const customerId = f.uuid(`${at}customerId`, l.customerId);
@@ -464,8 +391,8 @@ function checkImportedLoan(f: Fields, i: number, l: pb.ImportedLoan) {
 export async function requestLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RequestLoanImportRequest,
-): Promise<pb.RequestLoanImportResponse> {
+  req: { commandId: string; sourceSystem: string; reason: string; loans: ImportedLoanInput[] },
+): Promise<LoanImportRecord> {
   requireRole(p, [...IMPORTERS], 'requesting a loan import');
   const f = new Fields();
   const sourceSystem = f.text('sourceSystem', req.sourceSystem, { required: true, max: 100 });
@@ -476,18 +403,14 @@ export async function requestLoanImport(
   f.done();
   return withTransaction(deps.pool, (tx) =>
     oncePerCommand(tx, req.commandId, 'RequestLoanImport', p, async () => {
-      const { rows } = await tx.query<ImportRow>(
-        `INSERT INTO loan_imports (id, status, source_system, reason, loans, requested_by, requested_at)
-         VALUES ($1, 'pending', $2, $3, $4, $5, now()) RETURNING *`,
-        [
-          uuidv7(),
-          sourceSystem,
-          reason,
-          JSON.stringify(req.loans.map((l) => pb.ImportedLoan.toJSON(l))),
-          p.userId,
-        ],
-      );
-      return { loanImport: importMessage(rows[0]!) };
+      const batch = await imports.insertImport(tx, {
+        id: uuidv7(),
+        sourceSystem: sourceSystem!,
+        reason: reason!,
+        loans: req.loans,
+        requestedBy: p.userId,
+      });
+      return batch;
     }),
   );
 }
@@ -499,8 +422,8 @@ export async function requestLoanImport(
 export async function decideLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.DecideLoanImportRequest,
-): Promise<pb.DecideLoanImportResponse> {
+  req: { commandId: string; importId: string; approve: boolean; comment: string },
+): Promise<LoanImportRecord> {
   requireRole(p, [...IMPORTERS], 'deciding a loan import');
   const f = new Fields();
   const importId = f.uuid('importId', req.importId);
@@ -508,21 +431,17 @@ export async function decideLoanImport(
   f.done();
   return withTransaction(deps.pool, (tx) =>
     oncePerCommand(tx, req.commandId, 'DecideLoanImport', p, async () => {
-      const { rows } = await tx.query<ImportRow>(
-        'SELECT * FROM loan_imports WHERE id = $1 FOR UPDATE',
-        [importId],
-      );
-      const batch = rows[0];
+      const batch = await imports.importById(tx, importId!, true);
       if (!batch) throw notFound(`loan import ${importId}`);
       if (batch.status !== 'pending')
         throw failedPrecondition(`loan import ${importId} is already ${batch.status}`);
-      if (batch.requested_by === p.userId)
+      if (batch.requestedBy === p.userId)
         throw permissionDenied(
           'a loan import is approved or rejected by another administrator than the one who requested it',
         );
       const loanIds: string[] = [];
       if (req.approve) {
-        const loans = batch.loans.map((l) => pb.ImportedLoan.fromJSON(l));
+        const loans = batch.loans;
         const problems: FieldViolation[] = [];
         for (const [i, l] of loans.entries()) {
           const g = new Fields();
@@ -554,16 +473,17 @@ export async function decideLoanImport(
             },
             `loans[${i}].`,
           );
-          loanIds.push(loan.id);
+          loanIds.push(loan.record.state.id);
         }
         if (problems.length) throw invalidArgument(problems);
       }
-      const { rows: decided } = await tx.query<ImportRow>(
-        `UPDATE loan_imports SET status = $2, decided_by = $3, decided_at = now(),
-           decision_comment = $4, loan_ids = $5 WHERE id = $1 RETURNING *`,
-        [batch.id, req.approve ? 'approved' : 'rejected', p.userId, comment ?? null, loanIds],
-      );
-      return { loanImport: importMessage(decided[0]!) };
+      const decided = await imports.decideImport(tx, batch.id, {
+        approve: req.approve,
+        by: p.userId,
+        comment,
+        loanIds,
+      });
+      return decided;
     }),
   );
 }
@@ -571,15 +491,13 @@ export async function decideLoanImport(
 export async function getLoanImport(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.GetLoanImportRequest,
-): Promise<pb.GetLoanImportResponse> {
+  req: { id: string },
+): Promise<LoanImportRecord> {
   requireRole(p, ['admin', 'auditor'], 'reading a loan import');
   const f = new Fields();
   const id = f.uuid('id', req.id);
   f.done();
-  const { rows } = await deps.pool.query<ImportRow>('SELECT * FROM loan_imports WHERE id = $1', [
-    id,
-  ]);
-  if (!rows[0]) throw notFound(`loan import ${id}`);
-  return { loanImport: importMessage(rows[0]) };
+  const batch = await imports.importById(deps.pool, id!);
+  if (!batch) throw notFound(`loan import ${id}`);
+  return batch;
 }

@@ -14,13 +14,12 @@ import {
   requireRole,
   uuidv7,
   withTransaction,
+  businessDateInChina,
   type FieldViolation,
-  type Pool,
   type Principal,
-  type Queryable,
   type Role,
 } from '@loanflow/platform';
-import { postLoanV1 as pb } from '@loanflow/proto';
+import { accountingEventsV1 as events, type postLoanV1 as pb } from '@loanflow/proto';
 import {
   CASE_STATUSES,
   checkAction,
@@ -72,9 +71,9 @@ import {
 import * as repo from '../infra/post-loan-repo';
 import { payoffAmount } from '../domain/loan/repayment';
 import { formatMoney, parseMoney } from '../domain/money';
+import type { Db as Queryable, Pool } from '../infra/db';
 import { findLoan } from '../infra/loan-views';
-
-export const SOURCE = 'accounting';
+import { SOURCE } from './deps';
 
 /** Who keeps the post-loan records (贷后/催收岗), and who may read them. */
 export const POST_LOAN_WRITERS: Role[] = ['post_loan_officer', 'admin'];
@@ -105,9 +104,8 @@ const requireUuid = (field: string, value: string, what: string): void => {
   if (!isUuid(value)) throw invalidArgument([{ field, reason: `must be the UUID of ${what}` }]);
 };
 
-/** Today in China Standard Time (UTC+8, no daylight saving). */
-const calendarToday = (): string =>
-  new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+/** Today in China (the bank's calendar) by the system clock, where no clock is injected. */
+const calendarToday = (): string => businessDateInChina(new Date());
 
 /**
  * The latest date a record may carry: today, or the loan book's open business date when that is
@@ -376,7 +374,7 @@ export async function openCollectionCase(
     await appendToOutbox(tx, SOURCE, {
       type: 'accounting.collection.case-opened',
       subjectId: id,
-      data: pb.CollectionCaseOpened.toJSON({
+      data: events.CollectionCaseOpened.toJSON({
         caseId: id,
         loanId: loan.loanId,
         loanNumber: loan.loanNumber,
@@ -535,7 +533,7 @@ export async function resolvePaymentPromise(
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.collection.promise-broken',
         subjectId: c.id,
-        data: pb.PaymentPromiseBroken.toJSON({
+        data: events.PaymentPromiseBroken.toJSON({
           promiseId: resolved.id,
           caseId: c.id,
           loanId: c.loan.loanId,
@@ -690,7 +688,7 @@ export async function changeLitigationStatus(
     await appendToOutbox(tx, SOURCE, {
       type: 'accounting.litigation.status-changed',
       subjectId: suit.id,
-      data: pb.LitigationStatusChanged.toJSON({
+      data: events.LitigationStatusChanged.toJSON({
         litigationId: suit.id,
         loanId: suit.loan.loanId,
         branchId: suit.loan.branchId,

@@ -11,33 +11,49 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import type { accountingV1 as pb } from '@loanflow/proto';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import {
   classificationFloor,
   isBetterThan,
   type ClassificationPolicy,
 } from '../domain/loan/classification';
-import { ACCOUNTS, LOAN_ACCOUNTS, type AccountCode, type Posting } from '../domain/loan/ledger';
-import { validateLoanTerms, type PrepaymentOption } from '../domain/loan/opening';
+import { ACCOUNTS } from '../domain/loan/ledger';
+import { validateLoanTerms } from '../domain/loan/opening';
 import { replayLoan } from '../domain/loan/replay';
-import type { Bucket, RepaymentKind, RepaymentSource } from '../domain/loan/repayment';
-import { CLASSIFICATIONS, expectedLedgerBalances, type Classification } from '../domain/loan/state';
+import { correctingEntry, netPerAccount, postingsInOrder } from '../domain/loan/reversal';
+import type { Bucket } from '../domain/loan/repayment';
+import { CLASSIFICATIONS, type Classification } from '../domain/loan/state';
 import { formatMoney, formatRate } from '../domain/money';
+import * as classifications from '../infra/classification-repo';
+import type { ClassificationChange } from '../infra/classification-repo';
+import { ledgerBalancesOfLoan, segmentInterestTotals } from '../infra/ledger-repo';
 import {
   cents,
-  insertSegments,
   postLoanEntry,
-  rate,
+  replaceInstallments,
+  replaceSegments,
   saveState,
   toDay,
   toIso,
-  writeInstallments,
 } from '../infra/loan-repo';
-import { findLoan, loanMessage } from '../infra/loan-views';
+import { findLoan } from '../infra/loan-views';
+import {
+  allocationRecord,
+  creditRefunds,
+  laterTranches,
+  markRepaymentReversed,
+  postedRepaymentsExcept,
+  repaymentById,
+  setRepaymentAllocation,
+} from '../infra/movements-repo';
+import { appliedRateChanges } from '../infra/rate-repo';
 import { openBusinessDay, postingDate } from './business-day';
 import { oncePerCommand } from './commands';
+import { SOURCE, type AccountingDeps } from './deps';
 import { Fields } from './input';
-import { SOURCE, type AccountingDeps } from './loans';
+import { lockedLoan } from './loan-book';
+import type { RepaymentShown } from './repayments';
+import type { LoanView, Reply } from './views';
 
 /**
  * 冲正: reverses a repayment posted in error. The loan is run again from its disbursement
@@ -45,12 +61,21 @@ import { SOURCE, type AccountingDeps } from './loans';
  * had), and the difference to what the ledger holds is posted as one correcting entry on the open
  * business date; nothing already in the ledger is rewritten.
  */
-export async function reverseRepayment(
+export async function reverseRepayment<R>(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.ReverseRepaymentRequest,
+  req: { commandId: string; repaymentId: string; reason: string },
   policy: ClassificationPolicy,
-): Promise<pb.ReverseRepaymentResponse> {
+  reply: Reply<
+    {
+      repayment: RepaymentShown;
+      loan: LoanView;
+      /** The correcting entry, net per account (debit positive). */
+      adjustments: { accountCode: string; amount: string }[];
+    },
+    R
+  >,
+): Promise<R> {
   requireRole(p, ['post_loan_officer', 'admin'], 'reversing a repayment');
   const f = new Fields();
   const repaymentId = f.uuid('repaymentId', req.repaymentId);
@@ -59,19 +84,9 @@ export async function reverseRepayment(
   return withTransaction(deps.pool, (tx) =>
     oncePerCommand(tx, req.commandId, 'ReverseRepayment', p, async () => {
       const today = await postingDate(tx);
-      const { rows: found } = await tx.query<{
-        loan_id: string;
-        status: string;
-        amount: string;
-        posted_by: string;
-        source: RepaymentSource;
-      }>('SELECT loan_id, status, amount, posted_by, source FROM repayments WHERE id = $1', [
-        repaymentId,
-      ]);
-      const target = found[0];
+      const target = await repaymentById(tx, repaymentId!);
       if (!target) throw notFound(`repayment ${repaymentId}`);
-      const record = await findLoan(tx, target.loan_id, true);
-      if (!record) throw notFound(`loan ${target.loan_id}`);
+      const record = await lockedLoan(tx, target.loanId);
       requireBranch(p, record.meta.branchId, 'the loan');
       if (target.status !== 'posted') throw failedPrecondition('the repayment is already reversed');
       if (record.state.status === 'written_off')
@@ -83,79 +98,37 @@ export async function reverseRepayment(
         record.state.graceDays,
       );
       if (!terms.ok) throw new Error(`stored terms of loan ${record.state.id} no longer validate`);
-      const { rows: tranches } = await tx.query<{
-        id: string;
-        value_date: string;
-        amount: string;
-        created_at: Date;
-      }>(
-        'SELECT id, value_date, amount, created_at FROM disbursements WHERE loan_id = $1 AND tranche > 1',
-        [record.state.id],
-      );
-      const { rows: repayments } = await tx.query<{
-        id: string;
-        value_date: string;
-        amount: string;
-        kind: RepaymentKind;
-        prepayment_option: PrepaymentOption | null;
-        created_at: Date;
-        source: RepaymentSource;
-        accrued_interest_first: boolean;
-      }>(
-        `SELECT id, value_date, amount, kind, prepayment_option, created_at, source, accrued_interest_first FROM repayments
-          WHERE loan_id = $1 AND status = 'posted' AND id <> $2`,
-        [record.state.id, repaymentId],
-      );
-      const { rows: refunds } = await tx.query<{
-        id: string;
-        business_date: string;
-        amount: string;
-        created_at: Date;
-      }>('SELECT id, business_date, amount, created_at FROM credit_refunds WHERE loan_id = $1', [
-        record.state.id,
-      ]);
-      const { rows: rates } = await tx.query<{ effective_date: string; new_rate: string }>(
-        'SELECT effective_date, new_rate FROM rate_changes WHERE loan_id = $1 AND applied ORDER BY effective_date',
-        [record.state.id],
-      );
+      const order = record.meta.allocationOrder as Bucket[];
       const replay = replayLoan(
         {
           id: record.state.id,
           terms: terms.value,
-          // In the order they were posted (both ids are UUIDv7, ordered in time too).
-          postings: [
-            ...tranches.map((t) => ({
-              at: [t.created_at.getTime(), t.id] as const,
-              kind: 'tranche' as const,
-              day: toDay(t.value_date),
-              amount: cents(t.amount),
+          postings: postingsInOrder(
+            (await laterTranches(tx, record.state.id)).map((t) => ({
+              ...t,
+              postedAt: t.createdAt,
+              day: t.valueDate,
             })),
-            ...repayments.map((r) => ({
-              at: [r.created_at.getTime(), r.id] as const,
-              kind: 'repayment' as const,
+            (await postedRepaymentsExcept(tx, record.state.id, repaymentId!)).map((r) => ({
               id: r.id,
-              day: toDay(r.value_date),
+              postedAt: r.createdAt,
+              day: toDay(r.valueDate),
               request: {
                 amount: cents(r.amount),
                 kind: r.kind,
-                option: r.prepayment_option ?? undefined,
-                order: record.meta.allocationOrder as Bucket[],
+                option: r.prepaymentOption ?? undefined,
+                order,
                 source: r.source,
-                interestFirst: r.accrued_interest_first,
+                interestFirst: r.accruedInterestFirst,
               },
             })),
-            ...refunds.map((x) => ({
-              at: [x.created_at.getTime(), x.id] as const,
-              kind: 'refund' as const,
-              id: x.id,
-              day: toDay(x.business_date),
-              amount: cents(x.amount),
+            (await creditRefunds(tx, record.state.id)).map((x) => ({
+              ...x,
+              postedAt: x.createdAt,
+              day: x.businessDate,
             })),
-          ].sort((a, b) => a.at[0] - b.at[0] || (a.at[1] < b.at[1] ? -1 : 1)),
-          rateChanges: rates.map((r) => ({
-            effective: toDay(r.effective_date),
-            rate: rate(r.new_rate),
-          })),
+          ),
+          rateChanges: await appliedRateChanges(tx, record.state.id),
         },
         today - 1,
         policy,
@@ -164,110 +137,27 @@ export async function reverseRepayment(
         throw failedPrecondition(
           `cannot reverse: ${replay.reason} (posting ${replay.repaymentId} stands on it)`,
         );
-
-      // What the reversed money goes back to: the settlement account, or the repossessed asset.
-      const funding =
-        target.source === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement;
-      // The correcting entry: loan accounts move to the replayed balances, the reversed amount
-      // goes back to the settlement account, income takes the re-accrual difference.
-      const { rows: ledgerRows } = await tx.query<{ account_code: AccountCode; balance: string }>(
-        `SELECT account_code, sum(debit - credit)::text AS balance FROM journal_lines WHERE loan_id = $1 GROUP BY account_code`,
-        [record.state.id],
-      );
-      const ledger = new Map(ledgerRows.map((r) => [r.account_code, cents(r.balance)]));
-      const replayed = expectedLedgerBalances(replay.book.state);
-      const adjustments: Posting[] = [];
-      let loanSide = 0n;
-      for (const account of LOAN_ACCOUNTS) {
-        const want =
-          account === ACCOUNTS.advanceReceipts ? -replayed[account]! : replayed[account]!;
-        const diff = want - (ledger.get(account) ?? 0n);
-        loanSide += diff;
-        if (diff !== 0n)
-          adjustments.push({
-            kind: 'adjustment',
-            debit: account,
-            credit: funding,
-            amount: diff,
-          });
-      }
-      const incomeOf = (ps: readonly Posting[], account: AccountCode) =>
-        ps.filter((x) => x.credit === account).reduce((s, x) => s + x.amount, 0n) -
-        ps.filter((x) => x.debit === account).reduce((s, x) => s + x.amount, 0n);
-      const { rows: segTotals } = await tx.query<{ kind: string; total: string }>(
-        `SELECT kind, sum(interest)::text AS total FROM interest_segments WHERE loan_id = $1 GROUP BY kind`,
-        [record.state.id],
-      );
-      const accruedNow = (kind: string, open: bigint) =>
-        cents(segTotals.find((r) => r.kind === kind)?.total ?? '0') + open;
-      const incomeDiff: [AccountCode, bigint][] = [
-        [
-          ACCOUNTS.interestIncome,
-          incomeOf(replay.postings, ACCOUNTS.interestIncome) -
-            accruedNow(
-              'normal',
-              record.state.status === 'active' ? record.state.normal.accrued : 0n,
-            ),
-        ],
-        [
-          ACCOUNTS.penaltyIncome,
-          incomeOf(replay.postings, ACCOUNTS.penaltyIncome) -
-            accruedNow(
-              'penalty',
-              record.state.status === 'active' ? record.state.penalty.accrued : 0n,
-            ),
-        ],
-        [
-          ACCOUNTS.compoundIncome,
-          incomeOf(replay.postings, ACCOUNTS.compoundIncome) -
-            accruedNow(
-              'compound',
-              record.state.status === 'active' ? record.state.compound.accrued : 0n,
-            ),
-        ],
-      ];
-      // Each loan-account difference was paired with settlement above; move the income part over.
-      let incomeTotal = 0n;
-      for (const [account, diff] of incomeDiff) {
-        incomeTotal += diff;
-        if (diff !== 0n)
-          adjustments.push({
-            kind: 'adjustment',
-            debit: funding,
-            credit: account,
-            amount: diff,
-          });
-      }
-      const refunded = loanSide - incomeTotal;
+      const { adjustments, refunded } = correctingEntry({
+        ledger: await ledgerBalancesOfLoan(tx, record.state.id),
+        closedInterest: await segmentInterestTotals(tx, record.state.id),
+        current: record.state,
+        replayed: { state: replay.book.state, postings: replay.postings },
+        funding:
+          target.source === 'repossessed_asset' ? ACCOUNTS.repossessedAssets : ACCOUNTS.settlement,
+      });
       if (refunded !== cents(target.amount)) {
         throw new Error(
           `reversal of ${repaymentId} does not reconcile: ${formatMoney(refunded)} ≠ ${target.amount}`,
         );
       }
 
-      await tx.query(
-        `UPDATE repayments SET status = 'reversed', reversed_at = now(), reversed_by = $2, reversal_reason = $3 WHERE id = $1`,
-        [repaymentId, p.userId, reason],
-      );
-      for (const [id, allocation] of replay.allocations) {
-        await tx.query('UPDATE repayments SET allocation = $2 WHERE id = $1', [
-          id,
-          JSON.stringify(
-            Object.fromEntries(
-              Object.entries(allocation).map(([k, v]) => [k, formatMoney(v as bigint)]),
-            ),
-          ),
-        ]);
-      }
+      await markRepaymentReversed(tx, repaymentId!, p.userId, reason!);
+      for (const [id, allocation] of replay.allocations)
+        await setRepaymentAllocation(tx, id, allocationRecord(allocation));
       const state = { ...replay.book.state, classification: record.state.classification };
       await saveState(tx, state);
-      await tx.query('DELETE FROM installments WHERE loan_id = $1', [state.id]);
-      await writeInstallments(tx, state.id, replay.book.installments, false);
-      await tx.query('DELETE FROM interest_segments WHERE loan_id = $1', [state.id]);
-      await insertSegments(
-        tx,
-        replay.closedSegments.map((g) => ({ ...g, loanId: state.id })),
-      );
+      await replaceInstallments(tx, state.id, replay.book.installments);
+      await replaceSegments(tx, state.id, replay.closedSegments);
       await postLoanEntry(tx, {
         businessDate: today,
         kind: 'adjustment',
@@ -279,51 +169,35 @@ export async function reverseRepayment(
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.loan.repayment-reversed',
         subjectId: state.id,
-        data: {
+        data: events.RepaymentReversed.toJSON({
           loanId: state.id,
-          repaymentId,
+          repaymentId: repaymentId!,
           amount: target.amount,
-          reason,
+          reason: reason!,
           businessDate: toIso(today),
-        },
+        }),
       });
       const after = await findLoan(tx, state.id);
-      const { rows: rep } = await tx.query<{
-        id: string;
-        loan_id: string;
-        value_date: string;
-        amount: string;
-        kind: string;
-        prepayment_option: string | null;
-        allocation: pb.Allocation;
-        status: string;
-        reference: string | null;
-        source: string;
-      }>('SELECT * FROM repayments WHERE id = $1', [repaymentId]);
-      const r = rep[0]!;
-      const net = new Map<string, bigint>();
-      for (const a of adjustments) {
-        net.set(a.debit, (net.get(a.debit) ?? 0n) + a.amount);
-        net.set(a.credit, (net.get(a.credit) ?? 0n) - a.amount);
-      }
-      return {
+      const r = (await repaymentById(tx, repaymentId!))!;
+      return reply({
         repayment: {
           id: r.id,
-          loanId: r.loan_id,
-          valueDate: r.value_date,
+          loanId: r.loanId,
+          valueDate: r.valueDate,
           amount: r.amount,
           kind: r.kind,
-          prepaymentOption: r.prepayment_option ?? '',
+          prepaymentOption: r.prepaymentOption ?? '',
           allocation: r.allocation,
           status: r.status,
           reference: r.reference ?? '',
           source: r.source,
         },
-        loan: loanMessage(after!),
-        adjustments: [...net]
-          .filter(([, v]) => v !== 0n)
-          .map(([accountCode, v]) => ({ accountCode, amount: formatMoney(v) })),
-      };
+        loan: { record: after! },
+        adjustments: netPerAccount(adjustments).map(([accountCode, v]) => ({
+          accountCode,
+          amount: formatMoney(v),
+        })),
+      });
     }),
   );
 }
@@ -331,39 +205,13 @@ export async function reverseRepayment(
 const CLASSIFIERS = ['post_loan_officer', 'credit_officer', 'risk_manager', 'admin'] as const;
 const CLASSIFICATION_APPROVERS = ['risk_manager', 'admin'] as const;
 
-interface ChangeRow {
-  id: string;
-  loan_id: string;
-  from_class: string;
-  to_class: string;
-  cause: string;
-  reason: string | null;
-  status: string;
-  requested_by: string;
-  decided_by: string | null;
-  business_date: string;
-}
-
-const changeMessage = (r: ChangeRow): pb.ClassificationChange => ({
-  id: r.id,
-  loanId: r.loan_id,
-  fromClassification: r.from_class,
-  toClassification: r.to_class,
-  cause: r.cause,
-  reason: r.reason ?? '',
-  status: r.status,
-  requestedBy: r.requested_by,
-  decidedBy: r.decided_by ?? '',
-  businessDate: r.business_date,
-});
-
 /** A manual classification change, waiting for a second person's approval. */
 export async function requestClassification(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.RequestClassificationRequest,
+  req: { loanId: string; classification: string; reason: string },
   policy: ClassificationPolicy,
-): Promise<pb.RequestClassificationResponse> {
+): Promise<ClassificationChange> {
   requireRole(p, [...CLASSIFIERS], 'proposing a classification');
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
@@ -372,8 +220,7 @@ export async function requestClassification(
   f.done();
   return withTransaction(deps.pool, async (tx) => {
     const { date } = await openBusinessDay(tx);
-    const record = await findLoan(tx, loanId!, true);
-    if (!record) throw notFound(`loan ${loanId}`);
+    const record = await lockedLoan(tx, loanId!);
     requireBranch(p, record.meta.branchId, 'the loan');
     if (record.state.status !== 'active')
       throw failedPrecondition(`the loan is ${record.state.status}`);
@@ -388,20 +235,20 @@ export async function requestClassification(
         },
       ]);
     }
-    const pending = await tx.query(
-      `SELECT 1 FROM classification_changes WHERE loan_id = $1 AND status = 'pending'`,
-      [loanId],
-    );
-    if (pending.rowCount)
+    if (await classifications.hasPendingChange(tx, loanId!))
       throw failedPrecondition(
         'a classification change of this loan is already waiting for approval',
       );
-    const { rows } = await tx.query<ChangeRow>(
-      `INSERT INTO classification_changes (id, loan_id, from_class, to_class, cause, reason, status, requested_by, business_date)
-       VALUES ($1, $2, $3, $4, 'manual', $5, 'pending', $6, $7) RETURNING *`,
-      [uuidv7(), loanId, record.state.classification, to, reason, p.userId, toIso(date)],
-    );
-    return { change: changeMessage(rows[0]!) };
+    const change = await classifications.insertManualChange(tx, {
+      id: uuidv7(),
+      loanId: loanId!,
+      from: record.state.classification,
+      to: to!,
+      reason: reason!,
+      requestedBy: p.userId,
+      businessDate: date,
+    });
+    return change;
   });
 }
 
@@ -409,30 +256,26 @@ export async function requestClassification(
 export async function decideClassification(
   deps: AccountingDeps,
   p: Principal,
-  req: pb.DecideClassificationRequest,
+  req: { changeId: string; approve: boolean; comment: string },
   policy: ClassificationPolicy,
-): Promise<pb.DecideClassificationResponse> {
+): Promise<{ change: ClassificationChange; loan: LoanView }> {
   requireRole(p, [...CLASSIFICATION_APPROVERS], 'approving a classification');
   const f = new Fields();
   const id = f.uuid('changeId', req.changeId);
   const comment = f.text('comment', req.comment, { max: 2000 });
   f.done();
   return withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<ChangeRow>(
-      'SELECT * FROM classification_changes WHERE id = $1 FOR UPDATE',
-      [id],
-    );
-    const change = rows[0];
+    const change = await classifications.changeById(tx, id!, true);
     if (!change) throw notFound(`classification change ${id}`);
-    const record = await findLoan(tx, change.loan_id, true);
+    const record = await findLoan(tx, change.loanId, true);
     requireBranch(p, record!.meta.branchId, 'the loan');
     if (change.status !== 'pending')
       throw failedPrecondition(`the change is already ${change.status}`);
-    if (change.requested_by === p.userId)
+    if (change.requestedBy === p.userId)
       throw permissionDenied(
         'a classification change needs a second person: you proposed this one',
       );
-    const to = change.to_class as Classification;
+    const to = change.to as Classification;
     if (req.approve) {
       const floor = classificationFloor(policy, record!.state.daysPastDue);
       if (isBetterThan(to, floor))
@@ -440,34 +283,30 @@ export async function decideClassification(
           `the loan is now ${record!.state.daysPastDue} days past due, which requires at least ${floor}`,
         );
     }
-    const { rows: decided } = await tx.query<ChangeRow>(
-      `UPDATE classification_changes SET status = $2, decided_by = $3, decided_at = now(),
-              reason = CASE WHEN $4::text IS NULL THEN reason ELSE reason || ' / ' || $4 END
-        WHERE id = $1 RETURNING *`,
-      [id, req.approve ? 'approved' : 'rejected', p.userId, comment ?? null],
-    );
+    const decided = await classifications.decideChange(tx, id!, {
+      approve: req.approve,
+      by: p.userId,
+      comment,
+    });
     if (req.approve) {
-      await tx.query(
-        'UPDATE loans SET classification = $2, classified_on = $3, version = version + 1 WHERE id = $1',
-        [change.loan_id, to, change.business_date],
-      );
+      await classifications.setLoanClassification(tx, change.loanId, to, change.businessDate);
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.loan.classified',
-        subjectId: change.loan_id,
-        data: {
-          loanId: change.loan_id,
+        subjectId: change.loanId,
+        data: events.LoanClassified.toJSON({
+          loanId: change.loanId,
           loanNumber: record!.meta.loanNumber,
           branchId: record!.meta.branchId,
-          from: change.from_class,
+          from: change.from,
           to,
           cause: 'manual',
-          reason: change.reason,
-          requestedBy: change.requested_by,
+          reason: change.reason ?? undefined,
+          requestedBy: change.requestedBy,
           approvedBy: p.userId,
-        },
+        }),
       });
     }
-    const after = await findLoan(tx, change.loan_id);
-    return { change: changeMessage(decided[0]!), loan: loanMessage(after!) };
+    const after = await findLoan(tx, change.loanId);
+    return { change: decided, loan: { record: after! } };
   });
 }

@@ -35,9 +35,11 @@ export function parseRate(text: string): Rate | undefined {
 }
 
 /** A rate as the shortest decimal: 65250000000n → "6.525". */
-export function formatRate(rate: Rate): string {
+/** A rate as a plain decimal, trailing zeros dropped, or with every one of its ten places. */
+export function formatRate(rate: Rate, places: 'trimmed' | 10 = 'trimmed'): string {
   const whole = rate / RATE_SCALE;
-  const fraction = (rate % RATE_SCALE).toString().padStart(10, '0').replace(/0+$/, '');
+  const digits = (rate % RATE_SCALE).toString().padStart(10, '0');
+  const fraction = places === 10 ? digits : digits.replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 

@@ -310,9 +310,11 @@ export async function postLoanEntry(
     ],
   );
   const id = rows[0]!.id;
+  // Every line carries the loan's branch, so that the ledger follows a reader's branch scope.
   await tx.query(
-    `INSERT INTO journal_lines (entry_id, account_code, loan_id, debit, credit)
-     SELECT $1, a, l, d, c FROM unnest($2::text[], $3::uuid[], $4::numeric[], $5::numeric[]) AS t(a, l, d, c)`,
+    `INSERT INTO journal_lines (entry_id, account_code, loan_id, debit, credit, branch_id)
+     SELECT $1, a, l, d, c, (SELECT branch_id FROM loans WHERE id = $6)
+       FROM unnest($2::text[], $3::uuid[], $4::numeric[], $5::numeric[]) AS t(a, l, d, c)`,
     [
       id,
       lines.map((l) => l.account),
@@ -321,7 +323,106 @@ export async function postLoanEntry(
       ),
       lines.map((l) => formatMoney(l.debit)),
       lines.map((l) => formatMoney(l.credit)),
+      entry.loanId,
     ],
   );
   return id;
+}
+
+/** Replaces the loan's whole schedule (a replay rebuilt it). */
+export async function replaceInstallments(
+  tx: Queryable,
+  loanId: string,
+  rows: readonly InstallmentRow[],
+): Promise<void> {
+  await tx.query('DELETE FROM installments WHERE loan_id = $1', [loanId]);
+  await writeInstallments(tx, loanId, rows, false);
+}
+
+/** Replaces the loan's closed interest segments (a replay rebuilt them). */
+export async function replaceSegments(
+  tx: Queryable,
+  loanId: string,
+  segments: readonly ClosedSegment[],
+): Promise<void> {
+  await tx.query('DELETE FROM interest_segments WHERE loan_id = $1', [loanId]);
+  await insertSegments(
+    tx,
+    segments.map((g) => ({ ...g, loanId })),
+  );
+}
+
+export async function applicationHasLoan(tx: Queryable, applicationId: string): Promise<boolean> {
+  const dup = await tx.query('SELECT 1 FROM loans WHERE application_id = $1', [applicationId]);
+  return (dup.rowCount ?? 0) > 0;
+}
+
+/** The next loan number of a business date: LN + date + a six-digit sequence. */
+export async function nextLoanNumber(tx: Queryable, on: DayNumber): Promise<string> {
+  const { rows } = await tx.query<{ n: string }>(`SELECT nextval('loan_numbers') AS n`);
+  return `LN${toIso(on).replaceAll('-', '')}${rows[0]!.n.padStart(6, '0')}`;
+}
+
+/** A loan account to create: what it is, where it came from, and its opening state. */
+export interface NewLoan {
+  state: LoanState;
+  loanNumber: string;
+  applicationId: string | null;
+  contractId: string | null;
+  contractNumber: string | null;
+  importId: string | null;
+  customerId: string;
+  borrowerName: string;
+  branchId: string;
+  productCode: string;
+  approved: Cents;
+  openedOn: DayNumber;
+  maturity: DayNumber;
+  /** The schedule request the loan was opened with, kept as given. */
+  terms: unknown;
+  rateType: 'fixed' | 'floating';
+  lprTerm: string | null;
+  spreadBp: number | null;
+  repricing: string | null;
+  nextRepricingDate: DayNumber | null;
+  allocationOrder: readonly string[];
+}
+
+/** Inserts the loan row and its accruals row, column by name. */
+export async function insertLoan(tx: Queryable, l: NewLoan): Promise<void> {
+  const { loan: stateColumns, accruals } = splitValues(stateValues(l.state));
+  const loan: Record<string, unknown> = {
+    id: l.state.id,
+    loan_number: l.loanNumber,
+    application_id: l.applicationId,
+    customer_id: l.customerId,
+    branch_id: l.branchId,
+    product_code: l.productCode,
+    approved_amount: formatMoney(l.approved),
+    opened_on: toIso(l.openedOn),
+    maturity_date: toIso(l.maturity),
+    terms: JSON.stringify(l.terms),
+    rate_type: l.rateType,
+    lpr_term: l.lprTerm,
+    spread_bp: l.spreadBp,
+    repricing: l.repricing,
+    next_repricing_date: isoOrNull(l.nextRepricingDate),
+    allocation_order: l.allocationOrder,
+    contract_number: l.contractNumber,
+    contract_id: l.contractId,
+    origin: l.importId ? 'import' : 'contract',
+    import_id: l.importId,
+    borrower_name: l.borrowerName,
+    ...stateColumns,
+  };
+  await insertRow(tx, 'loans', loan);
+  await insertRow(tx, 'loan_accruals', { loan_id: l.state.id, ...accruals });
+}
+
+async function insertRow(tx: Queryable, table: string, row: Record<string, unknown>) {
+  const columns = Object.keys(row);
+  await tx.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+    Object.values(row),
+  );
 }

@@ -94,14 +94,40 @@ export async function findLoan(
   return rows[0] ? recordFromRow(rows[0]) : undefined;
 }
 
+/** What a list of loans may be narrowed to; every condition given must hold. */
+export interface LoanFilter {
+  /** null: every branch. */
+  branches?: readonly string[] | null;
+  status?: string;
+  classification?: string;
+  minDaysPastDue?: number;
+  customerId?: string;
+  /** The page after this loan id. */
+  after?: string;
+}
+
+/** Loans in id order, at most `limit`. */
 export async function listLoanRecords(
-  tx: Queryable,
-  where: string,
-  params: unknown[],
+  db: Queryable,
+  filter: LoanFilter,
   limit: number,
 ): Promise<LoanRecord[]> {
-  const { rows } = await tx.query<Record<string, unknown>>(
-    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM ${LOANS_WITH_ACCRUALS} WHERE ${where} ORDER BY id LIMIT ${limit}`,
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (filter.branches) add('branch_id = ANY(?)', filter.branches);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.classification) add('classification = ?', filter.classification);
+  if (filter.minDaysPastDue) add('days_past_due >= ?', filter.minDaysPastDue);
+  if (filter.customerId) add('customer_id = ?', filter.customerId);
+  if (filter.after) add('id > ?', filter.after);
+  params.push(limit);
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${STATE_COLUMNS}, ${META_COLUMNS} FROM ${LOANS_WITH_ACCRUALS}
+      WHERE ${where.length ? where.join(' AND ') : 'true'} ORDER BY id LIMIT $${params.length}`,
     params,
   );
   return rows.map(recordFromRow);

@@ -15,6 +15,7 @@ import {
   type Principal,
   type Role,
 } from '@loanflow/platform';
+import { borrowerIdentityRow, recordDisclosure } from '../infra/customer-repo';
 import type { ApplicationDeps } from './applications';
 import { getApplication } from './applications';
 
@@ -51,23 +52,14 @@ export async function discloseBorrowerIdentity(
   if (application.status !== 'approved')
     throw failedPrecondition('the borrower identity is disclosed for an approved application only');
   return withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{
-      id: string;
-      type: 'individual' | 'corporate';
-      name: string;
-      resident_id_enc: string | null;
-      credit_code: string | null;
-      address: string | null;
-    }>(
-      'SELECT id, type, name, resident_id_enc, credit_code, address FROM customers WHERE id = $1',
-      [application.customerId],
-    );
-    const c = rows[0]!;
-    await tx.query(
-      `INSERT INTO pii_disclosures (id, customer_id, application_id, purpose, disclosed_to)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [uuidv7(), c.id, application.id, purpose, actor.userId],
-    );
+    const c = (await borrowerIdentityRow(tx, application.customerId))!;
+    await recordDisclosure(tx, {
+      id: uuidv7(),
+      customerId: c.id,
+      applicationId: application.id,
+      purpose,
+      to: actor.userId,
+    });
     return {
       customerId: c.id,
       customerType: c.type,

@@ -206,3 +206,36 @@ export async function findCustomers(
   );
   return rows.map(toCustomer);
 }
+
+/** What a contract prints of its borrower, with the identity number still encrypted. */
+export interface BorrowerIdentityRow {
+  id: string;
+  type: 'individual' | 'corporate';
+  name: string;
+  resident_id_enc: string | null;
+  credit_code: string | null;
+  address: string | null;
+}
+
+export async function borrowerIdentityRow(
+  db: Queryable,
+  customerId: string,
+): Promise<BorrowerIdentityRow | undefined> {
+  const { rows } = await db.query<BorrowerIdentityRow>(
+    'SELECT id, type, name, resident_id_enc, credit_code, address FROM customers WHERE id = $1',
+    [customerId],
+  );
+  return rows[0];
+}
+
+/** Records who was shown a borrower's identity number, when and why (in the read's transaction). */
+export async function recordDisclosure(
+  db: Queryable,
+  d: { id: string; customerId: string; applicationId: string; purpose: string; to: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO pii_disclosures (id, customer_id, application_id, purpose, disclosed_to)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [d.id, d.customerId, d.applicationId, d.purpose, d.to],
+  );
+}

@@ -6,7 +6,7 @@ import {
   type EventHandler,
   type Logger,
 } from '@loanflow/platform';
-import { documentEventsV1, workflowEventsV1 } from '@loanflow/proto';
+import { accountingEventsV1, documentEventsV1, workflowEventsV1 } from '@loanflow/proto';
 import { recordProcessDecision } from '../app/decisions';
 import { recordContractSigned, recordLoanDisbursed } from '../app/lifecycle';
 import { formatAmount, parseAmount, parseRatePercent } from '../domain/money';
@@ -75,29 +75,13 @@ export const contractSigned =
     );
   };
 
-/**
- * accounting.loan.disbursed → the application is disbursed. Accounting's events have no proto
- * message in this branch yet: the fields read here are checked by hand, with the same rule (a
- * field missing or of the wrong type makes the event undecodable).
- */
+/** accounting.loan.disbursed → the application is disbursed (an imported loan has none). */
 export const loanDisbursed =
   (log: Logger): EventHandler =>
   async (event, tx) => {
-    const data = event.data;
-    if (data === null || typeof data !== 'object' || Array.isArray(data))
-      throw new UndecodableEvent(`${event.type}: data must be a JSON object`);
-    const field = (name: string, required: boolean): string => {
-      const value = (data as Record<string, unknown>)[name];
-      if (value === undefined || value === null || value === '') {
-        if (required) throw new UndecodableEvent(`${event.type}: missing ${name}`);
-        return '';
-      }
-      if (typeof value !== 'string')
-        throw new UndecodableEvent(`${event.type}: ${name} must be a string`);
-      return value;
-    };
-    const loanId = field('loanId', true);
-    const applicationId = field('applicationId', false);
+    const loan = decodeEventData(accountingEventsV1.LoanDisbursed, event, ['loanId']);
+    const loanId = loan.loanId!;
+    const applicationId = loan.applicationId ?? '';
     requireUuids(event, applicationId ? { loanId, applicationId } : { loanId });
     await recordLoanDisbursed(
       tx,
@@ -105,10 +89,10 @@ export const loanDisbursed =
         eventId: event.id,
         occurredAt: event.occurredAt,
         loanId,
-        loanNumber: field('loanNumber', false),
+        loanNumber: loan.loanNumber ?? '',
         applicationId: applicationId || undefined,
-        amount: field('amount', false),
-        valueDate: field('valueDate', false),
+        amount: loan.amount ?? '',
+        valueDate: loan.valueDate ?? '',
       },
       log,
     );

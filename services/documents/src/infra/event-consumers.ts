@@ -4,7 +4,6 @@
 import {
   consumeOnce,
   decodeEventData,
-  UndecodableEvent,
   type EventBus,
   type EventEnvelope,
   type Logger,
@@ -12,34 +11,21 @@ import {
   type PoolClient,
   type Subscription,
 } from '@loanflow/platform';
-import { applicationEventsV1, workflowEventsV1 } from '@loanflow/proto';
+import { accountingEventsV1, applicationEventsV1, workflowEventsV1 } from '@loanflow/proto';
 import { onApplicationWithdrawn, onLoanDisbursed, onProcessCompleted } from '../app/archive-events';
 import type { DocumentsDeps } from '../app/deps';
 import { retainArchived } from '../app/documents';
 import type { ArchivedObject } from '../app/model';
 
-/**
- * The fields of accounting's loan.disbursed this service reads. Accounting's events have no proto
- * message in this build yet; until they do, the data is checked field by field here, the same
- * way decodeEventData checks a generated message (absent required fields make it undecodable).
- */
+/** The fields of accounting's loan.disbursed this service reads (its generated message). */
 function decodeLoanDisbursed(event: Pick<EventEnvelope, 'data' | 'type'>) {
-  const data = event.data as Record<string, unknown> | null;
-  if (data === null || typeof data !== 'object' || Array.isArray(data))
-    throw new UndecodableEvent(`${event.type}: data must be a JSON object`);
-  const text = (key: string): string => {
-    const value = data[key];
-    if (value === undefined || value === null) return '';
-    if (typeof value !== 'string')
-      throw new UndecodableEvent(`${event.type}: ${key} must be a string`);
-    return value;
+  const loan = decodeEventData(accountingEventsV1.LoanDisbursed, event, ['loanId']);
+  return {
+    loanId: loan.loanId!,
+    contractId: loan.contractId ?? '',
+    applicationId: loan.applicationId ?? '',
+    tranche: loan.tranche ?? 1,
   };
-  const tranche = data.tranche ?? 1;
-  if (typeof tranche !== 'number' || !Number.isInteger(tranche))
-    throw new UndecodableEvent(`${event.type}: tranche must be an integer`);
-  const loanId = text('loanId');
-  if (!loanId) throw new UndecodableEvent(`${event.type}: missing loanId`);
-  return { loanId, contractId: text('contractId'), applicationId: text('applicationId'), tranche };
 }
 
 type Handler = (event: EventEnvelope, tx: PoolClient) => Promise<ArchivedObject[]>;

@@ -1,8 +1,8 @@
 // The applications and accounting services as the use cases ask them: always with the caller's
 // token, so that each applies its own rules (PERMISSION_DENIED / NOT_FOUND come back from there).
 import { Metadata } from '@grpc/grpc-js';
-import type { PromiseClient, RpcOptions } from '@loanflow/platform';
-import { accountingV1, applicationsV1 } from '@loanflow/proto';
+import { invalidArgument, type PromiseClient, type RpcOptions } from '@loanflow/platform';
+import { accountingV1, applicationsV1, scheduleRequestFromJson } from '@loanflow/proto';
 import type { Caller, OwnerDescription, Peers } from '../app/model';
 import { scheduleRequestOf } from '../domain/contracts/terms';
 import { repaymentMethodWord } from './proto-mapping';
@@ -88,8 +88,10 @@ export function grpcPeers(opts: {
     },
 
     async previewSchedule(caller, terms) {
+      const { request, problems } = scheduleRequestFromJson(scheduleRequestOf(terms));
+      if (problems.length > 0) throw invalidArgument(problems);
       const preview = await accounting.previewSchedule(
-        { request: scheduleRequestOf(terms) },
+        { request },
         onBehalfOf(caller),
       );
       return {

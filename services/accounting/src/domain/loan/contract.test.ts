@@ -1,17 +1,35 @@
 import { describe, expect, it } from '@jest/globals';
-import { documentsV1 } from '@loanflow/proto';
 import { previewSchedule } from '../schedule';
 import {
   contractedLoan,
   differencesFromContract,
   scheduleDeparture,
   scheduleRequestOfContract,
+  type LoanTerms,
   type OpeningRequest,
   type SignedContract,
 } from './contract';
 
+/** Terms as the edge maps them from documents' message: absent fields are its defaults. */
+const termsOf = (t: Partial<LoanTerms>): LoanTerms => ({
+  amount: '',
+  annualRatePercent: '',
+  rateBasis: 'RATE_BASIS_UNSPECIFIED',
+  spreadBp: 0,
+  repricing: '',
+  termMonths: 0,
+  repaymentMethod: 'REPAYMENT_METHOD_UNSPECIFIED',
+  repaymentDay: '',
+  disbursementDate: '',
+  firstDueDate: '',
+  maturityDate: '',
+  penaltyMarkupPercent: '',
+  schedule: [],
+  ...t,
+});
+
 /** The demo case of issue 9: disbursed on 2025-12-07, due on the 7th, 36 months. */
-function contract(overrides: Partial<documentsV1.LoanTerms> = {}): SignedContract {
+function contract(overrides: Partial<LoanTerms> = {}): SignedContract {
   const base = {
     amount: '350000.00',
     annualRatePercent: '4.2000',
@@ -22,10 +40,8 @@ function contract(overrides: Partial<documentsV1.LoanTerms> = {}): SignedContrac
     disbursementDate: '2025-12-07',
     penaltyMarkupPercent: '50.00',
     ...overrides,
-  } as Partial<documentsV1.LoanTerms>;
-  const preview = previewSchedule(
-    scheduleRequestOfContract(documentsV1.LoanTerms.fromPartial(base)),
-  );
+  } as Partial<LoanTerms>;
+  const preview = previewSchedule(scheduleRequestOfContract(termsOf(base)));
   if (!preview.ok) throw new Error(JSON.stringify(preview.errors));
   const schedule = preview.value.installments;
   return {
@@ -36,7 +52,7 @@ function contract(overrides: Partial<documentsV1.LoanTerms> = {}): SignedContrac
     borrowerName: '陈静',
     branchId: 'SH001',
     productCode: 'SMALL_BUSINESS',
-    terms: documentsV1.LoanTerms.fromPartial({
+    terms: termsOf({
       ...base,
       firstDueDate: schedule[0]!.dueDate,
       maturityDate: schedule[schedule.length - 1]!.dueDate,
@@ -87,13 +103,11 @@ describe('a loan under its contract', () => {
   });
 
   it('reads an LPR basis as a floating loan with its spread and repricing rule', () => {
-    const loan = contractedLoan(
-      contract({ rateBasis: documentsV1.LoanTerms.fromPartial({}).rateBasis, spreadBp: 0 }),
-    );
+    const loan = contractedLoan(contract({ rateBasis: 'RATE_BASIS_UNSPECIFIED', spreadBp: 0 }));
     expect(loan.rateType).toBe('fixed');
     const floating = contractedLoan(
       contract({
-        rateBasis: 'RATE_BASIS_LPR_5Y' as documentsV1.LoanTerms['rateBasis'],
+        rateBasis: 'RATE_BASIS_LPR_5Y',
         spreadBp: -30,
         repricing: 'anniversary',
       }),

@@ -1,9 +1,28 @@
 // 先签后贷: the loan opened under a signed contract takes every term from it. Pure: no I/O.
 import Decimal from 'decimal.js';
-import type { documentsV1 } from '@loanflow/proto';
 import { buildSchedule, validateScheduleRequest, type FieldError } from '../schedule';
 
-type LoanTerms = documentsV1.LoanTerms;
+/**
+ * The terms a contract fixes, as documents' LoanTerms carries them (the generated message is
+ * mapped to this at the edge; enum values are their proto names, e.g. REPAYMENT_METHOD_FLAT).
+ */
+export interface LoanTerms {
+  amount: string;
+  annualRatePercent: string;
+  rateBasis: string;
+  spreadBp: number;
+  repricing: string;
+  termMonths: number;
+  repaymentMethod: string;
+  /** "1" to "28" or "month_end"; empty for bullet loans. */
+  repaymentDay: string;
+  disbursementDate: string;
+  firstDueDate: string;
+  maturityDate: string;
+  penaltyMarkupPercent: string;
+  /** The schedule printed in the contract. */
+  schedule: readonly { dueDate: string; principal: string; interest: string }[];
+}
 
 /** What the contract.signed event told about the contract of an application. */
 export interface SignedContract {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { addDays, daysBetween, formatFen, readAmount, readDate, toFen, Violations } from './fields';
+import { addDays, daysBetween } from '@loanflow/platform';
+import { formatFen, readAmount, readDate, toFen, Violations } from './fields';
 
 describe('readAmount', () => {
   it.each([

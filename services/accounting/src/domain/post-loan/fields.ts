@@ -2,7 +2,7 @@
 // check records what is wrong under the field's path and hands back the normalized value.
 import type { FieldViolation } from '@loanflow/platform';
 import { MAX_AMOUNT, MAX_AMOUNT_REASON } from '../money';
-import { formatIsoDate, parseIsoDate } from '../schedule/calendar';
+import { parseIsoDate } from '../schedule/calendar';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; violations: FieldViolation[] };
 
@@ -59,21 +59,6 @@ export function readDate(raw: string): { ok: true; value: string } | { ok: false
   if (parseIsoDate(text) === undefined)
     return { ok: false, reason: `${text} is not a real calendar date` };
   return { ok: true, value: text };
-}
-
-/** The date `days` days after `date` (both YYYY-MM-DD); crosses month and year ends. */
-export function addDays(date: string, days: number): string {
-  const d = parseIsoDate(date);
-  if (d === undefined) throw new RangeError(`not a date: ${date}`);
-  return formatIsoDate(d + days);
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  const a = parseIsoDate(from);
-  const b = parseIsoDate(to);
-  if (a === undefined || b === undefined) throw new RangeError(`not a date: ${from} or ${to}`);
-  return b - a;
 }
 
 /** Collects the violations of one request; every check runs, so the client sees them all. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { addDays, daysBetween } from './fields';
+import { addDays, daysBetween } from '@loanflow/platform';
 import {
   checkInspection,
   checkInspectionPlan,

@@ -1,6 +1,7 @@
 // 贷后检查: each product has an inspection plan (the first inspection some days after the loan
 // is opened, then one every so many days); an inspection records what was found.
-import { addDays, daysBetween, Violations, type Validated } from './fields';
+import { addDays, daysBetween } from '@loanflow/platform';
+import { Violations, type Validated } from './fields';
 
 export interface InspectionPlan {
   productCode: string;

@@ -1,3 +1,4 @@
+import { dayNumberOf, daysInMonth, isLeapYear } from '@loanflow/platform';
 import { Exact } from './decimal';
 
 /** A calendar date as whole days since 1970-01-01 (UTC): cheap to compare and subtract. */
@@ -26,22 +27,13 @@ export function calendarDate(d: DayNumber): CalendarDate {
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
 }
 
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+// Calendar rules and the reading of `YYYY-MM-DD` are the platform's (one date module for every
+// service); this module adds the DayNumber arithmetic the schedule engine and the end of day run
+// on, millions of times a night.
+export { daysInMonth, isLeapYear } from '@loanflow/platform';
 
 /** Reads a strict `YYYY-MM-DD` that names a real calendar day, or undefined. */
-export function parseIsoDate(text: string): DayNumber | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return dayNumber(year, month, day);
-}
+export const parseIsoDate: (text: string) => DayNumber | undefined = dayNumberOf;
 
 export function formatIsoDate(d: DayNumber): string {
   const { year, month, day } = calendarDate(d);
