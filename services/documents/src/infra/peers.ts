@@ -90,10 +90,7 @@ export function grpcPeers(opts: {
     async previewSchedule(caller, terms) {
       const { request, problems } = scheduleRequestFromJson(scheduleRequestOf(terms));
       if (problems.length > 0) throw invalidArgument(problems);
-      const preview = await accounting.previewSchedule(
-        { request },
-        onBehalfOf(caller),
-      );
+      const preview = await accounting.previewSchedule({ request }, onBehalfOf(caller));
       return {
         installments: preview.installments.map((i) => ({
           period: i.period,
