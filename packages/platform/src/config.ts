@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { BANK_TIME_ZONE, isTimeZone } from './dates';
 
 export class ConfigError extends Error {
   constructor(
@@ -43,6 +44,11 @@ export const commonEnv = {
    * published before the first deploy is missed) or new messages only (test deployments).
    */
   EVENTS_START_AT: z.enum(['all', 'new']).default('all'),
+  /** The bank's time zone: business dates, archive and contract years are its calendar dates. */
+  BANK_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+    .default(BANK_TIME_ZONE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   /** How long health reports NOT_SERVING before the server stops accepting (probe period). */
   SHUTDOWN_NOT_SERVING_MS: z.coerce.number().int().min(0).max(60000).default(0),

@@ -1,9 +1,7 @@
 import {
-  BANK_TIME_ZONE,
   businessDateInChina,
   commonEnv,
   isIsoDate,
-  isTimeZone,
   loadConfig,
   pemKey,
   port,
@@ -32,11 +30,6 @@ export const accountingEnv = z.object({
       "The documents service (host:port): the disbursement review's checklist, asked before a loan is opened.",
     ),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
-  /** The bank's time zone: business dates are its calendar dates. */
-  ACCOUNTING_TIME_ZONE: z
-    .string()
-    .default(BANK_TIME_ZONE)
-    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
   /** The bank's name as statements print it, in English and in Chinese. */
   BANK_NAME: z.string().trim().min(1).max(200).default('LoanFlow Demo Bank'),
   BANK_NAME_ZH: z.string().trim().min(1).max(200).default('LoanFlow 演示银行'),

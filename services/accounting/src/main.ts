@@ -85,7 +85,7 @@ export async function start(
     handler: onContractSigned,
   });
 
-  const calendar = bankCalendar(config.ACCOUNTING_TIME_ZONE, opts.now);
+  const calendar = bankCalendar(config.BANK_TIME_ZONE, opts.now);
   const endOfDay: EndOfDayOptions = {
     policy: config.CLASSIFICATION_FLOORS,
     chunkSize: config.EOD_CHUNK_SIZE,
@@ -111,7 +111,7 @@ export async function start(
           bank: {
             name: config.BANK_NAME,
             nameZh: config.BANK_NAME_ZH,
-            timeZone: config.ACCOUNTING_TIME_ZONE,
+            timeZone: config.BANK_TIME_ZONE,
           },
         },
         { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },

@@ -20,7 +20,7 @@ describe('accounting service: the statement header names bank, borrower, basis, 
       env: {
         BANK_NAME: 'Bank of Pudong',
         BANK_NAME_ZH: '浦东测试银行',
-        ACCOUNTING_TIME_ZONE: 'Asia/Urumqi',
+        BANK_TIME_ZONE: 'Asia/Urumqi',
       },
       // Noon in Shanghai is still the same date in Urumqi (UTC+6).
       today: '2025-03-31',

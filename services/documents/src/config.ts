@@ -1,11 +1,4 @@
-import {
-  BANK_TIME_ZONE,
-  commonEnv,
-  isTimeZone,
-  loadConfig,
-  pemKey,
-  port,
-} from '@loanflow/platform';
+import { commonEnv, loadConfig, pemKey, port } from '@loanflow/platform';
 import { z } from 'zod';
 
 export const documentsEnv = z.object({
@@ -45,11 +38,6 @@ export const documentsEnv = z.object({
   /** Lifetime of a presigned viewing URL. */
   PRESIGN_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
-  /** The bank's time zone: its calendar dates archive numbers, contract numbers and retention. */
-  BANK_TIME_ZONE: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
-    .default(BANK_TIME_ZONE),
 });
 
 export type DocumentsConfig = z.infer<typeof documentsEnv>;
