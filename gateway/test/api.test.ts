@@ -84,9 +84,11 @@ describe('gateway: customers and applications through the REST API', () => {
         branchId: 'SH001',
         corporate: null,
         individual: {
-          residentIdMasked: `${residentId.slice(0, 6)}********${residentId.slice(-4)}`,
+          // The province and the last four only; an account manager does not assess the borrower,
+          // so the birth date (digits 7–14) is not shown either: nothing shown rebuilds the number.
+          residentIdMasked: `${residentId.slice(0, 2)}************${residentId.slice(-4)}`,
           mobileMasked: `${mobile.slice(0, 3)}****${mobile.slice(-4)}`,
-          birthDate,
+          birthDate: null,
           sex: 'female',
           occupation: 'Engineer',
           monthlyIncome: '28000.00',

@@ -10,7 +10,7 @@ import {
   repaymentMethodWords,
 } from '@loanflow/proto';
 import { z } from 'zod';
-import { money, rate } from './api/schemas';
+import { isoDate, money, rate } from './api/schemas';
 
 export const customerTypeWords = enumWords(pb.CustomerType, 'CUSTOMER_TYPE_');
 export const applicationStatusWords = enumWords(pb.ApplicationStatus, 'APPLICATION_STATUS_');
@@ -35,7 +35,11 @@ export const Customer = z
     individual: z
       .object({
         residentIdMasked: z.string(),
-        birthDate: z.string(),
+        birthDate: isoDate
+          .nullable()
+          .meta({
+            description: 'Shown only to the roles that assess the borrower; null for others',
+          }),
         sex: z.string(),
         mobileMasked: z.string(),
         address: z.string(),
@@ -70,7 +74,7 @@ export function customerJson(c: pb.Customer): z.output<typeof Customer> {
     individual: c.individual
       ? {
           residentIdMasked: c.individual.residentIdMasked,
-          birthDate: c.individual.birthDate,
+          birthDate: orNull(c.individual.birthDate),
           sex: c.individual.sex,
           mobileMasked: c.individual.mobileMasked,
           address: c.individual.address,
