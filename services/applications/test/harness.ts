@@ -512,19 +512,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   }
 }
 
-/** Rows of a table in the harness schema, optionally filtered (`where` uses $1...). */
-export async function countRows(
-  h: Harness,
-  table: string,
-  where = 'true',
-  params: unknown[] = [],
-): Promise<number> {
-  const { rows } = await h.db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
-    params,
-  );
-  return Number(rows[0]!.n);
-}
+export { countRows } from '@loanflow/test/support/rows';
 
 /** Creates an individual customer through the API; returns it with the plain numbers used. */
 export async function createIndividual(

@@ -296,19 +296,7 @@ export async function startHarness(): Promise<Harness> {
   }
 }
 
-/** Rows of a table in the harness schema (`where` uses $1...). */
-export async function countRows(
-  h: Harness,
-  table: string,
-  where = 'true',
-  params: unknown[] = [],
-): Promise<number> {
-  const { rows } = await h.db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
-    params,
-  );
-  return Number(rows[0]!.n);
-}
+export { countRows } from '@loanflow/test/support/rows';
 
 /** An application of a new Shanghai customer in the stand-in, approved unless said otherwise. */
 export function givenApplication(
@@ -345,17 +333,4 @@ export function givenApplication(
   return { applicationId, customerId, borrowerName };
 }
 
-/** Polls `probe` until it gives a value, or fails after `timeoutMs` (waits for a condition, not a time). */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '@loanflow/test/support/poll';
