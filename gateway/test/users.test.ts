@@ -113,7 +113,7 @@ describe('gateway: the user directory for administrators, the staff list for eve
     it('bad input: 400 naming each field, nothing written', async () => {
       const before = await written();
       const cases: [Record<string, unknown>, string][] = [
-        [{ roles: ['credit_officer', 'superuser'] }, 'roles.1'],
+        [{ roles: ['credit_officer', 'superuser'] }, 'roles[1]'],
         [{ roles: [] }, 'roles'],
         [{ branchId: 'GZ001' }, 'branchId'],
         [{ initialPassword: 'short' }, 'initialPassword'],

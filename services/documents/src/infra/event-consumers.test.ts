@@ -38,8 +38,8 @@ describe('the events the documents service consumes', () => {
     ['loanflow.accounting.loan.disbursed', { applicationId: 'a' }, 'missing loanId'],
     [
       'loanflow.accounting.loan.disbursed',
-      { loanId: 'l', tranche: '1' },
-      'tranche must be an integer',
+      { loanId: 'l', tranche: 'first' },
+      'tranche must be a number',
     ],
     ['loanflow.accounting.loan.disbursed', { loanId: 7 }, 'loanId must be a string'],
     ['loanflow.accounting.loan.disbursed', null, 'data must be a JSON object'],
