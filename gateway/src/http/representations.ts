@@ -35,11 +35,9 @@ export const Customer = z
     individual: z
       .object({
         residentIdMasked: z.string(),
-        birthDate: isoDate
-          .nullable()
-          .meta({
-            description: 'Shown only to the roles that assess the borrower; null for others',
-          }),
+        birthDate: isoDate.nullable().meta({
+          description: 'Shown only to the roles that assess the borrower; null for others',
+        }),
         sex: z.string(),
         mobileMasked: z.string(),
         address: z.string(),
