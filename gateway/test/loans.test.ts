@@ -271,6 +271,15 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     expect(lpr.status).toBe(200);
     expect(lpr.body).toEqual({ term: '1Y', ratePercent: '3.1000', effectiveDate: FIRST_DAY });
     expect((await call('disb.sh', 'POST', '/lpr', lpr.body)).status).toBe(403);
+    // No rate reaches the 36 % ceiling, published or agreed.
+    const absurd = await call('risk.hq', 'POST', '/lpr', {
+      term: '5Y',
+      ratePercent: '99.9999',
+      effectiveDate: FIRST_DAY,
+    });
+    expect(expectProblem(absurd, 400, 'ratePercent').errors).toEqual([
+      { field: 'ratePercent', reason: 'must be below 36% a year' },
+    ]);
 
     const opened = await importLoan(
       openBody({
@@ -314,6 +323,14 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
     );
     expect(fixedChange.status).toBe(201);
     expect(fixedChange.body.effectiveDate).toBe('2025-06-01');
+    const usurious = await call('disb.sh', 'POST', `/loans/${loan.id}/rate-changes`, {
+      annualRatePercent: '36',
+      effectiveDate: '2025-07-01',
+      reference: 'AGR-2025-032',
+    });
+    expect(expectProblem(usurious, 400, 'annualRatePercent').errors).toEqual([
+      { field: 'annualRatePercent', reason: 'must be below 36% a year' },
+    ]);
   });
 
   it('closes business days until the first installment is overdue and charges penalty interest', async () => {

@@ -150,6 +150,32 @@ describe('security probe: the gateway', () => {
       });
       expectProblem(huge, 400, 'termMonths');
       expect(await writeCounts(system)).toEqual(before);
+      // Year 0000 is no date PostgreSQL knows: refused here, not a 500 from the database.
+      const admin = await system.login('admin.hq');
+      expectProblem(
+        await call('GET', '/ledger/trial-balance?asOf=0000-01-01', { token: admin }),
+        400,
+        'asOf',
+      );
+      expectProblem(
+        await call('POST', '/business-days/0000-01-01:close', { token: admin, body: {} }),
+        400,
+        'date',
+      );
+      // A page size far out of range says so; a parameter given twice is refused by name.
+      const pages = await call('GET', '/applications?pageSize=1000000000000', { token: am });
+      expect(expectProblem(pages, 400, 'pageSize').errors).toEqual([
+        { field: 'pageSize', reason: 'must be between 1 and 100' },
+      ]);
+      const twice = await call('GET', '/applications?pageSize=5&pageSize=6', { token: am });
+      expect(expectProblem(twice, 400, 'pageSize').errors).toEqual([
+        { field: 'pageSize', reason: 'must be a whole number, given once' },
+      ]);
+      // A rule across query parameters names the parameters the API has.
+      const none = await call('GET', '/customers', { token: am });
+      expect(expectProblem(none, 400, '(query)').errors).toEqual([
+        { field: '(query)', reason: 'give exactly one of residentId, creditCode, mobile, name' },
+      ]);
     });
 
     it('a path id that is not a UUID, and %00 in a path', async () => {
@@ -182,10 +208,16 @@ describe('security probe: the gateway', () => {
       ['am.sh', 'POST', '/process-definitions'],
       ['audit.hq', 'POST', `/tasks/${randomUUID()}:task-1:urge`],
       ['audit.hq', 'POST', '/proxies'],
+      ['audit.hq', 'POST', '/contracts'],
+      ['audit.hq', 'POST', `/contracts/${randomUUID()}:sign`],
+      ['am.sh', 'POST', `/documents/${randomUUID()}/legal-hold`],
+      ['am.sh', 'POST', '/archives'],
+      ['am.sh', 'GET', `/applications/${randomUUID()}/disbursement-review`],
+      ['audit.hq', 'POST', `/documents/${randomUUID()}:delete`],
     ])('%s: %s %s with a nonsense body → 403, no field errors', async (user, method, path) => {
       const res = await call(method, path, {
         token: await system.login(user),
-        body: { nonsense: '\u0000', amount: 12 },
+        body: method === 'GET' ? undefined : { nonsense: '\u0000', amount: 12 },
       });
       const problem = expectProblem(res, 403);
       expect(problem.errors).toBeUndefined();
@@ -205,6 +237,35 @@ describe('security probe: the gateway', () => {
         403,
       );
     });
+  });
+
+  it('contract signers name active users of the directory, not usernames or strangers', async () => {
+    const disb = await system.login('disb.sh');
+    const party = (role: string, signerUserId: string) => ({ role, name: '陈静', signerUserId });
+    const known = (
+      await api<{ userId: string }>(system.baseUrl, 'GET', `${API}/me`, { token: disb })
+    ).body.userId;
+    const contract = (parties: unknown[]) =>
+      call('POST', '/contracts', {
+        token: disb,
+        body: { applicationId: randomUUID(), disbursementDate: '2025-12-31', parties },
+      });
+    // A username where the user's id belongs: refused by the schema.
+    expectProblem(
+      await contract([party('lender', known), party('borrower', 'am.sh')]),
+      400,
+      'parties[1].signerUserId',
+    );
+    // An id nobody in the directory has: refused before the documents service is asked.
+    const problem = expectProblem(
+      await contract([party('lender', known), party('borrower', randomUUID())]),
+      400,
+      'parties[1].signerUserId',
+    );
+    expect(problem.errors!.map((e) => [e.field, e.reason])).toEqual([
+      ['parties[1].signerUserId', 'is not an active user of the directory'],
+    ]);
+    expect(await system.count(system.schemas.documents, 'contracts')).toBe(0);
   });
 
   describe('X-Request-Id is not a command id', () => {

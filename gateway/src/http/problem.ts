@@ -64,6 +64,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         'the request body is not valid JSON',
       );
     else if (e.type === 'entity.too.large') {
+      // The rest of an oversized body is not worth reading: the connection ends with the answer.
+      res.setHeader('Connection', 'close');
       res
         .status(413)
         .type('application/problem+json')

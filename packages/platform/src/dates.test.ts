@@ -26,7 +26,8 @@ describe('calendar dates', () => {
     expect(isIsoDate('0099-02-29')).toBe(false);
     expect(isIsoDate('0096-02-29')).toBe(true);
     expect(addMonths('0099-01-31', 1)).toBe('0099-02-28');
-    expect(addDays('0001-01-01', -1)).toBe('0000-12-31');
+    expect(isIsoDate('0000-01-01')).toBe(false);
+    expect(() => addDays('0001-01-01', -1)).toThrow(RangeError);
     expect(daysBetween('0099-12-31', '0100-01-01')).toBe(1);
   });
 

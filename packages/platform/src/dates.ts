@@ -32,7 +32,9 @@ export function dayNumberOf(text: string): number | undefined {
   const match = ISO_DATE.exec(text);
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // Year 0000 does not exist in the calendar PostgreSQL (and ISO 8601 by default) counts in.
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return undefined;
   return utcDay(year, month, day);
 }
 
@@ -43,7 +45,7 @@ export const isIsoDate = (text: unknown): text is string =>
 export function isoDateOf(dayNumber: number): string {
   const d = new Date(dayNumber * MS_PER_DAY);
   const y = d.getUTCFullYear();
-  if (y < 0 || y > 9999) throw new RangeError(`year ${y} is outside 0000-9999`);
+  if (y < 1 || y > 9999) throw new RangeError(`year ${y} is outside 0001-9999`);
   return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 

@@ -45,6 +45,25 @@ describe('workflow: the documents gate', () => {
     });
     h.documents.missing.set(`${applicationId}/market_routing`, ['bank_statement', 'income_proof']);
 
+    // Someone who may not act on the step learns nothing of its papers: refused as a stranger.
+    const stranger = staff('reviewer-gate', ['pre_meeting_reviewer']);
+    const asked = h.documents.asked.length;
+    const notYours = (await h.client
+      .actOnTask(
+        workflowV1.ActOnTaskRequest.fromPartial({
+          taskId: task.id,
+          action: 'complete',
+          idempotencyKey: randomUUID(),
+          outcome: 'approve',
+          opinion: 'agreed',
+        }),
+        h.as(stranger),
+      )
+      .catch((e: unknown) => e)) as DomainError;
+    expect(notYours.code).toBe('permission_denied');
+    expect(notYours.message).not.toMatch(/bank_statement|documents/);
+    expect(h.documents.asked.length).toBe(asked);
+
     const refused = (await complete(task).catch((e: unknown) => e)) as DomainError;
     expect(refused.code).toBe('failed_precondition');
     expect(refused.message).toBe(

@@ -107,7 +107,9 @@ export const ContractPartyInput = z
     // The service names the allowed roles (with the party's index) when one is wrong.
     role: code(20, 'must be one of lender, borrower, guarantor'),
     name: text(200),
-    signerUserId: text(100).meta({ description: 'The user who signs for the party' }),
+    signerUserId: uuid.meta({
+      description: 'The id of the active user who signs for the party (GET /users)',
+    }),
     idNumberMasked: text(40).optional(),
     address: text(400).optional(),
   })

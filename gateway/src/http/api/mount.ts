@@ -35,6 +35,8 @@ export function parsePart<S extends z.ZodType>(
   input: unknown,
   prefix = '',
   name: (field: string) => string = (f) => f,
+  /** What a problem of the whole part is reported as (a rule across query parameters). */
+  whole = '(body)',
 ): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
@@ -54,7 +56,7 @@ export function parsePart<S extends z.ZodType>(
           reason: 'is not a known field',
         });
     } else {
-      violations.push({ field: path || '(body)', reason: issue.message });
+      violations.push({ field: path || whole, reason: issue.message });
     }
   }
   throw invalidArgument(violations);
@@ -112,7 +114,9 @@ const validate =
       }
       const input: Input = {
         params: r.params ? parsePart(r.params, { ...req.params }) : undefined,
-        query: r.query ? parsePart(r.query, { ...(req.query as object) }) : undefined,
+        query: r.query
+          ? parsePart(r.query, { ...(req.query as object) }, '', undefined, '(query)')
+          : undefined,
         headers: r.headers ? parsePart(r.headers, { ...req.headers }, '', headerName) : undefined,
         body: r.body ? parsePart(r.body, req.body ?? {}) : undefined,
       };

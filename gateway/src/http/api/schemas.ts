@@ -64,8 +64,9 @@ export const int = (min: number, max: number) =>
 /** A whole number in a query string (`?pageSize=20`); out of range says the whole range. */
 export const queryInt = (min: number, max: number) =>
   z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .string({ error: 'must be a whole number, given once' })
+    .regex(/^\d+$/, 'must be a whole number')
+    .max(12, `must be between ${min} and ${max}`)
     .transform(Number)
     .pipe(
       z

@@ -59,13 +59,18 @@ const CustomerInput = z
   })
   .meta({ id: 'CustomerInput' });
 
-const CustomerQuery = z.strictObject({
-  residentId: text(32).optional(),
-  creditCode: text(32).optional(),
-  mobile: text(32).optional(),
-  name: text(200).optional(),
-  ...page,
-});
+const CUSTOMER_KEYS = ['residentId', 'creditCode', 'mobile', 'name'] as const;
+const CustomerQuery = z
+  .strictObject({
+    residentId: text(32).optional(),
+    creditCode: text(32).optional(),
+    mobile: text(32).optional(),
+    name: text(200).optional(),
+    ...page,
+  })
+  .refine((q) => CUSTOMER_KEYS.filter((k) => q[k] !== undefined).length === 1, {
+    message: `give exactly one of ${CUSTOMER_KEYS.join(', ')}`,
+  });
 
 const draftShape = {
   customerId: uuid,

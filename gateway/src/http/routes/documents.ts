@@ -4,8 +4,8 @@
  * document is who may see its application: the documents service decides, so every route is for
  * any signed-in user.
  */
-import type { ServiceError } from '@grpc/grpc-js';
-import { fromGrpcError } from '@loanflow/platform';
+import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import { fromGrpcError, invalidArgument, ROLES, type Role } from '@loanflow/platform';
 import { documentsV1 as pb, rateBasisWords, repaymentMethodWords } from '@loanflow/proto';
 import { z } from 'zod';
 import { created, defineRoute, ok, type RouteSpec } from '../api/route';
@@ -14,6 +14,30 @@ import * as s from '../api/documents-schemas';
 import { streamUpload } from '../api/documents-upload';
 import { sendProblem } from '../problem';
 import type { RouteDeps } from './deps';
+
+/**
+ * The signers of a contract's parties name existing, active users of the directory: a contract
+ * with a signer nobody can be (a username, a closed account) could never be signed.
+ */
+async function requireActiveSigners(
+  deps: RouteDeps,
+  parties: readonly { signerUserId: string }[],
+  call: { metadata: Metadata; timeoutMs: number },
+): Promise<void> {
+  const ids = [...new Set(parties.map((p) => p.signerUserId))];
+  if (ids.length === 0) return;
+  const { users } = await deps.identity.getUsers({ ids }, call);
+  const active = new Set(users.filter((u) => u.active).map((u) => u.id));
+  const violations = parties.flatMap((p, i) =>
+    active.has(p.signerUserId)
+      ? []
+      : [{ field: `parties[${i}].signerUserId`, reason: 'is not an active user of the directory' }],
+  );
+  if (violations.length > 0) throw invalidArgument(violations);
+}
+
+/** Who files, deletes and signs: every member of staff but the auditor, who only reads. */
+const STAFF: Role[] = ROLES.filter((r) => r !== 'auditor');
 
 const signedIn = { signedIn: true } as const;
 const svc = (method: string) => `loanflow.documents.v1.DocumentsService/${method}`;
@@ -45,7 +69,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/documents',
       tag: 'Documents',
       summary: 'Upload a scan (streamed to the object store; type detected from the bytes)',
-      access: signedIn,
+      access: { roles: STAFF },
       grpc: svc('UploadDocument'),
       request: {
         headers: idempotencyHeaders,
@@ -125,7 +149,17 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/documents/{id}/views',
       tag: 'Documents',
       summary: '调阅记录: who viewed the document, when, how',
-      access: signedIn,
+      access: {
+        roles: [
+          'auditor',
+          'risk_manager',
+          'admin',
+          'post_loan_officer',
+          'credit_officer',
+          'account_manager',
+          'corporate_lending',
+        ],
+      },
       grpc: svc('ListViews'),
       request: { params: idParams },
       responses: {
@@ -221,7 +255,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'Documents',
       summary:
         'Withdraw a document (archived ones only after retention, without legal hold, by an administrator)',
-      access: signedIn,
+      access: { roles: STAFF },
       grpc: svc('DeleteDocument'),
       idempotent: true,
       request: { params: idParams, body: s.DeleteDocumentRequest },
@@ -239,7 +273,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/documents/{id}/legal-hold',
       tag: 'Archive',
       summary: 'Set or release a legal hold',
-      access: signedIn,
+      access: { roles: ['admin', 'risk_manager'] },
       grpc: svc('SetLegalHold'),
       idempotent: true,
       request: { params: idParams, body: s.LegalHoldRequest },
@@ -278,7 +312,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'Contracts',
       summary:
         '集中审查放款: the application’s contract, its signatures verified, and the checklist of stage disbursement',
-      access: signedIn,
+      access: { roles: ['disbursement_reviewer', 'admin', 'auditor'] },
       grpc: svc('GetDisbursementReview'),
       request: { params: idParams },
       responses: {
@@ -296,7 +330,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/archives',
       tag: 'Archive',
       summary: 'Archive an owner’s documents (归档); immutable from then on',
-      access: signedIn,
+      access: { roles: ['admin', 'disbursement_reviewer', 'post_loan_officer'] },
       grpc: svc('ArchiveOwner'),
       idempotent: true,
       request: { body: s.ArchiveRequest },
@@ -319,7 +353,9 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/archives',
       tag: 'Archive',
       summary: 'Search the central archive',
-      access: signedIn,
+      access: {
+        roles: ['auditor', 'risk_manager', 'admin', 'post_loan_officer', 'disbursement_reviewer'],
+      },
       grpc: svc('SearchArchive'),
       request: { query: s.archiveQuery },
       responses: {
@@ -337,7 +373,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/contracts',
       tag: 'Contracts',
       summary: 'Generate the contract of an approved application from its product’s template (PDF)',
-      access: signedIn,
+      access: { roles: ['account_manager', 'corporate_lending', 'disbursement_reviewer', 'admin'] },
       grpc: svc('GenerateContract'),
       idempotent: true,
       request: { body: s.GenerateContractRequest },
@@ -346,6 +382,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         409: { description: 'The application is not approved, or has no template' },
       },
       handle: async ({ body, call, commandId }) => {
+        await requireActiveSigners(deps, body.parties, call);
         const out = await d.generateContract(
           // A retry with the same Idempotency-Key and body makes the contract once.
           pb.GenerateContractRequest.fromPartial({ ...body, requestId: commandId }),
@@ -394,7 +431,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/contracts/{id}:sign',
       tag: 'Contracts',
       summary: 'Sign for a party (CMS signature with an RFC 3161 timestamp)',
-      access: signedIn,
+      access: { roles: STAFF },
       grpc: svc('SignContract'),
       idempotent: true,
       request: { params: idParams, body: s.SignContractRequest },

@@ -8,7 +8,7 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
-import { formatRate, formatRatePercent } from '../domain/money';
+import { formatRate, formatRatePercent, RATE_CEILING, RATE_CEILING_PERCENT } from '../domain/money';
 import { toIso } from '../infra/loan-repo';
 import { insertAgreedRateChange, insertLpr, lprPublishedFor } from '../infra/rate-repo';
 import { postingDate } from './business-day';
@@ -33,6 +33,8 @@ export async function recordRateChange(
   const f = new Fields();
   const loanId = f.uuid('loanId', req.loanId);
   const newRate = f.rate('annualRatePercent', req.annualRatePercent);
+  if (newRate !== undefined && newRate >= RATE_CEILING)
+    f.fail('annualRatePercent', `must be below ${RATE_CEILING_PERCENT}% a year`);
   const effective = f.date('effectiveDate', req.effectiveDate);
   const reference = f.text('reference', req.reference, { required: true, max: 100 });
   f.done();
@@ -82,6 +84,8 @@ export async function publishLpr(
   const r = f.rate('ratePercent', req.ratePercent, 4);
   const effective = f.date('effectiveDate', req.effectiveDate);
   if (r !== undefined && r === 0n) f.fail('ratePercent', 'must be greater than zero');
+  if (r !== undefined && r >= RATE_CEILING)
+    f.fail('ratePercent', `must be below ${RATE_CEILING_PERCENT}% a year`);
   f.done();
   return withTransaction(deps.pool, async (tx) => {
     const today = await postingDate(tx);

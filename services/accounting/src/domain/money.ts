@@ -8,6 +8,13 @@ export type Rate = bigint;
 export const RATE_SCALE = 10n ** 10n;
 const HUNDRED_PERCENT: Rate = 100n * RATE_SCALE;
 
+/**
+ * No loan rate reaches this (percent a year): the judicial protection ceiling for private lending
+ * is four times the 1-year LPR; 36 % is the absolute line no product or rate change may cross.
+ */
+export const RATE_CEILING_PERCENT = 36;
+export const RATE_CEILING: Rate = BigInt(RATE_CEILING_PERCENT) * RATE_SCALE;
+
 const MONEY = /^(-?)(\d{1,18})(?:\.(\d{1,2}))?$/;
 const RATE = /^(\d{1,2})(?:\.(\d{1,10}))?$/;
 

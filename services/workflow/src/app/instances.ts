@@ -239,12 +239,22 @@ export async function runCommandOnce<T>(
   remember: Remember<T>,
   authorize?: (instance: StoredInstance) => void,
   allowEnded = false,
+  /**
+   * A check that needs the command to have been accepted first (the caller is the assignee or a
+   * candidate): the documents gate, so that a stranger learns nothing of what is missing.
+   */
+  accepted?: () => Promise<void>,
 ): Promise<T> {
   if (!remember.key || remember.key.length > 255)
     throw invalidArgument([
       { field: 'idempotencyKey', reason: 'is required (1 to 255 characters)' },
     ]);
-  const done = await execute(deps, instanceId, command, { authorize, remember, allowEnded });
+  const done = await execute(deps, instanceId, command, {
+    authorize,
+    remember,
+    allowEnded,
+    accepted,
+  });
   return done.answer as T;
 }
 
@@ -263,6 +273,7 @@ async function execute<T>(
     authorize?: (instance: StoredInstance) => void;
     remember?: Remember<T>;
     allowEnded?: boolean;
+    accepted?: () => Promise<void>;
   },
 ): Promise<Executed<T>> {
   const db = opts.tx ?? deps.pool;
@@ -305,6 +316,7 @@ async function execute<T>(
       }
       throw asDomainError(err);
     }
+    await opts.accepted?.();
     const ref = refOf(instance, definition);
     const plan = planEffects(ref, instance.state, result, now);
     const outcome: CommandOutcome = {

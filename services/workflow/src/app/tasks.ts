@@ -231,8 +231,6 @@ export async function actOnTask<T>(
   const actor = actorOf(principal);
   const people: People = (named) => resolvePeople(deps.directory, named, token);
   const command = commandFor(input, ids.taskId, actor, people);
-  if (input.action === 'complete' && input.outcome === 'approve')
-    await requireDocuments(deps, input.taskId, token);
   const authorize = branchGuard(principal);
   const answer = (outcome: CommandOutcome): T =>
     present({
@@ -247,6 +245,11 @@ export async function actOnTask<T>(
     command,
     { actor: principal.userId, key: input.idempotencyKey, input, answer },
     authorize,
+    false,
+    // The gate runs once the engine has accepted the approval from this caller.
+    input.action === 'complete' && input.outcome === 'approve'
+      ? () => requireDocuments(deps, input.taskId, token)
+      : undefined,
   );
 }
 

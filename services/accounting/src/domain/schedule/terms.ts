@@ -9,6 +9,7 @@ import {
   type RepaymentDay,
 } from './calendar';
 import { dueDateGrid, type TermUnit } from './periods';
+import { RATE_CEILING_PERCENT } from '../money';
 
 export type RepaymentMethod =
   | 'equal_installments' // 等额本息
@@ -88,7 +89,6 @@ const INTEREST_BASES: readonly InterestBasis[] = ['period', 'daily'];
 const ROUNDING_MODES: readonly RoundingMode[] = ['half_up', 'half_even'];
 
 // Limits that keep a request meaningful; real products sit far inside them.
-const RATE_CEILING_PERCENT = 36;
 const MAX_INTEGER_DIGITS = 15;
 const MAX_RATE_DECIMALS = 6;
 const MAX_DECIMALS = 6;
