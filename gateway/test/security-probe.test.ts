@@ -415,6 +415,18 @@ describe('security probe: the gateway', () => {
         headers: { 'content-type': 'application/json' },
       });
       expect(login.status).toBe(413);
+      expect(login.headers.get('connection')).toBe('close');
+    });
+
+    it('a JSON body in another charset is an unsupported media type, and nothing is written', async () => {
+      const before = await writeCounts(system);
+      const res = await call('POST', '/customers', {
+        token: am,
+        rawBody: JSON.stringify(individualBody()),
+        headers: { 'content-type': 'application/json; charset=latin1' },
+      });
+      expect(res.status).toBe(415);
+      expect(await writeCounts(system)).toEqual(before);
     });
   });
 });

@@ -80,7 +80,20 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         });
       return;
     } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-      domain = invalidArgument([{ field: '(body)', reason: e.message ?? 'unsupported encoding' }]);
+      // A body in another charset or content encoding: the media type is what is refused.
+      res
+        .status(415)
+        .type('application/problem+json')
+        .json({
+          type: 'https://loanflow.dev/problems/unsupported-media-type',
+          title: 'Unsupported media type',
+          status: 415,
+          detail: `send the body as application/json in UTF-8 (${e.message ?? 'unsupported encoding'})`,
+          code: 'invalid_argument',
+          instance: problemInstance(req.originalUrl),
+          requestId: res.locals.requestId,
+        });
+      return;
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // The router's own refusals (a path that is not valid percent-encoding): the client's error.
       domain = invalidArgument([{ field: '(path)', reason: 'is not a valid URL path' }]);

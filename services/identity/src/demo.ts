@@ -23,6 +23,10 @@ export const DEMO_DIRECTORY: DirectorySeed = {
     demo('market.wang', '王芳', ['market_specialist'], 'SH001', '13800000105'),
     demo('group.chen', '陈刚', ['group_leader'], 'SH001', '13800000106'),
     demo('credit.zhou', '周洁', ['credit_officer'], 'SH001', '13800000107'),
+    // Beijing's own front of the chain, so that am.zhao's applications reach the committee too.
+    demo('market.gao', '高峰 (北京分行)', ['market_specialist'], 'BJ001', '13800000118'),
+    demo('group.liu', '刘洋 (北京分行)', ['group_leader'], 'BJ001', '13800000119'),
+    demo('credit.han', '韩雪 (北京分行)', ['credit_officer'], 'BJ001', '13800000120'),
     demo('review.wu', '吴静', ['pre_meeting_reviewer'], HEAD_OFFICE, '13800000108'),
     demo('committee.xu', '徐涛', ['committee_member'], HEAD_OFFICE, '13800000109'),
     // The loan committee votes with at least three members.
