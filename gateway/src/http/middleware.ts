@@ -8,13 +8,10 @@ import {
   unauthenticated,
   type PromiseClient,
   extractTraceContext,
-  hasRole,
-  permissionDenied,
   tracer,
   verifyAccessToken,
   type Logger,
   type Principal,
-  type Role,
 } from '@loanflow/platform';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { problemInstance, sendProblem } from './problem';
@@ -160,19 +157,6 @@ export function authenticate(
       if (err instanceof DomainError) sendProblem(res, err, req.originalUrl);
       else next(err);
     }
-  };
-}
-
-/** Edge check of the role; the owning service checks it again, with the branch scope. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (req, res, next) => {
-    const p = res.locals.principal as Principal;
-    if (hasRole(p, ...roles)) return next();
-    sendProblem(
-      res,
-      permissionDenied(`this action needs one of the roles ${roles.join(', ')}`),
-      req.originalUrl,
-    );
   };
 }
 
