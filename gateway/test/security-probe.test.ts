@@ -418,6 +418,34 @@ describe('security probe: the gateway', () => {
       expect(login.headers.get('connection')).toBe('close');
     });
 
+    it('bytes that are not UTF-8, or a lone surrogate, are refused rather than stored as U+FFFD', async () => {
+      const before = await writeCounts(system);
+      const body = JSON.stringify(draftBody(customerId, { purpose: 'PURPOSE' }));
+      const [head, tail] = body.split('PURPOSE') as [string, string];
+      const bytes = Buffer.concat([
+        Buffer.from(head),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from(tail),
+      ]);
+      const res = await fetch(`${system.baseUrl}${API}/applications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${am}` },
+        body: bytes,
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+        { field: '(body)', reason: 'must be UTF-8 (the bytes are not)' },
+      ]);
+      const lone = await call('POST', '/applications', {
+        token: am,
+        rawBody: `${head}\\ud800${tail}`,
+      });
+      expect(expectProblem(lone, 400, 'purpose').errors).toEqual([
+        { field: 'purpose', reason: 'must be well-formed Unicode text' },
+      ]);
+      expect(await writeCounts(system)).toEqual(before);
+    });
+
     it('a JSON body in another charset is an unsupported media type, and nothing is written', async () => {
       const before = await writeCounts(system);
       const res = await call('POST', '/customers', {

@@ -4,6 +4,7 @@
  * with the route's limit (only once the caller is known) → refuse hazards (NUL, depth) → validate
  * params, query, headers and body (400 with each field) → Idempotency-Key → the handler.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import {
@@ -94,6 +95,15 @@ function commandIdOf(
 const headerName = (h: string) =>
   h.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
+/**
+ * The body's bytes must be UTF-8: the JSON parser would otherwise put U+FFFD where the bytes were
+ * wrong, and the record would keep text nobody sent.
+ */
+const utf8Only = (_req: unknown, _res: unknown, body: Buffer): void => {
+  if (!isUtf8(body))
+    throw invalidArgument([{ field: '(body)', reason: 'must be UTF-8 (the bytes are not)' }]);
+};
+
 interface Input {
   params: unknown;
   query: unknown;
@@ -169,7 +179,7 @@ export function mountRoutes(routes: readonly RouteSpec[], deps: MountDeps): Rout
     if (spec.request?.body !== undefined) {
       chain.push(
         requireJson,
-        express.json({ limit: spec.bodyLimit ?? deps.bodyLimit, strict: true }),
+        express.json({ limit: spec.bodyLimit ?? deps.bodyLimit, strict: true, verify: utf8Only }),
       );
     }
     chain.push(validate(spec));

@@ -115,6 +115,9 @@ export const Problem = z
 export const words = <const W extends readonly [string, ...string[]]>(values: W, what: string) =>
   z.enum(values, { error: `must be one of ${values.join(', ')} (${what})` });
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Deepest nesting accepted in a JSON body: real requests are a few levels deep. */
 export const MAX_JSON_DEPTH = 32;
 
@@ -129,6 +132,9 @@ export function jsonHazard(value: unknown): { field: string; reason: string } | 
     if (typeof v === 'string') {
       if (v.includes('\u0000'))
         return { field: path || '(body)', reason: 'must not contain NUL characters' };
+      // A lone surrogate (`"\ud800"`) is no character: stored, it would become U+FFFD.
+      if (LONE_SURROGATE.test(v))
+        return { field: path || '(body)', reason: 'must be well-formed Unicode text' };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
