@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountingV1 } from '@loanflow/proto';
+import Decimal from 'decimal.js';
 import { openTestLoan, startHarness, type Harness } from './harness';
 
 /** Loans are seen by the branch's subtree: SH001 sees SH001-01's loans, not BJ001's. */
@@ -60,15 +61,15 @@ describe('accounting: the data scope of a branch covers its sub-branches', () =>
     const sh = await balance('shBranchPostLoan');
     const bjView = await balance('bjPostLoan');
     const hq = await balance('hqAuditor');
-    const principal = (l: accountingV1.Loan) => Number(l.disbursedAmount);
+    // Money compared as decimals, written as the API writes it (two places).
+    const total = (...loans: accountingV1.Loan[]) =>
+      loans.reduce((sum, l) => sum.plus(l.disbursedAmount), new Decimal(0)).toFixed(2);
     // Loan principal (130101): the Shanghai subtree's two loans, Beijing's one, the bank's three.
-    expect(Number(sh.line('130101').debit)).toBe(principal(pd) + principal(shLoan()));
-    expect(Number(bjView.line('130101').debit)).toBe(principal(bj));
-    expect(Number(hq.line('130101').debit)).toBe(
-      principal(pd) + principal(shLoan()) + principal(bj),
-    );
+    expect(sh.line('130101').debit).toBe(total(pd, shLoan()));
+    expect(bjView.line('130101').debit).toBe(total(bj));
+    expect(hq.line('130101').debit).toBe(total(pd, shLoan(), bj));
     // Interest accrued and its income are the branch's own, and each view balances.
-    expect(Number(sh.line('113201').debit)).toBeGreaterThan(0);
+    expect(new Decimal(sh.line('113201').debit).greaterThan(0)).toBe(true);
     expect(sh.line('601101').credit).toBe(sh.line('113201').debit);
     expect(bjView.line('601101').credit).toBe(bjView.line('113201').debit);
     for (const view of [sh, bjView, hq]) {
@@ -77,7 +78,7 @@ describe('accounting: the data scope of a branch covers its sub-branches', () =>
     }
     // Every line of the bank is in exactly one branch: the two branch views add up to head office's.
     for (const l of hq.tb.lines) {
-      const sum = Number(sh.line(l.accountCode).debit) + Number(bjView.line(l.accountCode).debit);
+      const sum = new Decimal(sh.line(l.accountCode).debit).plus(bjView.line(l.accountCode).debit);
       expect(sum.toFixed(2)).toBe(l.debit);
     }
   });
