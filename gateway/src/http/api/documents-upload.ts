@@ -4,7 +4,6 @@
  * JSON body, so mount.ts puts no body parser in front of it: by the time this runs the caller is
  * authenticated and nothing of the body has been read.
  */
-import { createHash } from 'node:crypto';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import {
   DomainError,
@@ -16,7 +15,7 @@ import type { documentsV1 as pb } from '@loanflow/proto';
 import busboy from 'busboy';
 import { sendProblem } from '../problem';
 import type { RouteContext } from './route';
-import { parsePart } from './mount';
+import { commandIdOf, parsePart } from './mount';
 import { uploadFields, uploadFile } from './documents-schemas';
 
 /** An upload may take long (a 200 MB scan on a slow line), unlike a unary call. */
@@ -60,23 +59,17 @@ function headerOf(
  * files the document once and the same key for another upload is not taken for a retry. The
  * bytes cannot be part of it: they arrive after the service has been asked. No key: none.
  */
-function commandIdOf(ctx: UploadContext, header: Omit<pb.UploadHeader, 'requestId'>): string {
+function uploadCommandId(ctx: UploadContext, header: Omit<pb.UploadHeader, 'requestId'>): string {
   const key = ctx.headers['idempotency-key'];
   if (key === undefined) return '';
-  const scope = [
-    ctx.principal.userId,
-    `POST ${ctx.req.baseUrl}${ctx.req.path}`,
-    key,
-    JSON.stringify([
-      header.owner!.kind,
-      header.owner!.id,
-      header.documentType,
-      header.fileName,
-      header.declaredMediaType,
-      header.declaredSize,
-    ]),
-  ];
-  return `http:${createHash('sha256').update(scope.join('\n')).digest('base64url')}`;
+  return commandIdOf(key, ctx.principal, 'POST', `${ctx.req.baseUrl}${ctx.req.path}`, [
+    header.owner!.kind,
+    header.owner!.id,
+    header.documentType,
+    header.fileName,
+    header.declaredMediaType,
+    header.declaredSize,
+  ]);
 }
 
 /** Streams the upload; answers 201 (stored) or 200 (the same bytes were already filed). */
@@ -151,7 +144,7 @@ export function streamUpload(
             .json(out);
         },
       );
-      call.write({ header: { ...header, requestId: commandIdOf(ctx, header) } });
+      call.write({ header: { ...header, requestId: uploadCommandId(ctx, header) } });
       file.on('data', (chunk: Buffer) => {
         if (!call!.write({ chunk })) {
           file.pause();

@@ -79,7 +79,7 @@ const authorise =
   };
 
 /** The command id of a write, bound to the caller, the method, the path and the body. */
-function commandIdOf(
+export function commandIdOf(
   key: string | undefined,
   principal: Principal | undefined,
   method: string,
