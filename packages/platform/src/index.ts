@@ -19,3 +19,4 @@ export * from './telemetry';
 export * from './events/report-stream';
 export * from './dates';
 export * from './validation';
+export * from './service-tokens';

@@ -11,6 +11,8 @@ export * as documentsV1 from './gen/loanflow/documents/v1/documents';
 export * as documentEventsV1 from './gen/loanflow/documents/v1/events';
 export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
 export * as identityV1 from './gen/loanflow/identity/v1/identity';
+export * as notificationsV1 from './gen/loanflow/notifications/v1/notifications';
+export * as notificationEventsV1 from './gen/loanflow/notifications/v1/events';
 export {
   enumWords,
   repaymentMethodWords,
