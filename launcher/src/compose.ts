@@ -15,6 +15,11 @@ import {
 } from '@loanflow/documents';
 import { loadGatewayConfig, start as startGateway, type RunningGateway } from '@loanflow/gateway';
 import {
+  loadNotificationsConfig,
+  start as startNotifications,
+  type RunningNotifications,
+} from '@loanflow/notifications';
+import {
   loadIdentityConfig,
   start as startIdentity,
   type RunningIdentity,
@@ -28,7 +33,8 @@ import {
 import { freePort } from './ports';
 
 /** The services that serve gRPC and are reached as peers at `<SERVICE>_ADDR`. */
-export type ServiceName = 'identity' | 'applications' | 'workflow' | 'accounting' | 'documents';
+export type ServiceName =
+  'identity' | 'applications' | 'workflow' | 'accounting' | 'documents' | 'notifications';
 /** Every component compose() starts: the services and the gateway in front of them. */
 export type ComponentName = ServiceName | 'gateway';
 
@@ -43,15 +49,19 @@ export const PEERS: Readonly<Record<ComponentName, readonly ServiceName[]>> = {
   applications: ['accounting'],
   documents: ['applications', 'accounting'],
   workflow: ['identity', 'documents'],
-  gateway: ['identity', 'applications', 'workflow', 'accounting', 'documents'],
+  notifications: ['applications'],
+  gateway: ['identity', 'applications', 'workflow', 'accounting', 'documents', 'notifications'],
 };
 
 /**
  * The start order: the directory first (the gateway logs in through it, the workflow checks
- * people with it, and callers seed it), the gateway last (no request before its peers serve).
+ * people with it, and callers seed it), the notifications next (its copy of the directory comes
+ * from the directory's events, so it listens before anyone is seeded), the gateway last (no
+ * request before its peers serve).
  */
 export const START_ORDER: readonly ComponentName[] = [
   'identity',
+  'notifications',
   'accounting',
   'applications',
   'documents',
@@ -81,7 +91,12 @@ export interface ComposeOptions {
   /** One logger for every component; each makes its own (named after it) if absent. */
   log?: Logger;
   /** Injected clocks (tests); real time where absent. */
-  clocks?: { applications?: () => Date; accounting?: () => Date; workflow?: () => Date };
+  clocks?: {
+    applications?: () => Date;
+    accounting?: () => Date;
+    workflow?: () => Date;
+    notifications?: () => Date;
+  };
   /** Runs once the directory serves, before anything that asks it starts (e.g. to seed users). */
   afterIdentity?(identity: RunningIdentity): Promise<void>;
 }
@@ -92,6 +107,7 @@ export interface ComposedSystem {
   workflow: RunningWorkflow;
   accounting: RunningAccounting;
   documents: RunningDocuments;
+  notifications: RunningNotifications;
   gateway: RunningGateway;
   /** host:port of each service, as its peers were given it. */
   addresses: Record<ServiceName, string>;
@@ -104,8 +120,8 @@ export interface ComposedSystem {
 }
 
 /**
- * The whole system in this process, as separate deployments would be: identity, accounting,
- * applications, documents, workflow and the gateway, each with its own server and configuration,
+ * The whole system in this process, as separate deployments would be: identity, notifications,
+ * accounting, applications, documents, workflow and the gateway, each with its own server and configuration,
  * the configurations derived here from one environment plus each component's own variables.
  * The one composition root of the launcher (`npm start`) and of the test harness.
  */
@@ -147,6 +163,15 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
       await startIdentity(loadIdentityConfig(await envFor('identity')), { log, bus }),
     );
     running.identity = identity;
+
+    const notifications = started(
+      await startNotifications(loadNotificationsConfig(await envFor('notifications')), {
+        log,
+        bus,
+        now: clocks.notifications,
+      }),
+    );
+    running.notifications = notifications;
     await opts.afterIdentity?.(identity);
 
     const accounting = started(
@@ -194,6 +219,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
       workflow,
       accounting,
       documents,
+      notifications,
       gateway,
       addresses: {
         identity: addressOf(identity),
@@ -201,6 +227,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
         workflow: addressOf(workflow),
         accounting: addressOf(accounting),
         documents: addressOf(documents),
+        notifications: addressOf(notifications),
       },
       baseUrl: `http://${connectable(opts.gatewayHost ?? '127.0.0.1')}:${gateway.httpPort}`,
       consumers: () => [
@@ -209,6 +236,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
         ...workflow.consumers,
         ...accounting.consumers,
         ...documents.consumers,
+        ...notifications.consumers,
       ],
       stop: () => (stopped ??= stopAll(stops)),
     };

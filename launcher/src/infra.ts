@@ -173,6 +173,9 @@ export interface Secrets {
   jwtPublicKey: string;
   piiEncryptionKey: string;
   piiIndexKey: string;
+  /** The pair services sign and check service tokens with (notifications → applications). */
+  serviceTokenPrivateKey: string;
+  serviceTokenPublicKey: string;
 }
 
 /**
@@ -199,11 +202,24 @@ export function secrets(dataDir: string): Secrets {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
+  // A data folder from before service tokens existed gets its pair added.
+  if (!stored.serviceTokenPrivateKey || !stored.serviceTokenPublicKey) {
+    const service = generateSigningKeys();
+    stored = {
+      ...stored,
+      serviceTokenPrivateKey: service.privateKey,
+      serviceTokenPublicKey: service.publicKey,
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
   return {
     jwtPrivateKey: process.env.AUTH_JWT_PRIVATE_KEY ?? stored.jwtPrivateKey,
     jwtPublicKey: process.env.AUTH_JWT_PUBLIC_KEY ?? stored.jwtPublicKey,
     piiEncryptionKey: process.env.PII_ENCRYPTION_KEY ?? stored.piiEncryptionKey,
     piiIndexKey: process.env.PII_INDEX_KEY ?? stored.piiIndexKey,
+    serviceTokenPrivateKey: process.env.SERVICE_TOKEN_PRIVATE_KEY ?? stored.serviceTokenPrivateKey,
+    serviceTokenPublicKey: process.env.SERVICE_TOKEN_PUBLIC_KEY ?? stored.serviceTokenPublicKey,
   } as Secrets;
 }
 

@@ -12,6 +12,7 @@ const PORT_VARIABLES: Record<ComponentName, string> = {
   workflow: 'WORKFLOW_GRPC_PORT',
   accounting: 'ACCOUNTING_GRPC_PORT',
   documents: 'DOCUMENTS_GRPC_PORT',
+  notifications: 'NOTIFICATIONS_GRPC_PORT',
   gateway: 'GATEWAY_HTTP_PORT',
 };
 
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     serviceEnv: {
+      applications: { SERVICE_TOKEN_PUBLIC_KEY: keys.serviceTokenPublicKey },
+      notifications: { SERVICE_TOKEN_PRIVATE_KEY: keys.serviceTokenPrivateKey },
       documents: {
         S3_ENDPOINT: s3.endpoint,
         S3_ACCESS_KEY: s3.accessKey,
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         identity on ${addresses.identity}, applications on ${addresses.applications}, workflow on ${addresses.workflow}, accounting on ${addresses.accounting}, documents on ${addresses.documents} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
+      `  gRPC         identity on ${addresses.identity}, applications on ${addresses.applications}, workflow on ${addresses.workflow}, accounting on ${addresses.accounting}, documents on ${addresses.documents}, notifications on ${addresses.notifications} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_DIRECTORY.users.map(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunningAccounting } from '@loanflow/accounting';
 import type { RunningApplications } from '@loanflow/applications';
 import type { RunningDocuments } from '@loanflow/documents';
+import type { RunningNotifications } from '@loanflow/notifications';
 import type { RunningGateway } from '@loanflow/gateway';
 import type { DirectorySeed, RunningIdentity } from '@loanflow/identity';
 import { compose } from '@loanflow/launcher';
@@ -64,6 +65,7 @@ export interface TestSystem {
   gateway: RunningGateway;
   accounting: RunningAccounting;
   documents: RunningDocuments;
+  notifications: RunningNotifications;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
   schemas: {
@@ -73,6 +75,7 @@ export interface TestSystem {
     workflow: string;
     accounting: string;
     documents: string;
+    notifications: string;
   };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;
@@ -100,6 +103,10 @@ export async function startSystem(
     applicationsNow?: () => Date;
     /** More gateway settings (e.g. a low login throttle). */
     gatewayEnv?: Record<string, string>;
+    /** More notifications settings (the SMTP server, the SMS provider, quiet hours ...). */
+    notificationsEnv?: Record<string, string>;
+    /** The notifications service's clock (quiet hours, digests, retries). */
+    notificationsNow?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -118,8 +125,10 @@ export async function startSystem(
     workflow: `t_wf_${suffix}`,
     accounting: `t_acct_${suffix}`,
     documents: `t_docs_${suffix}`,
+    notifications: `t_nf_${suffix}`,
   };
   const keys = generateSigningKeys();
+  const serviceKeys = generateSigningKeys();
   const env = {
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -141,7 +150,15 @@ export async function startSystem(
         ACCOUNTING_DB_SCHEMA: schemas.accounting,
         ACCOUNTING_FIRST_BUSINESS_DATE: opts.firstBusinessDate ?? '2025-01-15',
       },
-      applications: { APPLICATIONS_DB_SCHEMA: schemas.applications },
+      applications: {
+        APPLICATIONS_DB_SCHEMA: schemas.applications,
+        SERVICE_TOKEN_PUBLIC_KEY: serviceKeys.publicKey,
+      },
+      notifications: {
+        NOTIFICATIONS_DB_SCHEMA: schemas.notifications,
+        SERVICE_TOKEN_PRIVATE_KEY: serviceKeys.privateKey,
+        ...opts.notificationsEnv,
+      },
       documents: {
         S3_ENDPOINT: process.env.S3_ENDPOINT,
         S3_ACCESS_KEY: process.env.S3_ACCESS_KEY,
@@ -158,6 +175,7 @@ export async function startSystem(
     clocks: {
       accounting: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
       applications: opts.applicationsNow,
+      notifications: opts.notificationsNow,
     },
     afterIdentity: async (identity) => {
       await identity.seed({
@@ -167,7 +185,16 @@ export async function startSystem(
       });
     },
   });
-  const { identity, applications, workflow, gateway, accounting, documents, baseUrl } = system;
+  const {
+    identity,
+    applications,
+    workflow,
+    gateway,
+    accounting,
+    documents,
+    notifications,
+    baseUrl,
+  } = system;
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
   db.on('error', () => undefined);
 
@@ -181,6 +208,7 @@ export async function startSystem(
     gateway,
     accounting,
     documents,
+    notifications,
     db,
     schemas,
     jwtPrivateKey: keys.privateKey,
@@ -211,6 +239,7 @@ export async function startSystem(
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.workflow} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.documents} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.notifications} CASCADE`);
       await emptyBucket(documents.store);
       await db.end();
     },

@@ -22,6 +22,7 @@ export const notificationsEnv = z.object({
   PII_INDEX_KEY: base64Key,
   /** PEM private key this service signs its service tokens with (borrower contact look-ups). */
   SERVICE_TOKEN_PRIVATE_KEY: pemKey('private'),
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   APPLICATIONS_ADDR: hostPort.describe(
     'The applications service (host:port): the contact of a borrower to send an SMS to. Required.',
   ),
@@ -36,7 +37,9 @@ export const notificationsEnv = z.object({
     .transform((v) => v === 'true'),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   /** Base URL of the unsubscribe page put in List-Unsubscribe of optional categories. */
-  NOTIFICATIONS_UNSUBSCRIBE_URL: z.string().default('http://127.0.0.1:8080/notification-preferences'),
+  NOTIFICATIONS_UNSUBSCRIBE_URL: z
+    .string()
+    .default('http://127.0.0.1:8080/notification-preferences'),
 
   /** "log": messages go to the log and the delivery log only; "aliyun": Alibaba Cloud SMS. */
   SMS_PROVIDER: z.enum(['log', 'aliyun']).default('log'),

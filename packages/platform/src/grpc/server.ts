@@ -172,6 +172,8 @@ export type ServerStreamHandler<Req, Res> = (
   request: Req,
   ctx: CallContext,
   send: (message: Res) => Promise<void>,
+  /** Aborted when the caller goes away: a handler waiting for something to send stops then. */
+  cancelled: AbortSignal,
 ) => Promise<void>;
 
 /** The same wiring as `implement` for streaming methods. */
@@ -180,7 +182,10 @@ export function implementStreams(
   handlers: {
     client?: Record<string, ClientStreamHandler<never, unknown>>;
     // `send` is contravariant: any handler's send fits `never`.
-    server?: Record<string, (request: never, ctx: CallContext, send: never) => Promise<void>>;
+    server?: Record<
+      string,
+      (request: never, ctx: CallContext, send: never, cancelled: AbortSignal) => Promise<void>
+    >;
   },
   deps: { log: Logger; jwtPublicKey: string },
 ): UntypedServiceImplementation {
@@ -206,6 +211,8 @@ export function implementStreams(
   for (const [method, handler] of Object.entries(handlers.server ?? {})) {
     impl[method] = (call: ServerWritableStream<unknown, unknown>) => {
       const ctx = callContext(call.metadata, deps);
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
       const send = (message: unknown) =>
         new Promise<void>((resolve, reject) => {
           if (call.cancelled) return reject(new DomainError('unavailable', 'the caller went away'));
@@ -213,7 +220,12 @@ export function implementStreams(
           call.once('drain', () => resolve());
         });
       served(serviceName, method, call.metadata, deps.log, () =>
-        (handler as unknown as ServerStreamHandler<unknown, unknown>)(call.request, ctx, send),
+        (handler as unknown as ServerStreamHandler<unknown, unknown>)(
+          call.request,
+          ctx,
+          send,
+          cancelled.signal,
+        ),
       ).then(
         () => call.end(),
         (err: unknown) => {
