@@ -9,9 +9,9 @@ const swc = [
 ];
 const common = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
-  // ESM-only packages (bpmn-moddle, feelin and theirs) are compiled to CommonJS like our code.
+  // ESM-only packages (bpmn-moddle, feelin, intl-messageformat and theirs) are compiled to CommonJS like our code.
   transformIgnorePatterns: [
-    '/node_modules/(?!(bpmn-moddle|moddle|moddle-xml|saxen|min-dash|feelin|lezer-feel|@lezer|@bpmn-io|temporal-polyfill|temporal-spec|temporal-utils)/)',
+    '/node_modules/(?!(bpmn-moddle|moddle|moddle-xml|saxen|min-dash|feelin|lezer-feel|@lezer|@bpmn-io|temporal-polyfill|temporal-spec|temporal-utils|intl-messageformat|@formatjs)/)',
   ],
   testEnvironment: 'node',
   moduleNameMapper: {
