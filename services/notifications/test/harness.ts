@@ -95,7 +95,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       SHUTDOWN_TIMEOUT_MS: '5000',
       EVENTS_START_AT: 'new',
       DELIVERY_BACKOFF_BASE_MS: '10',
-      DELIVERY_BACKOFF_MAX_MS: '50',
+      DELIVERY_BACKOFF_MAX_MS: '100',
       ...env,
     });
     const db = createPool({

@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const u of [officerSh, officerSub, officerHq, officerBj, leader, admin]) await h.addUser(u);
 }, 60_000);
 
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** A task event of the approval chain, as the workflow publishes it. */
 function taskEvent(task: Partial<workflowEventsV1.TaskEvent['task']> & { branchId: string }) {

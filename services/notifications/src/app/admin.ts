@@ -12,7 +12,7 @@ import {
 import { EVENT_CATALOGUE } from '../domain/event-catalogue';
 import { CHANNELS, checkRule, type Channel, type RuleDraft } from '../domain/rules';
 import { smsSegments } from '../domain/sms';
-import { checkTemplate, renderTemplate, sampleValues } from '../domain/templates';
+import { checkTemplate, kindsOf, renderTemplate, sampleValues } from '../domain/templates';
 import { deliveryById, listDeliveries, requeue, type Delivery } from '../infra/delivery-repo';
 import { insertRuleVersion, listRules } from '../infra/rule-repo';
 import {
@@ -46,8 +46,6 @@ export interface TemplateDraftInput {
   providerTemplateCode: string;
 }
 
-const TEMPLATE_CODE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/;
-
 export async function createTemplateVersion(
   deps: NotificationsDeps,
   me: Principal,
@@ -55,11 +53,6 @@ export async function createTemplateVersion(
 ) {
   requireAdmin(me, 'changing message templates');
   const v: FieldViolation[] = [];
-  if (!TEMPLATE_CODE.test(t.code) || t.code.length > 64)
-    v.push({
-      field: 'code',
-      reason: 'must be lower-case words joined by dots, e.g. task.assigned',
-    });
   let variables: string[] = [];
   try {
     variables = checkTemplate({
@@ -113,7 +106,7 @@ export async function previewTemplate(
       })),
     );
   const data = { ...sampleValues(template.eventType), ...q.data };
-  const kinds = Object.fromEntries(Object.entries(catalogue).map(([k, c]) => [k, c.kind]));
+  const kinds = kindsOf(template.eventType);
   const rendered = renderTemplate(
     { ...template, locale: template.locale as 'zh-CN' | 'en' },
     data,

@@ -18,8 +18,7 @@ import {
   type Rule,
 } from '../domain/rules';
 import { maskEmail, maskPhone, smsSegments } from '../domain/sms';
-import { renderTemplate } from '../domain/templates';
-import { EVENT_CATALOGUE } from '../domain/event-catalogue';
+import { formattedValues, kindsOf, renderTemplate } from '../domain/templates';
 import { emailsSince, insertDeliveries, type NewDelivery } from '../infra/delivery-repo';
 import {
   applicationFacts,
@@ -215,9 +214,7 @@ async function plan(
         : '';
   const template = await currentTemplate(tx, rule.templateCode, channel, locale);
   const values = templateVariables(event.type, event.data, { ...p.base, recipientName: name });
-  const kinds = Object.fromEntries(
-    Object.entries(EVENT_CATALOGUE[event.type]?.variables ?? {}).map(([k, v]) => [k, v.kind]),
-  );
+  const kinds = kindsOf(event.type);
   const rendered = template
     ? renderTemplate({ ...template, locale: template.locale as 'zh-CN' | 'en' }, values, kinds)
     : { subject: '', body: '', html: '' };
@@ -246,7 +243,10 @@ async function plan(
     providerTemplateCode: template?.providerTemplateCode ?? '',
     templateParams:
       channel === 'sms' && template
-        ? Object.fromEntries(template.variables.map((v) => [v, values[v] ?? '']))
+        ? smsParams(
+            template.variables,
+            formattedValues(values, kinds, template.locale as 'zh-CN' | 'en'),
+          )
         : {},
     segments:
       channel === 'sms' ? smsSegments(`【${deps.policy.signName}】${rendered.body}`).segments : 0,
@@ -332,3 +332,7 @@ function msSinceLocalMidnight(at: Date, timeZone: string): number {
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return ((n('hour') * 60 + n('minute')) * 60 + n('second')) * 1000 + at.getUTCMilliseconds();
 }
+
+/** The provider's TemplateParam: each variable the template uses, as the borrower reads it. */
+const smsParams = (names: string[], shown: Record<string, string | number>) =>
+  Object.fromEntries(names.map((n) => [n, String(shown[n] ?? '')]));

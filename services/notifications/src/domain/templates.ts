@@ -244,7 +244,8 @@ export function kindsOf(eventType: string): Record<string, VariableKind> {
   return Object.fromEntries(Object.entries(entry.variables).map(([name, v]) => [name, v.kind]));
 }
 
-function formattedValues(
+/** Values as a reader sees them (money, dates, rates formatted; counts as numbers for plurals). */
+export function formattedValues(
   values: Record<string, string>,
   kinds: Record<string, VariableKind>,
   locale: Locale,
