@@ -122,7 +122,8 @@ export function aliyunSmsChannel(opts: AliyunSmsOptions): SmsChannel {
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {
-      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      // Duck-typed: the DOMException fetch rejects with need not share this realm's Error.
+      const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
       return {
         ok: false,
         permanent: false,
@@ -162,9 +163,8 @@ export function aliyunSmsChannel(opts: AliyunSmsOptions): SmsChannel {
 }
 
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? err.message;
+  const e = err as { message?: string; cause?: { code?: string; message?: string } } | null;
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
 }
 
 /**
