@@ -284,3 +284,33 @@ describe('aliyunSmsChannel against a provider that checks the signature', () => 
     expect(await nowhere.send(sms())).toMatchObject({ ok: false, permanent: false });
   });
 });
+
+describe('the fake provider itself', () => {
+  // The SendSms request of "HTTP协议及签名" (https://help.aliyun.com/document_detail/56189.html),
+  // byte for byte: the fake's own verifier must accept its signature and refuse it once altered.
+  const documented =
+    '?Signature=zJDF%2BLrzhj%2FThnlvIToysFRq6t4%3D&AccessKeyId=testId&Action=SendSms&Format=XML' +
+    '&OutId=123&PhoneNumbers=15300000001&RegionId=cn-hangzhou' +
+    '&SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95%E4%B8%93%E7%94%A8' +
+    '&SignatureMethod=HMAC-SHA1&SignatureNonce=45e25e9b-0a6f-4070-8c85-2956eda1b466&SignatureVersion=1.0' +
+    '&TemplateCode=SMS_71390007&TemplateParam=%7B%22customer%22%3A%22test%22%7D' +
+    '&Timestamp=2017-07-12T02%3A42%3A19Z&Version=2017-05-25';
+
+  it("accepts the documentation's signed example and refuses it with one parameter changed", async () => {
+    const provider = await startFakeAliyunSms({
+      accessKeyId: 'testId',
+      accessKeySecret: 'testSecret',
+    });
+    try {
+      const good = await fetch(provider.url + documented);
+      // past the signature, the fake stops at Format=XML (it answers JSON only)
+      expect(await good.json()).toMatchObject({ Code: 'InvalidParameter' });
+      const altered = await fetch(provider.url + documented.replace('OutId=123', 'OutId=124'));
+      expect(altered.status).toBe(400);
+      expect(await altered.json()).toMatchObject({ Code: 'SignatureDoesNotMatch' });
+      expect(provider.refusals).toEqual(['InvalidParameter', 'SignatureDoesNotMatch']);
+    } finally {
+      await provider.stop();
+    }
+  });
+});
