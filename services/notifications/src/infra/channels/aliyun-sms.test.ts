@@ -36,8 +36,8 @@ describe('percentEncode (RFC 3986 as the V1 signature wants it)', () => {
 });
 
 describe('signV1 against Alibaba Cloud published examples', () => {
-  // "HTTP协议及签名" of the SMS service (https://help.aliyun.com/document_detail/56189.html), the
-  // SendSms example: AccessKeySecret "testSecret", signed as GET, Signature zJDF+Lrzhj/ThnlvIToysFRq6t4=.
+  // "HTTP协议及签名" of the SMS service (https://help.aliyun.com/document_detail/56189.html, also
+  // reproduced at https://developer.aliyun.com/ask/218522), the SendSms example: AccessKeySecret "testSecret", signed as GET, Signature zJDF+Lrzhj/ThnlvIToysFRq6t4=.
   const sendSmsExample = {
     AccessKeyId: 'testId',
     Action: 'SendSms',
@@ -66,10 +66,10 @@ describe('signV1 against Alibaba Cloud published examples', () => {
     expect(signV1('GET', sendSmsExample, 'testSecret')).toBe('zJDF+Lrzhj/ThnlvIToysFRq6t4=');
   });
 
-  // The RPC signature mechanism page (e.g. https://help.aliyun.com/document_detail/315526.html,
-  // "Signature mechanism" of any RPC product): ECS DescribeRegions with AccessKeyId "testid",
-  // AccessKeySecret "testsecret". Current pages spell the parameter Timestamp and give
-  // OLeaidS1JvxuMvnyHOwuJ+uX5qY=; older ones spelled it TimeStamp and gave CT9X0VtwR86fNWSnsc6v8YGOjuE=.
+  // The RPC "签名机制 / Signature mechanism" pages (e.g. https://help.aliyun.com/document_detail/154849.html)
+  // sign ECS DescribeRegions with AccessKeyId "testid", AccessKeySecret "testsecret". Older versions
+  // (reproduced at https://developer.aliyun.com/ask/210168) spell the parameter TimeStamp and give
+  // CT9X0VtwR86fNWSnsc6v8YGOjuE=; current ones spell it Timestamp and give OLeaidS1JvxuMvnyHOwuJ+uX5qY=.
   const describeRegions = {
     AccessKeyId: 'testid',
     Action: 'DescribeRegions',
