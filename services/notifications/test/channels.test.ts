@@ -2,6 +2,7 @@
 // messages are parsed as a mail client would, and an HTTP server that checks Alibaba Cloud's
 // request signature by its own implementation of the documented algorithm.
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { startFakeAliyunSms, type FakeAliyunSms } from '@loanflow/test/support/aliyun-sms';
 import { startSmtpServer, type TestSmtpServer } from '@loanflow/test/support/smtp';
 import pino from 'pino';
@@ -10,6 +11,15 @@ import { aliyunSmsChannel, smtpEmailChannel } from '../src/infra/channels';
 
 const log = pino({ level: 'silent' });
 const FROM = 'LoanFlow 贷款系统 <no-reply@loanflow.local>';
+
+/** A port nothing listens on (fetch refuses well-known ports like 9 before even connecting). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 function mail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
   return {
@@ -275,13 +285,17 @@ describe('aliyunSmsChannel against a provider that checks the signature', () => 
 
   it('an unreachable endpoint is transient', async () => {
     const nowhere = aliyunSmsChannel({
-      endpoint: 'http://127.0.0.1:9/',
+      endpoint: `http://127.0.0.1:${await closedPort()}/`,
       ...keys,
       signName: 'LoanFlow银行',
       timeoutMs: 2000,
       log,
     });
-    expect(await nowhere.send(sms())).toMatchObject({ ok: false, permanent: false });
+    expect(await nowhere.send(sms())).toEqual({
+      ok: false,
+      permanent: false,
+      error: 'SMS provider unreachable: ECONNREFUSED',
+    });
   });
 });
 

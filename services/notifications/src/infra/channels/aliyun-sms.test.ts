@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
 import {
+  aliyunSmsChannel,
   aliyunTimestamp,
   canonicalQuery,
   logSmsChannel,
@@ -110,6 +111,31 @@ describe('signV1 against Alibaba Cloud published examples', () => {
         signV1('GET', { ...sendSmsExample, [name]: `${sendSmsExample[name]}x` }, 'testSecret'),
       ).not.toBe(base);
     expect(signV1('GET', sendSmsExample, 'testSecreT')).not.toBe(base);
+  });
+});
+
+describe('aliyunSmsChannel: what it refuses before sending', () => {
+  it('a template code that is not valid Unicode is a permanent failure, not a rejected promise', async () => {
+    const channel = aliyunSmsChannel({
+      endpoint: 'http://127.0.0.1:9/',
+      accessKeyId: 'id',
+      accessKeySecret: 'secret',
+      signName: 'LoanFlow银行',
+      timeoutMs: 1000,
+      log: pino({ level: 'silent' }),
+    });
+    const result = await channel.send({
+      deliveryId: 'd',
+      phone: '13812345678',
+      templateCode: 'SMS_\ud800',
+      params: { name: '\ud800' },
+      text: 'x',
+    });
+    expect(result).toEqual({
+      ok: false,
+      permanent: true,
+      error: 'SMS request is not valid Unicode text',
+    });
   });
 });
 

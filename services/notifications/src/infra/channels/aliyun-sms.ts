@@ -113,12 +113,20 @@ export function aliyunSmsChannel(opts: AliyunSmsOptions): SmsChannel {
   }
 
   async function send(sms: OutgoingSms): Promise<SendResult> {
+    let body: string;
+    try {
+      body = signedBody(sms);
+    } catch {
+      // A lone UTF-16 surrogate (in the number or template code) cannot be percent-encoded;
+      // sending again cannot help. (JSON.stringify already escapes them in the variables.)
+      return { ok: false, permanent: true, error: 'SMS request is not valid Unicode text' };
+    }
     let response: Response;
     try {
       response = await fetch(opts.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: signedBody(sms),
+        body,
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {

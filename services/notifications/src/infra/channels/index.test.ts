@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { NotificationsConfig } from '../../config';
 import { channelsFromConfig } from './index';
@@ -18,6 +19,15 @@ const config = (overrides: Partial<NotificationsConfig>) =>
     ...overrides,
   }) as NotificationsConfig;
 
+/** A port nothing listens on (fetch refuses well-known ports like 9 before even connecting). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const sms = { deliveryId: 'd', phone: '13812345678', templateCode: 'T', params: {}, text: 'x' };
 const mail = { deliveryId: 'd', to: 'a@b.cn', toName: 'A', subject: 's', text: 't', html: 'h' };
 
@@ -35,7 +45,10 @@ describe('channelsFromConfig', () => {
   });
 
   it('uses SMTP when SMTP_URL is set (an unreachable server fails transiently, not via the log)', async () => {
-    const { email } = channelsFromConfig(config({ SMTP_URL: 'smtp://127.0.0.1:9' }), log);
+    const { email } = channelsFromConfig(
+      config({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` }),
+      log,
+    );
     try {
       expect(await email.send(mail)).toMatchObject({ ok: false, permanent: false });
     } finally {
@@ -50,12 +63,16 @@ describe('channelsFromConfig', () => {
     const { sms: aliyun } = channelsFromConfig(
       config({
         SMS_PROVIDER: 'aliyun',
-        ALIYUN_SMS_ENDPOINT: 'http://127.0.0.1:9/',
+        ALIYUN_SMS_ENDPOINT: `http://127.0.0.1:${await closedPort()}/`,
         ALIYUN_SMS_ACCESS_KEY_ID: 'id',
         ALIYUN_SMS_ACCESS_KEY_SECRET: 'secret',
       }),
       log,
     );
-    expect(await aliyun.send(sms)).toMatchObject({ ok: false, permanent: false });
+    expect(await aliyun.send(sms)).toEqual({
+      ok: false,
+      permanent: false,
+      error: 'SMS provider unreachable: ECONNREFUSED',
+    });
   });
 });
