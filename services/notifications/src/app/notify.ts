@@ -213,7 +213,13 @@ async function plan(
           : target.contact.mobile
         : '';
   const template = await currentTemplate(tx, rule.templateCode, channel, locale);
-  const values = templateVariables(event.type, event.data, { ...p.base, recipientName: name });
+  // A borrower is the customer: a loan's events do not name them, their record does.
+  const customerName = p.base.customerName || (target.kind === 'borrower' ? name : '');
+  const values = templateVariables(event.type, event.data, {
+    ...p.base,
+    customerName,
+    recipientName: name,
+  });
   const kinds = kindsOf(event.type);
   const rendered = template
     ? renderTemplate({ ...template, locale: template.locale as 'zh-CN' | 'en' }, values, kinds)
