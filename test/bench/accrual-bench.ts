@@ -12,13 +12,15 @@ import { f1, hostLine, positive, progress, table, runBench } from './report';
  * End-of-day accrual for a generated book (issue 4 §10): every active loan accrued and journaled
  * for one business date by the real batch (chunks, parallel transactions), beside a bare
  * set-based UPDATE over the same rows. The book mixes performing and overdue loans, daily and
- * period bases, and about one loan in 30 billing an installment tonight.
+ * period bases, and about one loan in 30 billing an installment tonight (and one in 30 reminded of
+ * one due in DUE_SOON_NOTICE_DAYS days; 0 to compare without the reminders).
  */
 async function main(): Promise<void> {
   const load = loadavg();
   const loans = positive('BENCH_LOANS', 1_000_000, 20_000_000);
   const chunkSize = positive('EOD_CHUNK_SIZE', 5000, 100_000);
   const parallelism = positive('EOD_PARALLELISM', 2, 32);
+  const dueSoonNoticeDays = positive('DUE_SOON_NOTICE_DAYS', 3, 60);
   const schema = `bench_accrual_${Date.now().toString(36)}`;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const log = createLogger('bench', 'warn');
@@ -46,6 +48,11 @@ async function main(): Promise<void> {
       SELECT id, next_period + 1, next_due_date + 30, next_principal, 0, 'scheduled' FROM loans WHERE next_due_date = $1::date + 1`,
       [day],
     );
+    // Every loan's next installment, so the due-soon reminders look up one date among them all.
+    await pool.query(
+      `INSERT INTO installments (loan_id, period, due_date, principal, scheduled_interest, status)
+      SELECT id, next_period, next_due_date, next_principal, round(n_base * n_rate / 1200, 2), 'scheduled' FROM loans`,
+    );
     await pool.query('VACUUM ANALYZE loans');
     await pool.query('VACUUM ANALYZE loan_accruals');
     await pool.query('ANALYZE installments');
@@ -55,13 +62,16 @@ async function main(): Promise<void> {
       [day],
     );
 
-    progress(`end of day ${day}: chunks of ${chunkSize}, ${parallelism} in parallel`);
+    progress(
+      `end of day ${day}: chunks of ${chunkSize}, ${parallelism} in parallel, due-soon notices ${dueSoonNoticeDays} days ahead`,
+    );
     started = Date.now();
     const result = await closeBusinessDate(pool, Date.parse(day) / 86_400_000, {
       policy: DEFAULT_CLASSIFICATION_POLICY,
       chunkSize,
       parallelism,
       log,
+      dueSoonNoticeDays,
       // The evening of the date the benchmark closes.
       calendar: bankCalendar('Asia/Shanghai', () => new Date(`${day}T20:00:00+08:00`)),
     });

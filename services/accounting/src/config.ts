@@ -81,6 +81,11 @@ export const accountingEnv = z.object({
   /** Loans per end-of-day transaction, and how many such transactions run at once. */
   EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   EOD_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
+  /**
+   * How many days before an installment falls due the end of day announces it
+   * (accounting.installment.due-soon: the borrower's repayment reminder); 0 announces none.
+   */
+  DUE_SOON_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
 });
 
 export type AccountingConfig = z.infer<typeof accountingEnv>;

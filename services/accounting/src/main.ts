@@ -92,6 +92,7 @@ export async function start(
     parallelism: config.EOD_PARALLELISM,
     log,
     calendar,
+    dueSoonNoticeDays: config.DUE_SOON_NOTICE_DAYS,
   };
   const documents = promiseClient(
     createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),

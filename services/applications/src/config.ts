@@ -15,6 +15,11 @@ export const applicationsEnv = z.object({
     .default('applications'),
   /** PEM public key of the gateway's token signer (ES256). */
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
+  /**
+   * PEM public key (ES256) of the service-token signer: calls services make on their own behalf
+   * (GetBorrowerContact from notifications). Unset: every such call is refused, UNAUTHENTICATED.
+   */
+  SERVICE_TOKEN_PUBLIC_KEY: pemKey('public').optional(),
   PII_ENCRYPTION_KEY: base64Key,
   PII_INDEX_KEY: base64Key,
   ACCOUNTING_ADDR: z

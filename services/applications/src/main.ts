@@ -111,7 +111,11 @@ export async function start(
           today: () => todayInChina(now()),
           loansOf: loansOfCustomer(accounting),
         },
-        { log, jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY },
+        {
+          log,
+          jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
+          serviceTokenPublicKey: config.SERVICE_TOKEN_PUBLIC_KEY,
+        },
       ),
     ],
   });

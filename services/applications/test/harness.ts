@@ -388,6 +388,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Wraps the JetStream bus given to the service (e.g. to slow publishing down). */
   wrapBus?: (bus: EventBus) => EventBus;
+  /** More environment for the service's configuration (e.g. SERVICE_TOKEN_PUBLIC_KEY). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -422,6 +424,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     DATABASE_POOL_MAX: '5',
     SHUTDOWN_TIMEOUT_MS: '5000',
     EVENTS_START_AT: 'new',
+    ...opts.env,
   });
   const log = createLogger('applications-test', config.LOG_LEVEL);
 

@@ -33,6 +33,7 @@ import type {
   ChunkLoan,
   ChunkTotals,
   DayRecord,
+  DueSoonNotice,
   EntryLine,
 } from '../infra/end-of-day-repo';
 import { insertSegments, toIso, writeInstallments } from '../infra/loan-repo';
@@ -50,6 +51,8 @@ export interface EndOfDayOptions {
   log: Logger;
   /** Today's calendar date: no business date after it closes without a simulation. */
   calendar: BankCalendar;
+  /** Installments falling due this many days after the closing date are announced; 0: none. */
+  dueSoonNoticeDays: number;
 }
 
 /** The outcome of closing a date: its totals, and the date open next. */
@@ -191,6 +194,11 @@ async function accrueChunk(
   opts: EndOfDayOptions,
 ): Promise<void> {
   await withTransaction(pool, async (tx) => {
+    // Before anything moves the chunk's loans past yesterday: the notices share their guard.
+    const dueSoon =
+      opts.dueSoonNoticeDays > 0
+        ? await eod.recordDueSoonNotices(tx, day, opts.dueSoonNoticeDays, from, to)
+        : [];
     const quiet = await eod.accrueQuietLoans(tx, day, from, to);
     const loans = await eod.chunkLoans(tx, from, to, day - 1);
     if (loans.length === 0 && quiet.loans === 0) return;
@@ -210,7 +218,7 @@ async function accrueChunk(
       segments: [],
       billed: [],
       overdueLoans: [],
-      events: [],
+      events: dueSoon.map((n) => dueSoonEvent(n, opts.dueSoonNoticeDays, day)),
       classifications: [],
     };
     // Bank-account lines (income) are summed per branch; loan-account lines stay per loan.
@@ -364,6 +372,26 @@ function dayEvents(loan: ChunkLoan, result: DayResult, day: DayNumber): NewEvent
     });
   }
   return out;
+}
+
+/** The borrower's reminder of an installment falling due `daysBefore` days after `day`. */
+function dueSoonEvent(n: DueSoonNotice, daysBefore: number, day: DayNumber): NewEvent<unknown> {
+  return {
+    type: 'accounting.installment.due-soon',
+    subjectId: n.loanId,
+    data: events.InstallmentDueSoon.toJSON({
+      loanId: n.loanId,
+      loanNumber: n.loanNumber,
+      customerId: n.customerId,
+      branchId: n.branchId,
+      applicationId: n.applicationId ?? undefined,
+      installment: n.period,
+      dueDate: toIso(n.dueDate),
+      amountDue: formatMoney(n.amountDue),
+      daysBefore,
+      businessDate: toIso(day),
+    }),
+  };
 }
 
 /**

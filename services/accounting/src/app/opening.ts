@@ -34,6 +34,7 @@ import {
 } from '../domain/loan/opening';
 import { nextRepricingDate } from '../domain/loan/repricing';
 import { DEFAULT_ALLOCATION_ORDER, validateAllocationOrder } from '../domain/loan/repayment';
+import { accountTail } from '../domain/loan/payee';
 import { formatMoney, formatRate, formatRatePercent, type Cents } from '../domain/money';
 import { lockSignedContractId, signedContractOf } from '../infra/contract-repo';
 import type { Db } from '../infra/db';
@@ -153,6 +154,7 @@ async function bookLoan(tx: Db, p: Principal, l: LoanToBook, at = ''): Promise<L
       amount: formatMoney(principal),
       valueDate: toIso(today),
       paymentMethod: l.payee.method,
+      accountTail: accountTail(l.payee.account),
       annualRatePercent: formatRatePercent(l.terms.annualRate),
       maturityDate: toIso(maturity),
     }),

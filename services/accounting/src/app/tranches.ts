@@ -11,6 +11,7 @@ import {
 } from '@loanflow/platform';
 import { accountingEventsV1 as events } from '@loanflow/proto';
 import { disburseTranche as trancheOf } from '../domain/loan/book';
+import { accountTail } from '../domain/loan/payee';
 import { formatMoney } from '../domain/money';
 import { cents, loadInstallments, toIso } from '../infra/loan-repo';
 import { findLoan } from '../infra/loan-views';
@@ -82,6 +83,7 @@ export async function disburseTranche<R>(
           amount: formatMoney(amount!),
           valueDate: toIso(today),
           paymentMethod: payee.method,
+          accountTail: accountTail(payee.account),
         }),
       });
       const after = await findLoan(tx, loanId!);

@@ -243,6 +243,75 @@ export async function followingInstallments(
   return out;
 }
 
+/** An installment a borrower is reminded of: what falls due `daysBefore` days after tonight. */
+export interface DueSoonNotice {
+  loanId: string;
+  loanNumber: string;
+  customerId: string;
+  applicationId: string | null;
+  branchId: string;
+  period: number;
+  dueDate: DayNumber;
+  /** Principal and interest of the installment still unpaid, less the credit the loan holds. */
+  amountDue: Cents;
+}
+
+/**
+ * Records the notices of the loans of [from, to) still accrued through the day before `day`
+ * whose unpaid installments fall due `daysBefore` days after `day`, and returns those recorded
+ * now. The accrual guard already keeps a rerun chunk from taking a loan twice; the notices' key
+ * makes "once per installment and notice" a rule of the table rather than of the batch's path.
+ */
+export async function recordDueSoonNotices(
+  tx: Queryable,
+  day: DayNumber,
+  daysBefore: number,
+  from: string,
+  to: string | undefined,
+): Promise<DueSoonNotice[]> {
+  const { rows } = await tx.query<{
+    loan_id: string;
+    loan_number: string;
+    customer_id: string;
+    application_id: string | null;
+    branch_id: string;
+    period: number;
+    due_date: string;
+    amount_due: string;
+  }>(
+    `WITH due AS (
+       SELECT i.loan_id, l.loan_number, l.customer_id, l.application_id, l.branch_id, i.period,
+              i.due_date,
+              (i.principal - i.principal_paid)
+                + (COALESCE(i.billed_interest, i.scheduled_interest) - i.interest_paid)
+                - l.credit_balance AS amount_due
+         FROM installments i
+         JOIN loans l ON l.id = i.loan_id
+         JOIN loan_accruals a ON a.loan_id = i.loan_id
+        WHERE i.due_date = $3::date + $4::int
+          AND i.loan_id >= $1 AND ($2::uuid IS NULL OR i.loan_id < $2)
+          AND i.status <> 'paid' AND l.status = 'active' AND a.accrued_through = $3::date - 1
+     ), noticed AS (
+       INSERT INTO installment_notices (loan_id, period, days_before, business_date)
+       SELECT loan_id, period, $4, $3 FROM due WHERE amount_due > 0
+       ON CONFLICT DO NOTHING
+       RETURNING loan_id, period
+     )
+     SELECT due.* FROM due JOIN noticed USING (loan_id, period) ORDER BY loan_id, period`,
+    [from, to ?? null, toIso(day), daysBefore],
+  );
+  return rows.map((r) => ({
+    loanId: r.loan_id,
+    loanNumber: r.loan_number,
+    customerId: r.customer_id,
+    applicationId: r.application_id,
+    branchId: r.branch_id,
+    period: r.period,
+    dueDate: toDay(r.due_date),
+    amountDue: cents(r.amount_due),
+  }));
+}
+
 /** Agreed rate changes of `loanIds` taking effect on `effective`: marked applied, new rates out. */
 export async function applyAgreedRateChanges(
   tx: Queryable,

@@ -228,10 +228,33 @@ export async function borrowerIdentityRow(
   return rows[0];
 }
 
-/** Records who was shown a borrower's identity number, when and why (in the read's transaction). */
+/** Whom a notice goes to, with the mobile number still encrypted. */
+export interface BorrowerContactRow {
+  id: string;
+  type: 'individual' | 'corporate';
+  name: string;
+  branch_id: string;
+  mobile_enc: string | null;
+}
+
+export async function borrowerContactRow(
+  db: Queryable,
+  customerId: string,
+): Promise<BorrowerContactRow | undefined> {
+  const { rows } = await db.query<BorrowerContactRow>(
+    'SELECT id, type, name, branch_id, mobile_enc FROM customers WHERE id = $1',
+    [customerId],
+  );
+  return rows[0];
+}
+
+/**
+ * Records who was shown a borrower's identity number or contact, when and why (in the read's
+ * transaction); the application when the disclosure is for one.
+ */
 export async function recordDisclosure(
   db: Queryable,
-  d: { id: string; customerId: string; applicationId: string; purpose: string; to: string },
+  d: { id: string; customerId: string; applicationId: string | null; purpose: string; to: string },
 ): Promise<void> {
   await db.query(
     `INSERT INTO pii_disclosures (id, customer_id, application_id, purpose, disclosed_to)

@@ -1,6 +1,8 @@
 import {
   implement,
   refusingNul,
+  unauthenticated,
+  verifyServiceToken,
   type CallContext,
   type Logger,
   type ServiceBinding,
@@ -17,7 +19,11 @@ import {
   type DraftInput,
 } from '../app/applications';
 import { createCustomer, getCustomer, searchCustomers, type CustomerDeps } from '../app/customers';
-import { discloseBorrowerIdentity } from '../app/disclosures';
+import {
+  CONTACT_CALLERS,
+  discloseBorrowerContact,
+  discloseBorrowerIdentity,
+} from '../app/disclosures';
 import { listProducts, getProduct } from '../app/products';
 import {
   applicationToPb,
@@ -41,9 +47,19 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 
 export function applicationsService(
   deps: ApplicationDeps & CustomerDeps,
-  opts: { log: Logger; jwtPublicKey: string },
+  opts: {
+    log: Logger;
+    jwtPublicKey: string;
+    /** Verifies service tokens; without it no service-to-service call is accepted. */
+    serviceTokenPublicKey?: string;
+  },
 ): ServiceBinding {
   const who = (ctx: CallContext) => ctx.principal();
+  /** The calling service its service token names (a user's token is not one). */
+  const callingService = (ctx: CallContext, allowed: readonly string[]) => {
+    if (!opts.serviceTokenPublicKey) throw unauthenticated('service calls are not configured');
+    return verifyServiceToken(ctx.token(), opts.serviceTokenPublicKey, allowed);
+  };
   const handlers = {
     createCustomer: async (
       req: pb.CreateCustomerRequest,
@@ -145,6 +161,14 @@ export function applicationsService(
     ): Promise<pb.GetBorrowerIdentityResponse> => {
       const b = await discloseBorrowerIdentity(deps, who(ctx), req.applicationId, req.purpose);
       return { ...b, customerType: toPbCustomerType(b.customerType) };
+    },
+    getBorrowerContact: async (
+      req: pb.GetBorrowerContactRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetBorrowerContactResponse> => {
+      const service = callingService(ctx, CONTACT_CALLERS);
+      const c = await discloseBorrowerContact(deps, service, req);
+      return { ...c, customerType: toPbCustomerType(c.customerType) };
     },
   };
   return {

@@ -7,14 +7,16 @@ import {
   type Pool,
   type Principal,
   type Queryable,
+  withTransaction,
 } from '@loanflow/platform';
 import { checkNewBranch, levelUnder, Violations, type Branch } from '../domain/directory';
 import * as repo from '../infra/branch-repo';
+import { branchCreated } from './events';
 
 export const listBranches = (deps: { pool: Pool }): Promise<Branch[]> =>
   repo.listBranches(deps.pool);
 
-/** Opens a branch under the head office, or a sub-branch under a branch. */
+/** Opens a branch under the head office, or a sub-branch under a branch, and announces it. */
 export async function createBranch(
   deps: { pool: Pool },
   actor: Principal,
@@ -29,9 +31,12 @@ export async function createBranch(
   else if (parent && !level)
     v.add('parentCode', `${parent.code} is a sub-branch; the tree ends at sub-branches`);
   if (v.list.length > 0) throw invalidArgument(v.list);
-  const created = await repo.insertBranch(deps.pool, { ...b, level: level! });
-  if (!created) throw alreadyExists(`branch ${b.code} already exists`);
-  return created;
+  return withTransaction(deps.pool, async (tx) => {
+    const created = await repo.insertBranch(tx, { ...b, level: level! });
+    if (!created) throw alreadyExists(`branch ${b.code} already exists`);
+    await branchCreated(tx, created);
+    return created;
+  });
 }
 
 /** The codes a branch's subtree covers, itself included. */

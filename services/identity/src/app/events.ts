@@ -1,5 +1,7 @@
 import { appendToOutbox, type Queryable } from '@loanflow/platform';
-import type { User } from '../domain/directory';
+import { identityV1 } from '@loanflow/proto';
+import type { Branch, User } from '../domain/directory';
+import { branchToPb } from '../infra/proto-mapping';
 
 export const SOURCE = 'identity';
 
@@ -29,5 +31,17 @@ export async function userChanged(tx: Queryable, change: UserChange, user: User)
         updatedAt: user.updatedAt,
       },
     },
+  });
+}
+
+/**
+ * `loanflow.identity.branch.created` with the BranchChanged payload, so that services keeping
+ * their own copy of the branch tree (notifications: a branch's risk manager) hear of new branches.
+ */
+export async function branchCreated(tx: Queryable, branch: Branch): Promise<void> {
+  await appendToOutbox(tx, SOURCE, {
+    type: 'identity.branch.created',
+    subjectId: branch.code,
+    data: identityV1.BranchChanged.toJSON({ branch: branchToPb(branch) }),
   });
 }

@@ -3,7 +3,7 @@ import { checkProfile, checkUsername, levelUnder, Violations } from '../domain/d
 import { hashPassword } from '../domain/passwords';
 import { branchByCode, insertBranch } from '../infra/branch-repo';
 import * as repo from '../infra/user-repo';
-import { userChanged } from './events';
+import { branchCreated, userChanged } from './events';
 
 /** Branches (parents before their children) and users to put in an empty or seeded directory. */
 export interface DirectorySeed {
@@ -23,7 +23,7 @@ export interface DirectorySeed {
 
 /**
  * Adds what is not there yet (by branch code and username) and leaves the rest alone, so a
- * restart seeds nothing twice. Seeded users are announced like any created user.
+ * restart seeds nothing twice. Seeded branches and users are announced like created ones.
  */
 export async function seedDirectory(
   pool: Pool,
@@ -39,7 +39,9 @@ export async function seedDirectory(
       const level = parent && levelUnder(parent);
       if (!level)
         throw new Error(`seed: branch ${b.code} has no parent ${b.parentCode} to go under`);
-      await insertBranch(tx, { code: b.code, name: b.name, parentCode: b.parentCode, level });
+      const created = await insertBranch(tx, { ...b, level });
+      if (!created) throw new Error(`seed: branch ${b.code} was added while seeding`);
+      await branchCreated(tx, created);
       branches++;
     }
     let users = 0;
