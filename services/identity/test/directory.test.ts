@@ -147,7 +147,7 @@ describe('identity service: the user directory over gRPC and PostgreSQL', () => 
           id: user.id,
           username: 'credit.zhou',
           displayName: '周洁',
-          roles: ['credit_officer'],
+          roles: ['ROLE_CREDIT_OFFICER'],
           branchId: 'SH001',
           email: 'zhou.jie@bank.example',
           mobile: '13816881234',
@@ -294,7 +294,11 @@ describe('identity service: the user directory over gRPC and PostgreSQL', () => 
         'identity.user.updated',
       ]);
       expect(events[1]!.payload.data).toMatchObject({
-        user: { version: 2, branchId: 'SH001-01', roles: ['credit_officer', 'committee_member'] },
+        user: {
+          version: 2,
+          branchId: 'SH001-01',
+          roles: ['ROLE_CREDIT_OFFICER', 'ROLE_COMMITTEE_MEMBER'],
+        },
       });
       const { users } = await h.client.getUsers({ ids: [user.id] }, h.as(admin));
       expect(users[0]!.displayName).toBe('周洁 (浦东)');

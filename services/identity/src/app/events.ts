@@ -1,36 +1,22 @@
 import { appendToOutbox, type Queryable } from '@loanflow/platform';
 import { identityV1 } from '@loanflow/proto';
 import type { Branch, User } from '../domain/directory';
-import { branchToPb } from '../infra/proto-mapping';
+import { branchToPb, userToPb } from '../infra/proto-mapping';
 
 export const SOURCE = 'identity';
 
 export type UserChange = 'created' | 'updated' | 'deactivated';
 
 /**
- * `loanflow.identity.user.<change>` with the UserChanged payload (proto JSON names, roles in
- * their wire words). The user as the directory shows it to administrators; never a password.
+ * `loanflow.identity.user.<change>` with the UserChanged payload, built with the generated code
+ * (roles as the proto enum's names, as every consumer decodes them). The user as the directory
+ * shows it to administrators; never a password.
  */
 export async function userChanged(tx: Queryable, change: UserChange, user: User): Promise<void> {
   await appendToOutbox(tx, SOURCE, {
     type: `identity.user.${change}`,
     subjectId: user.id,
-    data: {
-      user: {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        roles: user.roles,
-        branchId: user.branchId,
-        email: user.email,
-        mobile: user.mobile,
-        language: user.language,
-        active: user.active,
-        version: user.version,
-        createdAt: user.createdAt,
-        updatedAt: user.updatedAt,
-      },
-    },
+    data: identityV1.UserChanged.toJSON({ user: userToPb(user) }),
   });
 }
 
