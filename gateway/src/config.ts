@@ -36,6 +36,13 @@ export const gatewayEnv = z.object({
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:50054')
     .describe('The documents service (host:port): scans, checklists, the archive and contracts.'),
+  NOTIFICATIONS_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50057')
+    .describe(
+      'The notifications service (host:port): inboxes and their live stream, preferences, templates, rules and the delivery log.',
+    ),
   AUTH_JWT_PRIVATE_KEY: pemKey('private'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
@@ -53,6 +60,11 @@ export const gatewayEnv = z.object({
   GATEWAY_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long the gateway trusts what the directory said of a user (locked, inactive). */
   GATEWAY_USER_CHECK_TTL_MS: z.coerce.number().int().min(0).max(1000).default(1000),
+  /**
+   * Seconds between heartbeat comments on a live notification stream: proxies and load balancers
+   * close connections that stay silent (often after 30 to 60 s), and a client learns a dead link.
+   */
+  GATEWAY_SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** How long a recorded idempotent response is kept. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 });

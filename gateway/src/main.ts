@@ -15,17 +15,21 @@ import {
   applicationsV1,
   documentsV1,
   identityV1,
+  notificationsV1,
   postLoanV1,
   workflowV1,
 } from '@loanflow/proto';
 import { createApp, gracefulClose, upstreamHealth } from './app';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { purgeIdempotencyKeys } from './http/idempotency';
+import { LiveStreams } from './http/sse';
 
 export { loadGatewayConfig } from './config';
 
 export interface RunningGateway {
   httpPort: number;
+  /** Live notification streams open now (the gauge a test reads to see that none leaks). */
+  liveStreams(): number;
   stop(): Promise<void>;
 }
 
@@ -71,12 +75,22 @@ export async function start(
   const documents = promiseClient(
     createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
   );
+  const notifications = promiseClient(
+    createGrpcClient(notificationsV1.NotificationsServiceClient, config.NOTIFICATIONS_ADDR),
+  );
+  const notificationStreams = createGrpcClient(
+    notificationsV1.NotificationsServiceClient,
+    config.NOTIFICATIONS_ADDR,
+    { retries: false },
+  );
+  const liveStreams = new LiveStreams();
   const health = upstreamHealth(pool, {
     identity: config.IDENTITY_ADDR,
     accounting: config.ACCOUNTING_ADDR,
     documents: config.DOCUMENTS_ADDR,
     applications: config.APPLICATIONS_ADDR,
     workflow: config.WORKFLOW_ADDR,
+    notifications: config.NOTIFICATIONS_ADDR,
   });
   const app = createApp({
     log,
@@ -89,6 +103,10 @@ export async function start(
     postLoan,
     documents,
     documentStreams,
+    notifications,
+    notificationStreams,
+    liveStreams,
+    sseHeartbeatMs: config.GATEWAY_SSE_HEARTBEAT_SECONDS * 1000,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
     jwtPublicKey: config.AUTH_JWT_PUBLIC_KEY,
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
@@ -121,8 +139,11 @@ export async function start(
 
   return {
     httpPort,
+    liveStreams: () => liveStreams.size,
     async stop() {
       clearInterval(purge);
+      // Live streams never finish by themselves: ended first, they do not hold up the drain.
+      liveStreams.closeAll();
       await closeServer(config.SHUTDOWN_TIMEOUT_MS);
       health.close();
       identity.close();
@@ -132,6 +153,8 @@ export async function start(
       postLoan.close();
       documents.close();
       documentStreams.close();
+      notifications.close();
+      notificationStreams.close();
       await pool.end();
     },
   };

@@ -113,7 +113,7 @@ export function userStanding(
 }
 
 /** The `exp` claim of a token whose signature was verified (the payload is trusted then). */
-function expiryOf(token: string): unknown {
+export function expiryOf(token: string): unknown {
   try {
     return (
       JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {

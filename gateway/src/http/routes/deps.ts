@@ -1,9 +1,11 @@
 import type { Logger, Pool, PromiseClient } from '@loanflow/platform';
+import type { LiveStreams } from '../sse';
 import type {
   accountingV1,
   applicationsV1,
   documentsV1,
   identityV1,
+  notificationsV1,
   postLoanV1,
   workflowV1,
 } from '@loanflow/proto';
@@ -24,6 +26,14 @@ export interface RouteDeps {
   /** 影像资料: the documents service (unary calls, and the raw client for streams). */
   documents: PromiseClient<documentsV1.DocumentsServiceClient>;
   documentStreams: documentsV1.DocumentsServiceClient;
+  /** 通知与消息: inboxes, preferences, templates, rules and the delivery log (unary calls). */
+  notifications: PromiseClient<notificationsV1.NotificationsServiceClient>;
+  /** The same without retries, for the live inbox stream (WatchInbox). */
+  notificationStreams: notificationsV1.NotificationsServiceClient;
+  /** The open live streams (ended at the start of shutdown); its size is their gauge. */
+  liveStreams: LiveStreams;
+  /** Between heartbeat comments on a live stream. */
+  sseHeartbeatMs: number;
   jwtPrivateKey: string;
   tokenTtlSeconds: number;
   rpcTimeoutMs: number;

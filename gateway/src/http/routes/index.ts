@@ -8,6 +8,7 @@ import { accountingRoutes } from './accounting';
 import { applicationRoutes } from './applications';
 import { documentRoutes } from './documents';
 import { identityRoutes } from './identity';
+import { notificationRoutes } from './notifications';
 import { postLoanRoutes } from './post-loan';
 import { sessionRoutes } from './session';
 import { workflowRoutes } from './workflow';
@@ -23,5 +24,6 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...documentRoutes(deps),
     ...accountingRoutes(deps),
     ...postLoanRoutes(deps),
+    ...notificationRoutes(deps),
   ];
 }
