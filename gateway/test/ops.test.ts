@@ -59,6 +59,7 @@ describe('gateway: operations endpoints', () => {
         workflow: true,
         accounting: true,
         documents: true,
+        notifications: true,
       },
     });
   });
@@ -111,6 +112,17 @@ describe('gateway: operations endpoints', () => {
       const token = await system.login('am.sh');
       const sample = { id: '0190a0b0-0000-7000-8000-000000000000', code: 'PERSONAL_CONSUMER' };
       const unrouted = async (method: string, path: string) => {
+        if (path === '/notifications/stream') {
+          // A live stream never ends: its status and content type say it is served.
+          const live = await fetch(`${system.baseUrl}${API}${path}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          await live.body?.cancel();
+          return (
+            live.status !== 200 ||
+            !live.headers.get('content-type')?.startsWith('text/event-stream')
+          );
+        }
         const res = await api(system.baseUrl, method, `${API}${path}`, {
           token,
           body: method === 'GET' ? undefined : {},
@@ -195,6 +207,7 @@ describe('gateway: operations endpoints', () => {
         workflow: true,
         accounting: true,
         documents: true,
+        notifications: true,
       },
     });
   });
