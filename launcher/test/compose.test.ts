@@ -25,6 +25,7 @@ describe('compose() with a component that cannot start', () => {
     identity: `t_cid_${suffix}`,
     accounting: `t_cacct_${suffix}`,
     applications: `t_capps_${suffix}`,
+    notifications: `t_cnf_${suffix}`,
   };
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -41,7 +42,9 @@ describe('compose() with a component that cannot start', () => {
       identity: await freePort(),
       accounting: await freePort(),
       applications: await freePort(),
+      notifications: await freePort(),
     };
+    const serviceKeys = generateSigningKeys();
     const bus = new LocalEventBus();
     const started = compose({
       env: {
@@ -60,7 +63,11 @@ describe('compose() with a component that cannot start', () => {
           ACCOUNTING_FIRST_BUSINESS_DATE: '2025-01-15',
         },
         applications: { APPLICATIONS_DB_SCHEMA: schemas.applications },
-        // Documents starts after these three; its configuration is refused before it starts.
+        notifications: {
+          NOTIFICATIONS_DB_SCHEMA: schemas.notifications,
+          SERVICE_TOKEN_PRIVATE_KEY: serviceKeys.privateKey,
+        },
+        // Documents starts after these four; its configuration is refused before it starts.
         documents: { S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's', DOCUMENTS_BUCKET: 'Not A Bucket' },
       },
       ports,
@@ -73,15 +80,16 @@ describe('compose() with a component that cannot start', () => {
     });
 
     await expect(started).rejects.toThrow(/DOCUMENTS_BUCKET: must be a valid S3 bucket name/);
-    // The three that had started (their schemas were migrated) no longer listen.
+    // The four that had started (their schemas were migrated) no longer listen.
     const { rows } = await db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = ANY($1)',
       [Object.values(schemas)],
     );
-    expect(rows[0].n).toBe(3);
+    expect(rows[0].n).toBe(4);
     expect(await listening(ports.identity)).toBe(false);
     expect(await listening(ports.accounting)).toBe(false);
     expect(await listening(ports.applications)).toBe(false);
+    expect(await listening(ports.notifications)).toBe(false);
     await bus.close();
   });
 });
