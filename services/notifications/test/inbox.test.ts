@@ -369,11 +369,9 @@ describe('templates and rules as data', () => {
 describe('what a message says about who acted', () => {
   /** An urge of an investigation officerSh holds, by `actor` as the workflow names them. */
   const urgedBy = async (actor: string) => {
-    const data = {
-      ...(taskEvent({ branchId: 'SH001', assignee: officerSh.id, customerName: '钱七' }) as object),
-      actor,
-    };
-    const taskId = (data as { task: { id: string } }).task.id;
+    const event = taskEvent({ branchId: 'SH001', assignee: officerSh.id, customerName: '钱七' });
+    const taskId = (event as { task: { id: string } }).task.id;
+    const data = { ...(event as object), actor };
     await h.handled(await h.publish('workflow.task.urged', taskId, data));
     const [m] = (await inbox(officerSh)).filter(
       (n) => n.subjectId === taskId && n.eventType === 'workflow.task.urged',
