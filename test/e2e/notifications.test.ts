@@ -37,6 +37,7 @@ const STAFF: TestUser[] = [
 const USERS = STAFF.map(contact);
 const user = (username: string) => USERS.find((u) => u.username === username)!;
 
+const URGE_REASON = '客户急需用款，请今天处理';
 const BORROWER_ACCOUNT = '6222 0210 0112 3457 321';
 /**
  * Every test system on this machine shares the bus and the branch codes, so other systems'
@@ -263,7 +264,7 @@ describe('end to end: notifications across every service, through the gateway', 
     const assignee = user('mkt.sh');
     const mailsBefore = smtp.messages.length;
 
-    ok(await call('am.sh', 'POST', `/tasks/${task.id}:urge`, {}), 200, 'urge');
+    ok(await call('am.sh', 'POST', `/tasks/${task.id}:urge`, { reason: URGE_REASON }), 200, 'urge');
 
     const mail = await mailTo(assignee.email!, `【催办】${BORROWER}的${routing}`);
     expect(mail.envelope.rcptTo).toEqual([assignee.email]);
@@ -280,7 +281,9 @@ describe('end to end: notifications across every service, through the gateway', 
     expect(mail.text).toContain('mkt.sh，您好：');
     expect(mail.text).toContain(`am.sh催办您的待办：${BORROWER}（申请编号`);
     expect(mail.text).toContain(`${applicationId}，金额¥200,000.00）的${routing}`);
+    expect(mail.text).toContain(`催办说明：${URGE_REASON}\n\n请尽快登录 LoanFlow 处理。`);
     expect(mail.html).toContain('am.sh催办了您的一笔待办：');
+    expect(mail.html).toContain(`<td style="padding:6px 0;font-weight:600">${URGE_REASON}</td>`);
     expect(mail.html).toContain(`<td style="padding:6px 0;font-weight:600">${BORROWER}</td>`);
     expect(mail.html).toContain('¥200,000.00');
     // An optional category: the header that lets the reader switch it off.
@@ -304,7 +307,7 @@ describe('end to end: notifications across every service, through the gateway', 
       subjectKind: 'task',
       subjectId: task.id,
       title: `催办：${routing}`,
-      body: `am.sh催办：${BORROWER}¥200,000.00的${routing}，请尽快处理。`,
+      body: `am.sh催办：${BORROWER}¥200,000.00的${routing}，请尽快处理。${URGE_REASON}`,
     });
     // The other specialist is no longer a candidate of a claimed task: not urged.
     expect(
