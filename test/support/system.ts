@@ -33,6 +33,10 @@ export interface TestUser {
   username: string;
   roles: Role[];
   branchId: string;
+  /** Contact data for the notifications' e-mail and SMS (none unless a test needs them). */
+  email?: string;
+  mobile?: string;
+  language?: 'zh-CN' | 'en';
 }
 
 /** A cast that covers the rules: front office in two branches, a back-office role and head office. */

@@ -365,3 +365,30 @@ describe('templates and rules as data', () => {
     await h.client.createRuleVersion({ rule: { ...created, active: true } }, h.as(admin));
   });
 });
+
+describe('what a message says about who acted', () => {
+  /** An urge of an investigation officerSh holds, by `actor` as the workflow names them. */
+  const urgedBy = async (actor: string) => {
+    const event = taskEvent({ branchId: 'SH001', assignee: officerSh.id, customerName: '钱七' });
+    const taskId = (event as { task: { id: string } }).task.id;
+    const data = { ...(event as object), actor };
+    await h.handled(await h.publish('workflow.task.urged', taskId, data));
+    const [m] = (await inbox(officerSh)).filter(
+      (n) => n.subjectId === taskId && n.eventType === 'workflow.task.urged',
+    );
+    return m!;
+  };
+
+  it('names the colleague who urged by their name, not by the user id the workflow sends', async () => {
+    const m = await urgedBy(leader.id);
+    expect(m.body).toBe(`${leader.username}催办：钱七¥300,000.00的信贷员调查，请尽快处理。`);
+    expect(m.body).not.toContain(leader.id);
+  });
+
+  it('leaves an actor the directory does not know as it came', async () => {
+    const stranger = randomUUID();
+    expect((await urgedBy(stranger)).body).toBe(
+      `${stranger}催办：钱七¥300,000.00的信贷员调查，请尽快处理。`,
+    );
+  });
+});

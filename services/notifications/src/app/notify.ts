@@ -109,15 +109,29 @@ async function resolve(
   return [];
 }
 
+/**
+ * The event's data with its `actor` (who urged, assigned, completed) named as colleagues know
+ * them: the workflow names users by id, which no reader of a message should see. An id the
+ * directory does not know stays as it came.
+ */
+async function actorNamed(tx: PoolClient, data: unknown): Promise<unknown> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  const actor = (data as { actor?: unknown }).actor;
+  if (typeof actor !== 'string' || actor === '') return data;
+  const [user] = await recipientsByIds(tx, [actor]);
+  return user ? { ...data, actor: user.displayName } : data;
+}
+
 /** Handles one event: every rule in force for its type, each recipient, each channel. */
 export async function notify(
   deps: NotificationsDeps,
   tx: PoolClient,
-  event: EventEnvelope,
+  received: EventEnvelope,
   given: EventFacts,
 ): Promise<{ messages: number; deliveries: number }> {
-  const rules = await rulesInForce(tx, event.type);
+  const rules = await rulesInForce(tx, received.type);
   if (rules.length === 0) return { messages: 0, deliveries: 0 };
+  const event = { ...received, data: await actorNamed(tx, received.data) };
   const facts = await completeFacts(tx, given);
   const app = facts.applicationId ? await applicationFacts(tx, facts.applicationId) : undefined;
   const base = { customerName: app?.customerName ?? '', applicationId: facts.applicationId ?? '' };

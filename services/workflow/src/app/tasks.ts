@@ -200,7 +200,7 @@ function commandFor(input: ActInput, taskId: string, actor: Actor, people: Peopl
       };
     }
     case 'urge':
-      return (m, s, now) => engine.urge(m, s, taskId, actor, now);
+      return (m, s, now) => engine.urge(m, s, taskId, actor, now, input.reason.trim());
     default:
       throw invalidArgument([{ field: 'action', reason: `must be one of ${ACTIONS.join(', ')}` }]);
   }

@@ -719,8 +719,18 @@ describe('transfer, delegate, add signer, urge', () => {
       assignee: 'rv1',
       candidateGroups: [],
       candidateUsers: [],
+      reason: '',
     });
     expect(result.state.tasks).toEqual(state.tasks);
+  });
+
+  it('urge carries what the urger said to whoever holds the task', async () => {
+    const { state } = await start(model, {}, NOW, starter);
+    const taskId = openTaskAt(state, 'review').id;
+    const result = await urge(model, state, taskId, starter, NOW, '客户急需用款');
+    expect(result.effects).toContainEqual(
+      expect.objectContaining({ type: 'taskUrged', taskId, reason: '客户急需用款' }),
+    );
   });
 
   it('urge is refused on a finished task', async () => {

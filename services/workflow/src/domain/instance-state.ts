@@ -234,6 +234,8 @@ export type EngineEffect =
       assignee: string | null;
       candidateGroups: string[];
       candidateUsers: string[];
+      /** What the urger said (催办说明); '' when nothing. */
+      reason: string;
     }
   | { type: 'timerScheduled'; timer: TimerState }
   | { type: 'timerCancelled'; timerId: string }

@@ -127,7 +127,7 @@ export function planEffects(
         });
         break;
       case 'taskUrged':
-        taskEvent('urged', e.taskId, { actor: e.urgedBy });
+        taskEvent('urged', e.taskId, { actor: e.urgedBy, reason: e.reason });
         break;
       case 'timerScheduled':
         plan.timers.set(taskRowId(instance.id, e.timer.id), e.timer.dueAt);

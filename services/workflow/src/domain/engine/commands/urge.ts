@@ -4,13 +4,17 @@ import type { Actor, CommandResult, InstanceState } from '../../instance-state';
 import { execute } from '../execution';
 import { requireActor } from '../inputs';
 
-/** 催办: anyone following the application may remind the people who hold an open task. */
+/**
+ * 催办: anyone following the application may remind the people who hold an open task, saying
+ * why if they like (客户急需用款): the reminder carries it to them.
+ */
 export async function urge(
   model: ProcessModel,
   state: InstanceState,
   taskId: string,
   actor: Actor,
   now: string,
+  reason = '',
 ): Promise<CommandResult> {
   requireActor(actor);
   return execute(model, state, now, (run) => {
@@ -23,6 +27,7 @@ export async function urge(
       assignee: task.assignee,
       candidateGroups: task.candidateGroups,
       candidateUsers: task.candidateUsers,
+      reason,
     });
     run.record({
       actor: actor.userId,
