@@ -22,10 +22,13 @@ describe('end to end: log in → customer → application → submit → event',
   const received: BusMessage[] = [];
 
   beforeAll(async () => {
+    system = await startSystem();
+    // The system's own events: it keeps them in a namespace of the shared stream.
     bus = await JetStreamBus.connect({
       url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       name: 'e2e',
       log: createLogger('e2e', 'silent'),
+      namespace: system.eventsNamespace,
     });
     subscription = await bus.consume({
       durable,
@@ -35,7 +38,6 @@ describe('end to end: log in → customer → application → submit → event',
         received.push(msg);
       },
     });
-    system = await startSystem();
   });
 
   afterAll(async () => {

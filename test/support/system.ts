@@ -72,6 +72,8 @@ export interface TestSystem {
   notifications: RunningNotifications;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
+  /** The namespace of this deployment's events on the shared stream (EVENTS_NAMESPACE). */
+  eventsNamespace: string;
   schemas: {
     identity: string;
     applications: string;
@@ -143,6 +145,8 @@ export async function startSystem(
     LOG_LEVEL: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '5000',
     EVENTS_START_AT: 'new',
+    // This deployment's events only: other suites' systems share the NATS server.
+    EVENTS_NAMESPACE: `t${suffix}`,
   };
   const log = createLogger('test', env.LOG_LEVEL);
   // The system as `npm start` wires it, on this deployment's own schemas, bucket and clocks.
@@ -214,6 +218,7 @@ export async function startSystem(
     documents,
     notifications,
     db,
+    eventsNamespace: env.EVENTS_NAMESPACE,
     schemas,
     jwtPrivateKey: keys.privateKey,
     async login(username) {

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 10000,
       SHUTDOWN_NOT_SERVING_MS: 0,
       EVENTS_START_AT: 'all',
+      EVENTS_NAMESPACE: '',
       BANK_TIME_ZONE: 'Asia/Shanghai',
       GRPC_PORT: 0,
       JWT_PUBLIC_KEY: 'pem',

@@ -44,6 +44,14 @@ export const commonEnv = {
    * published before the first deploy is missed) or new messages only (test deployments).
    */
   EVENTS_START_AT: z.enum(['all', 'new']).default('all'),
+  /**
+   * A deployment's own corner of a shared event stream (`loanflow.<namespace>.…` on the wire):
+   * test deployments on one NATS server do not hear each other. Empty in production.
+   */
+  EVENTS_NAMESPACE: z
+    .string()
+    .regex(/^([a-z][a-z0-9_-]{0,31})?$/, 'must be lower-case letters, digits, _ or -, at most 32')
+    .default(''),
   /** The bank's time zone: business dates, archive and contract years are its calendar dates. */
   BANK_TIME_ZONE: z
     .string()

@@ -13,7 +13,8 @@ const ALGORITHM = 'ES256';
 const keys = new Map<string, KeyObject>();
 const keyOf = (pem: string, kind: 'private' | 'public'): KeyObject => {
   let key = keys.get(pem);
-  if (!key) keys.set(pem, (key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem)));
+  if (!key)
+    keys.set(pem, (key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem)));
   return key;
 };
 

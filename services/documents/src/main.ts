@@ -73,7 +73,13 @@ export async function start(
 
   const ownBus = !opts.bus;
   const bus =
-    opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'documents', log }));
+    opts.bus ??
+    (await JetStreamBus.connect({
+      url: config.NATS_URL,
+      name: 'documents',
+      log,
+      namespace: config.EVENTS_NAMESPACE || undefined,
+    }));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
   const renditions = new RenditionWorker(pool, store, log.child({ component: 'renditions' }));

@@ -55,7 +55,13 @@ export async function start(
 
   const ownBus = !opts.bus;
   const bus =
-    opts.bus ?? (await JetStreamBus.connect({ url: config.NATS_URL, name: 'identity', log }));
+    opts.bus ??
+    (await JetStreamBus.connect({
+      url: config.NATS_URL,
+      name: 'identity',
+      log,
+      namespace: config.EVENTS_NAMESPACE || undefined,
+    }));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 

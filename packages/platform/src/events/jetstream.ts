@@ -25,7 +25,23 @@ export class JetStreamBus implements EventBus {
     private readonly jsm: JetStreamManager,
     private readonly log: Logger,
     private readonly stream: string,
+    /** `loanflow.<namespace>.` for `loanflow.` on the wire, when a namespace is set. */
+    private readonly namespace: { prefix: string; wire: string } | undefined,
   ) {}
+
+  /** The subject on the wire of a subject as services name it. */
+  private outward(subject: string): string {
+    const ns = this.namespace;
+    return ns && subject.startsWith(ns.prefix)
+      ? ns.wire + subject.slice(ns.prefix.length)
+      : subject;
+  }
+
+  /** The subject as services name it of a subject on the wire. */
+  private inward(subject: string): string {
+    const ns = this.namespace;
+    return ns && subject.startsWith(ns.wire) ? ns.prefix + subject.slice(ns.wire.length) : subject;
+  }
 
   static async connect(opts: {
     url: string;
@@ -33,6 +49,12 @@ export class JetStreamBus implements EventBus {
     log: Logger;
     stream?: string;
     subjectPrefix?: string;
+    /**
+     * Keeps this deployment's events apart from others on the same stream: `loanflow.x.y.z` is
+     * sent as `loanflow.<namespace>.x.y.z` and consumers see only their namespace's events
+     * (test deployments sharing one NATS server; production sets none).
+     */
+    namespace?: string;
   }): Promise<JetStreamBus> {
     const nc = await connect({
       servers: opts.url.split(','),
@@ -54,7 +76,9 @@ export class JetStreamBus implements EventBus {
         if (!/already in use|exists/i.test(err.message)) throw err;
       });
     }
-    return new JetStreamBus(nc, nc.jetstream(), jsm, opts.log, stream);
+    const prefix = `${opts.subjectPrefix ?? SUBJECT_PREFIX}.`;
+    const namespace = opts.namespace ? { prefix, wire: `${prefix}${opts.namespace}.` } : undefined;
+    return new JetStreamBus(nc, nc.jetstream(), jsm, opts.log, stream, namespace);
   }
 
   async publish(
@@ -64,7 +88,10 @@ export class JetStreamBus implements EventBus {
   ): Promise<{ duplicate: boolean }> {
     const h = natsHeaders();
     for (const [k, v] of Object.entries(opts.headers ?? {})) h.set(k, v);
-    const ack = await this.js.publish(subject, data, { msgID: opts.msgId, headers: h });
+    const ack = await this.js.publish(this.outward(subject), data, {
+      msgID: opts.msgId,
+      headers: h,
+    });
     return { duplicate: ack.duplicate };
   }
 
@@ -73,7 +100,7 @@ export class JetStreamBus implements EventBus {
       durable_name: opts.durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: opts.startAt === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
-      filter_subject: opts.filterSubject,
+      filter_subject: this.outward(opts.filterSubject),
       ack_wait: nanos(opts.ackWaitMs ?? 30000),
       max_deliver: opts.maxDeliver ?? 20,
     };
@@ -112,7 +139,7 @@ export class JetStreamBus implements EventBus {
         const headers: Record<string, string> = {};
         if (m.headers) for (const [k, v] of m.headers) headers[k] = v[0] ?? '';
         const msg: BusMessage = {
-          subject: m.subject,
+          subject: this.inward(m.subject),
           data: m.data,
           headers,
           deliveryCount: m.info.deliveryCount,
