@@ -333,11 +333,10 @@ describe('end to end: notifications across every service, through the gateway', 
     await bank.investigate(LOAN, applicationId);
     await bank.approve(LOAN, applicationId);
 
-    const [decided] = await oneSms(BORROWER_MOBILE, 'application.decided.borrower');
+    const [decided] = await oneSms(BORROWER_MOBILE, 'application.approved.borrower');
     expect(decided!.signName).toBe('LoanFlow银行');
     expect(decided!.params).toEqual({
       customerName: BORROWER,
-      decision: 'approved',
       approvedAmount: '¥200,000.00',
       approvedTermMonths: '24',
     });
@@ -472,7 +471,6 @@ describe('end to end: notifications across every service, through the gateway', 
       customerName: BORROWER,
       amount: '¥500.00',
       valueDate: formatChineseDate(paid.repayment.valueDate as string),
-      loanClosed: 'false',
     });
     const sent = (
       await deliveries(
@@ -491,7 +489,7 @@ describe('end to end: notifications across every service, through the gateway', 
     expect(full.map((d) => d.id)).toEqual(audited.map((d) => d.id));
     expect(full.map((d) => d.templateCode).sort()).toEqual(
       [
-        'application.decided.borrower',
+        'application.approved.borrower',
         'contract.generated',
         'installment.due-soon',
         'loan.disbursed',

@@ -12,7 +12,8 @@ const CHANNELS: Record<string, string[]> = {
   'task.urged': ['in_app', 'email', 'sms'],
   'task.escalated': ['in_app', 'email', 'sms'],
   'application.decided': ['in_app'],
-  'application.decided.borrower': ['sms'],
+  'application.approved.borrower': ['sms'],
+  'application.declined.borrower': ['sms'],
   'contract.generated': ['sms'],
   'contract.signed': ['in_app', 'email'],
   'loan.disbursed': ['sms'],
@@ -20,6 +21,7 @@ const CHANNELS: Record<string, string[]> = {
   'loan.overdue.borrower': ['sms'],
   'loan.overdue': ['in_app', 'email'],
   'repayment.receipt': ['sms'],
+  'loan.settled': ['sms'],
   'loan.classified': ['in_app', 'email'],
   digest: ['email'],
 };
@@ -90,8 +92,8 @@ test('samples render as bank staff and borrowers read them', () => {
     '您有一笔新的待办：张三¥1,000,000.00的贷前调查，请及时处理。',
   );
   expect(
-    render('application.decided.borrower', 'sms', 'zh-CN', { decision: 'rejected' }).body,
-  ).toBe('张三，您的贷款申请未获批准，感谢您的信任，详情请咨询客户经理。');
+    render('application.declined.borrower', 'sms', 'zh-CN', { decision: 'rejected' }).body,
+  ).toBe('张三，很抱歉，您的贷款申请未获批准，感谢您的信任，详情请咨询客户经理。');
   expect(render('application.decided', 'in_app', 'en', { approvedTermMonths: '1' }).body).toBe(
     'The loan application of 张三 (APP-20261207-0001) was approved: CNY 800,000.00 at 4.35% a year for 1 month. Please arrange the contract with the customer.',
   );
@@ -102,13 +104,13 @@ test('samples render as bank staff and borrowers read them', () => {
   expect(
     render('loan.classified', 'email', 'en', { cause: 'manual', reason: 'fraud' }).body,
   ).toContain('from Special mention to Substandard: fraud.');
-  expect(render('repayment.receipt', 'sms', 'zh-CN', { loanClosed: 'true' }).body).toBe(
-    '张三，您于2027年3月9日还款¥23,642.51已入账，贷款已结清。感谢您的支持！',
+  expect(render('loan.settled', 'sms', 'zh-CN').body).toBe(
+    '张三，您于2027年3月9日还款¥23,642.51已入账，贷款已全部结清。感谢您的支持！',
   );
   expect(render('digest', 'email', 'en', { count: '1', items: '· a' }).subject).toBe(
     '[LoanFlow] 1 notification waiting for you',
   );
-  expect(render('installment.due-soon', 'sms', 'en', { daysBefore: '1' }).body).toContain(
-    '(in 1 day)',
+  expect(render('installment.due-soon', 'sms', 'en').body).toBe(
+    'Dear 张三, installment 3 of your loan, CNY 23,642.51, is due on 9 Mar 2027. Please make sure the funds are in your account.',
   );
 });

@@ -284,14 +284,26 @@ const DEFINITIONS: Definition[] = [
     },
   },
   {
-    code: 'application.decided.borrower',
+    code: 'application.approved.borrower',
     eventType: 'workflow.process.completed',
     sms: {
       'zh-CN': {
-        body: '{customerName}，您的贷款申请{decision, select, approved {已获批准，金额{approvedAmount}，期限{approvedTermMonths}个月，客户经理将联系您签约} rejected {未获批准，感谢您的信任，详情请咨询客户经理} other {已终止，详情请咨询客户经理}}。',
+        body: '{customerName}，您的贷款申请已获批准，金额{approvedAmount}，期限{approvedTermMonths}个月，客户经理将联系您签约。',
       },
       en: {
-        body: 'Dear {customerName}, your loan application {decision, select, approved {has been approved: {approvedAmount} for {approvedTermMonths, plural, one {# month} other {# months}}. Your account manager will contact you to sign} rejected {was not approved. Please ask your account manager for details} other {has ended. Please ask your account manager for details}}.',
+        body: 'Dear {customerName}, your loan application has been approved: {approvedAmount}, term {approvedTermMonths} months. Your account manager will contact you to sign.',
+      },
+    },
+  },
+  {
+    code: 'application.declined.borrower',
+    eventType: 'workflow.process.completed',
+    sms: {
+      'zh-CN': {
+        body: '{customerName}，很抱歉，您的贷款申请未获批准，感谢您的信任，详情请咨询客户经理。',
+      },
+      en: {
+        body: 'Dear {customerName}, we are sorry: your loan application was not approved. Please ask your account manager for details.',
       },
     },
   },
@@ -375,7 +387,7 @@ const DEFINITIONS: Definition[] = [
         body: '{customerName}，您的贷款第{installment}期应还{amountDue}将于{dueDate}到期，请提前存足款项。',
       },
       en: {
-        body: 'Dear {customerName}, installment {installment} of your loan, {amountDue}, is due on {dueDate} ({daysBefore, plural, one {in # day} other {in # days}}). Please make sure the funds are in your account.',
+        body: 'Dear {customerName}, installment {installment} of your loan, {amountDue}, is due on {dueDate}. Please make sure the funds are in your account.',
       },
     },
   },
@@ -448,10 +460,22 @@ const DEFINITIONS: Definition[] = [
     eventType: 'accounting.loan.repayment-posted',
     sms: {
       'zh-CN': {
-        body: '{customerName}，您于{valueDate}还款{amount}已入账{loanClosed, select, true {，贷款已结清} other {}}。感谢您的支持！',
+        body: '{customerName}，您于{valueDate}还款{amount}已入账。感谢您的支持！',
       },
       en: {
-        body: 'Dear {customerName}, your repayment of {amount} on {valueDate} has been received{loanClosed, select, true { and your loan is now paid off} other {}}. Thank you.',
+        body: 'Dear {customerName}, your repayment of {amount} on {valueDate} has been received. Thank you.',
+      },
+    },
+  },
+  {
+    code: 'loan.settled',
+    eventType: 'accounting.loan.repayment-posted',
+    sms: {
+      'zh-CN': {
+        body: '{customerName}，您于{valueDate}还款{amount}已入账，贷款已全部结清。感谢您的支持！',
+      },
+      en: {
+        body: 'Dear {customerName}, your repayment of {amount} on {valueDate} has been received and your loan is now paid off. Thank you.',
       },
     },
   },

@@ -291,6 +291,37 @@ describe('checkTemplate', () => {
     ).toEqual([]);
   });
 
+  test('an SMS only substitutes variables: the provider holds the text and cannot choose', () => {
+    const sms = (body: string) =>
+      draft({
+        channel: 'sms',
+        subject: '',
+        providerTemplateCode: 'SMS_1',
+        eventType: 'accounting.loan.repayment-posted',
+        body,
+      });
+    expect(refusals(sms('{loanClosed, select, true {已结清} other {}}'))).toEqual([
+      {
+        field: 'body',
+        reason:
+          'variable "loanClosed": an SMS template is registered with the provider, which only substitutes variables — no select; make one template per case and a rule condition for each',
+      },
+    ]);
+    expect(checkTemplate(sms('您于{valueDate}还款{amount}已入账')).variables).toEqual([
+      'amount',
+      'valueDate',
+    ]);
+    // The same choice is fine in-app, where the text is ours.
+    expect(
+      checkTemplate(
+        draft({
+          eventType: 'accounting.loan.repayment-posted',
+          body: '{loanClosed, select, true {已结清} other {}}',
+        }),
+      ).variables,
+    ).toEqual(['loanClosed']);
+  });
+
   test('e-mail and in-app need a subject of at most 200 characters', () => {
     expect(refusals(draft({ channel: 'email', subject: ' ' }))).toEqual([
       { field: 'subject', reason: 'an e-mail needs a subject' },

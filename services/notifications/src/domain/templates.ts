@@ -120,6 +120,13 @@ export function checkTemplate(draft: TemplateDraft): { variables: string[] } {
         );
         continue;
       }
+      // The provider holds its own copy of an SMS template and only substitutes ${name}: a
+      // choice made here could not be made there, so the text sent would differ from ours.
+      if (draft.channel === 'sms' && use.as !== 'value')
+        problem(
+          field,
+          `variable "${use.name}": an SMS template is registered with the provider, which only substitutes variables — no ${use.as}; make one template per case and a rule condition for each`,
+        );
       const misuse = misuseOf(use.as, variable.kind);
       if (misuse !== undefined)
         problem(field, `variable "${use.name}" (${variable.kind}): ${misuse}`);
