@@ -69,14 +69,7 @@ export async function start(
   await ensureBusinessCalendar(pool, config.ACCOUNTING_FIRST_BUSINESS_DATE);
 
   const ownBus = !opts.bus;
-  const bus =
-    opts.bus ??
-    (await JetStreamBus.connect({
-      url: config.NATS_URL,
-      name: 'accounting',
-      log,
-      namespace: config.EVENTS_NAMESPACE || undefined,
-    }));
+  const bus = opts.bus ?? (await JetStreamBus.forService(config, 'accounting', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 

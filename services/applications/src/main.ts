@@ -59,14 +59,7 @@ export async function start(
   await withTransaction(pool, (tx) => seedCatalogue(tx, SEED_PRODUCTS, [DEFAULT_RULESET]));
 
   const ownBus = !opts.bus;
-  const bus =
-    opts.bus ??
-    (await JetStreamBus.connect({
-      url: config.NATS_URL,
-      name: 'applications',
-      log,
-      namespace: config.EVENTS_NAMESPACE || undefined,
-    }));
+  const bus = opts.bus ?? (await JetStreamBus.forService(config, 'applications', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 

@@ -54,14 +54,7 @@ export async function start(
   await migrate(pool, schema, [platformMigrations, MIGRATIONS], log);
 
   const ownBus = !opts.bus;
-  const bus =
-    opts.bus ??
-    (await JetStreamBus.connect({
-      url: config.NATS_URL,
-      name: 'identity',
-      log,
-      namespace: config.EVENTS_NAMESPACE || undefined,
-    }));
+  const bus = opts.bus ?? (await JetStreamBus.forService(config, 'identity', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 

@@ -76,14 +76,7 @@ export async function start(
   log.info(await seedDefaults(pool), 'default templates and rules in place');
 
   const ownBus = !opts.bus;
-  const bus =
-    opts.bus ??
-    (await JetStreamBus.connect({
-      url: config.NATS_URL,
-      name: 'notifications',
-      log,
-      namespace: config.EVENTS_NAMESPACE || undefined,
-    }));
+  const bus = opts.bus ?? (await JetStreamBus.forService(config, 'notifications', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
 

@@ -100,14 +100,7 @@ export async function start(
   );
 
   const ownBus = !opts.bus;
-  const bus =
-    opts.bus ??
-    (await JetStreamBus.connect({
-      url: config.NATS_URL,
-      name: 'workflow',
-      log,
-      namespace: config.EVENTS_NAMESPACE || undefined,
-    }));
+  const bus = opts.bus ?? (await JetStreamBus.forService(config, 'workflow', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
   const consumer = `${schema}_application_submitted`;

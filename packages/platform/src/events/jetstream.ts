@@ -81,6 +81,20 @@ export class JetStreamBus implements EventBus {
     return new JetStreamBus(nc, nc.jetstream(), jsm, opts.log, stream, namespace);
   }
 
+  /** The bus of a service, from its configuration (NATS_URL, and EVENTS_NAMESPACE when set). */
+  static forService(
+    config: { NATS_URL: string; EVENTS_NAMESPACE: string },
+    name: string,
+    log: Logger,
+  ): Promise<JetStreamBus> {
+    return JetStreamBus.connect({
+      url: config.NATS_URL,
+      name,
+      log,
+      namespace: config.EVENTS_NAMESPACE || undefined,
+    });
+  }
+
   async publish(
     subject: string,
     data: Uint8Array,
