@@ -68,6 +68,12 @@ const POOLS = intList('BENCH_NF_POOLS', [5, 10]);
 const SUBSCRIBERS = positive('BENCH_NF_SUBSCRIBERS', 1_000, 20_000);
 const PARTS = (process.env.BENCH_NF_PARTS ?? 'fanout,email,sse').split(',').map((p) => p.trim());
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'silent';
+/**
+ * The role of every benchmark user and task group. Every notifications service on the bus reads
+ * these events — those of tests running beside the benchmark too — and a head-office holder of
+ * the group's role would get every message: no test puts a post-loan officer at head office.
+ */
+const GROUP_ROLE = 'post_loan_officer' as const;
 /** Events published at once while the service is stopped (JetStream acks each). */
 const PUBLISHING = 64;
 
@@ -196,8 +202,10 @@ async function bareInserts(
   await db.query('DROP TABLE IF EXISTS bare_messages');
   await db.query('CREATE TABLE bare_messages (LIKE messages INCLUDING ALL)');
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE event_id = ANY($1::uuid[])`,
-    [eventIds],
+    `SELECT ${MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')}
+       FROM messages m JOIN recipients r ON r.user_id = m.recipient_id
+      WHERE m.event_id = ANY($1::uuid[]) AND r.username LIKE $2`,
+    [eventIds, `plo.%.${on.schema}`],
   );
   const pool = createPool({
     connectionString: on.url,
@@ -257,12 +265,12 @@ async function fanOut(): Promise<{ results: FanOut[]; config: NotificationsConfi
   const durables = service.consumers;
   const results: FanOut[] = [];
   try {
-    // The directory: user i is a credit officer of branch G<i / GROUP>, so each branch's
+    // The directory: user i is a post-loan officer of branch G<i / GROUP>, so each branch's
     // candidate group has GROUP members (none at the head office, which would cover them all).
     progress(`${USERS} users into the directory (identity.user.created)`);
     const users = Array.from({ length: USERS }, (_, i) => ({
       id: randomUUID(),
-      username: `co.${i}.${schema}`,
+      username: `plo.${i}.${schema}`,
       branch: `G${Math.floor(i / GROUP)}`,
     }));
     await eachConcurrently(users, PUBLISHING, async (u) => {
@@ -272,7 +280,7 @@ async function fanOut(): Promise<{ results: FanOut[]; config: NotificationsConfi
             id: u.id,
             username: u.username,
             displayName: u.username,
-            roles: [vocabularyV1.roleFromJSON('ROLE_CREDIT_OFFICER')],
+            roles: [vocabularyV1.roleFromJSON(`ROLE_${GROUP_ROLE.toUpperCase()}`)],
             branchId: u.branch,
             email: `${u.username}@bank.example`,
             language: 'zh-CN',
@@ -288,7 +296,7 @@ async function fanOut(): Promise<{ results: FanOut[]; config: NotificationsConfi
       async () => {
         const { rows } = await db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM recipients WHERE username LIKE $1`,
-          [`co.%.${schema}`],
+          [`plo.%.${schema}`],
         );
         return rows[0]!.n >= USERS;
       },
@@ -303,13 +311,13 @@ async function fanOut(): Promise<{ results: FanOut[]; config: NotificationsConfi
         event: (i: number) => ({
           branchId: users[i % USERS]!.branch,
           assignee: users[i % USERS]!.id,
-          candidateGroups: ['credit_officer'],
+          candidateGroups: [GROUP_ROLE],
         }),
       },
       {
         name: `candidate group (${GROUP} messages / event)`,
         perEvent: GROUP,
-        event: (i: number) => ({ branchId: `G${i % groups}`, candidateGroups: ['credit_officer'] }),
+        event: (i: number) => ({ branchId: `G${i % groups}`, candidateGroups: [GROUP_ROLE] }),
       },
     ];
     for (const v of variants) {
@@ -329,13 +337,15 @@ async function fanOut(): Promise<{ results: FanOut[]; config: NotificationsConfi
       progress(`published in ${f1(seconds(published))} s; starting the service`);
       const expected = EVENTS * v.perEvent;
       const target = (await count('messages')) + expected;
-      // The service reads every workflow event on the bus, those of tests running beside the
-      // benchmark too: the total is a cheap first sign, the messages of these events the answer.
+      // The service reads every workflow and identity event on the bus, those of tests running
+      // beside the benchmark too: the total is a cheap first sign, the messages of these events
+      // to these users the answer.
       const ours = async () =>
         (
           await db.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM messages WHERE event_id = ANY($1::uuid[])',
-            [eventIds],
+            `SELECT count(*)::int AS n FROM messages m JOIN recipients r ON r.user_id = m.recipient_id
+              WHERE m.event_id = ANY($1::uuid[]) AND r.username LIKE $2`,
+            [eventIds, `plo.%.${schema}`],
           )
         ).rows[0]!.n;
       const cpu = cpuSnapshot();
@@ -569,12 +579,12 @@ interface SseRun {
 async function sse(): Promise<SseRun> {
   const run = randomBytes(3).toString('hex');
   const usernames = Array.from({ length: SUBSCRIBERS }, (_, i) => `sse.${i}.${run}`);
-  progress(`the system with ${SUBSCRIBERS} head-office credit officers`);
+  progress(`the system with ${SUBSCRIBERS} head-office post-loan officers`);
   const seeded = process.hrtime.bigint();
   const system = await startSystem({
     users: usernames.map((username) => ({
       username,
-      roles: ['credit_officer'],
+      roles: [GROUP_ROLE],
       branchId: HEAD_OFFICE,
     })),
   });
@@ -628,7 +638,7 @@ async function sse(): Promise<SseRun> {
           userId: u.id,
           username: u.username,
           displayName: u.username,
-          roles: ['credit_officer'],
+          roles: [GROUP_ROLE],
           branchId: HEAD_OFFICE,
           branchScope: 'all',
         },
@@ -656,7 +666,7 @@ async function sse(): Promise<SseRun> {
 
     progress('one task for the whole group');
     child.send({ kind: 'expect', timeoutMs: 30_000 } satisfies ToSubscribers);
-    const task = taskCreated({ branchId: HEAD_OFFICE, candidateGroups: ['credit_officer'] });
+    const task = taskCreated({ branchId: HEAD_OFFICE, candidateGroups: [GROUP_ROLE] });
     const profile = await startProfile();
     const published = process.hrtime.bigint();
     const eventId = await publishEvent(bus, 'workflow.task.created', task.taskId, task.data);
