@@ -25,6 +25,11 @@ export interface SmtpServerOptions {
   starttls?: boolean;
   /** Recipients answered `550 5.1.1 mailbox unavailable` at RCPT TO. */
   refuse?: string[];
+  /**
+   * Parse each message with mailparser into `messages` (default true). Off, messages are only
+   * counted: a load test measures the sender, not the parser's CPU in the same process.
+   */
+  parse?: boolean;
 }
 
 export interface TestSmtpServer {
@@ -34,6 +39,8 @@ export interface TestSmtpServer {
   messages: ReceivedMail[];
   /** Recipients refused so far (RCPT TO answered 550). */
   refused: string[];
+  /** Messages accepted so far (250 to DATA), parsed or not. */
+  received(): number;
   /** Resolves once at least `n` messages arrived; fails after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   stop(): Promise<void>;
@@ -67,6 +74,8 @@ function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
 
 export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const starttls = opts.starttls ?? true;
+  const parse = opts.parse ?? true;
+  let received = 0;
   const refuse = new Set((opts.refuse ?? []).map((a) => a.toLowerCase()));
   const messages: ReceivedMail[] = [];
   const refused: string[] = [];
@@ -106,6 +115,10 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
+        if (!parse) {
+          received++;
+          return callback();
+        }
         simpleParser(raw).then(
           (parsed) => {
             messages.push(
@@ -119,6 +132,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
                 raw: raw.toString('utf8'),
               }),
             );
+            received++;
             callback();
           },
           (err: Error) => callback(err),
@@ -148,6 +162,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
     url: `smtp://${credentials}127.0.0.1:${port}`,
     messages,
     refused,
+    received: () => received,
     waitFor: (n, timeoutMs = 15000) =>
       eventually(
         `${n} e-mail(s) at the SMTP server (${messages.length} so far)`,

@@ -30,6 +30,8 @@ import { InboxHub } from './infra/inbox-hub';
 
 export { loadNotificationsConfig } from './config';
 export type { NotificationsConfig } from './config';
+/** The pooled SMTP channel on its own (the benchmark sends through it without the dispatcher). */
+export { smtpEmailChannel, type SmtpEmailOptions } from './infra/channels';
 
 export interface RunningNotifications {
   grpcPort: number;

@@ -23,6 +23,7 @@ import { emailsSince, insertDeliveries, type NewDelivery } from '../infra/delive
 import {
   applicationFacts,
   loanFacts,
+  type ApplicationFacts,
   recipientsByIds,
   recipientsCovering,
   type Recipient,
@@ -50,8 +51,14 @@ type Target = { kind: 'user'; user: Recipient } | { kind: 'borrower'; contact: B
 
 const targetId = (t: Target) => (t.kind === 'user' ? t.user.userId : t.contact.customerId);
 
-/** The facts completed from what this service knows of the application and the loan. */
-async function completeFacts(tx: PoolClient, f: EventFacts): Promise<EventFacts> {
+/**
+ * The facts completed from what this service knows of the application and the loan, with the
+ * application read on the way (the rules need it again).
+ */
+async function completeFacts(
+  tx: PoolClient,
+  f: EventFacts,
+): Promise<{ facts: EventFacts; app: ApplicationFacts | undefined }> {
   const out = { ...f };
   if (out.loanId && (!out.customerId || !out.applicationId || !out.branchId)) {
     const loan = await loanFacts(tx, out.loanId);
@@ -61,14 +68,12 @@ async function completeFacts(tx: PoolClient, f: EventFacts): Promise<EventFacts>
       out.branchId ||= loan.branchId;
     }
   }
-  if (out.applicationId) {
-    const app = await applicationFacts(tx, out.applicationId);
-    if (app) {
-      out.customerId ||= app.customerId;
-      out.branchId ||= app.branchId;
-    }
+  const app = out.applicationId ? await applicationFacts(tx, out.applicationId) : undefined;
+  if (app) {
+    out.customerId ||= app.customerId;
+    out.branchId ||= app.branchId;
   }
-  return out;
+  return { facts: out, app };
 }
 
 async function resolve(
@@ -132,8 +137,7 @@ export async function notify(
   const rules = await rulesInForce(tx, received.type);
   if (rules.length === 0) return { messages: 0, deliveries: 0 };
   const event = { ...received, data: await actorNamed(tx, received.data) };
-  const facts = await completeFacts(tx, given);
-  const app = facts.applicationId ? await applicationFacts(tx, facts.applicationId) : undefined;
+  const { facts, app } = await completeFacts(tx, given);
   const base = { customerName: app?.customerName ?? '', applicationId: facts.applicationId ?? '' };
   const eventValues = templateVariables(event.type, event.data, { ...base, recipientName: '' });
 
@@ -144,6 +148,14 @@ export async function notify(
     ));
 
   const now = deps.now();
+  // Every recipient of a rule on a channel in a language gets the same template: read it once.
+  const templates = new Map<string, ReturnType<typeof currentTemplate>>();
+  const templateOf = (code: string, channel: Channel, locale: string) => {
+    const key = `${code}:${channel}:${locale}`;
+    let found = templates.get(key);
+    if (!found) templates.set(key, (found = currentTemplate(tx, code, channel, locale)));
+    return found;
+  };
   const messages: NewMessage[] = [];
   const deliveries: NewDelivery[] = [];
   for (const rule of rules) {
@@ -162,7 +174,7 @@ export async function notify(
         const planned = await plan(
           deps,
           tx,
-          { rule, channel, target, event, facts, base, now },
+          { rule, channel, target, event, facts, base, now, templateOf },
           off,
         );
         if (!planned) continue;
@@ -201,6 +213,11 @@ interface Planning {
   facts: EventFacts;
   base: { customerName: string; applicationId: string };
   now: Date;
+  templateOf: (
+    code: string,
+    channel: Channel,
+    locale: string,
+  ) => ReturnType<typeof currentTemplate>;
 }
 
 /** One delivery of a rule to one recipient on one channel, rendered, with where it stands. */
@@ -226,7 +243,7 @@ async function plan(
           ? target.user.mobile
           : target.contact.mobile
         : '';
-  const template = await currentTemplate(tx, rule.templateCode, channel, locale);
+  const template = await p.templateOf(rule.templateCode, channel, locale);
   // A borrower is the customer: a loan's events do not name them, their record does.
   const customerName = p.base.customerName || (target.kind === 'borrower' ? name : '');
   const values = templateVariables(event.type, event.data, {

@@ -204,6 +204,29 @@ function describeSyntaxError(error: unknown): string {
 }
 
 /**
+ * Parsed messages by locale and text: parsing and resolving the locale cost more than formatting,
+ * and a fan-out renders the same few templates for every recipient. Bounded, as template texts
+ * are versioned data an administrator can keep adding.
+ */
+const compiledMessages = new Map<
+  string,
+  { message: Icu.IntlMessageFormat; uses: ReturnType<typeof usesOf> }
+>();
+const COMPILED_KEPT = 1000;
+
+function compiled(text: string, locale: Locale) {
+  const key = `${locale}\u0000${text}`;
+  let hit = compiledMessages.get(key);
+  if (!hit) {
+    if (compiledMessages.size >= COMPILED_KEPT) compiledMessages.clear();
+    const message = new IntlMessageFormat(text, locale, undefined, PARSE_OPTIONS);
+    hit = { message, uses: usesOf(message.getAst()) };
+    compiledMessages.set(key, hit);
+  }
+  return hit;
+}
+
+/**
  * Renders a template with the values of its variables (strings as templateVariables gives them).
  * Money, dates, datetimes (in the bank's time zone) and rates are formatted here for the locale;
  * counts stay numbers so that ICU plural works. The HTML is the html template (values escaped) in
@@ -218,9 +241,9 @@ export function renderTemplate(
   const shown = formattedValues(values, kinds, t.locale);
   const format = (text: string, escape: boolean) => {
     if (text === '') return '';
-    const message = new IntlMessageFormat(text, t.locale, undefined, PARSE_OPTIONS);
+    const { message, uses } = compiled(text, t.locale);
     const args: Record<string, string | number> = {};
-    for (const use of usesOf(message.getAst())) {
+    for (const use of uses) {
       const value = shown[use.name] ?? '';
       args[use.name] = escape && typeof value === 'string' ? escapeHtml(value) : value;
     }
@@ -362,8 +385,9 @@ export function formatDateTime(instant: string, locale: Locale): string {
     throw new Error(
       `a date and time must be RFC 3339, e.g. "2026-12-07T09:30:00Z" (was "${instant}")`,
     );
+  const parts = clockParts.formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) =>
-    clockParts.formatToParts(at).find((p) => p.type === type)?.value ?? '';
+    parts.find((p) => p.type === type)?.value ?? '';
   const date = formatDate(`${part('year')}-${part('month')}-${part('day')}`, locale);
   const time = `${part('hour')}:${part('minute')}`;
   return locale === 'zh-CN' ? `${date} ${time}` : `${date}, ${time}`;
