@@ -238,11 +238,9 @@ const TaskActionInput = z
       .enum(['before', 'after'], { error: 'must be before or after' })
       .optional()
       .meta({ description: 'add-signer' }),
-    reason: text(1000)
-      .optional()
-      .meta({
-        description: 'send-back (required); urge (催办说明, optional: told to the task holders)',
-      }),
+    reason: text(1000).optional().meta({
+      description: 'send-back (required); urge (催办说明, optional: told to the task holders)',
+    }),
   })
   .meta({ id: 'TaskAction' });
 
