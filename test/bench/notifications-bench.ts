@@ -592,6 +592,8 @@ async function sse(): Promise<SseRun> {
     url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     name: 'bench-nf-sse',
     log,
+    // The system keeps its events in a namespace of the shared stream.
+    namespace: system.eventsNamespace,
   });
   const child = fork(__filename, [SUBSCRIBERS_ARG], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
