@@ -25,6 +25,7 @@ beforeAll(async () => {
     ALIYUN_SMS_ACCESS_KEY_ID: ACCESS_KEY.accessKeyId,
     ALIYUN_SMS_ACCESS_KEY_SECRET: ACCESS_KEY.accessKeySecret,
     SMS_TIMEOUT_MS: '500',
+    RATE_LIMIT_SMS_PER_HOUR: '3',
     // Only the test moves deliveries on (dispatchNow), at its own clock.
     DISPATCH_INTERVAL_MS: '600000',
   });
@@ -243,6 +244,92 @@ describe('e-mail over SMTP and SMS through the provider', () => {
       status: 'sent',
       attempts: 1,
     });
+  });
+});
+
+describe('rate limits', () => {
+  it('holds SMS beyond the hourly limit of one recipient until a slot frees, then sends them', async () => {
+    const urged = staff(h.runId, 'co.limit', ['credit_officer'], 'GZ001', {
+      mobile: '13600000003',
+    });
+    await h.addUser(urged);
+    h.clock.set('2026-12-11T10:00:00+08:00');
+    const events: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      events.push(await urge(urged, `客户${i}`));
+      await h.service.dispatchNow();
+      h.clock.set(new Date(h.clock.now().getTime() + 60_000).toISOString());
+    }
+    expect(sms.requests.filter((r) => r.phone === '13600000003')).toHaveLength(3);
+    const held = (await Promise.all(events.map(deliveriesOf)))
+      .flat()
+      .filter((d) => d.channel === 'sms' && d.status === 'held');
+    expect(held).toHaveLength(2);
+    expect(held.every((d) => d.attempts === 0 && /over 3 per hour/.test(d.last_error))).toBe(true);
+
+    // An hour after the first three, the two held ones go.
+    h.clock.set('2026-12-11T11:02:00+08:00');
+    await h.service.dispatchNow();
+    await smsTo('13600000003', 5);
+    expect(sms.requests.filter((r) => r.phone === '13600000003')).toHaveLength(5);
+  });
+});
+
+describe('the daily digest', () => {
+  it('gathers the task e-mails of a user who asked for it into one e-mail at the digest hour', async () => {
+    const busy = staff(h.runId, 'co.digest', ['credit_officer'], 'GZ001', {
+      email: `digest.${h.runId}@bank.example`,
+    });
+    await h.addUser(busy);
+    await h.client.updatePreferences({ preferences: [], emailDigest: 'always' }, h.as(busy));
+    h.clock.set('2026-12-10T10:00:00+08:00');
+    const reminders: string[] = [];
+    for (const customerName of ['周一', '周二', '周三']) {
+      const data = workflowEventsV1.TaskEvent.toJSON(
+        workflowEventsV1.TaskEvent.fromPartial({
+          task: {
+            id: randomUUID(),
+            businessKey: randomUUID(),
+            step: 'investigation',
+            name: '信贷员调查',
+            state: 'open',
+            assignee: busy.id,
+            branchId: 'GZ001',
+            amount: '50000.00',
+            customerName,
+            dueAt: '2026-12-10T17:00:00+08:00',
+          },
+          at: h.clock.now().toISOString(),
+        }),
+      );
+      const id = await h.publish('workflow.task.reminder', randomUUID(), data);
+      await h.handled(id);
+      reminders.push(id);
+    }
+    await h.service.dispatchNow();
+    for (const id of reminders)
+      expect((await deliveriesOf(id)).find((d) => d.channel === 'email')).toMatchObject({
+        status: 'digest',
+        attempts: 0,
+      });
+    expect(smtp.messages.filter((m) => m.envelope.rcptTo.includes(busy.email!))).toEqual([]);
+
+    h.clock.set('2026-12-10T18:00:00+08:00');
+    await h.service.dispatchNow();
+    await h.service.dispatchNow();
+    const [digest, ...more] = await mailsTo(busy.email!);
+    expect(more).toEqual([]);
+    expect(digest!.subject).toBe('【LoanFlow】您有3条待处理通知');
+    for (const name of ['周一', '周二', '周三']) expect(digest!.text).toContain(name);
+    const { rows } = await h.db.query<{ status: string; digest_id: string | null }>(
+      `SELECT status, digest_id FROM deliveries WHERE event_id = ANY($1::uuid[]) AND channel = 'email'`,
+      [reminders],
+    );
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(new Set(rows.map((r) => r.digest_id)).size).toBe(1);
+    // The next pass finds nothing more to gather or send.
+    await h.service.dispatchNow();
+    expect(smtp.messages.filter((m) => m.envelope.rcptTo.includes(busy.email!))).toHaveLength(1);
   });
 });
 

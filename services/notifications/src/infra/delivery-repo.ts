@@ -355,7 +355,7 @@ export async function takeDigestItems(
 
 export async function markDigested(tx: Queryable, ids: string[], digestId: string, now: Date) {
   await tx.query(
-    `UPDATE deliveries SET status = 'sent', digest_id = $2, provider_id = 'digest:' || $2::text,
+    `UPDATE deliveries SET status = 'sent', digest_id = $2::uuid, provider_id = 'digest:' || $2::uuid::text,
             sent_at = $3, updated_at = $3, next_attempt_at = NULL
       WHERE id = ANY($1::uuid[])`,
     [ids, digestId, now],
