@@ -41,6 +41,23 @@ function taskFacts(event: EventEnvelope): EventFacts {
   };
 }
 
+/** What a loan event says of whom it concerns (the rest is completed from the loans table). */
+function loanFacts(e: {
+  loanId?: string;
+  customerId?: string;
+  applicationId?: string;
+  branchId?: string;
+}): EventFacts {
+  return {
+    subjectKind: 'loan',
+    subjectId: e.loanId!,
+    loanId: e.loanId,
+    customerId: e.customerId || undefined,
+    applicationId: e.applicationId || undefined,
+    branchId: e.branchId || undefined,
+  };
+}
+
 /** What each consumed event type means here: the facts a rule needs, or a directory change. */
 function handlers(deps: NotificationsDeps): Record<string, Handler> {
   const told =
@@ -127,54 +144,20 @@ function handlers(deps: NotificationsDeps): Record<string, Handler> {
           customerId: l.customerId,
           branchId: l.branchId ?? '',
         });
-      await notify(deps, tx, event, {
-        subjectKind: 'loan',
-        subjectId: l.loanId!,
-        loanId: l.loanId,
-        applicationId: l.applicationId || undefined,
-        customerId: l.customerId || undefined,
-        branchId: l.branchId || undefined,
-      });
+      await notify(deps, tx, event, loanFacts(l));
     },
-    'accounting.installment.due-soon': told((event) => {
-      const d = decodeEventData(accountingEventsV1.InstallmentDueSoon, event, ['loanId']);
-      return {
-        subjectKind: 'loan',
-        subjectId: d.loanId!,
-        loanId: d.loanId,
-        customerId: d.customerId || undefined,
-        applicationId: d.applicationId || undefined,
-        branchId: d.branchId || undefined,
-      };
-    }),
-    'accounting.loan.overdue': told((event) => {
-      const o = decodeEventData(accountingEventsV1.LoanOverdue, event, ['loanId']);
-      return {
-        subjectKind: 'loan',
-        subjectId: o.loanId!,
-        loanId: o.loanId,
-        branchId: o.branchId || undefined,
-      };
-    }),
-    'accounting.loan.repayment-posted': told((event) => {
-      const r = decodeEventData(accountingEventsV1.RepaymentPosted, event, ['loanId']);
-      return {
-        subjectKind: 'loan',
-        subjectId: r.loanId!,
-        loanId: r.loanId,
-        customerId: r.customerId || undefined,
-        branchId: r.branchId || undefined,
-      };
-    }),
-    'accounting.loan.classified': told((event) => {
-      const c = decodeEventData(accountingEventsV1.LoanClassified, event, ['loanId']);
-      return {
-        subjectKind: 'loan',
-        subjectId: c.loanId!,
-        loanId: c.loanId,
-        branchId: c.branchId || undefined,
-      };
-    }),
+    'accounting.installment.due-soon': told((event) =>
+      loanFacts(decodeEventData(accountingEventsV1.InstallmentDueSoon, event, ['loanId'])),
+    ),
+    'accounting.loan.overdue': told((event) =>
+      loanFacts(decodeEventData(accountingEventsV1.LoanOverdue, event, ['loanId'])),
+    ),
+    'accounting.loan.repayment-posted': told((event) =>
+      loanFacts(decodeEventData(accountingEventsV1.RepaymentPosted, event, ['loanId'])),
+    ),
+    'accounting.loan.classified': told((event) =>
+      loanFacts(decodeEventData(accountingEventsV1.LoanClassified, event, ['loanId'])),
+    ),
   };
 }
 
