@@ -17,7 +17,7 @@ const common = {
   moduleNameMapper: {
     '^@loanflow/(platform|proto)$': '<rootDir>/packages/$1/src',
     '^@loanflow/launcher$': '<rootDir>/launcher/src',
-    '^@loanflow/(identity|applications|workflow|accounting|documents|notifications)$':
+    '^@loanflow/(identity|applications|workflow|accounting|documents|notifications|reporting)$':
       '<rootDir>/services/$1/src/main',
     '^@loanflow/gateway$': '<rootDir>/gateway/src/main',
   },

@@ -43,6 +43,13 @@ export const gatewayEnv = z.object({
     .describe(
       'The notifications service (host:port): inboxes and their live stream, preferences, templates, rules and the delivery log.',
     ),
+  REPORTING_ADDR: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:50058')
+    .describe(
+      'The reporting service (host:port): management reports, their exports and the report streams.',
+    ),
   AUTH_JWT_PRIVATE_KEY: pemKey('private'),
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),

@@ -16,6 +16,7 @@ import {
   documentsV1,
   identityV1,
   notificationsV1,
+  reportingV1,
   postLoanV1,
   workflowV1,
 } from '@loanflow/proto';
@@ -83,6 +84,12 @@ export async function start(
     config.NOTIFICATIONS_ADDR,
     { retries: false },
   );
+  const reporting = promiseClient(
+    createGrpcClient(reportingV1.ReportingServiceClient, config.REPORTING_ADDR),
+  );
+  const reportExports = createGrpcClient(reportingV1.ReportingServiceClient, config.REPORTING_ADDR, {
+    retries: false,
+  });
   const liveStreams = new LiveStreams();
   const health = upstreamHealth(pool, {
     identity: config.IDENTITY_ADDR,
@@ -91,6 +98,7 @@ export async function start(
     applications: config.APPLICATIONS_ADDR,
     workflow: config.WORKFLOW_ADDR,
     notifications: config.NOTIFICATIONS_ADDR,
+    reporting: config.REPORTING_ADDR,
   });
   const app = createApp({
     log,
@@ -105,6 +113,8 @@ export async function start(
     documentStreams,
     notifications,
     notificationStreams,
+    reporting,
+    reportExports,
     liveStreams,
     sseHeartbeatMs: config.GATEWAY_SSE_HEARTBEAT_SECONDS * 1000,
     jwtPrivateKey: config.AUTH_JWT_PRIVATE_KEY,
@@ -155,6 +165,8 @@ export async function start(
       documentStreams.close();
       notifications.close();
       notificationStreams.close();
+      reporting.close();
+      reportExports.close();
       await pool.end();
     },
   };

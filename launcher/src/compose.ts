@@ -20,6 +20,11 @@ import {
   type RunningNotifications,
 } from '@loanflow/notifications';
 import {
+  loadReportingConfig,
+  start as startReporting,
+  type RunningReporting,
+} from '@loanflow/reporting';
+import {
   loadIdentityConfig,
   start as startIdentity,
   type RunningIdentity,
@@ -34,7 +39,13 @@ import { freePort } from './ports';
 
 /** The services that serve gRPC and are reached as peers at `<SERVICE>_ADDR`. */
 export type ServiceName =
-  'identity' | 'applications' | 'workflow' | 'accounting' | 'documents' | 'notifications';
+  | 'identity'
+  | 'applications'
+  | 'workflow'
+  | 'accounting'
+  | 'documents'
+  | 'notifications'
+  | 'reporting';
 /** Every component compose() starts: the services and the gateway in front of them. */
 export type ComponentName = ServiceName | 'gateway';
 
@@ -50,18 +61,29 @@ export const PEERS: Readonly<Record<ComponentName, readonly ServiceName[]>> = {
   documents: ['applications', 'accounting'],
   workflow: ['identity', 'documents'],
   notifications: ['applications'],
-  gateway: ['identity', 'applications', 'workflow', 'accounting', 'documents', 'notifications'],
+  reporting: [],
+  gateway: [
+    'identity',
+    'applications',
+    'workflow',
+    'accounting',
+    'documents',
+    'notifications',
+    'reporting',
+  ],
 };
 
 /**
  * The start order: the directory first (the gateway logs in through it, the workflow checks
  * people with it, and callers seed it), the notifications next (its copy of the directory comes
- * from the directory's events, so it listens before anyone is seeded), the gateway last (no
+ * from the directory's events, so it listens before anyone is seeded), the reporting with it (its
+ * read models start at the first event), the gateway last (no
  * request before its peers serve).
  */
 export const START_ORDER: readonly ComponentName[] = [
   'identity',
   'notifications',
+  'reporting',
   'accounting',
   'applications',
   'documents',
@@ -96,6 +118,7 @@ export interface ComposeOptions {
     accounting?: () => Date;
     workflow?: () => Date;
     notifications?: () => Date;
+    reporting?: () => Date;
   };
   /** Runs once the directory serves, before anything that asks it starts (e.g. to seed users). */
   afterIdentity?(identity: RunningIdentity): Promise<void>;
@@ -108,6 +131,7 @@ export interface ComposedSystem {
   accounting: RunningAccounting;
   documents: RunningDocuments;
   notifications: RunningNotifications;
+  reporting: RunningReporting;
   gateway: RunningGateway;
   /** host:port of each service, as its peers were given it. */
   addresses: Record<ServiceName, string>;
@@ -121,7 +145,7 @@ export interface ComposedSystem {
 
 /**
  * The whole system in this process, as separate deployments would be: identity, notifications,
- * accounting, applications, documents, workflow and the gateway, each with its own server and configuration,
+ * reporting, accounting, applications, documents, workflow and the gateway, each with its own server and configuration,
  * the configurations derived here from one environment plus each component's own variables.
  * The one composition root of the launcher (`npm start`) and of the test harness.
  */
@@ -172,6 +196,15 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
       }),
     );
     running.notifications = notifications;
+
+    const reporting = started(
+      await startReporting(loadReportingConfig(await envFor('reporting')), {
+        log,
+        bus,
+        now: clocks.reporting,
+      }),
+    );
+    running.reporting = reporting;
     await opts.afterIdentity?.(identity);
 
     const accounting = started(
@@ -220,6 +253,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
       accounting,
       documents,
       notifications,
+      reporting,
       gateway,
       addresses: {
         identity: addressOf(identity),
@@ -228,6 +262,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
         accounting: addressOf(accounting),
         documents: addressOf(documents),
         notifications: addressOf(notifications),
+        reporting: addressOf(reporting),
       },
       baseUrl: `http://${connectable(opts.gatewayHost ?? '127.0.0.1')}:${gateway.httpPort}`,
       consumers: () => [
@@ -237,6 +272,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
         ...accounting.consumers,
         ...documents.consumers,
         ...notifications.consumers,
+        ...reporting.consumers,
       ],
       stop: () => (stopped ??= stopAll(stops)),
     };

@@ -13,6 +13,7 @@ const PORT_VARIABLES: Record<ComponentName, string> = {
   accounting: 'ACCOUNTING_GRPC_PORT',
   documents: 'DOCUMENTS_GRPC_PORT',
   notifications: 'NOTIFICATIONS_GRPC_PORT',
+  reporting: 'REPORTING_GRPC_PORT',
   gateway: 'GATEWAY_HTTP_PORT',
 };
 
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
     serviceEnv: {
       applications: { SERVICE_TOKEN_PUBLIC_KEY: keys.serviceTokenPublicKey },
       notifications: { SERVICE_TOKEN_PRIVATE_KEY: keys.serviceTokenPrivateKey },
+      // Without KAFKA_BROKERS the report streams go to JSON-lines files in the data folder.
+      reporting: process.env.KAFKA_BROKERS
+        ? {}
+        : { REPORT_STREAMS_DIR: join(dataDir, 'report-streams') },
       documents: {
         S3_ENDPOINT: s3.endpoint,
         S3_ACCESS_KEY: s3.accessKey,
@@ -86,7 +91,8 @@ async function main(): Promise<void> {
       `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
       `  Health       ${url}/healthz  ${url}/readyz`,
       `  Database     ${db.started ? 'embedded PostgreSQL' : 'DATABASE_URL'}; events: ${events.description}`,
-      `  gRPC         identity on ${addresses.identity}, applications on ${addresses.applications}, workflow on ${addresses.workflow}, accounting on ${addresses.accounting}, documents on ${addresses.documents}, notifications on ${addresses.notifications} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
+      `  Reports      ${url}/api/v1/reports/portfolio  (streams: ${process.env.KAFKA_BROKERS ? `Kafka ${process.env.KAFKA_BROKERS}` : join(dataDir, 'report-streams')})`,
+      `  gRPC         identity on ${addresses.identity}, applications on ${addresses.applications}, workflow on ${addresses.workflow}, accounting on ${addresses.accounting}, documents on ${addresses.documents}, notifications on ${addresses.notifications}, reporting on ${addresses.reporting} (S3 ${s3.stop ? `local store ${s3.endpoint}` : s3.endpoint})`,
       '',
       `Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_DIRECTORY.users.map(

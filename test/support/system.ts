@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningAccounting } from '@loanflow/accounting';
 import type { RunningApplications } from '@loanflow/applications';
 import type { RunningDocuments } from '@loanflow/documents';
 import type { RunningNotifications } from '@loanflow/notifications';
+import type { RunningReporting } from '@loanflow/reporting';
 import type { RunningGateway } from '@loanflow/gateway';
 import type { DirectorySeed, RunningIdentity } from '@loanflow/identity';
 import { compose } from '@loanflow/launcher';
@@ -70,6 +74,9 @@ export interface TestSystem {
   accounting: RunningAccounting;
   documents: RunningDocuments;
   notifications: RunningNotifications;
+  reporting: RunningReporting;
+  /** Where the report streams' JSON-lines files go (unless reportingEnv sends them to Kafka). */
+  reportStreamsDir: string;
   /** A pool on the same database for assertions on rows (schema-qualified queries). */
   db: pg.Pool;
   /** The namespace of this deployment's events on the shared stream (EVENTS_NAMESPACE). */
@@ -113,6 +120,10 @@ export async function startSystem(
     notificationsEnv?: Record<string, string>;
     /** The notifications service's clock (quiet hours, digests, retries). */
     notificationsNow?: () => Date;
+    /** More reporting settings (e.g. KAFKA_BROKERS and REPORT_TOPIC_PREFIX for Kafka). */
+    reportingEnv?: Record<string, string>;
+    /** The reporting service's clock. */
+    reportingNow?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   // What `node --import .../tracing.js` does for a deployed process.
@@ -132,7 +143,9 @@ export async function startSystem(
     accounting: `t_acct_${suffix}`,
     documents: `t_docs_${suffix}`,
     notifications: `t_nf_${suffix}`,
+    reporting: `t_rep_${suffix}`,
   };
+  const reportStreamsDir = mkdtempSync(join(tmpdir(), `loanflow-streams-${suffix}-`));
   const keys = generateSigningKeys();
   const serviceKeys = generateSigningKeys();
   const env = {
@@ -167,6 +180,11 @@ export async function startSystem(
         SERVICE_TOKEN_PRIVATE_KEY: serviceKeys.privateKey,
         ...opts.notificationsEnv,
       },
+      reporting: {
+        REPORTING_DB_SCHEMA: schemas.reporting,
+        REPORT_STREAMS_DIR: reportStreamsDir,
+        ...opts.reportingEnv,
+      },
       documents: {
         S3_ENDPOINT: process.env.S3_ENDPOINT,
         S3_ACCESS_KEY: process.env.S3_ACCESS_KEY,
@@ -184,6 +202,7 @@ export async function startSystem(
       accounting: () => new Date(`${opts.calendarDate ?? TEST_CALENDAR_DATE}T12:00:00+08:00`),
       applications: opts.applicationsNow,
       notifications: opts.notificationsNow,
+      reporting: opts.reportingNow,
     },
     afterIdentity: async (identity) => {
       await identity.seed({
@@ -201,6 +220,7 @@ export async function startSystem(
     accounting,
     documents,
     notifications,
+    reporting,
     baseUrl,
   } = system;
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
@@ -217,6 +237,8 @@ export async function startSystem(
     accounting,
     documents,
     notifications,
+    reporting,
+    reportStreamsDir,
     db,
     eventsNamespace: env.EVENTS_NAMESPACE,
     schemas,
@@ -249,6 +271,8 @@ export async function startSystem(
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.accounting} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.documents} CASCADE`);
       await db.query(`DROP SCHEMA IF EXISTS ${schemas.notifications} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${schemas.reporting} CASCADE`);
+      rmSync(reportStreamsDir, { recursive: true, force: true });
       await emptyBucket(documents.store);
       await db.end();
     },

@@ -13,6 +13,7 @@ export * as vocabularyV1 from './gen/loanflow/common/v1/vocabulary';
 export * as identityV1 from './gen/loanflow/identity/v1/identity';
 export * as notificationsV1 from './gen/loanflow/notifications/v1/notifications';
 export * as notificationEventsV1 from './gen/loanflow/notifications/v1/events';
+export * as reportingV1 from './gen/loanflow/reporting/v1/reporting';
 export {
   enumWords,
   repaymentMethodWords,

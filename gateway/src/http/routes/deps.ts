@@ -7,6 +7,7 @@ import type {
   identityV1,
   notificationsV1,
   postLoanV1,
+  reportingV1,
   workflowV1,
 } from '@loanflow/proto';
 
@@ -30,6 +31,10 @@ export interface RouteDeps {
   notifications: PromiseClient<notificationsV1.NotificationsServiceClient>;
   /** The same without retries, for the live inbox stream (WatchInbox). */
   notificationStreams: notificationsV1.NotificationsServiceClient;
+  /** 统计报表 and the report streams (unary calls). */
+  reporting: PromiseClient<reportingV1.ReportingServiceClient>;
+  /** The same without retries, for exports (ExportReport streams rows). */
+  reportExports: reportingV1.ReportingServiceClient;
   /** The open live streams (ended at the start of shutdown); its size is their gauge. */
   liveStreams: LiveStreams;
   /** Between heartbeat comments on a live stream. */

@@ -10,6 +10,8 @@ import { documentRoutes } from './documents';
 import { identityRoutes } from './identity';
 import { notificationRoutes } from './notifications';
 import { postLoanRoutes } from './post-loan';
+import { reportRoutes } from './reports';
+import { reportStreamRoutes } from './report-streams';
 import { sessionRoutes } from './session';
 import { workflowRoutes } from './workflow';
 
@@ -25,5 +27,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...accountingRoutes(deps),
     ...postLoanRoutes(deps),
     ...notificationRoutes(deps),
+    ...reportRoutes(deps),
+    ...reportStreamRoutes(deps),
   ];
 }

@@ -389,6 +389,9 @@ export async function submitApplication(
           branchId: app.branchId,
           reason,
           declinedAt: declined.submittedAt ?? '',
+          ruleCodes: [],
+          productCode: '',
+          amount: '',
         }),
       });
       return declined;

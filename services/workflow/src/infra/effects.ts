@@ -191,6 +191,8 @@ export function planEffects(
             approvedTermMonths: d.term,
             variables: e.variables,
             at: now,
+            startedAt: '',
+            workingDays: '',
           }),
         });
         break;
@@ -210,6 +212,8 @@ export function planEffects(
             actor: e.actor,
             cancelledTaskIds: e.cancelledTaskIds.map((id) => taskRowId(instance.id, id)),
             at: now,
+            startedAt: '',
+            workingDays: '',
           }),
         });
         break;
