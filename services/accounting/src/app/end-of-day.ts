@@ -23,7 +23,14 @@ import { closeDay, type DayResult } from '../domain/loan/end-of-day';
 import { LOAN_ACCOUNTS, journalLines, type Posting } from '../domain/loan/ledger';
 import { nextRepricingDate } from '../domain/loan/repricing';
 import type { ClosedSegment, LoanState } from '../domain/loan/state';
-import { formatMoney, formatRate, formatRatePercent, type Cents, type Rate } from '../domain/money';
+import {
+  formatMoney,
+  formatRate,
+  formatRatePercent,
+  parseRate,
+  type Cents,
+  type Rate,
+} from '../domain/money';
 import type { DayNumber } from '../domain/schedule/calendar';
 import * as calendarRepo from '../infra/calendar-repo';
 import type { Db, Pool } from '../infra/db';
@@ -35,6 +42,7 @@ import type {
   DayRecord,
   DueSoonNotice,
   EntryLine,
+  LoanDayRow,
 } from '../infra/end-of-day-repo';
 import { insertSegments, toIso, writeInstallments } from '../infra/loan-repo';
 import { lprInForce } from '../infra/rate-repo';
@@ -239,6 +247,9 @@ async function accrueChunk(
         }
       }
     };
+    const accruedToday = new Map<string, DayResult['accrued']>();
+    for (const [loanId, normal] of quiet.accrued)
+      accruedToday.set(loanId, { normal, penalty: 0n, compound: 0n });
     const totals: ChunkTotals = {
       loans: quiet.loans,
       normal: quiet.normal,
@@ -287,6 +298,7 @@ async function accrueChunk(
       totals.normal += result.accrued.normal;
       totals.penalty += result.accrued.penalty;
       totals.compound += result.accrued.compound;
+      accruedToday.set(s.id, result.accrued);
       addLines(loan, result.postings);
       for (const g of result.closedSegments) w.segments.push({ ...g, loanId: s.id });
       w.events.push(...dayEvents(loan, result, day));
@@ -317,6 +329,10 @@ async function accrueChunk(
       `End of day ${toIso(day)}: accrual, billing and overdue of ${loans.length} loans from ${from}`,
     );
     await eod.recordClassifications(tx, day, w.classifications);
+    const closed = await eod.loanDays(tx, day, from, to, [...accruedToday.keys()]);
+    if (closed.length !== totals.loans)
+      throw new Error(`${totals.loans - closed.length} loans of the chunk from ${from} not read back`);
+    w.events.push(...dayClosedEvents(day, from, closed, accruedToday));
     await appendManyToOutbox(tx, SOURCE, w.events);
     await eod.recordChunk(tx, day, from, totals);
   });
@@ -372,6 +388,62 @@ function dayEvents(loan: ChunkLoan, result: DayResult, day: DayNumber): NewEvent
     });
   }
   return out;
+}
+
+/** Loans per loans.day-closed event: 500 LoanDays make an event of about 400 KB of JSON. */
+export const LOANS_PER_DAY_CLOSED_EVENT = 500;
+
+/**
+ * accounting.loans.day-closed: every loan the chunk accrued tonight (so that a date's LoanDays
+ * number exactly its loans_accrued), in parts of at most LOANS_PER_DAY_CLOSED_EVENT loans.
+ */
+function dayClosedEvents(
+  day: DayNumber,
+  chunkFirstLoanId: string,
+  rows: readonly LoanDayRow[],
+  accruedToday: ReadonlyMap<string, DayResult['accrued']>,
+): NewEvent<unknown>[] {
+  const out: NewEvent<unknown>[] = [];
+  for (let i = 0; i < rows.length; i += LOANS_PER_DAY_CLOSED_EVENT) {
+    out.push({
+      type: 'accounting.loans.day-closed',
+      subjectId: toIso(day),
+      data: events.LoansDayClosed.toJSON({
+        businessDate: toIso(day),
+        chunkFirstLoanId,
+        part: i / LOANS_PER_DAY_CLOSED_EVENT + 1,
+        loans: rows
+          .slice(i, i + LOANS_PER_DAY_CLOSED_EVENT)
+          .map((r) => loanDay(r, accruedToday.get(r.loan_id)!)),
+      }),
+    });
+  }
+  return out;
+}
+
+function loanDay(r: LoanDayRow, accrued: DayResult['accrued']): events.LoanDay {
+  return {
+    loanId: r.loan_id,
+    loanNumber: r.loan_number,
+    branchId: r.branch_id,
+    productCode: r.product_code,
+    customerId: r.customer_id,
+    classification: r.classification,
+    daysPastDue: r.days_past_due,
+    annualRatePercent: formatRatePercent(parseRate(r.annual_rate)!),
+    outstandingPrincipal: r.outstanding_principal,
+    overduePrincipal: r.overdue_principal,
+    dueInterest: r.due_interest,
+    overdueInterest: r.overdue_interest,
+    accruedInterest: r.accrued_interest,
+    penaltyInterest: r.penalty_interest,
+    compoundInterest: r.compound_interest,
+    accruedTodayNormal: formatMoney(accrued.normal),
+    accruedTodayPenalty: formatMoney(accrued.penalty),
+    accruedTodayCompound: formatMoney(accrued.compound),
+    nextDueDate: r.next_due_date ?? undefined,
+    maturityDate: r.maturity_date,
+  };
 }
 
 /** The borrower's reminder of an installment falling due `daysBefore` days after `day`. */

@@ -16,6 +16,7 @@ import {
   withTransaction,
   businessDateInChina,
   type FieldViolation,
+  type NewEvent,
   type Principal,
   type Role,
 } from '@loanflow/platform';
@@ -494,12 +495,14 @@ export async function recordPaymentPromise(
     const existing = await repo.promiseByRequestId(tx, checked.requestId);
     if (existing) return sameRequest(existing, existing.caseId === c.id, 'promise to pay');
     requireOpen(c, 'a promise to pay');
-    return repo.insertPromise(tx, {
+    const made = await repo.insertPromise(tx, {
       ...checked,
       id: uuidv7(),
       caseId: c.id,
       recordedBy: actor.userId,
     });
+    await appendToOutbox(tx, SOURCE, promiseChanged(c, made, 'made', actor.userId));
+    return made;
   });
 }
 
@@ -529,6 +532,8 @@ export async function resolvePaymentPromise(
       ...checked,
       resolvedBy: actor.userId,
     });
+    if (resolved.status === 'kept')
+      await appendToOutbox(tx, SOURCE, promiseChanged(c, resolved, 'kept', actor.userId));
     if (resolved.status === 'broken') {
       await appendToOutbox(tx, SOURCE, {
         type: 'accounting.collection.promise-broken',
@@ -574,6 +579,19 @@ export async function closeCollectionCase(
         `mark the ${pending.length} pending promise(s) to pay kept or broken before closing the case`,
       );
     await repo.closeCase(tx, c.id, { ...checked, closedBy: actor.userId });
+    await appendToOutbox(tx, SOURCE, {
+      type: 'accounting.collection.case-closed',
+      subjectId: c.id,
+      data: events.CollectionCaseClosed.toJSON({
+        caseId: c.id,
+        loanId: c.loan.loanId,
+        branchId: c.loan.branchId,
+        customerId: c.loan.customerId,
+        closedOn: checked.closedOn,
+        outcome: checked.reason,
+        closedBy: actor.userId,
+      }),
+    });
     return (await repo.caseById(tx, c.id))!;
   });
 }
@@ -625,7 +643,25 @@ export async function fileLitigation(
         throw caseNumberTaken(checked.court, checked.caseNumber);
       throw err;
     }
-    return (await repo.litigationById(tx, id))!;
+    const filed = (await repo.litigationById(tx, id))!;
+    // A new lawsuit is a status change from nothing (unspecified) to filed.
+    await appendToOutbox(tx, SOURCE, {
+      type: 'accounting.litigation.status-changed',
+      subjectId: id,
+      data: events.LitigationStatusChanged.toJSON({
+        litigationId: id,
+        loanId: loan.loanId,
+        branchId: loan.branchId,
+        customerId: loan.customerId,
+        fromStatus: litigationStatusToPb('unspecified'),
+        toStatus: litigationStatusToPb(filed.status),
+        changedOn: filed.filedOn,
+        caseNumber: filed.caseNumber,
+        judgementAmount: '',
+        changedBy: actor.userId,
+      }),
+    });
+    return filed;
   });
 }
 
@@ -742,7 +778,13 @@ export async function registerRepossessedAsset(
     // A closed loan is fine: taking the asset may be what settled it.
     const id = uuidv7();
     await repo.insertAsset(tx, { ...checked, id, loanId: loan.loanId, registeredBy: actor.userId });
-    return (await repo.assetById(tx, id))!;
+    const asset = (await repo.assetById(tx, id))!;
+    await appendToOutbox(
+      tx,
+      SOURCE,
+      assetChanged(asset, { from: '', to: 'held', on: asset.acquiredOn, by: actor.userId }),
+    );
+    return asset;
   });
 }
 
@@ -782,6 +824,66 @@ export async function recordAssetDisposal(
       );
     }
     await repo.recordDisposal(tx, asset.id, { ...checked, disposedBy: actor.userId });
-    return (await repo.assetById(tx, asset.id))!;
+    const disposed = (await repo.assetById(tx, asset.id))!;
+    await appendToOutbox(
+      tx,
+      SOURCE,
+      assetChanged(disposed, {
+        from: 'held',
+        to: 'disposed',
+        on: disposed.disposal!.disposedOn,
+        by: actor.userId,
+      }),
+    );
+    return disposed;
   });
+}
+
+/** accounting.collection.promise-made / promise-kept (a broken one has its own event). */
+function promiseChanged(
+  c: CaseRecord,
+  promise: PromiseRecord,
+  status: 'made' | 'kept',
+  by: string,
+): NewEvent<unknown> {
+  return {
+    type: `accounting.collection.promise-${status}`,
+    subjectId: c.id,
+    data: events.PaymentPromiseChanged.toJSON({
+      promiseId: promise.id,
+      caseId: c.id,
+      loanId: c.loan.loanId,
+      branchId: c.loan.branchId,
+      customerId: c.loan.customerId,
+      amount: promise.amount,
+      promisedDate: promise.promisedDate,
+      status,
+      resolvedOn: promise.resolvedOn ?? '',
+      by,
+    }),
+  };
+}
+
+/** accounting.asset.status-changed: taken in (from nothing to held) or disposed of. */
+function assetChanged(
+  a: AssetRecord,
+  move: { from: '' | 'held'; to: 'held' | 'disposed'; on: string; by: string },
+): NewEvent<unknown> {
+  return {
+    type: 'accounting.asset.status-changed',
+    subjectId: a.id,
+    data: events.RepossessedAssetChanged.toJSON({
+      assetId: a.id,
+      loanId: a.loan.loanId,
+      branchId: a.loan.branchId,
+      customerId: a.loan.customerId,
+      kind: a.assetType,
+      fromStatus: move.from,
+      toStatus: move.to,
+      bookedValue: a.bookValue,
+      proceeds: a.disposal?.proceeds ?? '',
+      changedOn: move.on,
+      changedBy: move.by,
+    }),
+  };
 }

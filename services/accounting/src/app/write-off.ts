@@ -1,5 +1,6 @@
 // 核销: writing off a loan against the loss allowance, and recoveries on a written-off loan.
 import {
+  appendToOutbox,
   failedPrecondition,
   invalidArgument,
   requireBranch,
@@ -8,15 +9,16 @@ import {
   withTransaction,
   type Principal,
 } from '@loanflow/platform';
+import { accountingEventsV1 as events } from '@loanflow/proto';
 import { ACCOUNTS, posting } from '../domain/loan/ledger';
 import { resegment, segmentTargets, type LoanState } from '../domain/loan/state';
 import { formatMoney } from '../domain/money';
-import { postLoanEntry } from '../infra/loan-repo';
+import { postLoanEntry, toIso } from '../infra/loan-repo';
 import { findLoan } from '../infra/loan-views';
 import { insertRecovery, insertWriteOff, writeOffRecovery } from '../infra/movements-repo';
 import { postingDate } from './business-day';
 import { oncePerCommand } from './commands';
-import { CASHIERS, type AccountingDeps } from './deps';
+import { CASHIERS, SOURCE, type AccountingDeps } from './deps';
 import { Fields } from './input';
 import { loadBook, lockedLoan, persistChange } from './loan-book';
 import type { LoanView, Reply } from './views';
@@ -114,6 +116,23 @@ export async function writeOffLoan<R>(
         reason: reason!,
         by: p.userId,
       });
+      await appendToOutbox(tx, SOURCE, {
+        type: 'accounting.loan.written-off',
+        subjectId: loanId!,
+        data: events.LoanWrittenOff.toJSON({
+          loanId: loanId!,
+          loanNumber: record.meta.loanNumber,
+          branchId: record.meta.branchId,
+          customerId: record.meta.customerId,
+          productCode: record.meta.productCode,
+          businessDate: toIso(today),
+          principal: formatMoney(principal),
+          interest: formatMoney(interest),
+          total: formatMoney(total),
+          reason: reason!,
+          writtenOffBy: p.userId,
+        }),
+      });
       const after = await findLoan(tx, loanId!);
       return reply({ loan: { record: after! }, amountWrittenOff: formatMoney(total) });
     }),
@@ -156,13 +175,26 @@ export async function recordRecovery<R>(
         description: `Recovery on written-off loan ${record.meta.loanNumber}`,
         postings: posting('recovery', ACCOUNTS.settlement, ACCOUNTS.lossAllowance, amount!),
       });
+      const recoveryId = uuidv7();
       await insertRecovery(tx, {
-        id: uuidv7(),
+        id: recoveryId,
         loanId: loanId!,
         businessDate: today,
         amount: amount!,
         reference,
         by: p.userId,
+      });
+      await appendToOutbox(tx, SOURCE, {
+        type: 'accounting.loan.recovery-recorded',
+        subjectId: loanId!,
+        data: events.RecoveryRecorded.toJSON({
+          recoveryId,
+          loanId: loanId!,
+          branchId: record.meta.branchId,
+          businessDate: toIso(today),
+          amount: formatMoney(amount!),
+          recordedBy: p.userId,
+        }),
       });
       return reply({ loan: { record }, recoveredTotal: formatMoney(recovered + amount!) });
     }),

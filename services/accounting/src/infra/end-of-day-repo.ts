@@ -5,6 +5,7 @@ import type { DayResult, NextInstallment } from '../domain/loan/end-of-day';
 import type { LoanState } from '../domain/loan/state';
 import { formatMoney, formatRate, type Cents, type Rate } from '../domain/money';
 import type { DayNumber } from '../domain/schedule/calendar';
+import { appendEntryPosted, perAccountAndBranch, type PostedLine } from './ledger-events';
 import {
   cents,
   LOANS_WITH_ACCRUALS,
@@ -164,10 +165,10 @@ export async function accrueQuietLoans(
   day: DayNumber,
   from: string,
   to: string | undefined,
-): Promise<{ loans: number; normal: Cents }> {
+): Promise<QuietAccrual> {
   const { rows: ids } = await tx.query<{ id: string }>(`SELECT nextval('journal_entry_ids') AS id`);
   const entryId = ids[0]!.id;
-  const { rows } = await tx.query<{ loans: string; normal: string }>(
+  const { rows } = await tx.query<{ loan_id: string; branch_id: string; delta: string }>(
     `WITH quiet AS (
        SELECT l.id, l.branch_id,
               div(2 * (l.n_base * 100) * (l.n_rate * 10000000000) * ($3::date - l.n_start + 1)
@@ -197,22 +198,46 @@ export async function accrueQuietLoans(
        INSERT INTO journal_lines (entry_id, account_code, loan_id, debit, credit, branch_id)
        SELECT $4, '601101', NULL, 0, sum(delta), branch_id FROM accrued WHERE delta > 0 GROUP BY branch_id
      )
-     SELECT count(*) AS loans, COALESCE(sum(delta), 0)::numeric(20, 2)::text AS normal FROM accrued`,
+     SELECT loan_id, branch_id, delta::numeric(20, 2)::text AS delta FROM accrued`,
     [from, to ?? null, toIso(day), entryId],
   );
-  const loans = Number(rows[0]!.loans);
-  const normal = cents(rows[0]!.normal);
+  const accrued = new Map<string, Cents>();
+  const perBranch = new Map<string, Cents>();
+  let normal = 0n;
+  for (const r of rows) {
+    const delta = cents(r.delta);
+    accrued.set(r.loan_id, delta);
+    if (delta <= 0n) continue;
+    normal += delta;
+    perBranch.set(r.branch_id, (perBranch.get(r.branch_id) ?? 0n) + delta);
+  }
   if (normal > 0n) {
+    const description = `End of day ${toIso(day)}: accrual of ${rows.length} loans without other movements from ${from}`;
     await tx.query(
       `INSERT INTO journal_entries (id, business_date, kind, description) VALUES ($1, $2, 'end_of_day', $3)`,
-      [
-        entryId,
-        toIso(day),
-        `End of day ${toIso(day)}: accrual of ${loans} loans without other movements from ${from}`,
-      ],
+      [entryId, toIso(day), description],
     );
+    const lines: PostedLine[] = [];
+    for (const [branchId, sum] of perBranch) {
+      lines.push({ account: '113201', branchId, loanId: null, debit: sum, credit: 0n });
+      lines.push({ account: '601101', branchId, loanId: null, debit: 0n, credit: sum });
+    }
+    await appendEntryPosted(tx, {
+      entryId,
+      businessDate: toIso(day),
+      kind: 'end_of_day',
+      description,
+      lines,
+    });
   }
-  return { loans, normal };
+  return { loans: rows.length, normal, accrued };
+}
+
+/** The loans the quiet path accrued tonight, with what each accrued (normal interest only). */
+export interface QuietAccrual {
+  loans: number;
+  normal: Cents;
+  accrued: Map<string, Cents>;
 }
 
 /** The installment after the one billed tonight, for the loans that bill. */
@@ -493,7 +518,10 @@ export interface EntryLine {
   credit: Cents;
 }
 
-/** One balanced end-of-day entry of a chunk (nothing when there are no lines). */
+/**
+ * One balanced end-of-day entry of a chunk (nothing when there are no lines), announced with its
+ * lines summed per account and branch.
+ */
 export async function writeEntry(
   tx: Queryable,
   day: DayNumber,
@@ -520,6 +548,13 @@ export async function writeEntry(
       lines.map((l) => l.branchId),
     ],
   );
+  await appendEntryPosted(tx, {
+    entryId: rows[0]!.id,
+    businessDate: toIso(day),
+    kind: 'end_of_day',
+    description,
+    lines: perAccountAndBranch(lines),
+  });
 }
 
 /** Classification changes by days past due, approved by the batch itself. */
@@ -600,4 +635,57 @@ export async function closeDayAndOpenNext(tx: Queryable, day: DayNumber): Promis
   await tx.query(`INSERT INTO business_days (business_date, status) VALUES ($1, 'open')`, [
     toIso(day + 1),
   ]);
+}
+
+/** A loan's balances after tonight, as loans.day-closed carries them (amounts in yuan). */
+export interface LoanDayRow {
+  loan_id: string;
+  loan_number: string;
+  branch_id: string;
+  product_code: string;
+  customer_id: string;
+  classification: string;
+  days_past_due: number;
+  annual_rate: string;
+  outstanding_principal: string;
+  overdue_principal: string;
+  due_interest: string;
+  overdue_interest: string;
+  accrued_interest: string;
+  penalty_interest: string;
+  compound_interest: string;
+  next_due_date: string | null;
+  maturity_date: string;
+}
+
+/**
+ * The balances of `loanIds` (loans of [from, to) the chunk accrued through `day`), read back in
+ * one statement after the chunk's writes, in id order.
+ */
+export async function loanDays(
+  tx: Queryable,
+  day: DayNumber,
+  from: string,
+  to: string | undefined,
+  loanIds: readonly string[],
+): Promise<LoanDayRow[]> {
+  if (loanIds.length === 0) return [];
+  const { rows } = await tx.query<LoanDayRow>(
+    `SELECT l.id AS loan_id, l.loan_number, l.branch_id, l.product_code, l.customer_id,
+            l.classification, l.days_past_due, l.annual_rate::text AS annual_rate,
+            (l.principal + l.due_principal + l.overdue_principal)::numeric(20, 2)::text AS outstanding_principal,
+            l.overdue_principal::numeric(20, 2)::text AS overdue_principal,
+            l.due_interest::numeric(20, 2)::text AS due_interest,
+            l.overdue_interest::numeric(20, 2)::text AS overdue_interest,
+            a.accrued_interest::numeric(20, 2)::text AS accrued_interest,
+            a.penalty_interest::numeric(20, 2)::text AS penalty_interest,
+            a.compound_interest::numeric(20, 2)::text AS compound_interest,
+            l.next_due_date, l.maturity_date
+       FROM loans l JOIN loan_accruals a ON a.loan_id = l.id
+      WHERE l.id >= $1 AND ($2::uuid IS NULL OR l.id < $2) AND l.id = ANY($3::uuid[])
+        AND a.accrued_through = $4
+      ORDER BY l.id`,
+    [from, to ?? null, loanIds, toIso(day)],
+  );
+  return rows;
 }

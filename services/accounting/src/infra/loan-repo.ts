@@ -12,6 +12,7 @@ import {
 import { journalLines, LOAN_ACCOUNTS, type Posting, type PostingKind } from '../domain/loan/ledger';
 import type { InstallmentRow } from '../domain/loan/repayment';
 import type { Classification, ClosedSegment, LoanState, LoanStatus } from '../domain/loan/state';
+import { appendEntryPosted } from './ledger-events';
 
 export const toDay = (iso: string): DayNumber => parseIsoDate(iso)!;
 export const toIso = (d: DayNumber): string => formatIsoDate(d);
@@ -310,22 +311,33 @@ export async function postLoanEntry(
     ],
   );
   const id = rows[0]!.id;
+  const lineLoan = (account: string) =>
+    (LOAN_ACCOUNTS as readonly string[]).includes(account) ? entry.loanId : null;
   // Every line carries the loan's branch, so that the ledger follows a reader's branch scope.
-  await tx.query(
+  const { rows: written } = await tx.query<{ branch_id: string }>(
     `INSERT INTO journal_lines (entry_id, account_code, loan_id, debit, credit, branch_id)
      SELECT $1, a, l, d, c, (SELECT branch_id FROM loans WHERE id = $6)
-       FROM unnest($2::text[], $3::uuid[], $4::numeric[], $5::numeric[]) AS t(a, l, d, c)`,
+       FROM unnest($2::text[], $3::uuid[], $4::numeric[], $5::numeric[]) AS t(a, l, d, c)
+     RETURNING branch_id`,
     [
       id,
       lines.map((l) => l.account),
-      lines.map((l) =>
-        (LOAN_ACCOUNTS as readonly string[]).includes(l.account) ? entry.loanId : null,
-      ),
+      lines.map((l) => lineLoan(l.account)),
       lines.map((l) => formatMoney(l.debit)),
       lines.map((l) => formatMoney(l.credit)),
       entry.loanId,
     ],
   );
+  const branchId = written[0]!.branch_id;
+  await appendEntryPosted(tx, {
+    entryId: id,
+    businessDate: toIso(entry.businessDate),
+    kind: entry.kind,
+    loanId: entry.loanId,
+    reference: entry.reference,
+    description: entry.description,
+    lines: lines.map((l) => ({ ...l, branchId, loanId: lineLoan(l.account) })),
+  });
   return id;
 }
 
