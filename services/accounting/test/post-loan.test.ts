@@ -528,6 +528,10 @@ describe('inspections due on or before a date', () => {
 
 const CASE_OPENED = 'accounting.collection.case-opened';
 const PROMISE_BROKEN = 'accounting.collection.promise-broken';
+const PROMISE_MADE = 'accounting.collection.promise-made';
+const PROMISE_KEPT = 'accounting.collection.promise-kept';
+const CASE_CLOSED = 'accounting.collection.case-closed';
+const ASSET_CHANGED = 'accounting.asset.status-changed';
 const STATUS_CHANGED = 'accounting.litigation.status-changed';
 
 describe('collection cases', () => {
@@ -787,6 +791,22 @@ describe('collection cases', () => {
     );
     expect(again.promise!.id).toBe(kept.id);
     expect(await count('payment_promises', 'case_id = $1', [opened.id])).toBe(2);
+    // Each promise made is told once (the retried one is not told again), in order.
+    const made = await outboxEvents(PROMISE_MADE, opened.id);
+    expect(made.map((e) => e.data)).toEqual([
+      {
+        promiseId: kept.id,
+        caseId: opened.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        amount: '3500.50',
+        promisedDate: '2025-03-15',
+        status: 'made',
+        by: userId('shPostLoan'),
+      },
+      expect.objectContaining({ promiseId: broken.id, amount: '48000.00', status: 'made' }),
+    ]);
   });
 
   it.each([
@@ -808,7 +828,7 @@ describe('collection cases', () => {
     expect(await count('payment_promises')).toBe(before);
   });
 
-  it('marks a promise kept without an event, and broken (only after its date) with one', async () => {
+  it('marks a promise kept or broken (only after its date), each with its event', async () => {
     const k = await client.resolvePaymentPromise(
       resolve(kept.id, pb.PaymentPromiseStatus.PAYMENT_PROMISE_STATUS_KEPT, '2025-03-14'),
       as('shPostLoan'),
@@ -819,6 +839,20 @@ describe('collection cases', () => {
       resolvedBy: userId('shPostLoan'),
     });
     expect(await outboxEvents(PROMISE_BROKEN, opened.id)).toHaveLength(0);
+    expect((await outboxEvents(PROMISE_KEPT, opened.id)).map((e) => e.data)).toEqual([
+      {
+        promiseId: kept.id,
+        caseId: opened.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        amount: '3500.50',
+        promisedDate: '2025-03-15',
+        status: 'kept',
+        resolvedOn: '2025-03-14',
+        by: userId('shPostLoan'),
+      },
+    ]);
 
     expect(
       await violations(
@@ -953,6 +987,18 @@ describe('collection cases', () => {
       '2025-05-10',
     );
     expect(again.collectionCase!.updatedAt).toBe(closed.updatedAt);
+    // Told once, though closed twice the same way.
+    expect((await outboxEvents(CASE_CLOSED, opened.id)).map((e) => e.data)).toEqual([
+      {
+        caseId: opened.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        closedOn: '2025-05-10',
+        outcome: 'restructured',
+        closedBy: userId('shPostLoan'),
+      },
+    ]);
     expect(
       (await rpcError(close(opened.id, pb.CaseCloseReason.CASE_CLOSE_REASON_REPAID, '2025-05-11')))
         .code,
@@ -1091,6 +1137,18 @@ describe('litigation', () => {
     const again = await client.fileLitigation(req, as('shPostLoan'));
     expect(again.litigation!.id).toBe(suit.id);
     expect(await count('litigations', 'loan_id = $1', [loan.id])).toBe(1);
+    // The filing is a change from no status (unspecified, left out of the JSON) to filed, told once.
+    expect((await outboxEvents(STATUS_CHANGED, suit.id)).map((e) => e.data)).toEqual([
+      {
+        litigationId: suit.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        toStatus: 'LITIGATION_STATUS_FILED',
+        changedOn: '2025-05-10',
+        changedBy: userId('shPostLoan'),
+      },
+    ]);
   });
 
   it('refuses a bad filing field by field, writing nothing', async () => {
@@ -1132,7 +1190,7 @@ describe('litigation', () => {
       caseNumber: '(2025)沪0115民初12345号',
     });
     const events = await outboxEvents(STATUS_CHANGED, suit.id);
-    expect(events.map((e) => e.data)).toEqual([
+    expect(events.slice(1).map((e) => e.data)).toEqual([
       {
         litigationId: suit.id,
         loanId: loan.id,
@@ -1263,13 +1321,14 @@ describe('litigation', () => {
     expect(closed.judgementAmount).toBe('86500.00');
     const events = await outboxEvents(STATUS_CHANGED, suit.id);
     expect(events.map((e) => e.data.toStatus)).toEqual([
+      'LITIGATION_STATUS_FILED',
       'LITIGATION_STATUS_ACCEPTED',
       'LITIGATION_STATUS_IN_TRIAL',
       'LITIGATION_STATUS_JUDGED',
       'LITIGATION_STATUS_ENFORCING',
       'LITIGATION_STATUS_CLOSED',
     ]);
-    expect(events[2]!.data.judgementAmount).toBe('86500.00');
+    expect(events[3]!.data.judgementAmount).toBe('86500.00');
     const reopen = await rpcError(
       change({ status: S.LITIGATION_STATUS_ENFORCING, changedOn: '2025-12-02' }),
     );
@@ -1370,6 +1429,19 @@ describe('repossessed assets', () => {
     const again = await register({ requestId: flat.requestId });
     expect(again.asset!.id).toBe(flat.id);
     expect(await count('repossessed_assets', 'loan_id = $1', [loan.id])).toBe(1);
+    expect((await outboxEvents(ASSET_CHANGED, flat.id)).map((e) => e.data)).toEqual([
+      {
+        assetId: flat.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        kind: 'real_estate',
+        toStatus: 'held',
+        bookedValue: '1980000.00',
+        changedOn: '2025-04-01',
+        changedBy: userId('shPostLoan'),
+      },
+    ]);
   });
 
   it.each([
@@ -1423,6 +1495,23 @@ describe('repossessed assets', () => {
       gainOrLoss: '-79999.90',
     });
     expect((await dispose()).asset!.updatedAt).toBe(sold.updatedAt);
+    const changes = await outboxEvents(ASSET_CHANGED, flat.id);
+    expect(changes.map((e) => e.data)).toEqual([
+      expect.objectContaining({ toStatus: 'held' }),
+      {
+        assetId: flat.id,
+        loanId: loan.id,
+        branchId: 'SH001',
+        customerId: loan.customerId,
+        kind: 'real_estate',
+        fromStatus: 'held',
+        toStatus: 'disposed',
+        bookedValue: '1980000.00',
+        proceeds: '1900000.10',
+        changedOn: '2025-08-18',
+        changedBy: userId('shPostLoan'),
+      },
+    ]);
     const other = await rpcError(dispose({ proceeds: '2000000.00' }));
     expect(other.code).toBe('failed_precondition');
     const { rows } = await h.db.query(
