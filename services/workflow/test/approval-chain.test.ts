@@ -190,6 +190,9 @@ describe('workflow: the credit approval chain over gRPC', () => {
       approvedAmount: '700000.00',
       approvedRatePercent: '3.8500',
       approvedTermMonths: 36,
+      // From the application's submission, in working days (the efficiency report's figure).
+      startedAt: instance!.startedAt,
+      workingDays: expect.stringMatching(/^\d+\.\d\d$/),
     });
     const types = new Set(
       h.events

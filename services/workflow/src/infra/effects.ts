@@ -1,5 +1,6 @@
 import type { NewEvent } from '@loanflow/platform';
 import { workflowEventsV1 } from '@loanflow/proto';
+import { workingDaysTaken } from '../domain/calendar';
 import { taskToPb } from './proto-mapping';
 import type { Variables } from '../domain/feel';
 import type { CommandResult, EngineEffect, InstanceState, TaskState } from '../domain/engine';
@@ -104,6 +105,19 @@ export function planEffects(
     });
   };
 
+  // Cycle times in working days, as step_durations records them (the reports read these).
+  const stepWorkingDays = (taskId: string) => {
+    const task = taskById.get(taskId);
+    return task ? workingDaysTaken(new Date(task.createdAt), new Date(task.finishedAt ?? now)) : '';
+  };
+  const processWorkingDays = () => ({
+    startedAt: result.state.startedAt,
+    workingDays: workingDaysTaken(
+      new Date(result.state.startedAt),
+      new Date(result.state.endedAt ?? now),
+    ),
+  });
+
   for (const e of result.effects) {
     switch (e.type) {
       case 'taskCreated':
@@ -117,6 +131,7 @@ export function planEffects(
           actor: e.completedBy,
           outcome: e.outcome,
           opinion: opinionOf(e.taskId),
+          workingDays: stepWorkingDays(e.taskId),
         });
         break;
       case 'taskSentBack':
@@ -124,6 +139,7 @@ export function planEffects(
           actor: e.actor,
           reason: e.reason,
           targetElementId: e.toElementId,
+          workingDays: stepWorkingDays(e.taskId),
         });
         break;
       case 'taskUrged':
@@ -191,8 +207,7 @@ export function planEffects(
             approvedTermMonths: d.term,
             variables: e.variables,
             at: now,
-            startedAt: '',
-            workingDays: '',
+            ...processWorkingDays(),
           }),
         });
         break;
@@ -212,8 +227,7 @@ export function planEffects(
             actor: e.actor,
             cancelledTaskIds: e.cancelledTaskIds.map((id) => taskRowId(instance.id, id)),
             at: now,
-            startedAt: '',
-            workingDays: '',
+            ...processWorkingDays(),
           }),
         });
         break;
