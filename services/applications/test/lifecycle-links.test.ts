@@ -359,6 +359,10 @@ describe('applications service: after approval, and the other ends', () => {
       branchId: 'SH001',
       reason: 'applicant is on the blacklist',
       declinedAt: app.submittedAt,
+      // What the pipeline report's decline reasons count by.
+      ruleCodes: ['blacklist'],
+      productCode: 'PERSONAL_CONSUMER',
+      amount: '120000.00',
     });
     await h.events.settle();
     expect(h.events.about(app.id, SUBMITTED)).toEqual([]);

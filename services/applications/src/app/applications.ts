@@ -376,7 +376,7 @@ export async function submitApplication(
     const stored: StoredAssessment = { ...assessment, assessedAt: new Date().toISOString() };
     const refused = knockouts(assessment, ruleSet);
     if (refused.length > 0) {
-      const reason = refused.join('; ');
+      const reason = refused.map((k) => k.reason).join('; ');
       await markSubmitted(tx, id, stored, actor.userId, 'declined');
       await appendHistory(tx, id, { action: 'declined', actor: actor.userId, reason });
       const declined = (await applicationById(tx, id))!;
@@ -389,9 +389,9 @@ export async function submitApplication(
           branchId: app.branchId,
           reason,
           declinedAt: declined.submittedAt ?? '',
-          ruleCodes: [],
-          productCode: '',
-          amount: '',
+          ruleCodes: refused.map((k) => k.code),
+          productCode: product.code,
+          amount: formatAmount(new Decimal(app.amount)),
         }),
       });
       return declined;

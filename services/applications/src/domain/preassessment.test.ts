@@ -435,7 +435,9 @@ describe('assess with the default rule set', () => {
 
   it('names a blacklist hit as the knockout that declines at submission, and nothing else', () => {
     const hit = assess({ ...consumerLoan, blacklistHit: true }, DEFAULT_RULESET);
-    expect(knockouts(hit, DEFAULT_RULESET)).toEqual(['applicant is on the blacklist']);
+    expect(knockouts(hit, DEFAULT_RULESET)).toEqual([
+      { code: 'blacklist', reason: 'applicant is on the blacklist' },
+    ]);
     // A failed rule that is not a knockout leaves the decision to the bankers.
     const tooMuchDebt = assess(
       withApplicant(consumerLoan, { existingMonthlyDebtPayments: d(20000) }),

@@ -394,14 +394,17 @@ function evaluate(rule: RuleDef, input: AssessmentInput): Verdict {
 const OPINION_SEVERITY: Record<Opinion, number> = { recommend: 0, caution: 1, decline: 2 };
 
 /**
- * The reasons of the knockout rules (a blacklist hit) that failed: an application with any is
- * declined at submission, without an approval process.
+ * The knockout rules (a blacklist hit) that failed, by rule code with the reason: an application
+ * with any is declined at submission, without an approval process.
  */
-export function knockouts(assessment: Assessment, ruleSet: RuleSet): string[] {
+export function knockouts(
+  assessment: Assessment,
+  ruleSet: RuleSet,
+): { code: string; reason: string }[] {
   const knockoutIds = new Set(ruleSet.rules.filter((r) => r.kind === 'blacklist').map((r) => r.id));
   return assessment.results
     .filter((r) => r.outcome === 'fail' && knockoutIds.has(r.ruleId))
-    .map((r) => r.reason);
+    .map((r) => ({ code: r.ruleId, reason: r.reason }));
 }
 
 /** Runs every applicable rule of the rule set against the application and scores it. */
