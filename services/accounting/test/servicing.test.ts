@@ -214,6 +214,56 @@ describe('classification, write-off and recovery', () => {
       h.as('shPostLoan'),
     );
     expect(rec.recoveredTotal).toBe('5000.00');
+    // The reporting service hears of both, once each.
+    const told = async (type: string) =>
+      (
+        await rows(h, `SELECT payload FROM outbox WHERE event_type = $1 AND subject_id = $2`, [
+          type,
+          loan.id,
+        ])
+      ).map((r) => r.payload.data);
+    const yuan = (keys: string[]) =>
+      keys.reduce(
+        (s, k) =>
+          s + BigInt((l.balances as unknown as Record<string, string>)[k]!.replace('.', '')),
+        0n,
+      );
+    const asYuan = (v: bigint) => `${v / 100n}.${(v % 100n).toString().padStart(2, '0')}`;
+    const { openBusinessDate } = await h.client.getBusinessDate({}, h.as('admin'));
+    expect(await told('accounting.loan.written-off')).toEqual([
+      {
+        loanId: loan.id,
+        loanNumber: loan.loanNumber,
+        branchId: loan.branchId,
+        customerId: loan.customerId,
+        productCode: loan.productCode,
+        businessDate: '2025-02-21',
+        principal: asYuan(yuan(['principal', 'duePrincipal', 'overduePrincipal'])),
+        interest: asYuan(
+          yuan([
+            'accruedInterest',
+            'dueInterest',
+            'overdueInterest',
+            'penaltyInterest',
+            'compoundInterest',
+          ]),
+        ),
+        total: writeOff.amountWrittenOff,
+        reason: 'uncollectable, court ruling 2025-沪01-123',
+        writtenOffBy: h.principal('hqRisk').userId,
+      },
+    ]);
+    const [recovery] = await rows(h, 'SELECT id FROM recoveries WHERE loan_id = $1', [loan.id]);
+    expect(await told('accounting.loan.recovery-recorded')).toEqual([
+      {
+        recoveryId: recovery!.id,
+        loanId: loan.id,
+        branchId: loan.branchId,
+        businessDate: openBusinessDate,
+        amount: '5000.00',
+        recordedBy: h.principal('shPostLoan').userId,
+      },
+    ]);
     const tb = await h.client.getTrialBalance({ asOf: '' }, h.as('hqAuditor'));
     expect(tb.balanced).toBe(true);
     const allowance = tb.lines.find((x) => x.accountCode === '130401')!;
