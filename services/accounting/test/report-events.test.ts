@@ -71,7 +71,12 @@ describe('events for the reporting service', () => {
         const sums = new Map<string, Line>();
         for (const l of own) {
           const key = `${l.accountCode} ${l.branchId}`;
-          const s = sums.get(key) ?? { accountCode: l.accountCode, branchId: l.branchId, debit: '0', credit: '0' };
+          const s = sums.get(key) ?? {
+            accountCode: l.accountCode,
+            branchId: l.branchId,
+            debit: '0',
+            credit: '0',
+          };
           s.debit = (fen(s.debit) + fen(l.debit)).toString();
           s.credit = (fen(s.credit) + fen(l.credit)).toString();
           sums.set(key, s);
@@ -119,13 +124,17 @@ describe('events for the reporting service', () => {
     expect(days).toHaveLength(37);
     const events = await rows<{
       subject_id: string;
-      payload: { data: { businessDate: string; part: number; chunkFirstLoanId: string; loans: LoanDay[] } };
+      payload: {
+        data: { businessDate: string; part: number; chunkFirstLoanId: string; loans: LoanDay[] };
+      };
     }>(
       h,
       `SELECT subject_id, payload FROM outbox WHERE event_type = 'accounting.loans.day-closed' ORDER BY seq`,
     );
     for (const d of days) {
-      const ofDay = events.filter((e) => e.subject_id === d.business_date).map((e) => e.payload.data);
+      const ofDay = events
+        .filter((e) => e.subject_id === d.business_date)
+        .map((e) => e.payload.data);
       const loans = ofDay.flatMap((e) => e.loans);
       expect(loans).toHaveLength(d.loans_accrued);
       expect(new Set(loans.map((l) => l.loanId)).size).toBe(d.loans_accrued);

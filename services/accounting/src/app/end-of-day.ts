@@ -329,9 +329,11 @@ async function accrueChunk(
       `End of day ${toIso(day)}: accrual, billing and overdue of ${loans.length} loans from ${from}`,
     );
     await eod.recordClassifications(tx, day, w.classifications);
-    const closed = await eod.loanDays(tx, day, from, to, [...accruedToday.keys()]);
+    const closed = await eod.loanDays(tx, day, [...accruedToday.keys()]);
     if (closed.length !== totals.loans)
-      throw new Error(`${totals.loans - closed.length} loans of the chunk from ${from} not read back`);
+      throw new Error(
+        `${totals.loans - closed.length} loans of the chunk from ${from} not read back`,
+      );
     w.events.push(...dayClosedEvents(day, from, closed, accruedToday));
     await appendManyToOutbox(tx, SOURCE, w.events);
     await eod.recordChunk(tx, day, from, totals);
@@ -390,7 +392,7 @@ function dayEvents(loan: ChunkLoan, result: DayResult, day: DayNumber): NewEvent
   return out;
 }
 
-/** Loans per loans.day-closed event: 500 LoanDays make an event of about 400 KB of JSON. */
+/** Loans per loans.day-closed event: 500 LoanDays make an event of about 300 KB of JSON. */
 export const LOANS_PER_DAY_CLOSED_EVENT = 500;
 
 /**

@@ -659,14 +659,13 @@ export interface LoanDayRow {
 }
 
 /**
- * The balances of `loanIds` (loans of [from, to) the chunk accrued through `day`), read back in
- * one statement after the chunk's writes, in id order.
+ * The balances of `loanIds` (the loans a chunk accrued through `day`), read back in one statement
+ * after the chunk's writes, in id order. (Joined from the id list: `id = ANY(...)` beside the
+ * chunk's range made the planner filter every row against the whole list.)
  */
 export async function loanDays(
   tx: Queryable,
   day: DayNumber,
-  from: string,
-  to: string | undefined,
   loanIds: readonly string[],
 ): Promise<LoanDayRow[]> {
   if (loanIds.length === 0) return [];
@@ -681,11 +680,11 @@ export async function loanDays(
             a.penalty_interest::numeric(20, 2)::text AS penalty_interest,
             a.compound_interest::numeric(20, 2)::text AS compound_interest,
             l.next_due_date, l.maturity_date
-       FROM loans l JOIN loan_accruals a ON a.loan_id = l.id
-      WHERE l.id >= $1 AND ($2::uuid IS NULL OR l.id < $2) AND l.id = ANY($3::uuid[])
-        AND a.accrued_through = $4
+       FROM unnest($1::uuid[]) AS x(id)
+       JOIN loans l ON l.id = x.id JOIN loan_accruals a ON a.loan_id = x.id
+      WHERE a.accrued_through = $2
       ORDER BY l.id`,
-    [from, to ?? null, loanIds, toIso(day)],
+    [loanIds, toIso(day)],
   );
   return rows;
 }

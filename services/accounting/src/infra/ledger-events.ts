@@ -59,7 +59,13 @@ export function perAccountAndBranch(lines: Iterable<PostedLine>): PostedLine[] {
       sum.debit += l.debit;
       sum.credit += l.credit;
     } else {
-      sums.set(key, { account: l.account, branchId: l.branchId, loanId: null, debit: l.debit, credit: l.credit });
+      sums.set(key, {
+        account: l.account,
+        branchId: l.branchId,
+        loanId: null,
+        debit: l.debit,
+        credit: l.credit,
+      });
     }
   }
   return [...sums.values()].filter((l) => l.debit !== 0n || l.credit !== 0n);
