@@ -23,21 +23,25 @@ import {
   type Projections,
 } from './projection';
 
-/** Sets a loan's outstanding principal from its last closed day and the movements since. */
+/**
+ * The outstanding principal of the loan `l`: its last closed day's balance plus the movements
+ * after that day (per-loan events and the end of day's chunks are applied side by side).
+ */
+const OUTSTANDING_SQL = `COALESCE((SELECT d.outstanding_principal FROM loan_days d
+             WHERE d.business_date = l.last_business_date AND d.loan_id = l.loan_id), 0)
+  + COALESCE((SELECT sum(CASE m.kind WHEN 'disbursement' THEN m.principal
+                                     WHEN 'reversal' THEN m.principal
+                                     WHEN 'repayment' THEN -m.principal
+                                     WHEN 'write_off' THEN -m.principal
+                                     ELSE 0 END)
+                FROM loan_movements m
+               WHERE m.loan_id = l.loan_id
+                 AND (l.last_business_date IS NULL OR m.business_date > l.last_business_date)), 0)`;
+
+/** Sets the loans' outstanding principal (see OUTSTANDING_SQL). */
 export async function recomputeOutstanding(tx: PoolClient, loanIds: string[]): Promise<void> {
   await tx.query(
-    `UPDATE loans l SET outstanding_principal =
-       COALESCE((SELECT d.outstanding_principal FROM loan_days d
-                  WHERE d.business_date = l.last_business_date AND d.loan_id = l.loan_id), 0)
-       + COALESCE((SELECT sum(CASE m.kind WHEN 'disbursement' THEN m.principal
-                                          WHEN 'reversal' THEN m.principal
-                                          WHEN 'repayment' THEN -m.principal
-                                          WHEN 'write_off' THEN -m.principal
-                                          ELSE 0 END)
-                     FROM loan_movements m
-                    WHERE m.loan_id = l.loan_id
-                      AND (l.last_business_date IS NULL OR m.business_date > l.last_business_date)), 0)
-      WHERE l.loan_id = ANY($1::uuid[])`,
+    `UPDATE loans l SET outstanding_principal = ${OUTSTANDING_SQL} WHERE l.loan_id = ANY($1::uuid[])`,
     [loanIds],
   );
 }
@@ -46,6 +50,8 @@ interface Movement {
   movementId: string;
   loanId: string;
   branchId: string;
+  /** When the event names it (a disbursement); else the loan's. */
+  productCode?: string;
   kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'recovery';
   businessDate: string;
   amount: string;
@@ -63,7 +69,8 @@ async function recordMovement(tx: PoolClient, m: Movement): Promise<void> {
     `WITH moved AS (
        INSERT INTO loan_movements (movement_id, loan_id, branch_id, product_code, kind, business_date,
          amount, principal, interest, detail)
-       VALUES ($1, $2, $3, COALESCE((SELECT product_code FROM loans WHERE loan_id = $2), ''), $4, $5,
+       VALUES ($1, $2, $3,
+         COALESCE(NULLIF($10, ''), (SELECT product_code FROM loans WHERE loan_id = $2), ''), $4, $5,
          $6, $7, $8, $9)
        ON CONFLICT (movement_id) DO NOTHING
        RETURNING branch_id, product_code, kind, business_date, amount, principal, interest)
@@ -86,6 +93,7 @@ async function recordMovement(tx: PoolClient, m: Movement): Promise<void> {
       m.principal,
       m.interest,
       JSON.stringify(m.detail ?? {}),
+      m.productCode ?? '',
     ],
   );
 }
@@ -103,7 +111,10 @@ export function allocationSplit(a: accountingEventsV1.RepaymentPosted['allocatio
   };
 }
 
-/** Counts one more event about the loan (the loans.state stream's version). */
+/**
+ * Counts one more event about the loan (the loans.state stream's version), sets what the event
+ * changed and, in the same statement, its outstanding principal.
+ */
 async function touchLoan(
   tx: PoolClient,
   loanId: string,
@@ -111,8 +122,9 @@ async function touchLoan(
   params: unknown[] = [],
 ): Promise<void> {
   await tx.query(
-    `UPDATE loans SET ${set ? `${set}, ` : ''}version = version + 1, updated_at = now()
-      WHERE loan_id = $1`,
+    `UPDATE loans l SET ${set ? `${set}, ` : ''}outstanding_principal = ${OUTSTANDING_SQL},
+       version = version + 1, updated_at = now()
+      WHERE l.loan_id = $1`,
     [loanId, ...params],
   );
 }
@@ -320,22 +332,38 @@ export const loanProjections: Projections = {
     const amount = amountOf(event, 'amount', l.amount)!;
     const valueDate = dateOf(event, 'valueDate', l.valueDate);
     const applicationId = optionalUuid(event, 'applicationId', l.applicationId);
+    // The movement first: the loan's outstanding principal below counts it.
+    await recordMovement(tx, {
+      movementId: `disbursement:${loanId}:${tranche}`,
+      loanId,
+      branchId: l.branchId ?? '',
+      productCode: l.productCode ?? '',
+      kind: 'disbursement',
+      businessDate: valueDate,
+      amount,
+      principal: amount,
+      interest: '0',
+      detail: { tranche, paymentMethod: l.paymentMethod ?? '' },
+    });
     await tx.query(
-      `INSERT INTO loans (loan_id, loan_number, application_id, contract_id, customer_id, branch_id,
-         product_code, status, disbursed_amount, value_date, maturity_date, annual_rate_percent, version)
-       VALUES ($1, $2, $3, $4, $5, COALESCE($6, ''), COALESCE($7, ''), 'active', $8, $9, $10, $11, 1)
+      `INSERT INTO loans AS l (loan_id, loan_number, application_id, contract_id, customer_id, branch_id,
+         product_code, status, disbursed_amount, value_date, maturity_date, annual_rate_percent, version,
+         outstanding_principal)
+       VALUES ($1, $2, $3, $4, $5, COALESCE($6, ''), COALESCE($7, ''), 'active', $8, $9, $10, $11, 1,
+         (SELECT COALESCE(sum(principal), 0) FROM loan_movements WHERE loan_id = $1))
        ON CONFLICT (loan_id) DO UPDATE SET
-         loan_number = COALESCE(EXCLUDED.loan_number, loans.loan_number),
-         application_id = COALESCE(EXCLUDED.application_id, loans.application_id),
-         contract_id = COALESCE(EXCLUDED.contract_id, loans.contract_id),
-         customer_id = COALESCE(EXCLUDED.customer_id, loans.customer_id),
-         branch_id = COALESCE(NULLIF(EXCLUDED.branch_id, ''), loans.branch_id),
-         product_code = COALESCE(NULLIF(EXCLUDED.product_code, ''), loans.product_code),
-         disbursed_amount = loans.disbursed_amount + EXCLUDED.disbursed_amount,
-         value_date = COALESCE(loans.value_date, EXCLUDED.value_date),
-         maturity_date = COALESCE(EXCLUDED.maturity_date, loans.maturity_date),
-         annual_rate_percent = COALESCE(loans.annual_rate_percent, EXCLUDED.annual_rate_percent),
-         version = loans.version + 1, updated_at = now()`,
+         loan_number = COALESCE(EXCLUDED.loan_number, l.loan_number),
+         application_id = COALESCE(EXCLUDED.application_id, l.application_id),
+         contract_id = COALESCE(EXCLUDED.contract_id, l.contract_id),
+         customer_id = COALESCE(EXCLUDED.customer_id, l.customer_id),
+         branch_id = COALESCE(NULLIF(EXCLUDED.branch_id, ''), l.branch_id),
+         product_code = COALESCE(NULLIF(EXCLUDED.product_code, ''), l.product_code),
+         disbursed_amount = l.disbursed_amount + EXCLUDED.disbursed_amount,
+         value_date = COALESCE(l.value_date, EXCLUDED.value_date),
+         maturity_date = COALESCE(EXCLUDED.maturity_date, l.maturity_date),
+         annual_rate_percent = COALESCE(l.annual_rate_percent, EXCLUDED.annual_rate_percent),
+         version = l.version + 1, updated_at = now(),
+         outstanding_principal = ${OUTSTANDING_SQL}`,
       [
         loanId,
         l.loanNumber || null,
@@ -350,18 +378,6 @@ export const loanProjections: Projections = {
         amountOf(event, 'annualRatePercent', l.annualRatePercent, null),
       ],
     );
-    await recordMovement(tx, {
-      movementId: `disbursement:${loanId}:${tranche}`,
-      loanId,
-      branchId: l.branchId ?? '',
-      kind: 'disbursement',
-      businessDate: valueDate,
-      amount,
-      principal: amount,
-      interest: '0',
-      detail: { tranche, paymentMethod: l.paymentMethod ?? '' },
-    });
-    await recomputeOutstanding(tx, [loanId]);
     if (applicationId) {
       await mergeApplication(
         tx,
@@ -401,7 +417,6 @@ export const loanProjections: Projections = {
        closed_on = CASE WHEN $2 THEN $3::date ELSE closed_on END`,
       [r.loanClosed === true, valueDate],
     );
-    await recomputeOutstanding(tx, [loanId]);
   }),
   'accounting.loan.repayment-reversed': v1(async (event, tx) => {
     const r = decodeEventData(accountingEventsV1.RepaymentReversed, event, [
@@ -432,7 +447,6 @@ export const loanProjections: Projections = {
       loanId,
       `status = CASE WHEN status = 'closed' THEN 'active' ELSE status END, closed_on = NULL`,
     );
-    await recomputeOutstanding(tx, [loanId]);
   }),
   'accounting.loan.repriced': v1(async (event, tx) => {
     const r = decodeEventData(accountingEventsV1.LoanRepriced, event, ['loanId', 'toRatePercent']);
@@ -475,7 +489,6 @@ export const loanProjections: Projections = {
       detail: { reason: w.reason },
     });
     await touchLoan(tx, loanId, `status = 'written_off', closed_on = $2::date`, [w.businessDate]);
-    await recomputeOutstanding(tx, [loanId]);
   }),
   'accounting.loan.recovery-recorded': v1(async (event, tx) => {
     const r = decodeEventData(accountingEventsV1.RecoveryRecorded, event, [

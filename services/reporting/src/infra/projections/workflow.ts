@@ -47,8 +47,11 @@ async function projectTask(verb: string, event: EventEnvelope, tx: PoolClient): 
       verb === 'sent-back' ? { send_backs: 1 } : {},
     );
   }
+  // The task, and in the same statement the application's current step: the open steps of its
+  // other tasks (committed before this transaction locked the application) and of this one.
   await tx.query(
-    `INSERT INTO tasks (task_id, instance_id, application_id, step, name, branch_id, product_code,
+    `WITH task AS (
+     INSERT INTO tasks (task_id, instance_id, application_id, step, name, branch_id, product_code,
        amount, state, assignee, candidate_groups, created_at, due_at, ended_at, ended_by, outcome,
        opinion, working_days, overdue, urged, sent_back, sent_back_to)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, ''), $11, $12, $13, $14, $15, $16, $17,
@@ -69,7 +72,14 @@ async function projectTask(verb: string, event: EventEnvelope, tx: PoolClient): 
        urged = tasks.urged + EXCLUDED.urged,
        sent_back = tasks.sent_back OR EXCLUDED.sent_back,
        sent_back_to = COALESCE(EXCLUDED.sent_back_to, tasks.sent_back_to),
-       updated_at = now()`,
+       updated_at = now()
+     RETURNING application_id, step, state)
+     UPDATE applications a SET current_step = (
+       SELECT string_agg(DISTINCT step, ',' ORDER BY step) FROM (
+         SELECT step FROM tasks WHERE application_id = $3 AND state = 'open' AND task_id <> $1
+         UNION ALL
+         SELECT step FROM task WHERE state = 'open') open_steps)
+       FROM task WHERE a.application_id = task.application_id`,
     [
       t.id,
       t.instanceId || null,
@@ -95,15 +105,6 @@ async function projectTask(verb: string, event: EventEnvelope, tx: PoolClient): 
       verb === 'sent-back' ? e.targetElementId || null : null,
     ],
   );
-  if (applicationId) {
-    await tx.query(
-      `UPDATE applications SET current_step = (
-         SELECT string_agg(DISTINCT step, ',' ORDER BY step) FROM tasks
-          WHERE application_id = $1 AND state = 'open')
-        WHERE application_id = $1`,
-      [applicationId],
-    );
-  }
 }
 
 const task = (verb: string) => v1((event, tx) => projectTask(verb, event, tx));
