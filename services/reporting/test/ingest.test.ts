@@ -596,6 +596,32 @@ describe('events the read models cannot apply', () => {
     expect(status.streamBacklog).toMatch(/^\d+$/);
   });
 
+  it('applies the good events of a burst and parks the bad one among them', async () => {
+    const p = publisher(h);
+    const sent: Promise<string>[] = [];
+    for (let i = 0; i < 60; i++) {
+      const code = `BURST${i}`;
+      sent.push(
+        i === 30
+          ? p.send('identity.branch.created', code, { branch: 'not a branch' })
+          : p.send('identity.branch.created', code, {
+              branch: { code, name: `网点${i}`, parentCode: 'SH001', level: 'sub_branch' },
+            }),
+      );
+    }
+    const ids = await Promise.all(sent);
+    await h.settled(ids);
+    expect(await one(`SELECT count(*)::int AS n FROM branches WHERE code LIKE 'BURST%'`)).toEqual({
+      n: 59,
+    });
+    expect(
+      await one(`SELECT consumer, reason FROM dead_letters WHERE event_id = $1`, [ids[30]]),
+    ).toEqual({
+      consumer: `${h.schema}_identity`,
+      reason: 'identity.branch.created: branch must be an object',
+    });
+  });
+
   it('shows the ingestion status to administrators and auditors only', async () => {
     await expect(h.client.getIngestionStatus({}, h.as(['credit_officer']))).rejects.toMatchObject({
       code: 'permission_denied',

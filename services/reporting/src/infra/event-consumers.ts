@@ -1,8 +1,7 @@
 // The read models are built from every service's events, one durable consumer per source service,
 // each event applied once (the inbox) together with the report stream records it means (the
-// stream outbox), in one transaction. Types no report needs are acknowledged and ignored.
+// stream outbox), in the transaction of its batch. Types no report needs are acknowledged and ignored.
 import {
-  consumeOnce,
   type EventBus,
   type EventEnvelope,
   type Logger,
@@ -13,6 +12,7 @@ import {
 import type { ReportingDeps } from '../app/deps';
 import { recordStreams, type StreamContext } from '../streams';
 import { PROJECTIONS, project } from './projections';
+import { BATCH_MAX, consumeInBatches } from './projections/batched-consumer';
 
 /** The services whose events are read, each by its own durable consumer `<schema>_<source>`. */
 export const SOURCES = [
@@ -61,14 +61,16 @@ export async function startConsumers(
     for (const source of SOURCES) {
       const consumer = `${opts.schema}_${source}`;
       const markLastEvent = lastEventMarker();
-      const subscription = await consumeOnce({
+      // Each event applied once, many to a transaction (see consumeInBatches): one commit per
+      // event would bound ingestion by the disk's fsync rate.
+      const subscription = await consumeInBatches({
         bus: opts.bus,
         pool: opts.pool,
         log: opts.log,
         consumer,
         filterSubject: `loanflow.${source}.>`,
         startAt: opts.startAt,
-        concurrency: opts.concurrency,
+        inHand: BATCH_MAX,
         handler: async (event, tx) => {
           if (!(await project(PROJECTIONS, event, tx))) return;
           await recordStreams(tx, event, opts.streams);
