@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     const bareSeconds = await bareInserts(db, EVENTS);
     const s = sizes.rows[0]!;
     console.log(
-      `\n## Reporting: event ingestion into the read models (${EVENTS} events, concurrency ${config.EVENTS_CONCURRENCY} per source)\n`,
+      `\n## Reporting: event ingestion into the read models (${EVENTS} events; per source one transaction per batch of up to 128)\n`,
     );
     console.log(
       table(
