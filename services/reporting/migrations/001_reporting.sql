@@ -52,6 +52,13 @@ CREATE TABLE applications (
   disbursed_amount numeric(20, 2) NOT NULL DEFAULT 0,
   disbursed_on date,
   send_backs integer NOT NULL DEFAULT 0,
+  -- The decision_histogram row this application is counted in (month, branch, product, decision,
+  -- bucket), so that a fact arriving late (the branch after the decision) moves the count.
+  counted_month date,
+  counted_branch text,
+  counted_product text,
+  counted_decision text,
+  counted_bucket integer,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX applications_branch_status ON applications (branch_id, status);
@@ -89,8 +96,9 @@ CREATE INDEX tasks_application ON tasks (application_id);
 CREATE INDEX tasks_assignee_state ON tasks (assignee, state);
 CREATE INDEX tasks_ended ON tasks (ended_at) WHERE ended_at IS NOT NULL;
 
--- Pre-aggregated decisions: per month of decision, branch, product and decision, a histogram of
--- working days (bucket = working days × 4, i.e. quarter days, capped at 400 = 100 days), so the
+-- Pre-aggregated decisions: per month of decision (China time), branch, product and decision, a histogram of
+-- working days (bucket = working days × 4 rounded up, i.e. quarter days, capped at 400 = 100 days:
+-- bucket <= 12 is exactly "within 3 working days"), so the
 -- percentiles of a year over a million applications read a few thousand rows.
 CREATE TABLE decision_histogram (
   month date NOT NULL,
@@ -174,7 +182,8 @@ CREATE TABLE portfolio_days (
   PRIMARY KEY (business_date, branch_id, product_code, classification, dpd_bucket)
 );
 
--- Month-over-month migration between tiers: loans by (end of previous month, end of month).
+-- Month-over-month migration between tiers: loans active at the end of `month` by their tier at the
+-- end of the previous month ('new' when they had none) and at the end of `month`.
 CREATE TABLE tier_migrations (
   month date NOT NULL,
   branch_id text NOT NULL,

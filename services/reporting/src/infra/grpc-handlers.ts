@@ -12,12 +12,7 @@ import { reportingV1 as pb } from '@loanflow/proto';
 import type { ReportingDeps } from '../app/deps';
 import { exportReport, getReport } from '../app/reports';
 import { ingestionStatus } from '../app/status';
-import {
-  getStreamJob,
-  listReportStreams,
-  listStreamJobs,
-  replayStream,
-} from '../app/streams-api';
+import { getStreamJob, listReportStreams, listStreamJobs, replayStream } from '../app/streams-api';
 
 const SERVICE = 'loanflow.reporting.v1.ReportingService';
 
@@ -27,7 +22,10 @@ export function reportingService(
 ): ServiceBinding {
   const who = (ctx: CallContext) => ctx.principal();
   const unary = {
-    getReport: async (req: pb.GetReportRequest, ctx: CallContext): Promise<pb.GetReportResponse> => ({
+    getReport: async (
+      req: pb.GetReportRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetReportResponse> => ({
       report: await getReport(deps, who(ctx), req),
     }),
     listReportStreams: async (
