@@ -61,7 +61,7 @@ export async function start(
   // A commit that queued stream records wakes the relay (cheap when idle).
   const offCommit = onCommit(pool, () => workers.kick());
 
-  const streams: StreamContext = { enabled: true };
+  const streams: StreamContext = { enabled: true, topicPrefix: config.REPORT_TOPIC_PREFIX };
   const consumers = await startConsumers(deps, {
     bus,
     pool,
