@@ -20,6 +20,9 @@ import { sinkFromConfig, startStreamWorkers } from './streams/workers';
 
 export { loadReportingConfig } from './config';
 export type { ReportingConfig } from './config';
+// The report streams' workers, for the benchmark and the rebuild command.
+export { recordStreams } from './streams';
+export { sinkFromConfig, startStreamWorkers, topicSettings } from './streams/workers';
 
 export interface RunningReporting {
   grpcPort: number;

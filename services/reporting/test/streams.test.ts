@@ -24,6 +24,7 @@ import {
   type Pool,
   type Principal,
 } from '@loanflow/platform';
+import { CONSOLE_CONSUMER, kafkaToolsClassPath } from '@loanflow/test/infra/kafka-tools';
 import { loadReportingConfig, MIGRATIONS, type ReportingConfig } from '@loanflow/reporting';
 import type { ReportingDeps } from '../src/app/deps';
 import { getStreamJob, listReportStreams, replayStream } from '../src/app/streams-api';
@@ -31,9 +32,6 @@ import { CATALOGUE, schemaOf, specOfTopic, topicName } from '../src/streams/cata
 import { recordStreams } from '../src/streams';
 import { FileSink, type StreamSink } from '../src/streams/sink';
 import { sinkFromConfig, startStreamWorkers } from '../src/streams/workers';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { kafkaToolsClassPath, CONSOLE_CONSUMER } = require('../../../test/infra/kafka-tools');
 
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 const log = createLogger('streams-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -562,7 +560,7 @@ describe('report streams on Kafka', () => {
   });
 
   it('is read by Apache Kafka’s own console consumer: keys, ce_* headers, values', async () => {
-    const classPath: string = await kafkaToolsClassPath();
+    const classPath = await kafkaToolsClassPath();
     const topic = s.topic('applications');
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(

@@ -12,11 +12,9 @@ export const topicParams = z.strictObject({
   topic: text(249, 1).regex(/^[A-Za-z0-9._-]+$/, 'must be a Kafka topic name'),
 });
 
-export const ReplayRequest = z
-  .strictObject({ from: isoDate, to: isoDate })
-  .meta({
-    description: 'The dates (inclusive, the bank’s calendar) whose records are republished',
-  });
+export const ReplayRequest = z.strictObject({ from: isoDate, to: isoDate }).meta({
+  description: 'The dates (inclusive, the bank’s calendar) whose records are republished',
+});
 
 export const JobsQuery = z.strictObject({
   topic: text(249).optional(),

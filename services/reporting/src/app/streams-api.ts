@@ -14,7 +14,8 @@ import {
 import type { reportingV1 as pb } from '@loanflow/proto';
 import { CATALOGUE, schemaOf, specOfTopic, topicName } from '../streams/catalogue';
 import { ceIdOf } from '../streams/ce-id';
-import { JOB_COLUMNS, type StreamJobRow } from '../streams/jobs';
+import { jobById, listJobs, requestReplay } from '../streams/job-repo';
+import type { StreamJobRow } from '../streams/jobs';
 import { SAMPLE_KEYS, SAMPLE_VALUES } from '../streams/samples';
 import { cloudEventHeaders } from '../streams/sink';
 import { topicSettings } from '../streams/workers';
@@ -90,18 +91,15 @@ export async function replayStream(
   if (req.requestId.length > 200) v.push({ field: 'request_id', reason: 'at most 200 characters' });
   if (v.length > 0) throw invalidArgument(v);
 
-  const requestId = req.requestId || uuidv7();
-  await deps.pool.query(
-    `INSERT INTO stream_jobs (id, request_id, kind, topic, from_date, to_date, status, requested_by)
-     VALUES ($1, $2, 'replay', $3, $4, $5, 'pending', $6)
-     ON CONFLICT (request_id) DO NOTHING`,
-    [uuidv7(), requestId, req.topic, req.from, req.to, p.username],
-  );
-  const { rows } = await deps.pool.query<StreamJobRow>(
-    `SELECT ${JOB_COLUMNS} FROM stream_jobs WHERE request_id = $1`,
-    [requestId],
-  );
-  return jobMessage(rows[0]!);
+  const job = await requestReplay(deps.pool, {
+    id: uuidv7(),
+    requestId: req.requestId || uuidv7(),
+    topic: req.topic,
+    from: req.from,
+    to: req.to,
+    by: p.username,
+  });
+  return jobMessage(job);
 }
 
 export async function getStreamJob(
@@ -111,12 +109,9 @@ export async function getStreamJob(
 ): Promise<pb.StreamJob> {
   requireRole(p, READERS, 'reading report stream jobs');
   if (!isUuid(id)) throw invalidArgument([{ field: 'id', reason: 'must be a UUID' }]);
-  const { rows } = await deps.pool.query<StreamJobRow>(
-    `SELECT ${JOB_COLUMNS} FROM stream_jobs WHERE id = $1`,
-    [id],
-  );
-  if (!rows[0]) throw notFound(`stream job ${id}`);
-  return jobMessage(rows[0]);
+  const job = await jobById(deps.pool, id);
+  if (!job) throw notFound(`stream job ${id}`);
+  return jobMessage(job);
 }
 
 export async function listStreamJobs(
@@ -131,11 +126,7 @@ export async function listStreamJobs(
     ]);
   if (req.pageSize < 0 || req.pageSize > 200)
     throw invalidArgument([{ field: 'page_size', reason: 'must be between 1 and 200' }]);
-  const { rows } = await deps.pool.query<StreamJobRow>(
-    `SELECT ${JOB_COLUMNS} FROM stream_jobs WHERE ($1 = '' OR topic = $1)
-      ORDER BY created_at DESC, id DESC LIMIT $2`,
-    [req.topic, req.pageSize || 50],
-  );
+  const rows = await listJobs(deps.pool, req.topic, req.pageSize || 50);
   return { jobs: rows.map(jobMessage) };
 }
 
