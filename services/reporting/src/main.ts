@@ -20,6 +20,9 @@ import { sinkFromConfig, startStreamWorkers } from './streams/workers';
 
 export { loadReportingConfig } from './config';
 export type { ReportingConfig } from './config';
+// The report streams' workers, for the benchmark and the rebuild command.
+export { recordStreams } from './streams';
+export { sinkFromConfig, startStreamWorkers, topicSettings } from './streams/workers';
 
 export interface RunningReporting {
   grpcPort: number;
@@ -61,7 +64,7 @@ export async function start(
   // A commit that queued stream records wakes the relay (cheap when idle).
   const offCommit = onCommit(pool, () => workers.kick());
 
-  const streams: StreamContext = { enabled: true };
+  const streams: StreamContext = { enabled: true, topicPrefix: config.REPORT_TOPIC_PREFIX };
   const consumers = await startConsumers(deps, {
     bus,
     pool,
