@@ -10,14 +10,9 @@ import {
 } from '@loanflow/platform';
 import { reportingV1 as pb } from '@loanflow/proto';
 import type { ReportingDeps } from '../app/deps';
-import { exportReport, getReport } from '../app/reports';
+import { exportReport, getReport, listReports } from '../app/reports';
 import { ingestionStatus } from '../app/status';
-import {
-  getStreamJob,
-  listReportStreams,
-  listStreamJobs,
-  replayStream,
-} from '../app/streams-api';
+import { getStreamJob, listReportStreams, listStreamJobs, replayStream } from '../app/streams-api';
 
 const SERVICE = 'loanflow.reporting.v1.ReportingService';
 
@@ -27,9 +22,16 @@ export function reportingService(
 ): ServiceBinding {
   const who = (ctx: CallContext) => ctx.principal();
   const unary = {
-    getReport: async (req: pb.GetReportRequest, ctx: CallContext): Promise<pb.GetReportResponse> => ({
+    getReport: async (
+      req: pb.GetReportRequest,
+      ctx: CallContext,
+    ): Promise<pb.GetReportResponse> => ({
       report: await getReport(deps, who(ctx), req),
     }),
+    listReports: async (
+      _req: pb.ListReportsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListReportsResponse> => ({ reports: listReports(who(ctx)) }),
     listReportStreams: async (
       _req: pb.ListReportStreamsRequest,
       ctx: CallContext,

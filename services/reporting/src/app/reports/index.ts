@@ -78,8 +78,15 @@ export async function* exportReport(
 }
 
 /** The reports the caller may read, with their tables and filters (the gateway's catalogue). */
-export const readableReports = (p: Principal): ReportSpec[] =>
-  REPORTS.filter((r) => mayRead(r, p.roles));
+export const listReports = (p: Principal): pb.ReportDescription[] =>
+  REPORTS.filter((r) => mayRead(r, p.roles)).map((r: ReportSpec) => ({
+    report: r.name,
+    titleZh: r.zh,
+    titleEn: r.en,
+    filters: [...r.filters],
+    roles: r.roles === 'staff' ? [] : [...r.roles],
+    tables: r.tables.map((t) => tableOf(t, [])),
+  }));
 
 async function prepare(
   deps: ReportingDeps,
