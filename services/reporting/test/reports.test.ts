@@ -718,10 +718,14 @@ describe('bad input and access', () => {
       code: 'permission_denied',
       violations: [{ field: 'branchId', reason: 'is not within your branches' }],
     });
-    const nowhere = await refused('pipeline', { branchId: 'XX999' }, creditSh).catch(
+    const nowhere = await refused('pipeline', { branchId: 'XX999' }, creditSh).then(
+      () => new Error('answered'),
       (e: Error) => e,
     );
-    const there = await refused('pipeline', { branchId: 'BJ001' }, creditSh).catch((e: Error) => e);
+    const there = await refused('pipeline', { branchId: 'BJ001' }, creditSh).then(
+      () => new Error('answered'),
+      (e: Error) => e,
+    );
     expect(nowhere.message.replace('XX999', 'BJ001')).toBe(there.message);
   });
 
