@@ -143,7 +143,7 @@ async function buildBook(system: TestSystem): Promise<void> {
               (ARRAY['PERSONAL_CONSUMER', 'BUSINESS_LOAN', 'MORTGAGE'])[i % 3 + 1],
               CASE WHEN dpd = 0 THEN 'normal' WHEN dpd <= 90 THEN 'special_mention'
                    WHEN dpd <= 180 THEN 'substandard' WHEN dpd <= 360 THEN 'doubtful' ELSE 'loss' END,
-              dpd, (10000 + (i * 7919) % 990000)::numeric(20, 2) + 0.37,
+              dpd, (10000 + (i::bigint * 7919) % 990000)::numeric(20, 2) + 0.37,
               CASE WHEN dpd > 0 THEN 1234.56 ELSE 0 END, 0, 0, 12.34, 0, 0, 1.23, 0, 0,
               '2028-06-30', 3.65
          FROM generate_series(1, ${LOANS}) i,
