@@ -84,8 +84,8 @@ export const REPORTS: readonly ReportSpec[] = [
         columns: [
           col('step', '环节', 'Step', 'text'),
           col('completed', '已办结', 'Completed', 'integer'),
-          col('p50_days', '中位工作日', 'P50 working days', 'days'),
-          col('p90_days', '90分位工作日', 'P90 working days', 'days'),
+          col('p50_days', '中位工作日', `P50 working days ${RESOLUTION}`, 'days'),
+          col('p90_days', '90分位工作日', `P90 working days ${RESOLUTION}`, 'days'),
           col('sent_back', '退回', 'Sent back', 'integer'),
           col('send_back_rate', '退回率', 'Send-back rate', 'ratio'),
           col('open', '在办', 'Open', 'integer'),

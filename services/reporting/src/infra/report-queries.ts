@@ -3,6 +3,7 @@
 // come back as exact numeric strings.
 import type { Pool, Queryable } from '@loanflow/platform';
 import Cursor from 'pg-cursor';
+import { daysOfBucket, percentileBucket, type HistogramBar } from '../domain/report-figures';
 
 export interface Slice {
   /** Branch codes the figures cover; null for every branch. */
@@ -104,7 +105,10 @@ export interface StepFigures {
   overdueOpen: number;
 }
 
-/** Per approval step: tasks ended in [from, until), their cycle times, and the open ones now. */
+/**
+ * Per approval step: tasks ended in [from, until) with their cycle times counted in quarter-day
+ * buckets (a hash aggregate, no sort of a year's tasks), and the open ones now.
+ */
 export async function stepFigures(
   db: Queryable,
   s: Slice,
@@ -115,33 +119,58 @@ export async function stepFigures(
   const values: unknown[] = [];
   const start = instant(values, from, s.timeZone);
   const end = instant(values, until, s.timeZone);
-  values.push(now);
-  const nowAt = `$${values.length}::timestamptz`;
-  const ended = `state IN ('completed', 'sent_back') AND ended_at >= ${start} AND ended_at < ${end}`;
-  const { rows } = await db.query<Record<string, string | null>>(
-    `SELECT step,
-            count(*) FILTER (WHERE ${ended}) AS completed,
-            percentile_disc(0.5) WITHIN GROUP (ORDER BY working_days) FILTER (WHERE ${ended}) AS p50,
-            percentile_disc(0.9) WITHIN GROUP (ORDER BY working_days) FILTER (WHERE ${ended}) AS p90,
-            count(*) FILTER (WHERE ${ended} AND (sent_back OR state = 'sent_back')) AS sent_back,
-            count(*) FILTER (WHERE state = 'open') AS open,
-            count(*) FILTER (WHERE state = 'open' AND (overdue OR due_at < ${nowAt})) AS overdue_open
+  const ended = await db.query<{
+    step: string;
+    bucket: number | null;
+    n: string;
+    sent_back: string;
+  }>(
+    `SELECT step, least(400, greatest(0, ceil(working_days * 4)))::int AS bucket, count(*) AS n,
+            count(*) FILTER (WHERE sent_back OR state = 'sent_back') AS sent_back
        FROM tasks
-      WHERE (state = 'open' OR (${ended})) AND ${sliceSql(s, values)}
-      GROUP BY step
-      ORDER BY step`,
+      WHERE state IN ('completed', 'sent_back') AND ended_at >= ${start} AND ended_at < ${end}
+        AND ${sliceSql(s, values)}
+      GROUP BY 1, 2`,
     values,
   );
-  return rows.map((r) => ({
-    step: r.step ?? '',
-    completed: Number(r.completed),
-    p50: r.p50,
-    p90: r.p90,
-    sentBack: Number(r.sent_back),
-    open: Number(r.open),
-    overdueOpen: Number(r.overdue_open),
-  }));
+  const openValues: unknown[] = [now];
+  const open = await db.query<{ step: string; open: string; overdue: string }>(
+    `SELECT step, count(*) AS open,
+            count(*) FILTER (WHERE overdue OR due_at < $1::timestamptz) AS overdue
+       FROM tasks WHERE state = 'open' AND ${sliceSql(s, openValues)}
+      GROUP BY 1`,
+    openValues,
+  );
+  const steps = new Map<string, { bars: HistogramBar[]; completed: number; sentBack: number }>();
+  const of = (step: string) => {
+    const found = steps.get(step) ?? { bars: [], completed: 0, sentBack: 0 };
+    steps.set(step, found);
+    return found;
+  };
+  for (const r of ended.rows) {
+    const st = of(r.step);
+    st.completed += Number(r.n);
+    st.sentBack += Number(r.sent_back);
+    if (r.bucket !== null) st.bars.push({ bucket: Number(r.bucket), count: Number(r.n) });
+  }
+  const openOf = new Map(open.rows.map((r) => [r.step, r]));
+  for (const r of open.rows) of(r.step);
+  return [...steps.keys()].sort().map((step) => {
+    const st = steps.get(step)!;
+    return {
+      step,
+      completed: st.completed,
+      p50: bucketDays(percentileBucket(st.bars, 0.5)),
+      p90: bucketDays(percentileBucket(st.bars, 0.9)),
+      sentBack: st.sentBack,
+      open: Number(openOf.get(step)?.open ?? 0),
+      overdueOpen: Number(openOf.get(step)?.overdue ?? 0),
+    };
+  });
 }
+
+const bucketDays = (bucket: number | null): string | null =>
+  bucket === null ? null : daysOfBucket(bucket);
 
 export interface OfficerFigures {
   officer: string;
