@@ -89,6 +89,7 @@ export interface TestSystem {
     accounting: string;
     documents: string;
     notifications: string;
+    reporting: string;
   };
   /** Logs in through the API and returns the bearer token. */
   login(username: string): Promise<string>;

@@ -10,7 +10,7 @@ import {
 } from '@loanflow/platform';
 import { reportingV1 as pb } from '@loanflow/proto';
 import type { ReportingDeps } from '../app/deps';
-import { exportReport, getReport } from '../app/reports';
+import { exportReport, getReport, listReports } from '../app/reports';
 import { ingestionStatus } from '../app/status';
 import { getStreamJob, listReportStreams, listStreamJobs, replayStream } from '../app/streams-api';
 
@@ -28,6 +28,10 @@ export function reportingService(
     ): Promise<pb.GetReportResponse> => ({
       report: await getReport(deps, who(ctx), req),
     }),
+    listReports: async (
+      _req: pb.ListReportsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListReportsResponse> => ({ reports: listReports(who(ctx)) }),
     listReportStreams: async (
       _req: pb.ListReportStreamsRequest,
       ctx: CallContext,
