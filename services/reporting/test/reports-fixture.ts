@@ -1,6 +1,9 @@
 // The reporting service on its own against real PostgreSQL and NATS, with read-model rows
 // inserted directly (known figures), a fixed clock and tokens of the test's own signer.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import {
   createGrpcClient,
@@ -35,6 +38,7 @@ export async function startReports(
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const schema = `t_rr_${runId}`;
   const keys = generateSigningKeys();
+  const streamsDir = mkdtempSync(join(tmpdir(), `loanflow-reports-${runId}-`));
   const log = createLogger('reports-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const config = loadReportingConfig({
     ...process.env,
@@ -46,7 +50,8 @@ export async function startReports(
     DATABASE_POOL_MAX: '5',
     SHUTDOWN_TIMEOUT_MS: '5000',
     EVENTS_START_AT: 'new',
-    REPORT_STREAMS_DIR: '',
+    // The reports read the read models only; the streams go to a folder of this run's own.
+    REPORT_STREAMS_DIR: streamsDir,
     KAFKA_BROKERS: '',
     ...env,
   });
@@ -74,6 +79,7 @@ export async function startReports(
       for (const durable of service.consumers) await bus.deleteConsumer(durable);
       await bus.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      rmSync(streamsDir, { recursive: true, force: true });
       await db.end();
     },
   };
