@@ -2,6 +2,7 @@
 // applied it to the read models (the stream outbox), and the workers that empty it.
 import {
   injectTraceContext,
+  isUuid,
   runCommitHooks,
   uuidv7,
   type EventEnvelope,
@@ -34,12 +35,30 @@ type Data = Record<string, unknown> | undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const some = (...ids: (string | undefined)[]) => ids.filter((x): x is string => x !== undefined);
 
-const byId = (subject: Subject, column: string, ids: string[]): Touch => ({
-  subject,
-  column,
-  where: `${column}::text = ANY($1::text[])`,
-  ids,
-});
+/** The type of each column the touched rows are looked up by. */
+const COLUMN_TYPES: Record<string, 'uuid' | 'text' | 'bigint'> = {
+  application_id: 'uuid',
+  task_id: 'text',
+  loan_id: 'uuid',
+  entry_id: 'bigint',
+  delivery_id: 'uuid',
+};
+const FITS = { uuid: isUuid, text: () => true, bigint: (id: string) => /^\d{1,18}$/.test(id) };
+
+/**
+ * The rows are looked up by the column in its own type, so that its index is used (`::text` on
+ * the column would scan a million loans per end-of-day chunk); an id that cannot be of that type
+ * matches no row anyway.
+ */
+const byId = (subject: Subject, column: string, ids: string[]): Touch => {
+  const type = COLUMN_TYPES[column] ?? 'text';
+  return {
+    subject,
+    column,
+    where: `${column} = ANY($1::${type}[])`,
+    ids: ids.map((id) => (type === 'uuid' ? id.toLowerCase() : id)).filter(FITS[type]),
+  };
+};
 
 /** Which report records an event means (none for the events no topic follows). */
 export function touchedBy(event: EventEnvelope): Touch[] {
