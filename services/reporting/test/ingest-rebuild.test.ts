@@ -26,7 +26,9 @@ async function digest(
 ): Promise<{ rows: number; md5: string }> {
   const { rows: cols } = await db.query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = $2 AND column_name <> 'updated_at'
+      WHERE table_schema = $1 AND table_name = $2
+        -- streamed_state is the streams' bookkeeping (a rebuild republishes nothing), not a figure
+        AND column_name NOT IN ('updated_at', 'streamed_state')
       ORDER BY ordinal_position`,
     [schema, table],
   );

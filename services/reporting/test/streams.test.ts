@@ -29,7 +29,7 @@ import { loadReportingConfig, MIGRATIONS, type ReportingConfig } from '@loanflow
 import type { ReportingDeps } from '../src/app/deps';
 import { getStreamJob, listReportStreams, replayStream } from '../src/app/streams-api';
 import { CATALOGUE, schemaOf, specOfTopic, topicName } from '../src/streams/catalogue';
-import { recordStreams } from '../src/streams';
+import { recordStreams, StreamRecords } from '../src/streams';
 import { FileSink, type StreamSink } from '../src/streams/sink';
 import { sinkFromConfig, startStreamWorkers } from '../src/streams/workers';
 
@@ -388,6 +388,74 @@ describe('report streams on Kafka', () => {
       expect(r.value).toEqual(records[0]!.value);
     }
     expect((await s.pool.query('SELECT 1 FROM stream_outbox')).rowCount).toBe(0);
+  });
+
+  it('produces loans.state only when the loan’s lifecycle state changed, once per batch', async () => {
+    const loanId = randomUUID();
+    const queued = async () =>
+      (
+        await s.pool.query<{ value: { daysPastDue: number; classification: string } }>(
+          'SELECT value FROM stream_outbox WHERE topic = $1 AND key = $2 ORDER BY seq',
+          [s.topic('loans.state'), loanId],
+        )
+      ).rows.map((r) => [r.value.classification, r.value.daysPastDue]);
+    const dayClosed = (date: string) =>
+      event('accounting.loans.day-closed', date, { businessDate: date, loans: [{ loanId }] });
+    const closeDay = (date: string, classification: string, dpd: number) =>
+      project(
+        s,
+        `UPDATE loans SET classification = $2, days_past_due = $3, last_business_date = $4::date,
+                version = version + 1, updated_at = now() WHERE loan_id = $1`,
+        [loanId, classification, dpd, date],
+        dayClosed(date),
+      );
+    await project(
+      s,
+      `INSERT INTO loans (loan_id, branch_id, product_code, status, disbursed_amount, outstanding_principal, version)
+       VALUES ($1, 'SH001', 'PERSONAL_CONSUMER', 'active', 50000, 50000, 1)`,
+      [loanId],
+      event('accounting.loan.disbursed', loanId, { loanId }),
+    );
+    expect(await queued()).toEqual([['normal', 0]]);
+
+    // Closed days that change nothing but the date and the event count: no record.
+    await closeDay('2026-12-01', 'normal', 0);
+    await closeDay('2026-12-02', 'normal', 0);
+    expect(await queued()).toEqual([['normal', 0]]);
+
+    // Days past due and a new tier: a record each.
+    await closeDay('2026-12-03', 'normal', 1);
+    await closeDay('2026-12-04', 'special_mention', 2);
+    await closeDay('2026-12-05', 'special_mention', 2);
+    expect(await queued()).toEqual([
+      ['normal', 0],
+      ['normal', 1],
+      ['special_mention', 2],
+    ]);
+
+    // Two events of one batch touching the loan: one record, with the state after both.
+    await withTransaction(s.pool, async (tx) => {
+      const records = new StreamRecords({ enabled: true, topicPrefix: s.prefix });
+      await tx.query(
+        `UPDATE loans SET days_past_due = 0, classification = 'normal' WHERE loan_id = $1`,
+        [loanId],
+      );
+      records.note(event('accounting.loan.repayment-posted', loanId, { loanId }));
+      await tx.query(`UPDATE loans SET outstanding_principal = 40000 WHERE loan_id = $1`, [loanId]);
+      records.note(dayClosed('2026-12-06'));
+      await records.write(tx);
+    });
+    const rows = await s.pool.query<{ value: Record<string, unknown> }>(
+      'SELECT value FROM stream_outbox WHERE topic = $1 AND key = $2 ORDER BY seq',
+      [s.topic('loans.state'), loanId],
+    );
+    expect(rows.rows).toHaveLength(4);
+    expect(rows.rows[3]!.value).toMatchObject({
+      classification: 'normal',
+      daysPastDue: 0,
+      outstandingPrincipal: '40000.00',
+    });
+    await s.pool.query('DELETE FROM stream_outbox WHERE key = $1', [loanId]);
   });
 
   it('streams the nightly loans.daily snapshot after accrual.completed, resuming after the last key', async () => {

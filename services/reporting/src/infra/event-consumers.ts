@@ -10,9 +10,9 @@ import {
   type Subscription,
 } from '@loanflow/platform';
 import type { ReportingDeps } from '../app/deps';
-import { recordStreams, type StreamContext } from '../streams';
+import { StreamRecords, type StreamContext } from '../streams';
 import { PROJECTIONS, project } from './projections';
-import { BATCH_MAX, consumeInBatches } from './projections/batched-consumer';
+import { consumeInBatches } from './projections/batched-consumer';
 
 /** The services whose events are read, each by its own durable consumer `<schema>_<source>`. */
 export const SOURCES = [
@@ -70,11 +70,22 @@ export async function startConsumers(
         consumer,
         filterSubject: `loanflow.${source}.>`,
         startAt: opts.startAt,
-        inHand: BATCH_MAX,
-        handler: async (event, tx) => {
-          if (!(await project(PROJECTIONS, event, tx))) return;
-          await recordStreams(tx, event, opts.streams);
-          await markLastEvent(tx, event);
+        // The stream records of a whole batch are queued together, and the shared
+        // last_event_at row written last, so that its lock is held only while committing.
+        transaction: () => {
+          const records = new StreamRecords(opts.streams);
+          let last: EventEnvelope | undefined;
+          return {
+            handler: async (event, tx) => {
+              if (!(await project(PROJECTIONS, event, tx))) return;
+              records.note(event);
+              last = event;
+            },
+            beforeCommit: async (tx) => {
+              await records.write(tx);
+              if (last) await markLastEvent(tx, last);
+            },
+          };
         },
       });
       out.push({ consumer, subscription });
