@@ -311,12 +311,12 @@ describe('report streams on Kafka', () => {
     const { rows } = await s.pool.query('SELECT count(*)::int AS n FROM stream_outbox');
     expect(rows[0].n).toBe(0);
 
-    // submitted, approved, and the task's event touches the application again.
-    const apps = await readTopic(s.topic('applications'), 3);
+    // submitted and approved; the task's event touched the application again without changing
+    // it, which queues nothing (the same record twice would only be a duplicate).
+    const apps = await readTopic(s.topic('applications'), 2);
     expectValid(s.prefix, s.topic('applications'), apps);
     expect(apps.map((r) => [r.key, r.value.status])).toEqual([
       [applicationId, 'submitted'],
-      [applicationId, 'approved'],
       [applicationId, 'approved'],
     ]);
     // One entity, one partition: in order.
@@ -331,8 +331,6 @@ describe('report streams on Kafka', () => {
       'content-type': 'application/json',
       traceparent: expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`)),
     });
-    // The same state again (the task's event did not change the application) is the same record.
-    expect(apps[2]!.headers.ce_id).toBe(apps[1]!.headers.ce_id);
     expect(apps[1]!.headers.ce_id).not.toBe(apps[0]!.headers.ce_id);
     expect(apps[1]!.value).toMatchObject({ decisionWorkingDays: '2.2500', amount: '200000.00' });
 
@@ -643,7 +641,7 @@ describe('report streams on Kafka', () => {
           topic,
           '--from-beginning',
           '--max-messages',
-          '3',
+          '2',
           '--timeout-ms',
           '30000',
           '--formatter-property',
@@ -668,7 +666,7 @@ describe('report streams on Kafka', () => {
       .trim()
       .split('\n')
       .filter((l) => l.includes('\t'));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(2);
     // The first record was queued inside the consumer's span: its trace context came along.
     expect(lines[0]).toMatch(/traceparent:00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]\t/);
     for (const line of lines) {

@@ -210,11 +210,20 @@ async function queueRecords(
   for (const r of rows) queued.add(`${topic}\n${r.key}`);
   if (rows.length === 0) return 0;
   const origins = rows.map((r) => ids.get(r.via)!);
-  await tx.query(
-    `INSERT INTO stream_outbox (topic, key, ce_id, ce_type, ce_subject, ce_time, traceparent, value)
+  // Only what differs from the last record queued for the key (stream_heads): the same state
+  // read again by a later batch would otherwise be produced twice under one ce_id.
+  const { rowCount } = await tx.query(
+    `WITH r AS (
+       SELECT * FROM unnest($3::text[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[])
+              WITH ORDINALITY AS r(key, id, value, time, traceparent, n)),
+     fresh AS (
+       INSERT INTO stream_heads (topic, key, ce_id) SELECT $1, key, id FROM r
+       ON CONFLICT (topic, key) DO UPDATE SET ce_id = excluded.ce_id
+        WHERE stream_heads.ce_id IS DISTINCT FROM excluded.ce_id
+       RETURNING key)
+     INSERT INTO stream_outbox (topic, key, ce_id, ce_type, ce_subject, ce_time, traceparent, value)
      SELECT $1, r.key, r.id, $2, r.key, r.time, r.traceparent, r.value::jsonb
-       FROM unnest($3::text[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[])
-            WITH ORDINALITY AS r(key, id, value, time, traceparent, n)
+       FROM r WHERE r.key IN (SELECT key FROM fresh)
       ORDER BY r.n`,
     [
       topic,
@@ -226,7 +235,7 @@ async function queueRecords(
       origins.map((o) => o.traceparent),
     ],
   );
-  return rows.length;
+  return rowCount ?? 0;
 }
 
 /** The nightly loans.daily snapshot of the date accrual.completed closed (once per date). */
@@ -241,10 +250,15 @@ async function queueSnapshot(
   const date = str(data?.businessDate) ?? str(event.subjectId);
   if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return 0;
   const { rowCount } = await tx.query(
-    `INSERT INTO stream_jobs (id, kind, topic, from_date, to_date, status, requested_by)
-     VALUES ($1, 'snapshot', $2, $3, $3, 'pending', 'system')
+    `INSERT INTO stream_jobs (id, kind, topic, from_date, to_date, status, requested_by, traceparent)
+     VALUES ($1, 'snapshot', $2, $3, $3, 'pending', 'system', $4)
      ON CONFLICT (topic, from_date) WHERE kind = 'snapshot' DO NOTHING`,
-    [uuidv7(), topicName(prefix, specOf('loans.daily')), date],
+    [
+      uuidv7(),
+      topicName(prefix, specOf('loans.daily')),
+      date,
+      injectTraceContext().traceparent ?? null,
+    ],
   );
   return rowCount ?? 0;
 }

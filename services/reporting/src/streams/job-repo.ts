@@ -1,5 +1,5 @@
 // The stream jobs as the API reads and requests them.
-import type { Queryable } from '@loanflow/platform';
+import { injectTraceContext, type Queryable } from '@loanflow/platform';
 import { JOB_COLUMNS, type StreamJobRow } from './jobs';
 
 /** A replay job, once per request id (a retry of the request finds the first one). */
@@ -8,10 +8,19 @@ export async function requestReplay(
   job: { id: string; requestId: string; topic: string; from: string; to: string; by: string },
 ): Promise<StreamJobRow> {
   await db.query(
-    `INSERT INTO stream_jobs (id, request_id, kind, topic, from_date, to_date, status, requested_by)
-     VALUES ($1, $2, 'replay', $3, $4, $5, 'pending', $6)
+    `INSERT INTO stream_jobs (id, request_id, kind, topic, from_date, to_date, status, requested_by,
+       traceparent)
+     VALUES ($1, $2, 'replay', $3, $4, $5, 'pending', $6, $7)
      ON CONFLICT (request_id) DO NOTHING`,
-    [job.id, job.requestId, job.topic, job.from, job.to, job.by],
+    [
+      job.id,
+      job.requestId,
+      job.topic,
+      job.from,
+      job.to,
+      job.by,
+      injectTraceContext().traceparent ?? null,
+    ],
   );
   const { rows } = await db.query<StreamJobRow>(
     `SELECT ${JOB_COLUMNS} FROM stream_jobs WHERE request_id = $1`,

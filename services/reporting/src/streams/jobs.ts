@@ -2,7 +2,13 @@
 // from the read models with a cursor (bounded memory) and produced in batches, with progress and
 // a resume point so a job another replica takes over continues after the last record produced.
 import Cursor from 'pg-cursor';
-import type { Pool } from '@loanflow/platform';
+import {
+  extractTraceContext,
+  injectTraceContext,
+  inSpan,
+  SpanKind,
+  type Pool,
+} from '@loanflow/platform';
 import type { ReportingDeps } from '../app/deps';
 import { specOfTopic, topicName, type TopicSpec } from './catalogue';
 import { ceIdOf } from './ce-id';
@@ -25,12 +31,14 @@ export interface StreamJobRow {
   started_at: Date | null;
   finished_at: Date | null;
   error: string | null;
+  /** The trace the job belongs to (the end of day, the replay's request). */
+  traceparent: string | null;
 }
 
 /** Dates come back as text (no JS Date in the bank's calendar). */
 export const JOB_COLUMNS = `id, request_id, kind, topic, to_char(from_date, 'YYYY-MM-DD') AS from_date,
   to_char(to_date, 'YYYY-MM-DD') AS to_date, status, records_total, records_done, resume_after,
-  requested_by, created_at, started_at, finished_at, error`;
+  requested_by, created_at, started_at, finished_at, error, traceparent`;
 
 /** While a snapshot's date is not complete in loan_days, it is looked at again after this. */
 const NOT_READY_RETRY_MS = 2_000;
@@ -71,7 +79,16 @@ export async function runJob(deps: ReportingDeps, job: StreamJobRow): Promise<vo
       await holdBack(pool, job.id, NOT_READY_RETRY_MS, null);
       return;
     }
-    await produceJob(deps, job, spec);
+    // The job's records continue the trace that asked for it, under a span of their own.
+    await inSpan(
+      `${job.topic} ${job.kind}`,
+      {
+        kind: SpanKind.PRODUCER,
+        parent: extractTraceContext(job.traceparent ? { traceparent: job.traceparent } : {}),
+        attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': job.topic },
+      },
+      () => produceJob(deps, job, spec),
+    );
     await finish(pool, job.id, 'done', null);
     log.info({ job: job.id, kind: job.kind, topic: job.topic }, 'stream job done');
   } catch (err) {
@@ -132,6 +149,7 @@ async function produceJob(deps: ReportingDeps, job: StreamJobRow, spec: TopicSpe
                       ${source.time} AS time
                  FROM ${source.table} WHERE ${where}${after} ORDER BY ${orderOf(source)}`;
   type Row = Record<string, string> & { key: string; identity: string; value: string; time: Date };
+  const traceparent = injectTraceContext().traceparent;
   const client = await pool.connect();
   try {
     const cursor = client.query(new Cursor<Row>(sql, [...params, ...(resume ?? [])]));
@@ -149,6 +167,7 @@ async function produceJob(deps: ReportingDeps, job: StreamJobRow, spec: TopicSpe
           type: spec.ceType,
           subject: r.key,
           time: r.time.toISOString(),
+          traceparent,
           value: undefined,
           json: r.value,
         }));
