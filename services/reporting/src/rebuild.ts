@@ -33,6 +33,8 @@ export const READ_MODEL_TABLES = [
   'applications',
   'tasks',
   'decision_histogram',
+  'task_step_months',
+  'officer_months',
   'loans',
   'loan_days',
   'portfolio_days',

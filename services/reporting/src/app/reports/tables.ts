@@ -73,7 +73,7 @@ const BUILDERS: Record<string, Builder> = {
   'approval-efficiency/monthly': async (db, ctx) =>
     monthlyEfficiencyRows(await decisionBars(db, ctx), yearMonths(ctx.filter.from, ctx.filter.to)),
   'approval-efficiency/steps': async (db, ctx) =>
-    (await q.stepFigures(db, ctx.slice, ctx.filter.from, ctx.until, ctx.now)).map((s) => [
+    (await q.stepFigures(db, ctx.slice, ctx.filter, ctx.now)).map((s) => [
       s.step,
       String(s.completed),
       days(s.p50),
@@ -87,7 +87,7 @@ const BUILDERS: Record<string, Builder> = {
     (
       await q.officerFigures(db, ctx.slice, {
         from: ctx.filter.from,
-        until: ctx.until,
+        to: ctx.filter.to,
         weekStart: weekStart(ctx.today),
       })
     ).map((o) => [
