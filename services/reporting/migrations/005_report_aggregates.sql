@@ -109,3 +109,99 @@ SELECT date_trunc('month', ended_at AT TIME ZONE 'Asia/Shanghai')::date, branch_
   FROM tasks
  WHERE state IN ('completed', 'sent_back') AND ended_at IS NOT NULL AND ended_by IS NOT NULL
  GROUP BY 1, 2, 3, 4;
+
+-- The pipeline report per month, branch and product (applications and amounts), kept the same way
+-- by a trigger on applications:
+--   status          month created, key = status now          (applications by status)
+--   funnel          month submitted, key = submitted | approved | contracted | disbursed
+--   pre_assessment  month created, key = each knockout rule code
+--   approval        month decided, key = the step whose reject ended the process
+CREATE TABLE application_months (
+  month date NOT NULL,
+  branch_id text NOT NULL,
+  product_code text NOT NULL,
+  measure text NOT NULL,
+  key text NOT NULL,
+  applications integer NOT NULL,
+  amount numeric(20, 2) NOT NULL,
+  PRIMARY KEY (month, branch_id, product_code, measure, key)
+);
+
+-- What one application counts for (nothing for NULL: the OLD of an insert). The reports read the
+-- partial months at a range's edges through it too (it reads no table: PostgreSQL inlines it).
+CREATE FUNCTION application_contributions(a applications)
+RETURNS TABLE (month date, branch_id text, product_code text, measure text, key text,
+               amount numeric)
+LANGUAGE sql STABLE AS $$
+  SELECT date_trunc('month', a.created_at AT TIME ZONE 'Asia/Shanghai')::date, a.branch_id,
+         a.product_code, 'status', a.status, coalesce(a.amount, 0)
+   WHERE a.created_at IS NOT NULL
+  UNION ALL
+  SELECT date_trunc('month', a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date, a.branch_id,
+         a.product_code, 'funnel', stage.key, stage.amount
+    FROM (VALUES
+      ('submitted', coalesce(a.amount, 0), true),
+      ('approved', coalesce(a.approved_amount, a.amount, 0),
+       a.decision = 'approved' OR a.status IN ('approved', 'contracted', 'disbursed')),
+      ('contracted', coalesce(a.approved_amount, a.amount, 0),
+       a.contracted_at IS NOT NULL OR a.status IN ('contracted', 'disbursed')),
+      ('disbursed', a.disbursed_amount, a.disbursed_on IS NOT NULL OR a.status = 'disbursed')
+    ) AS stage(key, amount, reached)
+   WHERE a.submitted_at IS NOT NULL AND stage.reached
+  UNION ALL
+  SELECT date_trunc('month', a.created_at AT TIME ZONE 'Asia/Shanghai')::date, a.branch_id,
+         a.product_code, 'pre_assessment', code, coalesce(a.amount, 0)
+    FROM unnest(a.decline_codes) AS code
+   WHERE a.decline_source = 'pre_assessment' AND a.created_at IS NOT NULL
+  UNION ALL
+  SELECT date_trunc('month', a.decided_at AT TIME ZONE 'Asia/Shanghai')::date, a.branch_id,
+         a.product_code, 'approval', coalesce(a.decline_step, ''), coalesce(a.amount, 0)
+   WHERE a.decline_source = 'approval' AND a.decided_at IS NOT NULL
+$$;
+
+CREATE FUNCTION count_application_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO application_months AS m
+  SELECT c.month, c.branch_id, c.product_code, c.measure, c.key, sum(c.sign), sum(c.sign * c.amount)
+    FROM (SELECT o.*, -1 AS sign FROM application_contributions(OLD) o
+          UNION ALL
+          SELECT n.*, 1 FROM application_contributions(NEW) n) c
+   GROUP BY 1, 2, 3, 4, 5
+  HAVING sum(c.sign) <> 0 OR sum(c.sign * c.amount) <> 0
+  ON CONFLICT (month, branch_id, product_code, measure, key) DO UPDATE
+    SET applications = m.applications + EXCLUDED.applications, amount = m.amount + EXCLUDED.amount;
+  IF TG_OP <> 'INSERT' THEN
+    DELETE FROM application_months m USING application_contributions(OLD) o
+     WHERE m.month = o.month AND m.branch_id = o.branch_id AND m.product_code = o.product_code
+       AND m.measure = o.measure AND m.key = o.key AND m.applications = 0;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER applications_counted_insert AFTER INSERT ON applications FOR EACH ROW
+  EXECUTE FUNCTION count_application_change();
+-- Most application events (a score, a process instance, the current step) change nothing counted.
+CREATE TRIGGER applications_counted_update AFTER UPDATE ON applications FOR EACH ROW
+  WHEN ((OLD.branch_id, OLD.product_code, OLD.status, OLD.amount, OLD.created_at,
+         OLD.submitted_at, OLD.decided_at, OLD.decision, OLD.approved_amount, OLD.contracted_at,
+         OLD.disbursed_on, OLD.disbursed_amount, OLD.decline_source, OLD.decline_codes,
+         OLD.decline_step)
+        IS DISTINCT FROM
+        (NEW.branch_id, NEW.product_code, NEW.status, NEW.amount, NEW.created_at,
+         NEW.submitted_at, NEW.decided_at, NEW.decision, NEW.approved_amount, NEW.contracted_at,
+         NEW.disbursed_on, NEW.disbursed_amount, NEW.decline_source, NEW.decline_codes,
+         NEW.decline_step))
+  EXECUTE FUNCTION count_application_change();
+CREATE TRIGGER applications_counted_delete AFTER DELETE ON applications FOR EACH ROW
+  EXECUTE FUNCTION count_application_change();
+
+INSERT INTO application_months
+SELECT c.month, c.branch_id, c.product_code, c.measure, c.key, count(*), sum(c.amount)
+  FROM applications a CROSS JOIN LATERAL application_contributions(a) c
+ GROUP BY 1, 2, 3, 4, 5;
+
+-- The partial months at a range's edges read applications by their creation; the waiting ones
+-- by their open step.
+CREATE INDEX applications_created ON applications (created_at) WHERE created_at IS NOT NULL;
+CREATE INDEX applications_waiting_step ON applications (current_step) WHERE status = 'submitted';

@@ -33,6 +33,7 @@ export const READ_MODEL_TABLES = [
   'applications',
   'tasks',
   'decision_histogram',
+  'application_months',
   'task_step_months',
   'officer_months',
   'loans',

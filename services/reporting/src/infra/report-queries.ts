@@ -117,10 +117,10 @@ export interface DateRange {
 }
 
 /**
- * The SQL terms of a range over the monthly task aggregates: `months` for the whole months (on
- * `month`), `edges` for the partial months (on tasks' `ended_at`, in the bank's time zone).
+ * The SQL terms of a range over a monthly aggregate: `months` for the whole months (on `month`),
+ * `edges` for the partial months (on the detail rows' `column`, in the bank's time zone).
  */
-function endedInRange(values: unknown[], s: Slice, range: DateRange) {
+function monthsAndEdges(values: unknown[], s: Slice, range: DateRange, column: string) {
   const split = splitRange(range.from, range.to);
   let months = 'false';
   if (split.wholeMonths) {
@@ -129,7 +129,7 @@ function endedInRange(values: unknown[], s: Slice, range: DateRange) {
   }
   const edges = split.edges.map(
     (e) =>
-      `(ended_at >= ${instant(values, e.from, s.timeZone)} AND ended_at < ${instant(values, e.until, s.timeZone)})`,
+      `(${column} >= ${instant(values, e.from, s.timeZone)} AND ${column} < ${instant(values, e.until, s.timeZone)})`,
   );
   return { months, edges: edges.length > 0 ? `(${edges.join(' OR ')})` : 'false' };
 }
@@ -149,7 +149,7 @@ export async function stepFigures(
 ): Promise<StepFigures[]> {
   const values: unknown[] = [];
   const slice = sliceSql(s, values);
-  const ended = endedInRange(values, s, range);
+  const ended = monthsAndEdges(values, s, range, 'ended_at');
   const endedRows = await db.query<{ step: string; bucket: number; n: string; sent_back: string }>(
     `SELECT step, bucket, sum(n) AS n, sum(sent_back) AS sent_back FROM (
        SELECT step, bucket, completed AS n, sent_back FROM task_step_months
@@ -222,7 +222,7 @@ export async function officerFigures(
   const values: unknown[] = [];
   const slice = sliceSql(s, values);
   const week = instant(values, range.weekStart, s.timeZone);
-  const ended = endedInRange(values, s, range);
+  const ended = monthsAndEdges(values, s, range, 'ended_at');
   const done = `state IN ('completed', 'sent_back') AND ended_by IS NOT NULL`;
   const { rows } = await db.query<Record<string, string>>(
     `WITH open AS (
@@ -284,25 +284,45 @@ export interface CountAmount {
   amount: string;
 }
 
-/** Applications created in [from, until) by their status now. */
-export async function applicationsByStatus(
+type PipelineMeasure = 'status' | 'funnel' | 'pre_assessment' | 'approval';
+
+/** The instant each measure of application_months counts an application by. */
+const MEASURE_INSTANT: Record<PipelineMeasure, string> = {
+  status: 'created_at',
+  funnel: 'submitted_at',
+  pre_assessment: 'created_at',
+  approval: 'decided_at',
+};
+
+/**
+ * One measure of the pipeline over a range, by key: the whole months from application_months,
+ * the partial edges from the applications (through the same application_contributions).
+ */
+async function pipelineMeasure(
   db: Queryable,
   s: Slice,
-  from: string,
-  until: string,
+  range: DateRange,
+  measure: PipelineMeasure,
 ): Promise<CountAmount[]> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
+  const values: unknown[] = [measure];
+  const split = monthsAndEdges(values, s, range, `a.${MEASURE_INSTANT[measure]}`);
   const { rows } = await db.query<{ key: string; n: string; amount: string }>(
-    `SELECT status AS key, count(*) AS n, coalesce(sum(amount), 0) AS amount
-       FROM applications
-      WHERE created_at >= ${start} AND created_at < ${end} AND ${sliceSql(s, values)}
+    `SELECT key, sum(n) AS n, sum(amount) AS amount FROM (
+       SELECT key, applications AS n, amount FROM application_months
+        WHERE measure = $1 AND ${split.months} AND ${sliceSql(s, values)}
+       UNION ALL
+       SELECT c.key, 1, c.amount
+         FROM applications a CROSS JOIN LATERAL application_contributions(a) c
+        WHERE c.measure = $1 AND ${split.edges} AND ${sliceSql(s, values, { alias: 'a' })}) counted
       GROUP BY 1`,
     values,
   );
   return rows.map(countAmount);
 }
+
+/** Applications created in the range by their status now. */
+export const applicationsByStatus = (db: Queryable, s: Slice, range: DateRange) =>
+  pipelineMeasure(db, s, range, 'status');
 
 /** Submitted applications waiting in the approval chain, by their open step. */
 export async function applicationsByStep(db: Queryable, s: Slice): Promise<CountAmount[]> {
@@ -330,37 +350,12 @@ export interface Funnel {
   disbursed: CountAmount;
 }
 
-/** Applications submitted in [from, until): how many got approved, contracted and disbursed. */
-export async function funnel(
-  db: Queryable,
-  s: Slice,
-  from: string,
-  until: string,
-): Promise<Funnel> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
-  const approved = `(decision = 'approved' OR status IN ('approved', 'contracted', 'disbursed'))`;
-  const contracted = `(contracted_at IS NOT NULL OR status IN ('contracted', 'disbursed'))`;
-  const disbursed = `(disbursed_on IS NOT NULL OR status = 'disbursed')`;
-  const { rows } = await db.query<Record<string, string>>(
-    `SELECT count(*) AS submitted, coalesce(sum(amount), 0) AS submitted_amount,
-            count(*) FILTER (WHERE ${approved}) AS approved,
-            coalesce(sum(coalesce(approved_amount, amount)) FILTER (WHERE ${approved}), 0) AS approved_amount,
-            count(*) FILTER (WHERE ${contracted}) AS contracted,
-            coalesce(sum(coalesce(approved_amount, amount)) FILTER (WHERE ${contracted}), 0) AS contracted_amount,
-            count(*) FILTER (WHERE ${disbursed}) AS disbursed,
-            coalesce(sum(disbursed_amount) FILTER (WHERE ${disbursed}), 0) AS disbursed_amount
-       FROM applications
-      WHERE submitted_at >= ${start} AND submitted_at < ${end} AND ${sliceSql(s, values)}`,
-    values,
+/** Applications submitted in the range: how many got approved, contracted and disbursed. */
+export async function funnel(db: Queryable, s: Slice, range: DateRange): Promise<Funnel> {
+  const stages = new Map(
+    (await pipelineMeasure(db, s, range, 'funnel')).map((r) => [r.key, r] as const),
   );
-  const r = rows[0]!;
-  const stage = (k: string): CountAmount => ({
-    key: k,
-    count: Number(r[k]),
-    amount: r[`${k}_amount`]!,
-  });
+  const stage = (key: string): CountAmount => stages.get(key) ?? { key, count: 0, amount: '0' };
   return {
     submitted: stage('submitted'),
     approved: stage('approved'),
@@ -374,35 +369,24 @@ export interface DeclineReason extends CountAmount {
 }
 
 /**
- * Why applications created (pre-assessment) or decided (approval) in [from, until) were turned
- * down: each knockout rule code, each step whose reject ended the process.
+ * Why applications created (pre-assessment) or decided (approval) in the range were turned down:
+ * each knockout rule code, each step whose reject ended the process.
  */
 export async function declineReasons(
   db: Queryable,
   s: Slice,
-  from: string,
-  until: string,
+  range: DateRange,
 ): Promise<DeclineReason[]> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
-  const slice = sliceSql(s, values);
-  const { rows } = await db.query<{ source: string; key: string; n: string; amount: string }>(
-    `SELECT 'pre_assessment' AS source, code AS key, count(*) AS n, coalesce(sum(amount), 0) AS amount
-       FROM applications CROSS JOIN LATERAL unnest(decline_codes) AS code
-      WHERE decline_source = 'pre_assessment' AND created_at >= ${start} AND created_at < ${end}
-        AND ${slice}
-      GROUP BY 2
-     UNION ALL
-     SELECT 'approval', coalesce(decline_step, ''), count(*), coalesce(sum(amount), 0)
-       FROM applications
-      WHERE decline_source = 'approval' AND decided_at >= ${start} AND decided_at < ${end}
-        AND ${slice}
-      GROUP BY 2
-      ORDER BY 1 DESC, 3 DESC, 2`,
-    values,
-  );
-  return rows.map((r) => ({ ...countAmount(r), source: r.source as DeclineReason['source'] }));
+  const [pre, approval] = await Promise.all([
+    pipelineMeasure(db, s, range, 'pre_assessment'),
+    pipelineMeasure(db, s, range, 'approval'),
+  ]);
+  const bySize = (a: CountAmount, b: CountAmount) =>
+    b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return [
+    ...pre.sort(bySize).map((r) => ({ ...r, source: 'pre_assessment' as const })),
+    ...approval.sort(bySize).map((r) => ({ ...r, source: 'approval' as const })),
+  ];
 }
 
 /** The last closed business date, or null before the first end of day. */

@@ -99,7 +99,7 @@ const BUILDERS: Record<string, Builder> = {
     ]),
 
   'pipeline/by_status': async (db, ctx) =>
-    (await q.applicationsByStatus(db, ctx.slice, ctx.filter.from, ctx.until))
+    (await q.applicationsByStatus(db, ctx.slice, ctx.filter))
       .sort((a, b) => statusRank(a.key) - statusRank(b.key) || (a.key < b.key ? -1 : 1))
       .map((r) => [r.key, String(r.count), yuan(r.amount)]),
   'pipeline/by_step': async (db, ctx) =>
@@ -109,7 +109,7 @@ const BUILDERS: Record<string, Builder> = {
       yuan(r.amount),
     ]),
   'pipeline/funnel': async (db, ctx) => {
-    const f = await q.funnel(db, ctx.slice, ctx.filter.from, ctx.until);
+    const f = await q.funnel(db, ctx.slice, ctx.filter);
     return funnelRows([
       { stage: '提交 submitted', ...f.submitted },
       { stage: '批准 approved', ...f.approved },
@@ -118,7 +118,7 @@ const BUILDERS: Record<string, Builder> = {
     ]);
   },
   'pipeline/decline_reasons': async (db, ctx) =>
-    (await q.declineReasons(db, ctx.slice, ctx.filter.from, ctx.until)).map((r) => [
+    (await q.declineReasons(db, ctx.slice, ctx.filter)).map((r) => [
       r.source,
       r.key,
       String(r.count),
