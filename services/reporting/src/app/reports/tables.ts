@@ -41,8 +41,20 @@ export interface ReportContext {
 
 const yearMonths = (from: string, to: string) => monthsBetween(from, to).map((m) => m.slice(0, 7));
 
+/** The summary and monthly tables of one report read the same decisions: read them once. */
+const decisionsOfReport = new WeakMap<ReportContext, Promise<MonthBar[]>>();
+
 /** The decisions of the range: whole months from the histogram, the partial edges counted. */
-async function decisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
+function decisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
+  let bars = decisionsOfReport.get(ctx);
+  if (!bars) {
+    bars = readDecisionBars(db, ctx);
+    decisionsOfReport.set(ctx, bars);
+  }
+  return bars;
+}
+
+async function readDecisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
   const split = splitRange(ctx.filter.from, ctx.filter.to);
   const parts = await Promise.all([
     split.wholeMonths
