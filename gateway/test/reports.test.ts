@@ -4,6 +4,7 @@
 // the role matrix and field-named 400s.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { HEAD_OFFICE } from '@loanflow/platform';
+import { eventually } from '@loanflow/test/support/poll';
 import { api, startSystem, type TestSystem, type TestUser } from '@loanflow/test/support/system';
 import ExcelJS from 'exceljs';
 import { API, type ProblemBody } from './helpers';
@@ -101,6 +102,52 @@ describe('gateway: management reports', () => {
     let expected = 0n;
     for (let i = 1n; i <= BigInt(LOANS); i++) expected += i * 10000n + 1n;
     expect(fen).toBe(expected);
+  });
+
+  it("closes the service's cursor when the client aborts an export mid-CSV", async () => {
+    // A date of its own with enough loans that the export is held back by the unread response.
+    const s = system.schemas.reporting;
+    const rows = 200_000;
+    await system.db.query(
+      `INSERT INTO ${s}.business_days (business_date, loans_accrued, normal_interest,
+         penalty_interest, compound_interest, closed_at)
+       VALUES ('2026-02-27', ${rows}, 0, 0, 0, '2026-02-27T23:00:00+08:00')`,
+    );
+    await system.db.query(
+      `INSERT INTO ${s}.loan_days (business_date, loan_id, loan_number, branch_id, product_code,
+         classification, days_past_due, outstanding_principal, overdue_principal, due_interest,
+         overdue_interest, accrued_interest, penalty_interest, compound_interest,
+         accrued_today_normal, accrued_today_penalty, accrued_today_compound)
+       SELECT '2026-02-27', md5('abort' || i)::uuid, 'LA' || lpad(i::text, 6, '0'), 'SH001', 'P',
+              'normal', 0, 100.00, 0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM generate_series(1, ${rows}) AS i`,
+    );
+    // Sessions holding this schema's loan_days open (the export's cursor), other than ours.
+    const readers = async () => {
+      const { rows: r } = await system.db.query<{ n: number }>(
+        `SELECT count(DISTINCT pid)::int AS n FROM pg_locks
+          WHERE relation = '${s}.loan_days'::regclass AND pid <> pg_backend_pid()`,
+      );
+      return r[0]!.n;
+    };
+    const aborted = new AbortController();
+    const res = await fetch(
+      `${system.baseUrl}${API}/reports/portfolio?format=csv&table=loans&asOf=2026-02-27`,
+      { headers: { authorization: `Bearer ${tokens['risk.hq']}` }, signal: aborted.signal },
+    );
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    // Mid-export: the cursor is open while the rest of the rows wait for the client.
+    await eventually('the export cursor to be open', async () =>
+      (await readers()) > 0 ? true : undefined,
+    );
+    aborted.abort();
+    await reader.cancel().catch(() => undefined);
+    await eventually('the export cursor to be closed', async () =>
+      (await readers()) === 0 ? true : undefined,
+    );
   });
 
   it('writes an XLSX with a title row, the header frozen below it and number formats', async () => {

@@ -115,6 +115,170 @@ describe('applications and their approval', () => {
     ]);
   });
 
+  it('counts ended tasks per month, step and cycle-time bucket, and per officer', async () => {
+    const steps = await h.db.query(
+      `SELECT month::text, branch_id, product_code, step, bucket, completed, sent_back
+         FROM task_step_months WHERE branch_id = 'SH001' ORDER BY step, bucket`,
+    );
+    // The send-back (0.5 days), the investigation done again (1.25) and the review (0.75).
+    expect(steps.rows).toEqual([
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        step: 'investigation',
+        bucket: 2,
+        completed: 1,
+        sent_back: 1,
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        step: 'investigation',
+        bucket: 5,
+        completed: 1,
+        sent_back: 0,
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        step: 'review',
+        bucket: 3,
+        completed: 1,
+        sent_back: 0,
+      },
+    ]);
+    const officers = await h.db.query(
+      `SELECT month::text, branch_id, product_code, officer, done, timed, total_days::text
+         FROM officer_months WHERE branch_id = 'SH001' ORDER BY officer`,
+    );
+    expect(officers.rows).toEqual([
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        officer: 'officer1',
+        done: 2,
+        timed: 2,
+        total_days: '1.7500',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        officer: 'officer2',
+        done: 1,
+        timed: 1,
+        total_days: '0.7500',
+      },
+    ]);
+  });
+
+  it('counts applications per month for the pipeline: status, funnel stages, declines', async () => {
+    const { rows } = await h.db.query(
+      // The month of a creation is when the test published it: left out.
+      `SELECT CASE WHEN measure <> 'status' THEN month::text END AS month, branch_id,
+              product_code, measure, key, applications, amount::text
+         FROM application_months ORDER BY branch_id, measure, key`,
+    );
+    // Both loans went the whole way; the declined application was submitted too (no creation:
+    // no status row).
+    expect(rows).toEqual([
+      {
+        month: '2026-11-01',
+        branch_id: 'BJ001',
+        product_code: 'SME_WORKING',
+        measure: 'funnel',
+        key: 'approved',
+        applications: 1,
+        amount: '250000.50',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'BJ001',
+        product_code: 'SME_WORKING',
+        measure: 'funnel',
+        key: 'contracted',
+        applications: 1,
+        amount: '250000.50',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'BJ001',
+        product_code: 'SME_WORKING',
+        measure: 'funnel',
+        key: 'disbursed',
+        applications: 1,
+        amount: '250000.50',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'BJ001',
+        product_code: 'SME_WORKING',
+        measure: 'funnel',
+        key: 'submitted',
+        applications: 1,
+        amount: '250000.50',
+      },
+      {
+        month: null,
+        branch_id: 'BJ001',
+        product_code: 'SME_WORKING',
+        measure: 'status',
+        key: 'disbursed',
+        applications: 1,
+        amount: '250000.50',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        measure: 'funnel',
+        key: 'approved',
+        applications: 1,
+        amount: '100000.00',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        measure: 'funnel',
+        key: 'contracted',
+        applications: 1,
+        amount: '100000.00',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        measure: 'funnel',
+        key: 'disbursed',
+        applications: 1,
+        amount: '100000.00',
+      },
+      {
+        month: '2026-11-01',
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        measure: 'funnel',
+        key: 'submitted',
+        applications: 2,
+        amount: '150000.00',
+      },
+      {
+        month: null,
+        branch_id: 'SH001',
+        product_code: 'PERSONAL_CONSUMER',
+        measure: 'status',
+        key: 'disbursed',
+        applications: 1,
+        amount: '100000.00',
+      },
+    ]);
+  });
+
   it('records a pre-assessment decline with its rule codes', async () => {
     expect(
       await one(

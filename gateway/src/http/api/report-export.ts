@@ -56,7 +56,24 @@ function excelValue(type: string, cell: string): string | number | null {
 export interface SheetWriter {
   /** Adds and commits rows (each is flushed to the stream, not kept). */
   addRows(rows: readonly pb.Row[]): void;
+  /**
+   * The stream to wait for ('drain') before adding more rows, when the zip behind the sheet is
+   * full; undefined while it has room.
+   */
+  full(): Writable | undefined;
   commit(): Promise<void>;
+}
+
+/**
+ * Where a sheet's XML waits to be zipped. exceljs writes the sheet into its own StreamBuf, which
+ * hands every 64 KB on to archiver's input (a PassThrough archiver puts in front of it) without
+ * heeding backpressure: while the response is full, that input grows without bound. Its own
+ * `writableNeedDrain` still says when it is over its high-water mark, and it emits 'drain' once
+ * the zip has taken it all. (exceljs 4.4: WorksheetWriter.stream → StreamBuf.pipes.)
+ */
+function zipInputOf(sheet: ExcelJS.Worksheet): Writable | undefined {
+  const buffered = (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream;
+  return buffered?.pipes?.[0];
 }
 
 /** An XLSX workbook written straight to `out` (an HTTP response), sheet by sheet. */
@@ -98,6 +115,7 @@ export class XlsxReportWriter {
           row.commit();
         }
       },
+      full: () => (zipInputOf(sheet)?.writableNeedDrain ? zipInputOf(sheet) : undefined),
       commit: async () => sheet.commit(),
     };
   }

@@ -160,10 +160,12 @@ function streamExport(
   });
   let book: XlsxReportWriter | undefined;
   let sheet: SheetWriter | undefined;
+  // The gRPC stream waits while the response, or for XLSX the zip writing into it, is full.
   const waitForRoom = () => {
-    if (res.writableNeedDrain) {
+    const full = sheet?.full() ?? (res.writableNeedDrain ? res : undefined);
+    if (full) {
       stream.pause();
-      res.once('drain', () => stream.resume());
+      full.once('drain', () => stream.resume());
     }
   };
   return new Promise<void>((resolve) => {

@@ -3,7 +3,12 @@
 // come back as exact numeric strings.
 import type { Pool, Queryable } from '@loanflow/platform';
 import Cursor from 'pg-cursor';
-import { daysOfBucket, percentileBucket, type HistogramBar } from '../domain/report-figures';
+import {
+  daysOfBucket,
+  percentileBucket,
+  splitRange,
+  type HistogramBar,
+} from '../domain/report-figures';
 
 export interface Slice {
   /** Branch codes the figures cover; null for every branch. */
@@ -105,31 +110,53 @@ export interface StepFigures {
   overdueOpen: number;
 }
 
+/** A range of calendar dates (inclusive) split into whole months and partial edges. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
 /**
- * Per approval step: tasks ended in [from, until) with their cycle times counted in quarter-day
- * buckets (a hash aggregate, no sort of a year's tasks), and the open ones now.
+ * The SQL terms of a range over a monthly aggregate: `months` for the whole months (on `month`),
+ * `edges` for the partial months (on the detail rows' `column`, in the bank's time zone).
+ */
+function monthsAndEdges(values: unknown[], s: Slice, range: DateRange, column: string) {
+  const split = splitRange(range.from, range.to);
+  let months = 'false';
+  if (split.wholeMonths) {
+    values.push(split.wholeMonths.first, split.wholeMonths.last);
+    months = `month BETWEEN $${values.length - 1}::date AND $${values.length}::date`;
+  }
+  const edges = split.edges.map(
+    (e) =>
+      `(${column} >= ${instant(values, e.from, s.timeZone)} AND ${column} < ${instant(values, e.until, s.timeZone)})`,
+  );
+  return { months, edges: edges.length > 0 ? `(${edges.join(' OR ')})` : 'false' };
+}
+
+/** The quarter-day bucket of a task's working days (-1: none), as task_step_months keeps it. */
+const TASK_BUCKET_SQL = 'coalesce(least(400, greatest(0, ceil(working_days * 4)))::int, -1)';
+
+/**
+ * Per approval step: tasks ended in the range with their cycle times in quarter-day buckets
+ * (whole months from task_step_months, the partial edges from tasks), and the open ones now.
  */
 export async function stepFigures(
   db: Queryable,
   s: Slice,
-  from: string,
-  until: string,
+  range: DateRange,
   now: Date,
 ): Promise<StepFigures[]> {
   const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
-  const ended = await db.query<{
-    step: string;
-    bucket: number | null;
-    n: string;
-    sent_back: string;
-  }>(
-    `SELECT step, least(400, greatest(0, ceil(working_days * 4)))::int AS bucket, count(*) AS n,
-            count(*) FILTER (WHERE sent_back OR state = 'sent_back') AS sent_back
-       FROM tasks
-      WHERE state IN ('completed', 'sent_back') AND ended_at >= ${start} AND ended_at < ${end}
-        AND ${sliceSql(s, values)}
+  const slice = sliceSql(s, values);
+  const ended = monthsAndEdges(values, s, range, 'ended_at');
+  const endedRows = await db.query<{ step: string; bucket: number; n: string; sent_back: string }>(
+    `SELECT step, bucket, sum(n) AS n, sum(sent_back) AS sent_back FROM (
+       SELECT step, bucket, completed AS n, sent_back FROM task_step_months
+        WHERE ${ended.months} AND ${slice}
+       UNION ALL
+       SELECT step, ${TASK_BUCKET_SQL}, 1, (sent_back OR state = 'sent_back')::int FROM tasks
+        WHERE state IN ('completed', 'sent_back') AND ${ended.edges} AND ${slice}) ended
       GROUP BY 1, 2`,
     values,
   );
@@ -147,11 +174,12 @@ export async function stepFigures(
     steps.set(step, found);
     return found;
   };
-  for (const r of ended.rows) {
+  for (const r of endedRows.rows) {
     const st = of(r.step);
     st.completed += Number(r.n);
     st.sentBack += Number(r.sent_back);
-    if (r.bucket !== null) st.bars.push({ bucket: Number(r.bucket), count: Number(r.n) });
+    const bucket = Number(r.bucket);
+    if (bucket >= 0) st.bars.push({ bucket, count: Number(r.n) });
   }
   const openOf = new Map(open.rows.map((r) => [r.step, r]));
   for (const r of open.rows) of(r.step);
@@ -182,37 +210,40 @@ export interface OfficerFigures {
   timed: number;
 }
 
-/** Per officer: open tasks assigned now, tasks ended since `weekStart` and in [from, until). */
+/**
+ * Per officer: open tasks assigned now, tasks ended since `weekStart` (from tasks) and in the
+ * range (whole months from officer_months, the partial edges from tasks).
+ */
 export async function officerFigures(
   db: Queryable,
   s: Slice,
-  range: { from: string; until: string; weekStart: string },
+  range: DateRange & { weekStart: string },
 ): Promise<OfficerFigures[]> {
   const values: unknown[] = [];
-  const start = instant(values, range.from, s.timeZone);
-  const end = instant(values, range.until, s.timeZone);
-  const week = instant(values, range.weekStart, s.timeZone);
   const slice = sliceSql(s, values);
-  const inRange = `ended_at >= ${start} AND ended_at < ${end}`;
+  const week = instant(values, range.weekStart, s.timeZone);
+  const ended = monthsAndEdges(values, s, range, 'ended_at');
+  const done = `state IN ('completed', 'sent_back') AND ended_by IS NOT NULL`;
   const { rows } = await db.query<Record<string, string>>(
     `WITH open AS (
        SELECT assignee AS officer, count(*) AS open FROM tasks
         WHERE state = 'open' AND assignee IS NOT NULL AND ${slice} GROUP BY 1
-     ), done AS (
-       SELECT ended_by AS officer,
-              count(*) FILTER (WHERE ended_at >= ${week}) AS week,
-              count(*) FILTER (WHERE ${inRange}) AS in_range,
-              coalesce(sum(working_days) FILTER (WHERE ${inRange}), 0) AS total_days,
-              count(working_days) FILTER (WHERE ${inRange}) AS timed
-         FROM tasks
-        WHERE state IN ('completed', 'sent_back') AND ended_by IS NOT NULL
-          AND (ended_at >= ${week} OR (${inRange})) AND ${slice}
+     ), week AS (
+       SELECT ended_by AS officer, count(*) AS week FROM tasks
+        WHERE ${done} AND ended_at >= ${week} AND ${slice} GROUP BY 1
+     ), in_range AS (
+       SELECT officer, sum(done) AS in_range, sum(total_days) AS total_days, sum(timed) AS timed
+         FROM (SELECT officer, done, total_days, timed FROM officer_months
+                WHERE ${ended.months} AND ${slice}
+               UNION ALL
+               SELECT ended_by, 1, coalesce(working_days, 0), (working_days IS NOT NULL)::int
+                 FROM tasks WHERE ${done} AND ${ended.edges} AND ${slice}) ended
         GROUP BY 1
      )
-     SELECT officer, coalesce(open.open, 0) AS open, coalesce(done.week, 0) AS week,
-            coalesce(done.in_range, 0) AS in_range, coalesce(done.total_days, 0) AS total_days,
-            coalesce(done.timed, 0) AS timed
-       FROM open FULL JOIN done USING (officer)
+     SELECT officer, coalesce(open.open, 0) AS open, coalesce(week.week, 0) AS week,
+            coalesce(in_range.in_range, 0) AS in_range,
+            coalesce(in_range.total_days, 0) AS total_days, coalesce(in_range.timed, 0) AS timed
+       FROM open FULL JOIN week USING (officer) FULL JOIN in_range USING (officer)
       ORDER BY officer`,
     values,
   );
@@ -253,25 +284,45 @@ export interface CountAmount {
   amount: string;
 }
 
-/** Applications created in [from, until) by their status now. */
-export async function applicationsByStatus(
+type PipelineMeasure = 'status' | 'funnel' | 'pre_assessment' | 'approval';
+
+/** The instant each measure of application_months counts an application by. */
+const MEASURE_INSTANT: Record<PipelineMeasure, string> = {
+  status: 'created_at',
+  funnel: 'submitted_at',
+  pre_assessment: 'created_at',
+  approval: 'decided_at',
+};
+
+/**
+ * One measure of the pipeline over a range, by key: the whole months from application_months,
+ * the partial edges from the applications (through the same application_contributions).
+ */
+async function pipelineMeasure(
   db: Queryable,
   s: Slice,
-  from: string,
-  until: string,
+  range: DateRange,
+  measure: PipelineMeasure,
 ): Promise<CountAmount[]> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
+  const values: unknown[] = [measure];
+  const split = monthsAndEdges(values, s, range, `a.${MEASURE_INSTANT[measure]}`);
   const { rows } = await db.query<{ key: string; n: string; amount: string }>(
-    `SELECT status AS key, count(*) AS n, coalesce(sum(amount), 0) AS amount
-       FROM applications
-      WHERE created_at >= ${start} AND created_at < ${end} AND ${sliceSql(s, values)}
+    `SELECT key, sum(n) AS n, sum(amount) AS amount FROM (
+       SELECT key, applications AS n, amount FROM application_months
+        WHERE measure = $1 AND ${split.months} AND ${sliceSql(s, values)}
+       UNION ALL
+       SELECT c.key, 1, c.amount
+         FROM applications a CROSS JOIN LATERAL application_contributions(a) c
+        WHERE c.measure = $1 AND ${split.edges} AND ${sliceSql(s, values, { alias: 'a' })}) counted
       GROUP BY 1`,
     values,
   );
   return rows.map(countAmount);
 }
+
+/** Applications created in the range by their status now. */
+export const applicationsByStatus = (db: Queryable, s: Slice, range: DateRange) =>
+  pipelineMeasure(db, s, range, 'status');
 
 /** Submitted applications waiting in the approval chain, by their open step. */
 export async function applicationsByStep(db: Queryable, s: Slice): Promise<CountAmount[]> {
@@ -299,37 +350,12 @@ export interface Funnel {
   disbursed: CountAmount;
 }
 
-/** Applications submitted in [from, until): how many got approved, contracted and disbursed. */
-export async function funnel(
-  db: Queryable,
-  s: Slice,
-  from: string,
-  until: string,
-): Promise<Funnel> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
-  const approved = `(decision = 'approved' OR status IN ('approved', 'contracted', 'disbursed'))`;
-  const contracted = `(contracted_at IS NOT NULL OR status IN ('contracted', 'disbursed'))`;
-  const disbursed = `(disbursed_on IS NOT NULL OR status = 'disbursed')`;
-  const { rows } = await db.query<Record<string, string>>(
-    `SELECT count(*) AS submitted, coalesce(sum(amount), 0) AS submitted_amount,
-            count(*) FILTER (WHERE ${approved}) AS approved,
-            coalesce(sum(coalesce(approved_amount, amount)) FILTER (WHERE ${approved}), 0) AS approved_amount,
-            count(*) FILTER (WHERE ${contracted}) AS contracted,
-            coalesce(sum(coalesce(approved_amount, amount)) FILTER (WHERE ${contracted}), 0) AS contracted_amount,
-            count(*) FILTER (WHERE ${disbursed}) AS disbursed,
-            coalesce(sum(disbursed_amount) FILTER (WHERE ${disbursed}), 0) AS disbursed_amount
-       FROM applications
-      WHERE submitted_at >= ${start} AND submitted_at < ${end} AND ${sliceSql(s, values)}`,
-    values,
+/** Applications submitted in the range: how many got approved, contracted and disbursed. */
+export async function funnel(db: Queryable, s: Slice, range: DateRange): Promise<Funnel> {
+  const stages = new Map(
+    (await pipelineMeasure(db, s, range, 'funnel')).map((r) => [r.key, r] as const),
   );
-  const r = rows[0]!;
-  const stage = (k: string): CountAmount => ({
-    key: k,
-    count: Number(r[k]),
-    amount: r[`${k}_amount`]!,
-  });
+  const stage = (key: string): CountAmount => stages.get(key) ?? { key, count: 0, amount: '0' };
   return {
     submitted: stage('submitted'),
     approved: stage('approved'),
@@ -343,35 +369,24 @@ export interface DeclineReason extends CountAmount {
 }
 
 /**
- * Why applications created (pre-assessment) or decided (approval) in [from, until) were turned
- * down: each knockout rule code, each step whose reject ended the process.
+ * Why applications created (pre-assessment) or decided (approval) in the range were turned down:
+ * each knockout rule code, each step whose reject ended the process.
  */
 export async function declineReasons(
   db: Queryable,
   s: Slice,
-  from: string,
-  until: string,
+  range: DateRange,
 ): Promise<DeclineReason[]> {
-  const values: unknown[] = [];
-  const start = instant(values, from, s.timeZone);
-  const end = instant(values, until, s.timeZone);
-  const slice = sliceSql(s, values);
-  const { rows } = await db.query<{ source: string; key: string; n: string; amount: string }>(
-    `SELECT 'pre_assessment' AS source, code AS key, count(*) AS n, coalesce(sum(amount), 0) AS amount
-       FROM applications CROSS JOIN LATERAL unnest(decline_codes) AS code
-      WHERE decline_source = 'pre_assessment' AND created_at >= ${start} AND created_at < ${end}
-        AND ${slice}
-      GROUP BY 2
-     UNION ALL
-     SELECT 'approval', coalesce(decline_step, ''), count(*), coalesce(sum(amount), 0)
-       FROM applications
-      WHERE decline_source = 'approval' AND decided_at >= ${start} AND decided_at < ${end}
-        AND ${slice}
-      GROUP BY 2
-      ORDER BY 1 DESC, 3 DESC, 2`,
-    values,
-  );
-  return rows.map((r) => ({ ...countAmount(r), source: r.source as DeclineReason['source'] }));
+  const [pre, approval] = await Promise.all([
+    pipelineMeasure(db, s, range, 'pre_assessment'),
+    pipelineMeasure(db, s, range, 'approval'),
+  ]);
+  const bySize = (a: CountAmount, b: CountAmount) =>
+    b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return [
+    ...pre.sort(bySize).map((r) => ({ ...r, source: 'pre_assessment' as const })),
+    ...approval.sort(bySize).map((r) => ({ ...r, source: 'approval' as const })),
+  ];
 }
 
 /** The last closed business date, or null before the first end of day. */

@@ -41,8 +41,20 @@ export interface ReportContext {
 
 const yearMonths = (from: string, to: string) => monthsBetween(from, to).map((m) => m.slice(0, 7));
 
+/** The summary and monthly tables of one report read the same decisions: read them once. */
+const decisionsOfReport = new WeakMap<ReportContext, Promise<MonthBar[]>>();
+
 /** The decisions of the range: whole months from the histogram, the partial edges counted. */
-async function decisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
+function decisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
+  let bars = decisionsOfReport.get(ctx);
+  if (!bars) {
+    bars = readDecisionBars(db, ctx);
+    decisionsOfReport.set(ctx, bars);
+  }
+  return bars;
+}
+
+async function readDecisionBars(db: Queryable, ctx: ReportContext): Promise<MonthBar[]> {
   const split = splitRange(ctx.filter.from, ctx.filter.to);
   const parts = await Promise.all([
     split.wholeMonths
@@ -73,7 +85,7 @@ const BUILDERS: Record<string, Builder> = {
   'approval-efficiency/monthly': async (db, ctx) =>
     monthlyEfficiencyRows(await decisionBars(db, ctx), yearMonths(ctx.filter.from, ctx.filter.to)),
   'approval-efficiency/steps': async (db, ctx) =>
-    (await q.stepFigures(db, ctx.slice, ctx.filter.from, ctx.until, ctx.now)).map((s) => [
+    (await q.stepFigures(db, ctx.slice, ctx.filter, ctx.now)).map((s) => [
       s.step,
       String(s.completed),
       days(s.p50),
@@ -87,7 +99,7 @@ const BUILDERS: Record<string, Builder> = {
     (
       await q.officerFigures(db, ctx.slice, {
         from: ctx.filter.from,
-        until: ctx.until,
+        to: ctx.filter.to,
         weekStart: weekStart(ctx.today),
       })
     ).map((o) => [
@@ -99,7 +111,7 @@ const BUILDERS: Record<string, Builder> = {
     ]),
 
   'pipeline/by_status': async (db, ctx) =>
-    (await q.applicationsByStatus(db, ctx.slice, ctx.filter.from, ctx.until))
+    (await q.applicationsByStatus(db, ctx.slice, ctx.filter))
       .sort((a, b) => statusRank(a.key) - statusRank(b.key) || (a.key < b.key ? -1 : 1))
       .map((r) => [r.key, String(r.count), yuan(r.amount)]),
   'pipeline/by_step': async (db, ctx) =>
@@ -109,7 +121,7 @@ const BUILDERS: Record<string, Builder> = {
       yuan(r.amount),
     ]),
   'pipeline/funnel': async (db, ctx) => {
-    const f = await q.funnel(db, ctx.slice, ctx.filter.from, ctx.until);
+    const f = await q.funnel(db, ctx.slice, ctx.filter);
     return funnelRows([
       { stage: '提交 submitted', ...f.submitted },
       { stage: '批准 approved', ...f.approved },
@@ -118,7 +130,7 @@ const BUILDERS: Record<string, Builder> = {
     ]);
   },
   'pipeline/decline_reasons': async (db, ctx) =>
-    (await q.declineReasons(db, ctx.slice, ctx.filter.from, ctx.until)).map((r) => [
+    (await q.declineReasons(db, ctx.slice, ctx.filter)).map((r) => [
       r.source,
       r.key,
       String(r.count),
