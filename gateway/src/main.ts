@@ -87,9 +87,13 @@ export async function start(
   const reporting = promiseClient(
     createGrpcClient(reportingV1.ReportingServiceClient, config.REPORTING_ADDR),
   );
-  const reportExports = createGrpcClient(reportingV1.ReportingServiceClient, config.REPORTING_ADDR, {
-    retries: false,
-  });
+  const reportExports = createGrpcClient(
+    reportingV1.ReportingServiceClient,
+    config.REPORTING_ADDR,
+    {
+      retries: false,
+    },
+  );
   const liveStreams = new LiveStreams();
   const health = upstreamHealth(pool, {
     identity: config.IDENTITY_ADDR,
