@@ -60,6 +60,7 @@ describe('gateway: operations endpoints', () => {
         accounting: true,
         documents: true,
         notifications: true,
+        reporting: true,
       },
     });
   });
@@ -208,6 +209,7 @@ describe('gateway: operations endpoints', () => {
         accounting: true,
         documents: true,
         notifications: true,
+        reporting: true,
       },
     });
   });

@@ -456,7 +456,7 @@ describe('gateway: post-loan management', () => {
           `event_type = 'accounting.litigation.status-changed' AND subject_id = $1`,
           [id],
         ),
-      ).toBe(2);
+      ).toBe(3); // filed (the suit's start is an event too), accepted, judged
       const list = await call<{ items: { id: string }[] }>(
         'audit.hq',
         'GET',

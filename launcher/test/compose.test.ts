@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compose, freePort } from '@loanflow/launcher';
 import { generatePiiKey, generateSigningKeys, LocalEventBus } from '@loanflow/platform';
 import pg from 'pg';
@@ -26,7 +29,9 @@ describe('compose() with a component that cannot start', () => {
     accounting: `t_cacct_${suffix}`,
     applications: `t_capps_${suffix}`,
     notifications: `t_cnf_${suffix}`,
+    reporting: `t_crep_${suffix}`,
   };
+  const streamsDir = mkdtempSync(join(tmpdir(), `loanflow-compose-${suffix}-`));
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
@@ -34,6 +39,7 @@ describe('compose() with a component that cannot start', () => {
     for (const schema of Object.values(schemas))
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await db.end();
+    rmSync(streamsDir, { recursive: true, force: true });
   });
 
   it('stops the components already started and reports the bad variable', async () => {
@@ -43,6 +49,7 @@ describe('compose() with a component that cannot start', () => {
       accounting: await freePort(),
       applications: await freePort(),
       notifications: await freePort(),
+      reporting: await freePort(),
     };
     const serviceKeys = generateSigningKeys();
     const bus = new LocalEventBus();
@@ -67,7 +74,8 @@ describe('compose() with a component that cannot start', () => {
           NOTIFICATIONS_DB_SCHEMA: schemas.notifications,
           SERVICE_TOKEN_PRIVATE_KEY: serviceKeys.privateKey,
         },
-        // Documents starts after these four; its configuration is refused before it starts.
+        reporting: { REPORTING_DB_SCHEMA: schemas.reporting, REPORT_STREAMS_DIR: streamsDir },
+        // Documents starts after these five; its configuration is refused before it starts.
         documents: { S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's', DOCUMENTS_BUCKET: 'Not A Bucket' },
       },
       ports,
@@ -80,16 +88,17 @@ describe('compose() with a component that cannot start', () => {
     });
 
     await expect(started).rejects.toThrow(/DOCUMENTS_BUCKET: must be a valid S3 bucket name/);
-    // The four that had started (their schemas were migrated) no longer listen.
+    // The five that had started (their schemas were migrated) no longer listen.
     const { rows } = await db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = ANY($1)',
       [Object.values(schemas)],
     );
-    expect(rows[0].n).toBe(4);
+    expect(rows[0].n).toBe(5);
     expect(await listening(ports.identity)).toBe(false);
     expect(await listening(ports.accounting)).toBe(false);
     expect(await listening(ports.applications)).toBe(false);
     expect(await listening(ports.notifications)).toBe(false);
+    expect(await listening(ports.reporting)).toBe(false);
     await bus.close();
   });
 });
