@@ -35,7 +35,7 @@ import {
   start as startWorkflow,
   type RunningWorkflow,
 } from '@loanflow/workflow';
-import { freePort } from './ports';
+import { reservablePort } from './ports';
 
 /** The services that serve gRPC and are reached as peers at `<SERVICE>_ADDR`. */
 export type ServiceName =
@@ -158,7 +158,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedSystem> {
   const stops: Array<() => Promise<void>> = [];
 
   const portOf = async (peer: ServiceName): Promise<number> =>
-    running[peer]?.grpcPort ?? ports[peer] ?? (reserved[peer] ??= await freePort());
+    running[peer]?.grpcPort ?? ports[peer] ?? (reserved[peer] ??= await reservablePort());
 
   /** The configuration environment of one component. */
   const envFor = async (name: ComponentName): Promise<NodeJS.ProcessEnv> => {

@@ -13,4 +13,4 @@ export {
   type ServiceName,
 } from './compose';
 export { scanPdf } from './demo-files';
-export { freePort } from './ports';
+export { freePort, reservablePort } from './ports';
