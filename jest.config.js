@@ -43,7 +43,7 @@ module.exports = {
         '<rootDir>/{packages,services}/*/test/**/*.test.ts',
         '<rootDir>/gateway/test/**/*.test.ts',
         '<rootDir>/launcher/test/**/*.test.ts',
-        '<rootDir>/test/{smoke,e2e}/**/*.test.ts',
+        '<rootDir>/test/{smoke,e2e,deploy}/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/infra/jest-env.js'],
     },

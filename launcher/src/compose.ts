@@ -36,42 +36,9 @@ import {
   type RunningWorkflow,
 } from '@loanflow/workflow';
 import { reservablePort } from './ports';
+import { PEERS, type ComponentName, type ServiceName } from './topology';
 
-/** The services that serve gRPC and are reached as peers at `<SERVICE>_ADDR`. */
-export type ServiceName =
-  | 'identity'
-  | 'applications'
-  | 'workflow'
-  | 'accounting'
-  | 'documents'
-  | 'notifications'
-  | 'reporting';
-/** Every component compose() starts: the services and the gateway in front of them. */
-export type ComponentName = ServiceName | 'gateway';
-
-/**
- * Who calls whom: each component is given `<PEER>_ADDR` for these peers, and nothing else wires
- * addresses. A peer that starts after one of its callers has its port chosen before that caller
- * starts (gRPC clients connect on their first call).
- */
-export const PEERS: Readonly<Record<ComponentName, readonly ServiceName[]>> = {
-  identity: [],
-  accounting: ['documents'],
-  applications: ['accounting'],
-  documents: ['applications', 'accounting'],
-  workflow: ['identity', 'documents'],
-  notifications: ['applications'],
-  reporting: [],
-  gateway: [
-    'identity',
-    'applications',
-    'workflow',
-    'accounting',
-    'documents',
-    'notifications',
-    'reporting',
-  ],
-};
+export { PEERS, type ComponentName, type ServiceName } from './topology';
 
 /**
  * The start order: the directory first (the gateway logs in through it, the workflow checks

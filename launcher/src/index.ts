@@ -14,3 +14,11 @@ export {
 } from './compose';
 export { scanPdf } from './demo-files';
 export { freePort, reservablePort } from './ports';
+export {
+  CLOSE_DAY_ENTRY,
+  deployable,
+  DEPLOYABLES,
+  METRICS_PORT,
+  TRACING_IMPORT,
+  type Deployable,
+} from './topology';

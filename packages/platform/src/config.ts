@@ -60,6 +60,12 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   /** How long health reports NOT_SERVING before the server stops accepting (probe period). */
   SHUTDOWN_NOT_SERVING_MS: z.coerce.number().int().min(0).max(60000).default(0),
+  /**
+   * Where the process serves Prometheus metrics (`GET /metrics`, text exposition format) on its
+   * own HTTP port, apart from the traffic ports; 0: not served (several services in one process).
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  METRICS_HOST: z.string().default('0.0.0.0'),
 };
 
 export const port = (fallback: number) =>

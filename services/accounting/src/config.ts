@@ -82,6 +82,14 @@ export const accountingEnv = z.object({
   EOD_CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   EOD_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   /**
+   * Whether this process takes chunks of an end of day another process (a replica, the CronJob's
+   * close-day) started: a larger book closes faster with more replicas.
+   */
+  EOD_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /**
    * How many days before an installment falls due the end of day announces it
    * (accounting.installment.due-soon: the borrower's repayment reminder); 0 announces none.
    */

@@ -11,6 +11,14 @@ export const identityEnv = z.object({
     .default('identity'),
   /** PEM public key of the gateway's token signer (ES256). */
   AUTH_JWT_PUBLIC_KEY: pemKey('public'),
+  /**
+   * Adds the demo branches and users (password "loanflow-demo") at start when they are missing:
+   * `npm run start:services` and the dev overlay; never in production.
+   */
+  IDENTITY_DEMO_SEED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type IdentityConfig = z.infer<typeof identityEnv>;

@@ -14,6 +14,7 @@ import {
 import { seedDirectory, type DirectorySeed } from './app/seed';
 import { loadIdentityConfig, type IdentityConfig } from './config';
 import { identityService } from './infra/grpc-handlers';
+import { DEMO_DIRECTORY } from './demo';
 
 export { loadIdentityConfig } from './config';
 export { DEMO_DIRECTORY, DEMO_PASSWORD } from './demo';
@@ -57,6 +58,8 @@ export async function start(
   const bus = opts.bus ?? (await JetStreamBus.forService(config, 'identity', log));
   const relay = new OutboxRelay(pool, schema, bus, log.child({ component: 'outbox' }));
   await relay.start();
+  if (config.IDENTITY_DEMO_SEED)
+    log.info(await seedDirectory(pool, DEMO_DIRECTORY), 'demo branches and users ready');
 
   const server = new GrpcServer({
     log,

@@ -1,0 +1,2 @@
+// OWNED BY: ops — `npm run ops -- <command>` (status, scale, restart, eod) on the Kubernetes API.
+export {};
