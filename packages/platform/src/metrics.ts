@@ -15,6 +15,58 @@ import { metricsRegistry } from './telemetry';
 /** How long a scrape waits for one source (a database query, a JetStream request). */
 export const COLLECT_TIMEOUT_MS = 2000;
 
+// ---- Database pools ----
+// First in the registry: prom-client collects in registration order, and the pools must be seen
+// before this scrape's own queries (outbox backlog) take a connection or wait for one.
+
+interface PoolLike {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  ended?: boolean;
+  options: { max?: number };
+}
+
+const pools = new Map<PoolLike, string>();
+
+/** Counts a pool in `loanflow_db_pool_*` under `service` until it is ended. */
+export function watchPool(pool: PoolLike, service: string): void {
+  for (const p of pools.keys()) if (p.ended) pools.delete(p);
+  pools.set(pool, service);
+}
+
+const livePools = (): [PoolLike, string][] => {
+  for (const p of pools.keys()) if (p.ended) pools.delete(p);
+  return [...pools];
+};
+
+new Gauge({
+  name: 'loanflow_db_pool_connections',
+  help: 'Database connections of the service: open (total), idle, and callers waiting for one',
+  labelNames: ['service', 'state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    // Several pools of one service (replicas in one test process) add up.
+    for (const [pool, service] of livePools()) {
+      this.inc({ service, state: 'total' }, pool.totalCount);
+      this.inc({ service, state: 'idle' }, pool.idleCount);
+      this.inc({ service, state: 'waiting' }, pool.waitingCount);
+    }
+  },
+});
+
+new Gauge({
+  name: 'loanflow_db_pool_max',
+  help: 'Most database connections the service may open',
+  labelNames: ['service'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [pool, service] of livePools()) this.inc({ service }, pool.options.max ?? 10);
+  },
+});
+
 export const metricsCollectErrors = new Counter({
   name: 'loanflow_metrics_collect_errors_total',
   help: 'Sources that could not be read at a scrape (database down, NATS slow); the scrape still answers',
@@ -96,56 +148,6 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-// ---- Database pools ----
-
-interface PoolLike {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  ended?: boolean;
-  options: { max?: number };
-}
-
-const pools = new Map<PoolLike, string>();
-
-/** Counts a pool in `loanflow_db_pool_*` under `service` until it is ended. */
-export function watchPool(pool: PoolLike, service: string): void {
-  for (const p of pools.keys()) if (p.ended) pools.delete(p);
-  pools.set(pool, service);
-}
-
-const livePools = (): [PoolLike, string][] => {
-  for (const p of pools.keys()) if (p.ended) pools.delete(p);
-  return [...pools];
-};
-
-new Gauge({
-  name: 'loanflow_db_pool_connections',
-  help: 'Database connections of the service: open (total), idle, and callers waiting for one',
-  labelNames: ['service', 'state'] as const,
-  registers: [metricsRegistry],
-  collect() {
-    this.reset();
-    // Several pools of one service (replicas in one test process) add up.
-    for (const [pool, service] of livePools()) {
-      this.inc({ service, state: 'total' }, pool.totalCount);
-      this.inc({ service, state: 'idle' }, pool.idleCount);
-      this.inc({ service, state: 'waiting' }, pool.waitingCount);
-    }
-  },
-});
-
-new Gauge({
-  name: 'loanflow_db_pool_max',
-  help: 'Most database connections the service may open',
-  labelNames: ['service'] as const,
-  registers: [metricsRegistry],
-  collect() {
-    this.reset();
-    for (const [pool, service] of livePools()) this.inc({ service }, pool.options.max ?? 10);
-  },
-});
 
 // ---- Outbox backlog ----
 
