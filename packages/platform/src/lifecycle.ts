@@ -59,28 +59,30 @@ export function runService<
 ): void {
   const config = loadConfig();
   const log = createLogger(name, config.LOG_LEVEL);
-  const metrics = serveMetrics(
-    { METRICS_PORT: config.METRICS_PORT ?? 0, METRICS_HOST: config.METRICS_HOST ?? '0.0.0.0' },
-    { service: name, log },
-  );
-  metrics
-    .then((served) => start(config, { log }).then((running) => ({ running, served })))
-    .then(
-      ({ running, served }) =>
-        stopOnSignals(
-          {
-            stop: async () => {
-              await running.stop();
-              await served?.close();
-              await shutdownTracing();
-            },
-          },
-          log,
-          config.SHUTDOWN_TIMEOUT_MS,
-        ),
-      (err: unknown) => {
-        log.fatal({ err }, `${name} failed to start`);
-        process.exit(1);
-      },
+  const run = async () => {
+    const served = await serveMetrics(
+      { METRICS_PORT: config.METRICS_PORT ?? 0, METRICS_HOST: config.METRICS_HOST ?? '0.0.0.0' },
+      { service: name, log },
     );
+    const running = await start(config, { log });
+    return { running, served };
+  };
+  run().then(
+    ({ running, served }) =>
+      stopOnSignals(
+        {
+          stop: async () => {
+            await running.stop();
+            await served?.close();
+            await shutdownTracing();
+          },
+        },
+        log,
+        config.SHUTDOWN_TIMEOUT_MS,
+      ),
+    (err: unknown) => {
+      log.fatal({ err }, `${name} failed to start`);
+      process.exit(1);
+    },
+  );
 }
