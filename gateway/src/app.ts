@@ -5,8 +5,8 @@ import {
   Metadata,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import type { Logger, Pool } from '@loanflow/platform';
-import express, { type Express } from 'express';
+import { httpRequestDuration, httpRequests, type Logger, type Pool } from '@loanflow/platform';
+import express, { type Express, type RequestHandler } from 'express';
 import { service as healthService } from 'grpc-health-check';
 import swaggerUi from 'swagger-ui-express';
 import helmet from 'helmet';
@@ -47,6 +47,7 @@ export function createApp(deps: GatewayAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(httpMetrics);
   // Security headers on every answer (API, pages, documents, errors): a CSP that the Swagger UI
   // page satisfies (its scripts and styles are files of its own; icons are data: URIs), no
   // framing by other sites, no MIME sniffing, no referrer.
@@ -113,6 +114,38 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.use(errorHandler(deps.log));
   return app;
 }
+
+/** What no route matched (404s, static files of /docs): one series, not one per path. */
+export const UNMATCHED_ROUTE = '(unmatched)';
+
+/**
+ * Counts and times each request under its route pattern (`/api/v1/applications/:id`), never its
+ * path: ids in paths would make a series per loan. The pattern is taken when Express matches the
+ * route, because by the time the answer ends an error handler may have left the router and
+ * restored `req.baseUrl`. A caller that goes away before the answer counts as 499 (nginx's
+ * "client closed request").
+ */
+export const httpMetrics: RequestHandler = (req, res, next) => {
+  const stopTimer = httpRequestDuration.startTimer();
+  let route = UNMATCHED_ROUTE;
+  let matched: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => matched,
+    set(value: { path?: unknown } | undefined) {
+      matched = value;
+      if (value?.path !== undefined) route = `${req.baseUrl}${String(value.path)}`;
+    },
+  });
+  res.once('close', () => {
+    const labels = { service: 'gateway', method: req.method, route };
+    stopTimer(labels);
+    const status = res.writableFinished ? res.statusCode : 499;
+    httpRequests.inc({ ...labels, status: String(status) });
+  });
+  next();
+};
 
 type HealthClient = {
   check(

@@ -8,6 +8,7 @@ import {
   migrate,
   promiseClient,
   runService,
+  serveMetrics,
   type Logger,
 } from '@loanflow/platform';
 import {
@@ -29,6 +30,8 @@ export { loadGatewayConfig } from './config';
 
 export interface RunningGateway {
   httpPort: number;
+  /** Where `GET /metrics` answers; undefined when METRICS_PORT is 0. */
+  metricsPort: number | undefined;
   /** Live notification streams open now (the gauge a test reads to see that none leaks). */
   liveStreams(): number;
   stop(): Promise<void>;
@@ -50,6 +53,8 @@ export async function start(
     log,
   });
   await migrate(pool, schema, [MIGRATIONS], log);
+  // Metrics on a port of their own, never on the public one (shared with runService's server).
+  const metrics = await serveMetrics(config, { service: 'gateway', log });
 
   const identityRpc = createGrpcClient(identityV1.IdentityServiceClient, config.IDENTITY_ADDR);
   const identity = promiseClient(identityRpc);
@@ -153,6 +158,7 @@ export async function start(
 
   return {
     httpPort,
+    metricsPort: metrics?.port,
     liveStreams: () => liveStreams.size,
     async stop() {
       clearInterval(purge);
@@ -172,6 +178,7 @@ export async function start(
       reporting.close();
       reportExports.close();
       await pool.end();
+      await metrics?.close();
     },
   };
 }

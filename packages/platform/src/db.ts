@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from './logger';
+import { watchPool } from './metrics';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -41,8 +42,19 @@ export function createPool(opts: {
   pool.on('error', (err) =>
     opts.log?.warn({ err: err.message, schema }, 'idle database connection lost'),
   );
+  const service = opts.applicationName ?? schema;
+  poolServices.set(pool, service);
+  watchPool(pool, service);
   return pool;
 }
+
+const poolServices = new WeakMap<Pool, string>();
+
+/**
+ * The service a pool works for (its application name, else its schema): the `service` label of
+ * the metrics of what uses the pool (outbox, consumers), as several services share a process.
+ */
+export const serviceOfPool = (pool: Pool): string => poolServices.get(pool) ?? 'unknown';
 
 const commitHooks = new WeakMap<Pool, Set<() => void>>();
 const clientsWithHooks = new WeakSet<object>();

@@ -20,3 +20,4 @@ export * from './events/report-stream';
 export * from './dates';
 export * from './validation';
 export * from './service-tokens';
+export * from './metrics';

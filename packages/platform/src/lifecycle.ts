@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from './logger';
+import { serveMetrics } from './metrics';
 import { shutdownTracing } from './telemetry';
 
 export interface Stoppable {
@@ -39,22 +40,40 @@ export function stopOnSignals(component: Stoppable, log: Logger, deadlineMs: num
 }
 
 /**
- * The entry point of a deployed service: config from the environment, start, stop once on
- * SIGTERM (then flush telemetry); a failure to start exits 1 with the reason logged.
+ * The entry point of a deployed service: config from the environment, its metrics served on
+ * METRICS_PORT (when not 0), start, stop once on SIGTERM (then close the metrics endpoint, which
+ * answers until the drain is over, and flush telemetry); a failure to start exits 1 with the
+ * reason logged.
  */
-export function runService<C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(
+export function runService<
+  C extends {
+    LOG_LEVEL: string;
+    SHUTDOWN_TIMEOUT_MS: number;
+    METRICS_PORT?: number;
+    METRICS_HOST?: string;
+  },
+>(
   name: string,
   loadConfig: () => C,
   start: (config: C, opts: { log: Logger }) => Promise<Stoppable>,
 ): void {
   const config = loadConfig();
   const log = createLogger(name, config.LOG_LEVEL);
-  start(config, { log }).then(
-    (running) =>
+  const run = async () => {
+    const served = await serveMetrics(
+      { METRICS_PORT: config.METRICS_PORT ?? 0, METRICS_HOST: config.METRICS_HOST ?? '0.0.0.0' },
+      { service: name, log },
+    );
+    const running = await start(config, { log });
+    return { running, served };
+  };
+  run().then(
+    ({ running, served }) =>
       stopOnSignals(
         {
           stop: async () => {
             await running.stop();
+            await served?.close();
             await shutdownTracing();
           },
         },

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
-import { withTransaction, type Pool, type PoolClient } from '../db';
+import { serviceOfPool, withTransaction, type Pool, type PoolClient } from '../db';
 import { isUuid } from '../ids';
 import type { Logger } from '../logger';
+import { watchConsumerLag, type ConsumerLag } from '../metrics';
 import { deadLetteredEvents, extractTraceContext, inSpan } from '../telemetry';
 import type { BusMessage, EventBus, Subscription } from './bus';
 import { UndecodableEvent } from './decode';
@@ -35,7 +36,7 @@ export async function consumeOnce(opts: {
    */
   concurrency?: number;
 }): Promise<Subscription> {
-  return opts.bus.consume({
+  const subscription = await opts.bus.consume({
     durable: opts.consumer,
     filterSubject: opts.filterSubject,
     ackWaitMs: opts.ackWaitMs,
@@ -93,6 +94,25 @@ export async function consumeOnce(opts: {
       }
     },
   });
+  // A bus that keeps durable consumers on a server (JetStream) can say how far behind one is;
+  // the in-process bus has no such thing, and its consumers show no lag series.
+  const lagOf = (opts.bus as Partial<LagReporting>).consumerLag?.bind(opts.bus);
+  if (!lagOf) return subscription;
+  const unwatch = watchConsumerLag({
+    service: serviceOfPool(opts.pool),
+    consumer: opts.consumer,
+    read: () => lagOf(opts.consumer),
+  });
+  return {
+    drain: async () => {
+      unwatch();
+      await subscription.drain();
+    },
+  };
+}
+
+interface LagReporting {
+  consumerLag(durable: string): Promise<ConsumerLag>;
 }
 
 /**

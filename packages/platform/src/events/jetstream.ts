@@ -11,6 +11,7 @@ import {
   type NatsConnection,
 } from 'nats';
 import type { Logger } from '../logger';
+import type { ConsumerLag } from '../metrics';
 import type { BusMessage, ConsumeOptions, EventBus, Subscription } from './bus';
 import { STREAM_NAME, SUBJECT_PREFIX } from './envelope';
 
@@ -180,6 +181,12 @@ export class JetStreamBus implements EventBus {
         await done;
       },
     };
+  }
+
+  /** How far a durable consumer is behind the stream (one JetStream API request). */
+  async consumerLag(durable: string): Promise<ConsumerLag> {
+    const info = await this.jsm.consumers.info(this.stream, durable);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
   }
 
   /** Deletes a durable consumer (tests and decommissioning). */

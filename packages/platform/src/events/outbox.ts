@@ -1,7 +1,15 @@
 import { SpanKind } from '@opentelemetry/api';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../logger';
-import { assertSchemaName, onCommit, runCommitHooks, type Pool, type Queryable } from '../db';
+import {
+  assertSchemaName,
+  onCommit,
+  runCommitHooks,
+  serviceOfPool,
+  type Pool,
+  type Queryable,
+} from '../db';
+import { watchOutbox, type OutboxBacklog } from '../metrics';
 import { extractTraceContext, injectTraceContext, inSpan } from '../telemetry';
 import type { EventBus } from './bus';
 import { assertEventType, SUBJECT_ID_HEADER, subjectOf, type EventEnvelope } from './envelope';
@@ -113,6 +121,7 @@ export class OutboxRelay {
   private stopped = false;
   private unhook: (() => void) | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -137,6 +146,11 @@ export class OutboxRelay {
    */
   async start(): Promise<void> {
     this.unhook = onCommit(this.pool, () => void this.kick());
+    this.unwatch = watchOutbox({
+      service: serviceOfPool(this.pool),
+      schema: this.schema,
+      read: () => this.backlog(),
+    });
     this.timer = setInterval(() => void this.kick(), this.opts.pollMs ?? 500);
     this.pruner = setInterval(
       () =>
@@ -256,7 +270,21 @@ export class OutboxRelay {
     }
   }
 
-  /** Stops polling and finishes the batch in hand. */
+  /**
+   * Rows not yet published and the age of the oldest, read at each metrics scrape: both from the
+   * partial index of unpublished rows (the oldest is the lowest seq), so the cost follows the
+   * backlog, not the table.
+   */
+  async backlog(): Promise<OutboxBacklog> {
+    const { rows } = await this.pool.query<{ rows: string; age: number | null }>(
+      `SELECT count(*) AS rows,
+              extract(epoch FROM now() - (SELECT created_at FROM ${this.schema}.outbox
+                WHERE published_at IS NULL ORDER BY seq LIMIT 1))::float8 AS age
+         FROM ${this.schema}.outbox WHERE published_at IS NULL`,
+    );
+    return { rows: Number(rows[0]!.rows), oldestAgeSeconds: Math.max(0, rows[0]!.age ?? 0) };
+  }
+
   /**
    * Deletes rows published longer ago than the retention, a bounded number per statement; the
    * events themselves live on in the stream. Unpublished rows are never deleted. Returns how many.
@@ -277,7 +305,9 @@ export class OutboxRelay {
     }
   }
 
+  /** Stops polling and finishes the batch in hand. */
   async stop(): Promise<void> {
+    this.unwatch?.();
     if (this.timer) clearInterval(this.timer);
     if (this.pruner) clearInterval(this.pruner);
     await this.running;

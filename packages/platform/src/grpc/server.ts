@@ -1,7 +1,10 @@
 import {
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
+  status as Status,
   type Metadata,
+  type ServerInterceptor,
   type sendUnaryData,
   type ServerReadableStream,
   type ServerUnaryCall,
@@ -14,6 +17,13 @@ import { HealthImplementation } from 'grpc-health-check';
 import { bearerToken, verifyAccessToken, type Principal } from '../auth';
 import { DomainError, toGrpcError } from '../errors';
 import type { Logger } from '../logger';
+import {
+  grpcCodeName,
+  grpcServerHandled,
+  grpcServerHandling,
+  serviceOfGrpcName,
+  splitGrpcPath,
+} from '../metrics';
 import { extractTraceContext, inSpan } from '../telemetry';
 
 /** What a handler knows about its call. */
@@ -46,11 +56,26 @@ const metadataCarrier = (md: Metadata): Record<string, string> => {
  * graceful shutdown that stops accepting calls but lets the accepted ones finish.
  */
 export class GrpcServer {
-  private readonly server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  private readonly server: Server;
   private readonly health: HealthImplementation;
   private boundPort = 0;
 
-  constructor(private readonly opts: { log: Logger; services: ServiceBinding[] }) {
+  constructor(
+    private readonly opts: {
+      log: Logger;
+      services: ServiceBinding[];
+      /** The `service` label of its metrics; by default from the package `loanflow.<service>.v1`. */
+      service?: string;
+    },
+  ) {
+    const service =
+      opts.service ??
+      opts.services.map((s) => serviceOfGrpcName(s.name)).find(Boolean) ??
+      String(opts.log.bindings().service ?? 'unknown');
+    this.server = new Server({
+      'grpc.max_receive_message_length': 8 * 1024 * 1024,
+      interceptors: [callMetrics(service)],
+    });
     const statuses: Record<string, 'SERVING'> = { '': 'SERVING' };
     for (const s of opts.services) {
       this.server.addService(s.definition, s.implementation);
@@ -94,6 +119,33 @@ export class GrpcServer {
       });
     });
   }
+}
+
+/**
+ * Counts every call of a registered method (health checks included) once, when its status is
+ * sent (a handler's error mapped to its code) or when the caller cancels it, and times it from
+ * its start.
+ */
+function callMetrics(service: string): ServerInterceptor {
+  return (method, call) => {
+    const at = splitGrpcPath(method.path) ?? { service: 'unknown', method: method.path };
+    const labels = { service, grpc_service: at.service, grpc_method: at.method };
+    const stopTimer = grpcServerHandling.startTimer(labels);
+    let counted = false;
+    const count = (code: number) => {
+      if (counted) return;
+      counted = true;
+      stopTimer();
+      grpcServerHandled.inc({ ...labels, grpc_code: grpcCodeName(code) });
+    };
+    return new ServerInterceptingCall(call, {
+      start: (next) => next({ onCancel: () => count(Status.CANCELLED) }),
+      sendStatus: (status, next) => {
+        count(status.code);
+        next(status);
+      },
+    });
+  };
 }
 
 function callContext(metadata: Metadata, deps: { log: Logger; jwtPublicKey: string }): CallContext {
