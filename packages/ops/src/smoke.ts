@@ -69,7 +69,8 @@ export async function smoke(opts: {
         if (res.status === 200) return 'GET /readyz 200';
         last = `${res.status} ${(await res.text()).slice(0, 300)}`;
       } catch (err) {
-        last = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        last = cause?.code ?? cause?.message ?? (err as Error).message;
       }
       if (Date.now() >= deadline)
         throw new SmokeFailure('ready', `GET /readyz not ready after ${opts.timeoutMs / 1000}s: ${last}`);
