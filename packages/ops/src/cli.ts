@@ -1,3 +1,6 @@
+// The topology module alone: the package's index loads compose() and with it every service,
+// seconds of start-up an operator's command does not need (topology.ts imports nothing).
+// eslint-disable-next-line no-restricted-imports
 import { DEPLOYABLES } from '@loanflow/launcher/dist/topology';
 
 /** The services the ops tool acts on: every deployable of the topology (Deployment `loanflow-<name>`). */
@@ -42,7 +45,15 @@ services: ${SERVICES.join(', ')}`;
 /** A bad command line: exit 2 with this message and the usage. */
 export class UsageError extends Error {}
 
-const OPTIONS_WITH_VALUE = new Set(['-n', '--namespace', '--nats', '--stream', '--timeout', '--interval', '--gateway']);
+const OPTIONS_WITH_VALUE = new Set([
+  '-n',
+  '--namespace',
+  '--nats',
+  '--stream',
+  '--timeout',
+  '--interval',
+  '--gateway',
+]);
 const FLAGS = new Set(['--json', '-h', '--help']);
 
 /** Reads the command line (after `node main.js`); throws UsageError naming the bad argument. */
@@ -77,7 +88,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invo
         throw new UsageError(`option ${o} does not apply to ${verb}`);
   };
   const arity = (n: number, shape: string) => {
-    if (rest.length !== n) throw new UsageError(`${verb} takes ${shape}; got ${rest.length ? rest.join(' ') : 'nothing'}`);
+    if (rest.length !== n)
+      throw new UsageError(
+        `${verb} takes ${shape}; got ${rest.length ? rest.join(' ') : 'nothing'}`,
+      );
   };
   switch (verb) {
     case 'status':
@@ -94,7 +108,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invo
     case 'scale':
       arity(2, '<service> <n>');
       allow();
-      return { ...base, command: { kind: 'scale', service: service(rest[0]!), replicas: replicas(rest[1]!) } };
+      return {
+        ...base,
+        command: { kind: 'scale', service: service(rest[0]!), replicas: replicas(rest[1]!) },
+      };
     case 'restart':
       arity(1, '<service>');
       allow();
@@ -154,7 +171,8 @@ function businessDate(text: string): string {
 
 function seconds(option: string, text: string): number {
   const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(value > 0)) throw new UsageError(`${option} must be a positive number of seconds; got ${text}`);
+  if (!(value > 0))
+    throw new UsageError(`${option} must be a positive number of seconds; got ${text}`);
   return Math.round(value * 1000);
 }
 

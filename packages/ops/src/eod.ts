@@ -19,9 +19,11 @@ export function jobFromCronJob(cronJob: CronJob, date: string, suffix: string): 
   const spec = structuredClone(template?.spec);
   const containers = spec?.template.spec?.containers ?? [];
   const eod =
-    containers.find((c) => [...(c.command ?? []), ...(c.args ?? [])].some((a) => a.endsWith(CLOSE_DAY))) ??
-    containers[0];
-  if (!spec || !eod) throw new OpsError(`CronJob ${EOD_CRONJOB} has no job template with a container`);
+    containers.find((c) =>
+      [...(c.command ?? []), ...(c.args ?? [])].some((a) => a.endsWith(CLOSE_DAY)),
+    ) ?? containers[0];
+  if (!spec || !eod)
+    throw new OpsError(`CronJob ${EOD_CRONJOB} has no job template with a container`);
   // Arguments follow the command, whether the template puts the entry point in command or args.
   eod.args = [...(eod.args ?? []), '--date', date];
   return {
@@ -30,7 +32,10 @@ export function jobFromCronJob(cronJob: CronJob, date: string, suffix: string): 
     metadata: {
       name: `${EOD_CRONJOB}-${date}-${suffix}`,
       labels: template?.metadata?.labels,
-      annotations: { ...template?.metadata?.annotations, 'cronjob.kubernetes.io/instantiate': 'manual' },
+      annotations: {
+        ...template?.metadata?.annotations,
+        'cronjob.kubernetes.io/instantiate': 'manual',
+      },
       ownerReferences: [
         {
           apiVersion: 'batch/v1',
@@ -78,13 +83,16 @@ export async function runEod(
     const counts = `active ${job.status?.active ?? 0}, succeeded ${job.status?.succeeded ?? 0}, failed ${job.status?.failed ?? 0}`;
     if (counts !== seen) opts.progress(`job ${name}: ${counts}`);
     seen = counts;
-    if (outcome !== 'running') return { job: name, namespace, date: opts.date, outcome, logs: await logsOf(cluster, job) };
+    if (outcome !== 'running')
+      return { job: name, namespace, date: opts.date, outcome, logs: await logsOf(cluster, job) };
     if (Date.now() >= deadline)
       throw new OpsError(
         `job ${name} still running after ${opts.timeoutMs / 1000}s; it goes on in the cluster (kubectl -n ${namespace} logs -f job/${name})`,
       );
     await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - Date.now())));
-    job = await call(cluster, `read Job ${name}`, () => cluster.batch.readNamespacedJob({ name, namespace }));
+    job = await call(cluster, `read Job ${name}`, () =>
+      cluster.batch.readNamespacedJob({ name, namespace }),
+    );
   }
 }
 
@@ -98,15 +106,17 @@ async function logsOf(cluster: Cluster, job: Job): Promise<EodRun['logs']> {
   );
   const sorted = [...pods.items].sort(
     (a, b) =>
-      new Date(a.metadata?.creationTimestamp ?? 0).getTime() - new Date(b.metadata?.creationTimestamp ?? 0).getTime(),
+      new Date(a.metadata?.creationTimestamp ?? 0).getTime() -
+      new Date(b.metadata?.creationTimestamp ?? 0).getTime(),
   );
   const logs: EodRun['logs'] = [];
   for (const pod of sorted) {
     const name = pod.metadata?.name ?? '';
     const containers = pod.spec?.containers ?? [];
     const container =
-      containers.find((c) => [...(c.command ?? []), ...(c.args ?? [])].some((a) => a.endsWith(CLOSE_DAY)))?.name ??
-      containers[0]?.name;
+      containers.find((c) =>
+        [...(c.command ?? []), ...(c.args ?? [])].some((a) => a.endsWith(CLOSE_DAY)),
+      )?.name ?? containers[0]?.name;
     const log = await call(cluster, `read the log of pod ${name}`, () =>
       cluster.core.readNamespacedPodLog({ name, namespace, container }),
     );

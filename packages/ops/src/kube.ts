@@ -34,11 +34,15 @@ export async function connectCluster(namespaceOption: string | undefined): Promi
   try {
     kc.loadFromDefault();
   } catch (err) {
-    throw new OpsError(`cannot read the kubeconfig (KUBECONFIG, ~/.kube/config): ${(err as Error).message}`);
+    throw new OpsError(
+      `cannot read the kubeconfig (KUBECONFIG, ~/.kube/config): ${(err as Error).message}`,
+    );
   }
   const server = kc.getCurrentCluster()?.server;
   if (!server)
-    throw new OpsError('no Kubernetes cluster: set KUBECONFIG, write ~/.kube/config or run in a pod');
+    throw new OpsError(
+      'no Kubernetes cluster: set KUBECONFIG, write ~/.kube/config or run in a pod',
+    );
   const context = kc.getContextObject(kc.getCurrentContext());
   return {
     k8s,
@@ -59,7 +63,11 @@ export class OpsError extends Error {}
  * Status message for 4xx/5xx (403 says which permission is missing), the server for a refused
  * connection.
  */
-export async function call<T>(cluster: Cluster, what: string, request: () => Promise<T>): Promise<T> {
+export async function call<T>(
+  cluster: Cluster,
+  what: string,
+  request: () => Promise<T>,
+): Promise<T> {
   try {
     return await request();
   } catch (err) {
@@ -78,7 +86,9 @@ export function explain(cluster: Cluster, what: string, err: unknown): OpsError 
         : err.code === 401
           ? ' (the Kubernetes API did not accept your credentials)'
           : '';
-    return new OpsError(`${what}: ${err.code} ${status?.reason ?? ''} ${detail}${hint}`.replace(/ +/g, ' '));
+    return new OpsError(
+      `${what}: ${err.code} ${status?.reason ?? ''} ${detail}${hint}`.replace(/ +/g, ' '),
+    );
   }
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const reason = cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);

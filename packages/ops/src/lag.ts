@@ -20,9 +20,18 @@ export async function consumerLag(natsUrl: string | undefined, stream: string): 
   if (!natsUrl) return { available: false, stream, reason: 'no NATS URL (--nats or NATS_URL)' };
   let nc;
   try {
-    nc = await connect({ servers: natsUrl.split(','), name: 'loanflow-ops', timeout: 3000, maxReconnectAttempts: 0 });
+    nc = await connect({
+      servers: natsUrl.split(','),
+      name: 'loanflow-ops',
+      timeout: 3000,
+      maxReconnectAttempts: 0,
+    });
   } catch (err) {
-    return { available: false, stream, reason: `cannot reach NATS at ${natsUrl} (${(err as Error).message})` };
+    return {
+      available: false,
+      stream,
+      reason: `cannot reach NATS at ${natsUrl} (${(err as Error).message})`,
+    };
   }
   try {
     const jsm = await nc.jetstreamManager();
@@ -30,7 +39,10 @@ export async function consumerLag(natsUrl: string | undefined, stream: string): 
     const consumers = infos
       .map((c) => ({
         durable: c.name,
-        service: SERVICES.find((s) => c.name === s || c.name.startsWith(`${s}_`) || c.name.startsWith(`${s}-`)) ?? null,
+        service:
+          SERVICES.find(
+            (s) => c.name === s || c.name.startsWith(`${s}_`) || c.name.startsWith(`${s}-`),
+          ) ?? null,
         pending: c.num_pending,
         ackPending: c.num_ack_pending,
       }))

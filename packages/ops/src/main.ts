@@ -24,7 +24,8 @@ async function run(inv: Invocation): Promise<number> {
         gateway: command.gateway,
         password: process.env.SMOKE_PASSWORD || 'loanflow-demo',
         timeoutMs: command.timeoutMs,
-        progress: (s) => progress(`ok  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms  ${s.detail}`),
+        progress: (s) =>
+          progress(`ok  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms  ${s.detail}`),
       });
       if (json) print(JSON.stringify({ ok: true, gateway: command.gateway, steps }, null, 2));
       else print(`smoke check passed against ${command.gateway}`);
@@ -39,12 +40,20 @@ async function run(inv: Invocation): Promise<number> {
       return 0;
     case 'scale': {
       const r = await scale(cluster, command.service, command.replicas);
-      print(json ? JSON.stringify(r, null, 2) : `deployment ${r.deployment} scaled from ${r.from} to ${r.to} replicas in ${r.namespace}`);
+      print(
+        json
+          ? JSON.stringify(r, null, 2)
+          : `deployment ${r.deployment} scaled from ${r.from} to ${r.to} replicas in ${r.namespace}`,
+      );
       return 0;
     }
     case 'restart': {
       const r = await restart(cluster, command.service);
-      print(json ? JSON.stringify(r, null, 2) : `deployment ${r.deployment} restarting (restartedAt ${r.restartedAt}) in ${r.namespace}`);
+      print(
+        json
+          ? JSON.stringify(r, null, 2)
+          : `deployment ${r.deployment} restarting (restartedAt ${r.restartedAt}) in ${r.namespace}`,
+      );
       return 0;
     }
     case 'eod': {

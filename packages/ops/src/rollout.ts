@@ -13,7 +13,12 @@ export async function scale(cluster: Cluster, service: string, replicas: number)
       cluster.k8s.setHeaderOptions('Content-Type', cluster.k8s.PatchStrategy.MergePatch),
     ),
   );
-  return { deployment: name, namespace, from: before.spec?.replicas ?? 0, to: after.spec?.replicas ?? replicas };
+  return {
+    deployment: name,
+    namespace,
+    from: before.spec?.replicas ?? 0,
+    to: after.spec?.replicas ?? replicas,
+  };
 }
 
 /**
@@ -31,7 +36,11 @@ export async function restart(cluster: Cluster, service: string, now = new Date(
         name,
         namespace,
         body: {
-          spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } },
+          spec: {
+            template: {
+              metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } },
+            },
+          },
         },
       },
       cluster.k8s.setHeaderOptions('Content-Type', cluster.k8s.PatchStrategy.StrategicMergePatch),

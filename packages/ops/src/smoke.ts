@@ -43,7 +43,14 @@ export async function smoke(opts: {
     steps.push(done);
     opts.progress(done);
   };
-  const api = async (name: string, method: string, path: string, expected: number, token?: string, body?: Json) => {
+  const api = async (
+    name: string,
+    method: string,
+    path: string,
+    expected: number,
+    token?: string,
+    body?: Json,
+  ) => {
     const res = await fetch(`${opts.gateway}${path}`, {
       method,
       headers: {
@@ -55,7 +62,10 @@ export async function smoke(opts: {
     });
     const text = await res.text();
     if (res.status !== expected)
-      throw new SmokeFailure(name, `${method} ${path} answered ${res.status}, expected ${expected}: ${text.slice(0, 500)}`);
+      throw new SmokeFailure(
+        name,
+        `${method} ${path} answered ${res.status}, expected ${expected}: ${text.slice(0, 500)}`,
+      );
     return (text ? JSON.parse(text) : {}) as Json;
   };
 
@@ -73,7 +83,10 @@ export async function smoke(opts: {
         last = cause?.code ?? cause?.message ?? (err as Error).message;
       }
       if (Date.now() >= deadline)
-        throw new SmokeFailure('ready', `GET /readyz not ready after ${opts.timeoutMs / 1000}s: ${last}`);
+        throw new SmokeFailure(
+          'ready',
+          `GET /readyz not ready after ${opts.timeoutMs / 1000}s: ${last}`,
+        );
       await sleep(500);
     }
   });
@@ -115,17 +128,31 @@ export async function smoke(opts: {
   });
 
   await step('submit application', async () => {
-    const body = await api('submit application', 'POST', `/api/v1/applications/${applicationId}/submit`, 200, token);
-    if (body.status !== 'submitted') throw new Error(`status is ${String(body.status)}, expected submitted`);
+    const body = await api(
+      'submit application',
+      'POST',
+      `/api/v1/applications/${applicationId}/submit`,
+      200,
+      token,
+    );
+    if (body.status !== 'submitted')
+      throw new Error(`status is ${String(body.status)}, expected submitted`);
     return `application ${applicationId} submitted`;
   });
 
   await step('list applications', async () => {
-    const body = await api('list applications', 'GET', `/api/v1/applications?customerId=${customerId}`, 200, token);
+    const body = await api(
+      'list applications',
+      'GET',
+      `/api/v1/applications?customerId=${customerId}`,
+      200,
+      token,
+    );
     const items = (body.items ?? []) as Json[];
     const found = items.find((a) => a.id === applicationId);
     if (!found) throw new Error(`application ${applicationId} is not in the customer's list`);
-    if (found.status !== 'submitted') throw new Error(`listed as ${String(found.status)}, expected submitted`);
+    if (found.status !== 'submitted')
+      throw new Error(`listed as ${String(found.status)}, expected submitted`);
     return `application ${applicationId} listed as submitted`;
   });
   return steps;

@@ -33,7 +33,12 @@ export interface EodStatus {
   suspended: boolean;
   lastScheduleTime: string | null;
   lastSuccessfulTime: string | null;
-  lastJob: { name: string; outcome: JobOutcome; startTime: string | null; completionTime: string | null } | null;
+  lastJob: {
+    name: string;
+    outcome: JobOutcome;
+    startTime: string | null;
+    completionTime: string | null;
+  } | null;
 }
 
 export type JobOutcome = 'succeeded' | 'failed' | 'running';
@@ -46,7 +51,11 @@ export interface Status {
   eod: EodStatus | null;
 }
 
-export async function collectStatus(cluster: Cluster, nats: string | undefined, stream: string): Promise<Status> {
+export async function collectStatus(
+  cluster: Cluster,
+  nats: string | undefined,
+  stream: string,
+): Promise<Status> {
   const { namespace } = cluster;
   const lag = consumerLag(nats, stream);
   const deployments = await call(cluster, `list deployments in ${namespace}`, () =>
@@ -61,7 +70,11 @@ export async function collectStatus(cluster: Cluster, nats: string | undefined, 
   return { namespace, deployments: rows, lag: await lag, eod: await eodStatus(cluster) };
 }
 
-async function deploymentStatus(cluster: Cluster, d: Deployment, hpas: Hpa[]): Promise<DeploymentStatus> {
+async function deploymentStatus(
+  cluster: Cluster,
+  d: Deployment,
+  hpas: Hpa[],
+): Promise<DeploymentStatus> {
   const name = d.metadata?.name ?? '';
   const selector = selectorOf(d.spec?.selector.matchLabels);
   // Without matchLabels the selector would be empty and match every pod of the namespace.
@@ -107,7 +120,11 @@ function hpaStatus(h: Hpa): HpaStatus {
           target: quantity(m.external!.target),
         };
       case 'Pods':
-        return { name: m.pods!.metric.name, current: quantity(now?.pods?.current), target: quantity(m.pods!.target) };
+        return {
+          name: m.pods!.metric.name,
+          current: quantity(now?.pods?.current),
+          target: quantity(m.pods!.target),
+        };
       case 'Object':
         return {
           name: m.object!.metric.name,
@@ -129,7 +146,9 @@ function hpaStatus(h: Hpa): HpaStatus {
 }
 
 /** A metric value or target as kubectl prints it: `70%`, or the quantity itself. */
-function quantity(v: { averageUtilization?: number; averageValue?: string; value?: string } | undefined): string {
+function quantity(
+  v: { averageUtilization?: number; averageValue?: string; value?: string } | undefined,
+): string {
   if (!v) return '<unknown>';
   if (v.averageUtilization !== undefined) return `${v.averageUtilization}%`;
   return v.averageValue ?? v.value ?? '<unknown>';
@@ -144,7 +163,9 @@ async function eodStatus(cluster: Cluster): Promise<EodStatus | null> {
     if (err instanceof cluster.k8s.ApiException && err.code === 404) return null;
     return call(cluster, `read CronJob ${EOD_CRONJOB}`, () => Promise.reject(err));
   }
-  const jobs = await call(cluster, `list jobs in ${namespace}`, () => cluster.batch.listNamespacedJob({ namespace }));
+  const jobs = await call(cluster, `list jobs in ${namespace}`, () =>
+    cluster.batch.listNamespacedJob({ namespace }),
+  );
   // Its runs, scheduled or made by `eod`, are the Jobs it owns (as kubectl finds them).
   const runs = jobs.items
     .filter((j) => j.metadata?.ownerReferences?.some((o) => o.uid === cronJob.metadata?.uid))
@@ -179,7 +200,12 @@ export function jobOutcome(job: Job): JobOutcome {
 const time = (d: Date | undefined): number => (d ? new Date(d).getTime() : 0);
 const iso = (d: Date | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
-export async function status(cluster: Cluster, nats: string | undefined, stream: string, json: boolean): Promise<string> {
+export async function status(
+  cluster: Cluster,
+  nats: string | undefined,
+  stream: string,
+  json: boolean,
+): Promise<string> {
   const s = await collectStatus(cluster, nats, stream);
   if (json) return JSON.stringify(s, null, 2);
   const out: string[] = [`namespace ${s.namespace}`, ''];
@@ -187,7 +213,16 @@ export async function status(cluster: Cluster, nats: string | undefined, stream:
     s.deployments.length === 0
       ? `no deployments labelled ${PART_OF}`
       : table(
-          ['DEPLOYMENT', 'DESIRED', 'READY', 'UPDATED', 'RESTARTS', 'HPA (CURRENT/DESIRED MIN-MAX)', 'METRICS', 'IMAGE'],
+          [
+            'DEPLOYMENT',
+            'DESIRED',
+            'READY',
+            'UPDATED',
+            'RESTARTS',
+            'HPA (CURRENT/DESIRED MIN-MAX)',
+            'METRICS',
+            'IMAGE',
+          ],
           s.deployments.map((d) => [
             d.name,
             String(d.desired),
@@ -195,20 +230,28 @@ export async function status(cluster: Cluster, nats: string | undefined, stream:
             String(d.updated),
             String(d.restarts),
             d.hpa ? `${d.hpa.current}/${d.hpa.desired} ${d.hpa.min}-${d.hpa.max}` : '-',
-            d.hpa ? d.hpa.metrics.map((m) => `${m.name} ${m.current}/${m.target}`).join(', ') || '-' : '-',
+            d.hpa
+              ? d.hpa.metrics.map((m) => `${m.name} ${m.current}/${m.target}`).join(', ') || '-'
+              : '-',
             d.image,
           ]),
         ),
   );
   out.push('');
   if (!s.lag.available) out.push(`consumer lag: unavailable (${s.lag.reason})`);
-  else if (s.lag.consumers.length === 0) out.push(`consumer lag: no consumers on stream ${s.lag.stream}`);
+  else if (s.lag.consumers.length === 0)
+    out.push(`consumer lag: no consumers on stream ${s.lag.stream}`);
   else
     out.push(
       `consumer lag on stream ${s.lag.stream}`,
       table(
         ['DURABLE', 'SERVICE', 'PENDING', 'ACK PENDING'],
-        s.lag.consumers.map((c) => [c.durable, c.service ?? '-', String(c.pending), String(c.ackPending)]),
+        s.lag.consumers.map((c) => [
+          c.durable,
+          c.service ?? '-',
+          String(c.pending),
+          String(c.ackPending),
+        ]),
       ),
     );
   out.push('');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, connect, type NatsConnection } from 'nats';
-import { deployment, eodCronJob, FakeKubeApi, hpa, ownedJob, pod } from './fake-kube-api';
+import { deployment, eodCronJob, FakeKubeApi, hpa, ownedJob, pod, type Obj } from './fake-kube-api';
 import { runOps } from './run-ops';
 
 const NS = 'loanflow-staging';
@@ -11,11 +11,29 @@ const NS = 'loanflow-staging';
 /** The cluster the tests see: three deployments (one scaled by KEDA), their pods, the CronJob. */
 function seed(api: FakeKubeApi): void {
   api.deployments = [
-    deployment(NS, 'gateway', { replicas: 3, ready: 2, updated: 3, image: 'registry.example/loanflow/gateway:1.4.2' }),
-    deployment(NS, 'accounting', { replicas: 2, ready: 2, updated: 1, image: 'registry.example/loanflow/accounting:1.4.1' }),
-    deployment(NS, 'identity', { replicas: 1, ready: 1, updated: 1, image: 'registry.example/loanflow/identity:1.4.2' }),
+    deployment(NS, 'gateway', {
+      replicas: 3,
+      ready: 2,
+      updated: 3,
+      image: 'registry.example/loanflow/gateway:1.4.2',
+    }),
+    deployment(NS, 'accounting', {
+      replicas: 2,
+      ready: 2,
+      updated: 1,
+      image: 'registry.example/loanflow/accounting:1.4.1',
+    }),
+    deployment(NS, 'identity', {
+      replicas: 1,
+      ready: 1,
+      updated: 1,
+      image: 'registry.example/loanflow/identity:1.4.2',
+    }),
     // Another app's deployment in the namespace: not part of loanflow, not listed.
-    { ...deployment(NS, 'grafana', { replicas: 1, ready: 1, updated: 1, image: 'grafana:11' }), metadata: { name: 'grafana', namespace: NS, labels: { 'app.kubernetes.io/name': 'grafana' } } },
+    {
+      ...deployment(NS, 'grafana', { replicas: 1, ready: 1, updated: 1, image: 'grafana:11' }),
+      metadata: { name: 'grafana', namespace: NS, labels: { 'app.kubernetes.io/name': 'grafana' } },
+    },
   ];
   api.pods = [
     pod(NS, 'gateway', 'a1b2c', [2]),
@@ -26,14 +44,49 @@ function seed(api: FakeKubeApi): void {
   ];
   api.hpas = [
     hpa(NS, 'loanflow-gateway', 'loanflow-gateway', {
-      current: 3, desired: 4, min: 2, max: 10,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 83, averageValue: '415m' } } }],
+      current: 3,
+      desired: 4,
+      min: 2,
+      max: 10,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
+      currentMetrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', current: { averageUtilization: 83, averageValue: '415m' } },
+        },
+      ],
     }),
     hpa(NS, 'keda-hpa-loanflow-accounting', 'loanflow-accounting', {
-      current: 2, desired: 2, min: 1, max: 6,
-      metrics: [{ type: 'External', external: { metric: { name: 's0-nats-jetstream-LOANFLOW', selector: { matchLabels: { scaledobject: 'loanflow-accounting' } } }, target: { type: 'AverageValue', averageValue: '100' } } }],
-      currentMetrics: [{ type: 'External', external: { metric: { name: 's0-nats-jetstream-LOANFLOW' }, current: { averageValue: '37' } } }],
+      current: 2,
+      desired: 2,
+      min: 1,
+      max: 6,
+      metrics: [
+        {
+          type: 'External',
+          external: {
+            metric: {
+              name: 's0-nats-jetstream-LOANFLOW',
+              selector: { matchLabels: { scaledobject: 'loanflow-accounting' } },
+            },
+            target: { type: 'AverageValue', averageValue: '100' },
+          },
+        },
+      ],
+      currentMetrics: [
+        {
+          type: 'External',
+          external: {
+            metric: { name: 's0-nats-jetstream-LOANFLOW' },
+            current: { averageValue: '37' },
+          },
+        },
+      ],
     }),
   ];
   const cron = eodCronJob(NS);
@@ -70,24 +123,67 @@ describe('ops CLI against a fake Kubernetes API server', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`namespace ${NS}`);
-    const row = (name: string) => lines.find((l) => l.startsWith(`loanflow-${name} `))!.split(/\s{2,}/);
-    expect(row('gateway')).toEqual(['loanflow-gateway', '3', '2', '3', '7', '3/4 2-10', 'cpu 83%/70%', 'registry.example/loanflow/gateway:1.4.2']);
-    expect(row('accounting')).toEqual(['loanflow-accounting', '2', '2', '1', '0', '2/2 1-6', 's0-nats-jetstream-LOANFLOW 37/100', 'registry.example/loanflow/accounting:1.4.1']);
-    expect(row('identity')).toEqual(['loanflow-identity', '1', '1', '1', '0', '-', '-', 'registry.example/loanflow/identity:1.4.2']);
+    const row = (name: string) =>
+      lines.find((l) => l.startsWith(`loanflow-${name} `))!.split(/\s{2,}/);
+    expect(row('gateway')).toEqual([
+      'loanflow-gateway',
+      '3',
+      '2',
+      '3',
+      '7',
+      '3/4 2-10',
+      'cpu 83%/70%',
+      'registry.example/loanflow/gateway:1.4.2',
+    ]);
+    expect(row('accounting')).toEqual([
+      'loanflow-accounting',
+      '2',
+      '2',
+      '1',
+      '0',
+      '2/2 1-6',
+      's0-nats-jetstream-LOANFLOW 37/100',
+      'registry.example/loanflow/accounting:1.4.1',
+    ]);
+    expect(row('identity')).toEqual([
+      'loanflow-identity',
+      '1',
+      '1',
+      '1',
+      '0',
+      '-',
+      '-',
+      'registry.example/loanflow/identity:1.4.2',
+    ]);
     expect(r.stdout).not.toContain('grafana');
     // The columns line up: each row's image begins where the header's IMAGE does.
     const header = lines.find((l) => l.startsWith('DEPLOYMENT'))!;
-    expect(lines.find((l) => l.startsWith('loanflow-gateway'))!.indexOf('registry.example')).toBe(header.indexOf('IMAGE'));
-    expect(r.stdout).toContain('consumer lag: unavailable (cannot reach NATS at nats://127.0.0.1:1');
-    expect(r.stdout).toContain('end of day: CronJob loanflow-eod "30 16 * * *", last scheduled 2026-03-01T08:30:00.000Z, last succeeded 2026-03-01T08:32:10.000Z');
-    expect(r.stdout).toContain('last run: loanflow-eod-29541630 failed, started 2026-03-01T08:30:00.000Z');
+    expect(lines.find((l) => l.startsWith('loanflow-gateway'))!.indexOf('registry.example')).toBe(
+      header.indexOf('IMAGE'),
+    );
+    expect(r.stdout).toContain(
+      'consumer lag: unavailable (cannot reach NATS at nats://127.0.0.1:1',
+    );
+    expect(r.stdout).toContain(
+      'end of day: CronJob loanflow-eod "30 16 * * *", last scheduled 2026-03-01T08:30:00.000Z, last succeeded 2026-03-01T08:32:10.000Z',
+    );
+    expect(r.stdout).toContain(
+      'last run: loanflow-eod-29541630 failed, started 2026-03-01T08:30:00.000Z',
+    );
     // Pods were asked for by each deployment's selector; nothing was written.
-    expect(api.requests.filter((q) => q.path.endsWith('/pods')).map((q) => q.query.labelSelector).sort()).toEqual([
+    expect(
+      api.requests
+        .filter((q) => q.path.endsWith('/pods'))
+        .map((q) => q.query.labelSelector)
+        .sort(),
+    ).toEqual([
       'app.kubernetes.io/name=accounting,app.kubernetes.io/part-of=loanflow',
       'app.kubernetes.io/name=gateway,app.kubernetes.io/part-of=loanflow',
       'app.kubernetes.io/name=identity,app.kubernetes.io/part-of=loanflow',
     ]);
-    expect(api.requests.find((q) => q.path.endsWith('/deployments'))!.query.labelSelector).toBe('app.kubernetes.io/part-of=loanflow');
+    expect(api.requests.find((q) => q.path.endsWith('/deployments'))!.query.labelSelector).toBe(
+      'app.kubernetes.io/part-of=loanflow',
+    );
     expect(api.writes()).toEqual([]);
   });
 
@@ -96,18 +192,46 @@ describe('ops CLI against a fake Kubernetes API server', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.namespace).toBe(NS);
-    expect(s.deployments.map((d: { name: string }) => d.name)).toEqual(['loanflow-accounting', 'loanflow-gateway', 'loanflow-identity']);
+    expect(s.deployments.map((d: { name: string }) => d.name)).toEqual([
+      'loanflow-accounting',
+      'loanflow-gateway',
+      'loanflow-identity',
+    ]);
     expect(s.deployments[1]).toEqual({
-      name: 'loanflow-gateway', desired: 3, ready: 2, updated: 3, available: 2,
-      image: 'registry.example/loanflow/gateway:1.4.2', restarts: 7,
-      hpa: { name: 'loanflow-gateway', current: 3, desired: 4, min: 2, max: 10, metrics: [{ name: 'cpu', current: '83%', target: '70%' }] },
+      name: 'loanflow-gateway',
+      desired: 3,
+      ready: 2,
+      updated: 3,
+      available: 2,
+      image: 'registry.example/loanflow/gateway:1.4.2',
+      restarts: 7,
+      hpa: {
+        name: 'loanflow-gateway',
+        current: 3,
+        desired: 4,
+        min: 2,
+        max: 10,
+        metrics: [{ name: 'cpu', current: '83%', target: '70%' }],
+      },
     });
     expect(s.deployments[0].hpa.name).toBe('keda-hpa-loanflow-accounting');
-    expect(s.lag).toEqual({ available: false, stream: 'LOANFLOW', reason: 'no NATS URL (--nats or NATS_URL)' });
+    expect(s.lag).toEqual({
+      available: false,
+      stream: 'LOANFLOW',
+      reason: 'no NATS URL (--nats or NATS_URL)',
+    });
     expect(s.eod).toEqual({
-      cronJob: 'loanflow-eod', schedule: '30 16 * * *', suspended: false,
-      lastScheduleTime: '2026-03-01T08:30:00.000Z', lastSuccessfulTime: '2026-03-01T08:32:10.000Z',
-      lastJob: { name: 'loanflow-eod-29541630', outcome: 'failed', startTime: '2026-03-01T08:30:00.000Z', completionTime: null },
+      cronJob: 'loanflow-eod',
+      schedule: '30 16 * * *',
+      suspended: false,
+      lastScheduleTime: '2026-03-01T08:30:00.000Z',
+      lastSuccessfulTime: '2026-03-01T08:32:10.000Z',
+      lastJob: {
+        name: 'loanflow-eod-29541630',
+        outcome: 'failed',
+        startTime: '2026-03-01T08:30:00.000Z',
+        completionTime: null,
+      },
     });
   });
 
@@ -129,9 +253,14 @@ describe('ops CLI against a fake Kubernetes API server', () => {
       const jsm = await nc.jetstreamManager();
       await jsm.streams.add({ name: stream, subjects: [`opstest${suffix}.>`] });
       for (const durable of [`accounting_${suffix}`, `monitor_${suffix}`])
-        await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, ack_wait: 120e9 });
+        await jsm.consumers.add(stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          ack_wait: 120e9,
+        });
       const js = nc.jetstream();
-      for (let i = 0; i < 5; i++) await js.publish(`opstest${suffix}.loan.accrued`, new TextEncoder().encode(`e${i}`));
+      for (let i = 0; i < 5; i++)
+        await js.publish(`opstest${suffix}.loan.accrued`, new TextEncoder().encode(`e${i}`));
       // Two delivered and held without an ack: pending 3, ack pending 2.
       const consumer = await js.consumers.get(stream, `accounting_${suffix}`);
       const batch = await consumer.fetch({ max_messages: 2, expires: 5000 });
@@ -150,7 +279,10 @@ describe('ops CLI against a fake Kubernetes API server', () => {
 
     it('gives each durable its pending and ack-pending counts, with its service', async () => {
       const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-      const json = await runOps(['status', '--json', '--stream', stream], { ...env, NATS_URL: url });
+      const json = await runOps(['status', '--json', '--stream', stream], {
+        ...env,
+        NATS_URL: url,
+      });
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout).lag).toEqual({
         available: true,
@@ -185,7 +317,12 @@ describe('ops CLI against a fake Kubernetes API server', () => {
   it('scale to 0 is allowed (the service is stopped)', async () => {
     const r = await runOps(['scale', 'identity', '0', '--json'], env);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ deployment: 'loanflow-identity', namespace: NS, from: 1, to: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      deployment: 'loanflow-identity',
+      namespace: NS,
+      from: 1,
+      to: 0,
+    });
   });
 
   it('restart annotates the pod template with restartedAt in a strategic merge patch, as kubectl does', async () => {
@@ -199,24 +336,40 @@ describe('ops CLI against a fake Kubernetes API server', () => {
       path: `/apis/apps/v1/namespaces/${NS}/deployments/loanflow-accounting`,
       contentType: 'application/strategic-merge-patch+json',
     });
-    const at: string = (writes[0]!.body as any).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const at: string = (writes[0]!.body as Obj).spec.template.metadata.annotations[
+      'kubectl.kubernetes.io/restartedAt'
+    ];
     expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(Date.parse(at)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(Date.parse(at)).toBeLessThanOrEqual(Date.now());
-    expect(JSON.parse(r.stdout)).toEqual({ deployment: 'loanflow-accounting', namespace: NS, restartedAt: at });
+    expect(JSON.parse(r.stdout)).toEqual({
+      deployment: 'loanflow-accounting',
+      namespace: NS,
+      restartedAt: at,
+    });
     // The rest of the template is untouched.
-    expect(api.deployments[1]!.spec.template.spec.containers[0].image).toBe('registry.example/loanflow/accounting:1.4.1');
+    expect(api.deployments[1]!.spec.template.spec.containers[0].image).toBe(
+      'registry.example/loanflow/accounting:1.4.1',
+    );
   });
 
   it('eod creates a Job from the CronJob template with --date, follows it to success and prints its log', async () => {
-    api.jobScript = { readsUntilDone: 3, outcome: 'Complete', log: 'closing 2026-03-02\n120 loans accrued\nbusiness date 2026-03-02 closed\n' };
+    api.jobScript = {
+      readsUntilDone: 3,
+      outcome: 'Complete',
+      log: 'closing 2026-03-02\n120 loans accrued\nbusiness date 2026-03-02 closed\n',
+    };
     const r = await runOps(['eod', '2026-03-02', '--interval', '0.05'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const posts = api.writes();
     expect(posts).toHaveLength(1);
-    expect(posts[0]).toMatchObject({ method: 'POST', path: `/apis/batch/v1/namespaces/${NS}/jobs`, contentType: 'application/json' });
-    const job = posts[0]!.body as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(posts[0]).toMatchObject({
+      method: 'POST',
+      path: `/apis/batch/v1/namespaces/${NS}/jobs`,
+      contentType: 'application/json',
+    });
+    const job = posts[0]!.body as Obj;
     const cron = api.cronJobs[0]!;
     expect(job.apiVersion).toBe('batch/v1');
     expect(job.kind).toBe('Job');
@@ -224,7 +377,13 @@ describe('ops CLI against a fake Kubernetes API server', () => {
     expect(job.metadata.annotations).toEqual({ 'cronjob.kubernetes.io/instantiate': 'manual' });
     expect(job.metadata.labels).toEqual(cron.spec.jobTemplate.metadata.labels);
     expect(job.metadata.ownerReferences).toEqual([
-      { apiVersion: 'batch/v1', kind: 'CronJob', name: 'loanflow-eod', uid: cron.metadata.uid, controller: true },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        name: 'loanflow-eod',
+        uid: cron.metadata.uid,
+        controller: true,
+      },
     ]);
     // The template's spec, with only the date appended to the container's arguments.
     const expected = structuredClone(cron.spec.jobTemplate.spec);
@@ -234,23 +393,35 @@ describe('ops CLI against a fake Kubernetes API server', () => {
 
     // Followed until the controller said Complete: three reads of the Job, then its pod's log.
     const name = job.metadata.name;
-    expect(api.requests.filter((q) => q.path === `/apis/batch/v1/namespaces/${NS}/jobs/${name}`)).toHaveLength(3);
+    expect(
+      api.requests.filter((q) => q.path === `/apis/batch/v1/namespaces/${NS}/jobs/${name}`),
+    ).toHaveLength(3);
     const logRequest = api.requests.find((q) => q.path.endsWith('/log'))!;
     expect(logRequest.path).toBe(`/api/v1/namespaces/${NS}/pods/${name}-x7k2p/log`);
     expect(logRequest.query).toEqual({ container: 'close-day' });
     expect(r.stdout).toContain(`job ${name} created in ${NS} for 2026-03-02`);
     expect(r.stdout).toContain(`job ${name}: active 1, succeeded 0, failed 0`);
-    expect(r.stdout).toContain(`--- log of pod ${name}-x7k2p\nclosing 2026-03-02\n120 loans accrued\nbusiness date 2026-03-02 closed\n`);
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe(`end of day 2026-03-02: job ${name} succeeded`);
+    expect(r.stdout).toContain(
+      `--- log of pod ${name}-x7k2p\nclosing 2026-03-02\n120 loans accrued\nbusiness date 2026-03-02 closed\n`,
+    );
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe(
+      `end of day 2026-03-02: job ${name} succeeded`,
+    );
   });
 
   it('eod exits 1 when the Job fails, with the log of its pod', async () => {
-    api.jobScript = { readsUntilDone: 2, outcome: 'Failed', log: 'chunk 3 of 8: deadlock detected\n' };
+    api.jobScript = {
+      readsUntilDone: 2,
+      outcome: 'Failed',
+      log: 'chunk 3 of 8: deadlock detected\n',
+    };
     const r = await runOps(['eod', '2026-03-02', '--interval', '0.05', '--json'], env);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ namespace: NS, date: '2026-03-02', outcome: 'failed' });
-    expect(out.logs).toEqual([{ pod: `${out.job}-x7k2p`, log: 'chunk 3 of 8: deadlock detected\n' }]);
+    expect(out.logs).toEqual([
+      { pod: `${out.job}-x7k2p`, log: 'chunk 3 of 8: deadlock detected\n' },
+    ]);
     expect(r.stderr).toContain(`job ${out.job} created`);
   });
 
@@ -258,19 +429,26 @@ describe('ops CLI against a fake Kubernetes API server', () => {
     api.jobScript = { readsUntilDone: 1_000_000, outcome: 'Complete', log: '' };
     const r = await runOps(['eod', '2026-03-02', '--interval', '0.05', '--timeout', '0.3'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: job loanflow-eod-2026-03-02-[0-9a-f]{6} still running after 0.3s; it goes on in the cluster/);
+    expect(r.stderr).toMatch(
+      /error: job loanflow-eod-2026-03-02-[0-9a-f]{6} still running after 0.3s; it goes on in the cluster/,
+    );
   });
 
   it('eod without the CronJob says which is missing', async () => {
     api.cronJobs = [];
     const r = await runOps(['eod', '2026-03-02'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: read CronJob loanflow-eod: 404 NotFound cronjobs.batch "loanflow-eod" not found\n');
+    expect(r.stderr).toBe(
+      'error: read CronJob loanflow-eod: 404 NotFound cronjobs.batch "loanflow-eod" not found\n',
+    );
     expect(api.writes()).toEqual([]);
   });
 
   it('a 403 from the API is said plainly, with the permission it lacks', async () => {
-    api.forbid = (q) => (q.method === 'PATCH' ? { verb: 'patch', resource: 'deployments/scale', group: 'apps' } : undefined);
+    api.forbid = (q) =>
+      q.method === 'PATCH'
+        ? { verb: 'patch', resource: 'deployments/scale', group: 'apps' }
+        : undefined;
     const r = await runOps(['scale', 'gateway', '2'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
@@ -288,18 +466,28 @@ describe('ops CLI against a fake Kubernetes API server', () => {
     await other.stop();
     const r = await runOps(['status'], { KUBECONFIG: kubeconfig });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^error: list deployments in loanflow: cannot reach the Kubernetes API at ${other.url} \\(ECONNREFUSED\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: list deployments in loanflow: cannot reach the Kubernetes API at ${other.url} \\(ECONNREFUSED\\)`,
+      ),
+    );
   });
 
   it.each([
-    [['scale', 'ledger', '2'], 'unknown service ledger: expected one of identity, notifications, reporting, accounting, applications, documents, workflow, gateway'],
+    [
+      ['scale', 'ledger', '2'],
+      'unknown service ledger: expected one of identity, notifications, reporting, accounting, applications, documents, workflow, gateway',
+    ],
     [['scale', 'gateway', '-1'], 'n must be a non-negative integer (0 to 9999); got -1'],
     [['scale', 'gateway', '2.5'], 'n must be a non-negative integer (0 to 9999); got 2.5'],
     [['scale', 'gateway'], 'scale takes <service> <n>; got gateway'],
     [['restart', 'gateway', 'now'], 'restart takes <service>; got gateway now'],
     [['eod', '2026-02-30'], 'date must be a calendar date YYYY-MM-DD; got 2026-02-30'],
     [['eod', '20260302'], 'date must be a calendar date YYYY-MM-DD; got 20260302'],
-    [['eod', '2026-03-02', '--timeout', 'soon'], '--timeout must be a positive number of seconds; got soon'],
+    [
+      ['eod', '2026-03-02', '--timeout', 'soon'],
+      '--timeout must be a positive number of seconds; got soon',
+    ],
     [['status', '--frobnicate'], 'unknown option --frobnicate'],
     [['scale', 'gateway', '2', '--nats', 'nats://x'], 'option --nats does not apply to scale'],
     [['deploy'], 'unknown command deploy'],

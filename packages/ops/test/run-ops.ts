@@ -10,7 +10,10 @@ export interface OpsResult {
   stderr: string;
 }
 
-export function runOps(args: string[], env: Record<string, string | undefined>): Promise<OpsResult> {
+export function runOps(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<OpsResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

@@ -11,14 +11,18 @@ describe('ops smoke against a running system', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startSystem({ users: [{ username: 'am.li', roles: ['account_manager'], branchId: 'SH001' }] });
+    system = await startSystem({
+      users: [{ username: 'am.li', roles: ['account_manager'], branchId: 'SH001' }],
+    });
   });
   afterAll(async () => {
     await system?.stop();
   });
 
   it('logs in, enters a customer, submits an application and finds it listed', async () => {
-    const r = await runOps(['smoke', '--gateway', system.baseUrl], { SMOKE_PASSWORD: TEST_PASSWORD });
+    const r = await runOps(['smoke', '--gateway', system.baseUrl], {
+      SMOKE_PASSWORD: TEST_PASSWORD,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const steps = r.stdout.trimEnd().split('\n');
@@ -35,13 +39,22 @@ describe('ops smoke against a running system', () => {
     // The application it reports is in the system, submitted, entered by am.li.
     const id = /application ([0-9a-f-]{36}) listed as submitted/.exec(r.stdout)![1];
     const token = await system.login('am.li');
-    const res = await fetch(`${system.baseUrl}/api/v1/applications/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${system.baseUrl}/api/v1/applications/${id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id, status: 'submitted', productCode: 'PERSONAL_CONSUMER', amount: '120000.00' });
+    expect(await res.json()).toMatchObject({
+      id,
+      status: 'submitted',
+      productCode: 'PERSONAL_CONSUMER',
+      amount: '120000.00',
+    });
   });
 
   it('--json gives the steps to machines', async () => {
-    const r = await runOps(['smoke', '--gateway', `${system.baseUrl}/`, '--json'], { SMOKE_PASSWORD: TEST_PASSWORD });
+    const r = await runOps(['smoke', '--gateway', `${system.baseUrl}/`, '--json'], {
+      SMOKE_PASSWORD: TEST_PASSWORD,
+    });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.ok).toBe(true);
@@ -56,10 +69,14 @@ describe('ops smoke against a running system', () => {
   });
 
   it('exits 1 naming the failing step when the password is wrong', async () => {
-    const r = await runOps(['smoke', '--gateway', system.baseUrl], { SMOKE_PASSWORD: 'not-the-password' });
+    const r = await runOps(['smoke', '--gateway', system.baseUrl], {
+      SMOKE_PASSWORD: 'not-the-password',
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ok {2}ready /);
-    expect(r.stderr).toMatch(/^FAILED login: POST \/api\/v1\/auth\/login answered 401, expected 200: /);
+    expect(r.stderr).toMatch(
+      /^FAILED login: POST \/api\/v1\/auth\/login answered 401, expected 200: /,
+    );
   });
 
   it('exits 1 at the readiness step when nothing answers within the deadline', async () => {
@@ -68,7 +85,10 @@ describe('ops smoke against a running system', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const r = await runOps(['smoke', '--gateway', `http://127.0.0.1:${port}`, '--timeout', '1'], {});
+    const r = await runOps(
+      ['smoke', '--gateway', `http://127.0.0.1:${port}`, '--timeout', '1'],
+      {},
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('FAILED ready: GET /readyz not ready after 1s: ECONNREFUSED\n');
