@@ -1,12 +1,10 @@
-import { supplyNode22Features } from './compat';
-
 /**
  * The client is ESM-only and this package compiles to CommonJS like the rest of the repository.
  * Under `module: node16` TypeScript keeps a dynamic import() as a real import() (a require() of an
- * ES module fails on Node 20), and still types it from the package's own declarations.
+ * ES module fails on Node 20), and still types it from the package's own declarations. The client
+ * is pinned to 1.x: 2.x fetches through undici 8, which needs Node >= 22.19.
  */
 async function loadClient() {
-  supplyNode22Features();
   return import('@kubernetes/client-node');
 }
 export type K8s = Awaited<ReturnType<typeof loadClient>>;
@@ -90,8 +88,9 @@ export function explain(cluster: Cluster, what: string, err: unknown): OpsError 
       `${what}: ${err.code} ${status?.reason ?? ''} ${detail}${hint}`.replace(/ +/g, ' '),
     );
   }
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
+  // node-fetch (client-node 1.x) puts the system error's code on the error itself; fetch on its cause.
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const reason = e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(err);
   return new OpsError(`${what}: cannot reach the Kubernetes API at ${cluster.server} (${reason})`);
 }
 
