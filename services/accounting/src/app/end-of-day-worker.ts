@@ -37,7 +37,8 @@ export class EndOfDayWorker {
       try {
         if (await this.listener!.anyOpen()) {
           const done = await workOpenChunks(this.pool, this.opts, 'worker', () => this.stopping);
-          if (done > 0) this.log.info({ chunks: done }, 'end-of-day chunks done for the coordinator');
+          if (done > 0)
+            this.log.info({ chunks: done }, 'end-of-day chunks done for the coordinator');
         }
       } catch (err) {
         // The chunk rolled back and is free again: the coordinator (or another worker) retries

@@ -228,6 +228,11 @@ async function accrueAll(
         await wake.wait(COORDINATOR_POLL_MS);
       }
     }
+  } catch (err) {
+    // The night stops here as it did in one process: the other processes take no more of its
+    // chunks, and a rerun lays out the loans still to do afresh.
+    await eod.abandonOpenChunks(pool, day).catch(() => undefined);
+    throw err;
   } finally {
     session.removeListener('notification', onNotification);
     await eod.unlistenForChunks(session, channel);
@@ -256,8 +261,9 @@ export async function workOpenChunks(
   stopping: () => boolean = () => false,
 ): Promise<number> {
   let done = 0;
+  let failed = false;
   const worker = async () => {
-    while (!stopping()) {
+    while (!stopping() && !failed) {
       const took = await withTransaction(pool, async (tx) => {
         const chunk = await eod.claimChunk(tx);
         if (!chunk) return false;
@@ -270,7 +276,18 @@ export async function workOpenChunks(
       endOfDayChunks.inc({ role });
     }
   };
-  await Promise.all(Array.from({ length: opts.parallelism }, worker));
+  // A failure stops the claiming here, and is reported once the chunks in hand have ended (none
+  // is left running behind the caller's back).
+  const results = await Promise.allSettled(
+    Array.from({ length: opts.parallelism }, () =>
+      worker().catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ),
+  );
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return done;
 }
 

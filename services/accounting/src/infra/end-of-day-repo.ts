@@ -811,3 +811,10 @@ export async function anyOpenChunk(db: Queryable): Promise<boolean> {
   );
   return rows[0]!.open;
 }
+
+/** Drops the open chunk rows of `day` (its coordinator failed); a chunk in hand commits first. */
+export async function abandonOpenChunks(db: Queryable, day: DayNumber): Promise<void> {
+  await db.query('DELETE FROM eod_chunks WHERE business_date = $1 AND done_at IS NULL', [
+    toIso(day),
+  ]);
+}

@@ -61,6 +61,7 @@ export function listenForEndOfDay(opts: {
     }
     client = c;
     delayMs = 1000;
+    opts.log.info('listening for end-of-day chunks');
     opts.onSignal();
   };
   const schedule = () => {
@@ -68,7 +69,10 @@ export function listenForEndOfDay(opts: {
       retry = undefined;
       connect().catch((err: Error) => {
         if (closed) return;
-        opts.log.warn({ err: err.message, retryInMs: delayMs }, 'end-of-day listener cannot connect');
+        opts.log.warn(
+          { err: err.message, retryInMs: delayMs },
+          'end-of-day listener cannot connect',
+        );
         delayMs = Math.min(delayMs * 2, 15_000);
         schedule();
       });
