@@ -4,8 +4,16 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS } from '@loanflow/accounting';
-import { createPool, generateSigningKeys, migrate, platformMigrations } from '@loanflow/platform';
+import {
+  createLogger,
+  createPool,
+  generateSigningKeys,
+  migrate,
+  platformMigrations,
+} from '@loanflow/platform';
 import pg from 'pg';
+import { closeDays, parseCloseDayArgs } from '../src/close-day';
+import { parseIsoDate } from '../src/domain/schedule/calendar';
 
 /**
  * The end of day spread over several accounting processes (issue 13): the real entry points as
@@ -168,6 +176,13 @@ const doneBy = async (schema: string) =>
     )
   ).rows;
 
+afterAll(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  await admin.end();
+});
+
 describe('end of day over several accounting processes', () => {
   const single = `t_eod1_${run}`;
   let expected: Awaited<ReturnType<typeof figures>>;
@@ -194,13 +209,6 @@ describe('end of day over several accounting processes', () => {
     expect(expected.dayClosedLoans).toEqual([{ n: LOANS }]);
     expect(expected.classifications.length).toBeGreaterThan(0);
   }, 120_000);
-
-  afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await admin.end();
-  });
 
   it('closes a day with two services and close-day to exactly the figures of one process', async () => {
     const schema = `t_eod2_${run}`;
@@ -321,6 +329,57 @@ describe('end of day over several accounting processes', () => {
       gates.release();
     }
   }, 180_000);
+});
+
+describe('close-day, the CronJob command', () => {
+  const schema = `t_eodcd_${run}`;
+  it('refuses a bad --date with a usage error naming it (exit 2)', async () => {
+    const bad = closeDay(schema, 'eod-usage', ['--date', '2025-02-30']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('--date: must be a date as YYYY-MM-DD, got \\"2025-02-30\\"');
+    expect(parseCloseDayArgs(['--when', DAY])).toBe('unknown argument "--when"');
+    expect(parseCloseDayArgs(['--date'])).toBe('--date: a date as YYYY-MM-DD is missing');
+    expect(parseCloseDayArgs([`--date=${DAY}`])).toEqual({ date: parseIsoDate(DAY) });
+    expect(parseCloseDayArgs([])).toEqual({});
+  });
+
+  it("closes every open date up to yesterday in the bank's time zone, then nothing more", async () => {
+    await seedBook(schema);
+    const log = createLogger('close-day-test', 'silent');
+    const options = {
+      env: { ...env(schema, 'eod-cron'), BANK_TIME_ZONE: 'Asia/Shanghai' },
+      // 00:30 on the 19th in Shanghai is still the 18th in UTC: yesterday is the 18th there.
+      now: () => new Date('2025-06-18T16:30:00Z'),
+      log,
+    };
+    expect(await closeDays([], options)).toBe(0);
+    const days = async () =>
+      (
+        await admin.query<{ business_date: string; status: string; loans_accrued: number }>(
+          `SELECT business_date, status, loans_accrued FROM ${schema}.business_days ORDER BY 1`,
+        )
+      ).rows;
+    expect(await days()).toEqual([
+      { business_date: '2025-06-16', status: 'closed', loans_accrued: LOANS },
+      { business_date: '2025-06-17', status: 'closed', loans_accrued: LOANS },
+      { business_date: '2025-06-18', status: 'closed', loans_accrued: LOANS },
+      { business_date: '2025-06-19', status: 'open', loans_accrued: null },
+    ]);
+    const outbox = async () =>
+      Number((await admin.query(`SELECT count(*) AS n FROM ${schema}.outbox`)).rows[0].n);
+    const events = await outbox();
+    // Run again the same night: nothing to close, nothing written.
+    expect(await closeDays([], options)).toBe(0);
+    expect(await closeDays(['--date', '2025-06-17'], options)).toBe(0);
+    expect((await days()).at(-1)).toEqual({
+      business_date: '2025-06-19',
+      status: 'open',
+      loans_accrued: null,
+    });
+    expect(await outbox()).toBe(events);
+    // A date ahead of the open one is refused, as the batch refuses it (exit 1).
+    expect(await closeDays(['--date', '2025-06-21'], options)).toBe(1);
+  }, 120_000);
 });
 
 // Loans by the accrual benchmark's recipe (a mix of performing and overdue loans, daily and
