@@ -17,10 +17,12 @@ import {
 } from '@loanflow/platform';
 import { documentsV1 } from '@loanflow/proto';
 import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
+import { EndOfDayWorker } from './app/end-of-day-worker';
 import { loadAccountingConfig, type AccountingConfig } from './config';
 import { parseIsoDate } from './domain/schedule/calendar';
 import { ensureBusinessCalendar } from './infra/calendar-repo';
 import { onContractSigned } from './infra/contract-events';
+import { listenForEndOfDay } from './infra/eod-listener';
 import { accountingService } from './infra/grpc-handlers';
 import { postLoanService } from './infra/post-loan-handlers';
 
@@ -93,6 +95,21 @@ export async function start(
     calendar,
     dueSoonNoticeDays: config.DUE_SOON_NOTICE_DAYS,
   };
+  // Chunks of an end of day another process (a replica, the CronJob) coordinates.
+  const eodWorker = config.EOD_WORKER
+    ? new EndOfDayWorker(
+        pool,
+        (onSignal) =>
+          listenForEndOfDay({
+            connectionString: config.DATABASE_URL,
+            schema,
+            log: log.child({ component: 'eod-worker' }),
+            onSignal,
+          }),
+        endOfDay,
+        log.child({ component: 'eod-worker' }),
+      )
+    : undefined;
   const documents = promiseClient(
     createGrpcClient(documentsV1.DocumentsServiceClient, config.DOCUMENTS_ADDR),
   );
@@ -123,6 +140,7 @@ export async function start(
     ],
   });
   const grpcPort = await server.listen(config.ACCOUNTING_GRPC_HOST, config.ACCOUNTING_GRPC_PORT);
+  eodWorker?.start();
   return {
     grpcPort,
     consumers: [contractsConsumer],
@@ -132,6 +150,8 @@ export async function start(
     flushOutbox: () => relay.kick(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_NOT_SERVING_MS);
+      // The chunk in hand commits (its events reach the outbox the relay flushes below).
+      await eodWorker?.stop();
       await contracts.drain();
       await relay.kick();
       await relay.stop();

@@ -8,10 +8,12 @@ const rows = async (h: Harness, sql: string, params: unknown[] = []) =>
 describe('end of day: resumable after a crash, in order, once per date', () => {
   let h: Harness;
   beforeAll(async () => {
-    // One loan per chunk, so a failure in the middle leaves some loans done and some not.
+    // One loan per chunk, so a failure in the middle leaves some loans done and some not. One
+    // process alone, taking its chunks in order: no worker beside it takes the next ones while
+    // the failing one stops the night (eod-distributed.test.ts has the processes together).
     h = await startHarness({
       firstBusinessDate: '2025-01-15',
-      env: { EOD_CHUNK_SIZE: '1', EOD_PARALLELISM: '1' },
+      env: { EOD_CHUNK_SIZE: '1', EOD_PARALLELISM: '1', EOD_WORKER: 'false' },
     });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@
 // one transaction that moves its loans from "accrued through yesterday" to "accrued through
 // today", so a crash anywhere loses at most the chunk in flight and a rerun picks up exactly the
 // loans not yet done. A date is closed once, in order, and the next one opens with it.
+import { hostname } from 'node:os';
 import {
   appendManyToOutbox,
   appendToOutbox,
@@ -33,8 +34,9 @@ import {
 } from '../domain/money';
 import type { DayNumber } from '../domain/schedule/calendar';
 import * as calendarRepo from '../infra/calendar-repo';
-import type { Db, Pool } from '../infra/db';
+import type { Db, Pool, Tx } from '../infra/db';
 import * as eod from '../infra/end-of-day-repo';
+import { endOfDayChunks, endOfDayDuration } from '../infra/eod-metrics';
 import type {
   Billed,
   ChunkLoan,
@@ -49,6 +51,7 @@ import { lprInForce } from '../infra/rate-repo';
 import { Fields } from './input';
 import { loadBook } from './loan-book';
 import { SOURCE } from './deps';
+import { Wakeup } from './wakeup';
 
 export interface EndOfDayOptions {
   policy: ClassificationPolicy;
@@ -61,6 +64,8 @@ export interface EndOfDayOptions {
   calendar: BankCalendar;
   /** Installments falling due this many days after the closing date are announced; 0: none. */
   dueSoonNoticeDays: number;
+  /** Who does the chunks taken here (eod_chunks.done_by); this host and process by default. */
+  processName?: string;
 }
 
 /** The outcome of closing a date: its totals, and the date open next. */
@@ -85,7 +90,9 @@ export async function runEndOfDay(
 
 /**
  * Closes `day` (which must be the open business date, or already closed: then nothing happens).
- * A date later than today's calendar date closes only under a recorded simulation.
+ * A date later than today's calendar date closes only under a recorded simulation. The process
+ * calling this coordinates: it lays out the chunks, works them with every other accounting
+ * process that takes end-of-day chunks, and closes the date once all are done.
  */
 export async function closeBusinessDate(
   pool: Pool,
@@ -93,18 +100,28 @@ export async function closeBusinessDate(
   opts: EndOfDayOptions,
   closedBy = 'system',
 ): Promise<ClosedDay> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  let outcome = 'failed';
   const lockClient = await pool.connect();
   try {
     if (!(await eod.tryEndOfDayLock(lockClient)))
       throw conflict('the end of day is already running');
     try {
       const claim = await claimDay(pool, day, opts.calendar, closedBy);
-      if (claim.alreadyClosed) return claim.response;
-      const started = Date.now();
-      await accrueAll(pool, day, opts);
+      if (claim.alreadyClosed) {
+        outcome = 'already_closed';
+        return claim.response;
+      }
+      await accrueAll(pool, lockClient, day, opts);
       const response = await finishDay(pool, day);
+      outcome = 'closed';
       opts.log.info(
-        { businessDate: toIso(day), loans: response.day?.loansAccrued, ms: Date.now() - started },
+        {
+          businessDate: toIso(day),
+          loans: response.day?.loansAccrued,
+          ms: Math.round(seconds() * 1000),
+        },
         'end of day closed',
       );
       return response;
@@ -113,6 +130,25 @@ export async function closeBusinessDate(
     }
   } finally {
     lockClient.release();
+    endOfDayDuration.observe({ outcome }, seconds());
+  }
+}
+
+/**
+ * Closes every business date up to `through`, one after another from the open one (the night's
+ * CronJob: a night missed is caught up on the next); dates already closed are left alone.
+ */
+export async function closeBusinessDatesThrough(
+  pool: Pool,
+  through: DayNumber,
+  opts: EndOfDayOptions,
+  closedBy: string,
+): Promise<ClosedDay[]> {
+  const closed: ClosedDay[] = [];
+  for (;;) {
+    const open = await calendarRepo.unclosedBusinessDay(pool);
+    if (!open || open.date > through) return closed;
+    closed.push(await closeBusinessDate(pool, open.date, opts, closedBy));
   }
 }
 
@@ -164,23 +200,95 @@ async function claimDay(
   });
 }
 
-async function accrueAll(pool: Pool, day: DayNumber, opts: EndOfDayOptions): Promise<void> {
-  // Chunk boundaries over the loans still to do; each worker takes the next range.
-  for (;;) {
-    const bounds = await eod.chunkBounds(pool, day - 1, opts.chunkSize);
-    if (bounds.length === 0) break;
-    let next = 0;
-    const worker = async () => {
-      while (next < bounds.length) {
-        const i = next++;
-        await accrueChunk(pool, day, bounds[i]!, bounds[i + 1], opts);
+/**
+ * The coordinator's part: a pass of chunk rows over the loans still to do, worked here and by
+ * every other process until all are done (a pass finds more only if loans were left behind),
+ * then no active loan may be left behind yesterday. The wait for other processes' chunks is
+ * woken by their "done" notifications on the lock's session, with a short poll beside them (a
+ * notification can be lost with its connection; a chunk freed by a dead process is taken here).
+ */
+async function accrueAll(
+  pool: Pool,
+  session: Tx,
+  day: DayNumber,
+  opts: EndOfDayOptions,
+): Promise<void> {
+  const wake = new Wakeup();
+  const channel = await eod.endOfDayChannel(session);
+  const onNotification = () => wake.signal();
+  session.on('notification', onNotification);
+  await eod.listenForChunks(session, channel);
+  try {
+    for (;;) {
+      const pass = await withTransaction(pool, (tx) => eod.openPass(tx, day, opts.chunkSize));
+      if (pass.chunks === 0) break;
+      for (;;) {
+        await workOpenChunks(pool, opts, 'coordinator');
+        if ((await eod.chunksLeft(pool, day, pass.pass)) === 0) break;
+        await wake.wait(COORDINATOR_POLL_MS);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.parallelism, bounds.length) }, worker));
+    }
+  } catch (err) {
+    // The night stops here as it did in one process: the other processes take no more of its
+    // chunks, and a rerun lays out the loans still to do afresh.
+    await eod.abandonOpenChunks(pool, day).catch(() => undefined);
+    throw err;
+  } finally {
+    session.removeListener('notification', onNotification);
+    await eod.unlistenForChunks(session, channel);
   }
   const behind = await eod.loansBehind(pool, day - 1);
   if (behind !== 0)
     throw new Error(`${behind} active loans are accrued through before ${toIso(day - 1)}`);
+}
+
+/** How often a coordinator looks at its pass when no notification came. */
+const COORDINATOR_POLL_MS = 250;
+
+/** Who did a chunk, as eod_chunks.done_by records it: the host (the pod) and the process. */
+export const THIS_PROCESS = `${hostname()}:${process.pid}`;
+
+/**
+ * Claims and accrues open chunks of the closing date, `opts.parallelism` at a time, until none
+ * is left to take (or `stopping()` says so: the chunk in hand is finished first). Each chunk is
+ * one transaction: the row's lock, the chunk's writes and the row marked done commit together,
+ * so a process that dies frees its chunk for another. Returns the chunks done here.
+ */
+export async function workOpenChunks(
+  pool: Pool,
+  opts: EndOfDayOptions,
+  role: 'coordinator' | 'worker',
+  stopping: () => boolean = () => false,
+): Promise<number> {
+  let done = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!stopping() && !failed) {
+      const took = await withTransaction(pool, async (tx) => {
+        const chunk = await eod.claimChunk(tx);
+        if (!chunk) return false;
+        const loans = await accrueChunk(tx, chunk.day, chunk.from, chunk.to, opts);
+        await eod.markChunkDone(tx, chunk, opts.processName ?? THIS_PROCESS, loans);
+        return true;
+      });
+      if (!took) return;
+      done++;
+      endOfDayChunks.inc({ role });
+    }
+  };
+  // A failure stops the claiming here, and is reported once the chunks in hand have ended (none
+  // is left running behind the caller's back).
+  const results = await Promise.allSettled(
+    Array.from({ length: opts.parallelism }, () =>
+      worker().catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ),
+  );
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return done;
 }
 
 interface ChunkWrites {
@@ -194,150 +302,150 @@ interface ChunkWrites {
   classifications: { id: string; loanId: string; from: string; to: string }[];
 }
 
+/** The loans of [from, to) still behind, accrued through `day` in the caller's transaction. */
 async function accrueChunk(
-  pool: Pool,
+  tx: Tx,
   day: DayNumber,
   from: string,
   to: string | undefined,
   opts: EndOfDayOptions,
-): Promise<void> {
-  await withTransaction(pool, async (tx) => {
-    // Before anything moves the chunk's loans past yesterday: the notices share their guard.
-    const dueSoon =
-      opts.dueSoonNoticeDays > 0
-        ? await eod.recordDueSoonNotices(tx, day, opts.dueSoonNoticeDays, from, to)
-        : [];
-    const quiet = await eod.accrueQuietLoans(tx, day, from, to);
-    const loans = await eod.chunkLoans(tx, from, to, day - 1);
-    if (loans.length === 0 && quiet.loans === 0) return;
-    const tomorrow = day + 1;
-    const following = await eod.followingInstallments(
-      tx,
-      loans
-        .filter((l) => l.state.nextDueDate === tomorrow)
-        .map((l) => [l.state.id, l.state.nextPeriod!]),
-    );
-    const rateChanges = await rateChangesFor(tx, loans, tomorrow);
+): Promise<number> {
+  // Before anything moves the chunk's loans past yesterday: the notices share their guard.
+  const dueSoon =
+    opts.dueSoonNoticeDays > 0
+      ? await eod.recordDueSoonNotices(tx, day, opts.dueSoonNoticeDays, from, to)
+      : [];
+  const quiet = await eod.accrueQuietLoans(tx, day, from, to);
+  const loans = await eod.chunkLoans(tx, from, to, day - 1);
+  if (loans.length === 0 && quiet.loans === 0) return 0;
+  const tomorrow = day + 1;
+  const following = await eod.followingInstallments(
+    tx,
+    loans
+      .filter((l) => l.state.nextDueDate === tomorrow)
+      .map((l) => [l.state.id, l.state.nextPeriod!]),
+  );
+  const rateChanges = await rateChangesFor(tx, loans, tomorrow);
 
-    const w: ChunkWrites = {
-      plain: [],
-      full: [],
-      lines: [],
-      segments: [],
-      billed: [],
-      overdueLoans: [],
-      events: dueSoon.map((n) => dueSoonEvent(n, opts.dueSoonNoticeDays, day)),
-      classifications: [],
-    };
-    // Bank-account lines (income) are summed per branch; loan-account lines stay per loan.
-    const credits = new Map<string, { account: string; branchId: string; credit: Cents }>();
-    const addLines = (loan: ChunkLoan, postings: readonly Posting[]) => {
-      for (const line of journalLines(postings)) {
-        if ((LOAN_ACCOUNTS as readonly string[]).includes(line.account))
-          w.lines.push({ ...line, loanId: loan.state.id, branchId: loan.branchId });
-        else {
-          const key = `${line.account}:${loan.branchId}`;
-          const sum = credits.get(key) ?? {
-            account: line.account,
-            branchId: loan.branchId,
-            credit: 0n,
-          };
-          sum.credit += line.credit - line.debit;
-          credits.set(key, sum);
-        }
-      }
-    };
-    const accruedToday = new Map<string, DayResult['accrued']>();
-    for (const [loanId, normal] of quiet.accrued)
-      accruedToday.set(loanId, { normal, penalty: 0n, compound: 0n });
-    const totals: ChunkTotals = {
-      loans: quiet.loans,
-      normal: quiet.normal,
-      penalty: 0n,
-      compound: 0n,
-    };
-
-    for (const loan of loans) {
-      const s = loan.state;
-      const change = rateChanges.get(s.id);
-      let result: DayResult;
-      if (change !== undefined) {
-        // A repricing re-amortizes the schedule: this loan goes the whole way in memory.
-        const { book } = await loadBook(tx, s.id);
-        const closed = closeBookDay(book, day, opts.policy, change);
-        result = closed.result;
-        result.state = closed.change.book.state;
-        await writeInstallments(
-          tx,
-          s.id,
-          closed.change.book.installments.filter(
-            (r) =>
-              r.status === 'scheduled' ||
-              closed.change.changedInstallments.some((c) => c.period === r.period),
-          ),
-          true,
-        );
-        w.full.push(result.state);
-      } else {
-        result = closeDay(s, day, {
-          installmentAfter: (period) => following.get(`${s.id}:${period + 1}`) ?? null,
-          policy: opts.policy,
-        });
-        const structural =
-          result.billed ||
-          result.wentOverdue ||
-          result.classified ||
-          result.closedSegments.length > 0 ||
-          result.state.daysPastDue !== s.daysPastDue ||
-          result.state.dueSince !== s.dueSince;
-        (structural ? w.full : w.plain).push(result.state);
-        if (result.billed) w.billed.push({ loanId: s.id, billed: result.billed });
-        if (result.wentOverdue) w.overdueLoans.push(s.id);
-      }
-      totals.loans++;
-      totals.normal += result.accrued.normal;
-      totals.penalty += result.accrued.penalty;
-      totals.compound += result.accrued.compound;
-      accruedToday.set(s.id, result.accrued);
-      addLines(loan, result.postings);
-      for (const g of result.closedSegments) w.segments.push({ ...g, loanId: s.id });
-      w.events.push(...dayEvents(loan, result, day));
-      if (result.classified) {
-        w.classifications.push({
-          id: uuidv7(),
-          loanId: s.id,
-          from: result.classified.from,
-          to: result.classified.to,
-        });
+  const w: ChunkWrites = {
+    plain: [],
+    full: [],
+    lines: [],
+    segments: [],
+    billed: [],
+    overdueLoans: [],
+    events: dueSoon.map((n) => dueSoonEvent(n, opts.dueSoonNoticeDays, day)),
+    classifications: [],
+  };
+  // Bank-account lines (income) are summed per branch; loan-account lines stay per loan.
+  const credits = new Map<string, { account: string; branchId: string; credit: Cents }>();
+  const addLines = (loan: ChunkLoan, postings: readonly Posting[]) => {
+    for (const line of journalLines(postings)) {
+      if ((LOAN_ACCOUNTS as readonly string[]).includes(line.account))
+        w.lines.push({ ...line, loanId: loan.state.id, branchId: loan.branchId });
+      else {
+        const key = `${line.account}:${loan.branchId}`;
+        const sum = credits.get(key) ?? {
+          account: line.account,
+          branchId: loan.branchId,
+          credit: 0n,
+        };
+        sum.credit += line.credit - line.debit;
+        credits.set(key, sum);
       }
     }
+  };
+  const accruedToday = new Map<string, DayResult['accrued']>();
+  for (const [loanId, normal] of quiet.accrued)
+    accruedToday.set(loanId, { normal, penalty: 0n, compound: 0n });
+  const totals: ChunkTotals = {
+    loans: quiet.loans,
+    normal: quiet.normal,
+    penalty: 0n,
+    compound: 0n,
+  };
 
-    await eod.writePlain(tx, w.plain, day);
-    await eod.writeFull(tx, w.full);
-    await insertSegments(tx, w.segments);
-    await eod.writeBilling(tx, w.billed, tomorrow);
-    await eod.markInstallmentsOverdue(tx, w.overdueLoans);
-    for (const { account, branchId, credit } of credits.values()) {
-      if (credit > 0n) w.lines.push({ account, loanId: null, branchId, debit: 0n, credit });
-      else if (credit < 0n)
-        w.lines.push({ account, loanId: null, branchId, debit: -credit, credit: 0n });
-    }
-    await eod.writeEntry(
-      tx,
-      day,
-      w.lines,
-      `End of day ${toIso(day)}: accrual, billing and overdue of ${loans.length} loans from ${from}`,
-    );
-    await eod.recordClassifications(tx, day, w.classifications);
-    const closed = await eod.loanDays(tx, day, [...accruedToday.keys()]);
-    if (closed.length !== totals.loans)
-      throw new Error(
-        `${totals.loans - closed.length} loans of the chunk from ${from} not read back`,
+  for (const loan of loans) {
+    const s = loan.state;
+    const change = rateChanges.get(s.id);
+    let result: DayResult;
+    if (change !== undefined) {
+      // A repricing re-amortizes the schedule: this loan goes the whole way in memory.
+      const { book } = await loadBook(tx, s.id);
+      const closed = closeBookDay(book, day, opts.policy, change);
+      result = closed.result;
+      result.state = closed.change.book.state;
+      await writeInstallments(
+        tx,
+        s.id,
+        closed.change.book.installments.filter(
+          (r) =>
+            r.status === 'scheduled' ||
+            closed.change.changedInstallments.some((c) => c.period === r.period),
+        ),
+        true,
       );
-    w.events.push(...dayClosedEvents(day, from, closed, accruedToday));
-    await appendManyToOutbox(tx, SOURCE, w.events);
-    await eod.recordChunk(tx, day, from, totals);
-  });
+      w.full.push(result.state);
+    } else {
+      result = closeDay(s, day, {
+        installmentAfter: (period) => following.get(`${s.id}:${period + 1}`) ?? null,
+        policy: opts.policy,
+      });
+      const structural =
+        result.billed ||
+        result.wentOverdue ||
+        result.classified ||
+        result.closedSegments.length > 0 ||
+        result.state.daysPastDue !== s.daysPastDue ||
+        result.state.dueSince !== s.dueSince;
+      (structural ? w.full : w.plain).push(result.state);
+      if (result.billed) w.billed.push({ loanId: s.id, billed: result.billed });
+      if (result.wentOverdue) w.overdueLoans.push(s.id);
+    }
+    totals.loans++;
+    totals.normal += result.accrued.normal;
+    totals.penalty += result.accrued.penalty;
+    totals.compound += result.accrued.compound;
+    accruedToday.set(s.id, result.accrued);
+    addLines(loan, result.postings);
+    for (const g of result.closedSegments) w.segments.push({ ...g, loanId: s.id });
+    w.events.push(...dayEvents(loan, result, day));
+    if (result.classified) {
+      w.classifications.push({
+        id: uuidv7(),
+        loanId: s.id,
+        from: result.classified.from,
+        to: result.classified.to,
+      });
+    }
+  }
+
+  await eod.writePlain(tx, w.plain, day);
+  await eod.writeFull(tx, w.full);
+  await insertSegments(tx, w.segments);
+  await eod.writeBilling(tx, w.billed, tomorrow);
+  await eod.markInstallmentsOverdue(tx, w.overdueLoans);
+  for (const { account, branchId, credit } of credits.values()) {
+    if (credit > 0n) w.lines.push({ account, loanId: null, branchId, debit: 0n, credit });
+    else if (credit < 0n)
+      w.lines.push({ account, loanId: null, branchId, debit: -credit, credit: 0n });
+  }
+  await eod.writeEntry(
+    tx,
+    day,
+    w.lines,
+    `End of day ${toIso(day)}: accrual, billing and overdue of ${loans.length} loans from ${from}`,
+  );
+  await eod.recordClassifications(tx, day, w.classifications);
+  const closed = await eod.loanDays(tx, day, [...accruedToday.keys()]);
+  if (closed.length !== totals.loans)
+    throw new Error(
+      `${totals.loans - closed.length} loans of the chunk from ${from} not read back`,
+    );
+  w.events.push(...dayClosedEvents(day, from, closed, accruedToday));
+  await appendManyToOutbox(tx, SOURCE, w.events);
+  await eod.recordChunk(tx, day, from, totals);
+  return totals.loans;
 }
 
 /** What the rest of the bank hears of a loan's night: overdue, classified, repriced. */

@@ -688,3 +688,133 @@ export async function loanDays(
   );
   return rows;
 }
+
+// The chunks of a closing date as claimable rows (eod_chunks): the coordinator writes a pass,
+// every accounting process claims rows inside the chunk's own transaction.
+
+/**
+ * The notification channel of this book's end of day (schema-scoped, so books of other schemas
+ * on the same server do not wake each other); the same expression names it for NOTIFY.
+ */
+const CHANNEL = `left('loanflow_eod_' || current_schema(), 63)`;
+
+export async function endOfDayChannel(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ channel: string }>(`SELECT ${CHANNEL} AS channel`);
+  return rows[0]!.channel;
+}
+
+/** LISTEN on the channel (its name comes from the schema, whose characters are checked). */
+export async function listenForChunks(client: Queryable, channel: string): Promise<void> {
+  await client.query(`LISTEN "${channel}"`);
+}
+
+export async function unlistenForChunks(client: Queryable, channel: string): Promise<void> {
+  await client.query(`UNLISTEN "${channel}"`);
+}
+
+/**
+ * Starts the next pass of `day` over the loans still accrued through the day before: open rows a
+ * crashed run left behind are dropped first (a worker still in one commits before the delete
+ * goes on, and then its row is done and stays), then one row per chunk of `chunkSize`, and the
+ * other processes are woken when this transaction commits. Returns the pass and its chunks.
+ */
+export async function openPass(
+  tx: Queryable,
+  day: DayNumber,
+  chunkSize: number,
+): Promise<{ pass: number; chunks: number }> {
+  await tx.query('DELETE FROM eod_chunks WHERE business_date = $1 AND done_at IS NULL', [
+    toIso(day),
+  ]);
+  const bounds = await chunkBounds(tx, day - 1, chunkSize);
+  const { rows } = await tx.query<{ pass: number }>(
+    'SELECT COALESCE(max(pass), 0) + 1 AS pass FROM eod_chunks WHERE business_date = $1',
+    [toIso(day)],
+  );
+  const pass = rows[0]!.pass;
+  if (bounds.length === 0) return { pass, chunks: 0 };
+  await tx.query(
+    `INSERT INTO eod_chunks (business_date, pass, first_loan_id, next_first_loan_id)
+     SELECT $1, $2, b.first, b.next FROM unnest($3::uuid[], $4::uuid[]) AS b(first, next)`,
+    [toIso(day), pass, bounds, [...bounds.slice(1), null]],
+  );
+  await tx.query(`SELECT pg_notify(${CHANNEL}, 'chunks')`);
+  return { pass, chunks: bounds.length };
+}
+
+/** A chunk row this transaction holds: the loans of [from, to) of the closing date. */
+export interface ClaimedChunk {
+  day: DayNumber;
+  pass: number;
+  from: string;
+  to: string | undefined;
+}
+
+/**
+ * Takes an open chunk of the date that is closing, locked until this transaction ends (rows other
+ * transactions hold are skipped, not waited for); undefined when none is left to take.
+ */
+export async function claimChunk(tx: Queryable): Promise<ClaimedChunk | undefined> {
+  const { rows } = await tx.query<{
+    business_date: string;
+    pass: number;
+    first_loan_id: string;
+    next_first_loan_id: string | null;
+  }>(
+    `SELECT c.business_date, c.pass, c.first_loan_id, c.next_first_loan_id
+       FROM eod_chunks c JOIN business_days d ON d.business_date = c.business_date AND d.status = 'closing'
+      WHERE c.done_at IS NULL
+      ORDER BY c.business_date, c.pass, c.first_loan_id
+      LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+  );
+  const r = rows[0];
+  return (
+    r && {
+      day: toDay(r.business_date),
+      pass: r.pass,
+      from: r.first_loan_id,
+      to: r.next_first_loan_id ?? undefined,
+    }
+  );
+}
+
+/** Marks the chunk done by `doneBy` in the chunk's transaction, and wakes the coordinator. */
+export async function markChunkDone(
+  tx: Queryable,
+  c: ClaimedChunk,
+  doneBy: string,
+  loans: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE eod_chunks SET done_at = now(), done_by = $4, loans = $5
+      WHERE business_date = $1 AND pass = $2 AND first_loan_id = $3`,
+    [toIso(c.day), c.pass, c.from, doneBy, loans],
+  );
+  await tx.query(`SELECT pg_notify(${CHANNEL}, 'done')`);
+}
+
+/** Chunks of the pass not done yet (held by a process or waiting for one). */
+export async function chunksLeft(db: Queryable, day: DayNumber, pass: number): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM eod_chunks WHERE business_date = $1 AND pass = $2 AND done_at IS NULL',
+    [toIso(day), pass],
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Whether any chunk of a closing date is open (a worker's cheap look before it claims). */
+export async function anyOpenChunk(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ open: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM eod_chunks c JOIN business_days d
+                       ON d.business_date = c.business_date AND d.status = 'closing'
+                    WHERE c.done_at IS NULL) AS open`,
+  );
+  return rows[0]!.open;
+}
+
+/** Drops the open chunk rows of `day` (its coordinator failed); a chunk in hand commits first. */
+export async function abandonOpenChunks(db: Queryable, day: DayNumber): Promise<void> {
+  await db.query('DELETE FROM eod_chunks WHERE business_date = $1 AND done_at IS NULL', [
+    toIso(day),
+  ]);
+}
