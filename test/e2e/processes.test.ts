@@ -206,7 +206,7 @@ function traffic(loops: number) {
   };
 }
 
-const { complete, processOf } = lifecycle(() => ({ baseUrl: baseUrl(), login }));
+const { complete } = lifecycle(() => ({ baseUrl: baseUrl(), login }));
 
 describe('the system as separate OS processes', () => {
   beforeAll(async () => {
@@ -368,10 +368,14 @@ describe('the system as separate OS processes', () => {
       approvedRatePercent: '3.6000',
       approvedTermMonths: 24,
     });
-    const process = await processOf(applicationId);
+    const res = await send('GET', `/api/v1/applications/${applicationId}/process`, tokens['am.li']);
+    const process = JSON.parse((res as { body: string }).body) as {
+      activeElementIds: string[];
+      history: { action: string; elementId: string }[];
+    };
     expect(process.activeElementIds).toEqual([]);
     expect(
-      (process.history as { action: string; elementId: string }[])
+      process.history
         .filter((e) => e.action === 'completed')
         .map((e) => e.elementId)
         .at(-1),
