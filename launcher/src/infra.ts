@@ -123,6 +123,7 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'
 export async function eventBus(
   dataDir: string,
   log: Logger,
+  opts: { inProcessAllowed: boolean } = { inProcessAllowed: true },
 ): Promise<{ bus: EventBus; description: string; url?: string; started?: Started }> {
   if (process.env.NATS_URL) {
     return {
@@ -165,6 +166,10 @@ export async function eventBus(
       started: { name: 'nats-server', stop },
     };
   }
+  if (!opts.inProcessAllowed)
+    throw new Error(
+      'separate processes share their events through NATS: set NATS_URL, or put nats-server on the PATH',
+    );
   log.warn(
     'no NATS_URL and no nats-server on the PATH: using the in-process event bus (events are not kept across restarts)',
   );
@@ -329,13 +334,9 @@ export async function localInfrastructure(
   try {
     const db = await database(dataDir, log);
     if (db.started) started.push(db.started);
-    const events = await eventBus(dataDir, log);
+    const events = await eventBus(dataDir, log, { inProcessAllowed: !opts.needsNats });
     if (events.started) started.push(events.started);
     started.push({ name: 'event bus', stop: () => events.bus.close() });
-    if (opts.needsNats && !events.url)
-      throw new Error(
-        'separate processes share their events through NATS: set NATS_URL, or put nats-server on the PATH',
-      );
     const keys = secrets(dataDir);
     const s3 = await objectStore(dataDir, log);
     if (s3.stop) started.push({ name: 'local object store', stop: s3.stop });
