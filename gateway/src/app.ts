@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import {
   credentials,
   makeGenericClientConstructor,
@@ -196,24 +197,53 @@ export function upstreamHealth(pool: Pool, addresses: Record<string, string>) {
  * stops accepting connections, lets requests in flight finish, then closes what is left at the
  * deadline. Responses still open at that point say `Connection: close`: otherwise their kept-alive
  * connections would idle (and take new requests) until the deadline instead of ending with them.
+ * A connection accepted just before the close whose request has not been read yet is not idle: its
+ * client has sent (or is sending) a request and must get an answer, so it is given a moment to
+ * arrive (server.closeIdleConnections() would reset it).
  */
-export function gracefulClose(server: Server): (deadlineMs: number) => Promise<void> {
+export function gracefulClose(
+  server: Server,
+  firstRequestGraceMs = 2000,
+): (deadlineMs: number) => Promise<void> {
   const open = new Set<ServerResponse>();
+  /** Connections with no request in progress: kept alive after one, or awaiting their first. */
+  const idle = new Map<Socket, 'kept-alive' | 'new'>();
   let closing = false;
-  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+  server.on('connection', (socket: Socket) => {
+    idle.set(socket, 'new');
+    socket.once('close', () => idle.delete(socket));
+  });
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     if (closing) res.setHeader('Connection', 'close');
     open.add(res);
-    res.once('close', () => open.delete(res));
+    idle.delete(req.socket);
+    res.once('close', () => {
+      open.delete(res);
+      if (!req.socket.destroyed) idle.set(req.socket, 'kept-alive');
+      if (closing) req.socket.end();
+    });
   });
   return (deadlineMs) =>
     new Promise((resolve) => {
       closing = true;
       for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
       const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
-      server.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      server.closeIdleConnections();
+      // Connections the kernel completed but this process has not accepted yet would be reset
+      // when the listener closes: the next turn of the event loop accepts them first.
+      setImmediate(() =>
+        setImmediate(() => {
+          // net.Server's close, not http.Server's: the latter also resets every connection
+          // without a request in progress, those whose first request is on its way included.
+          NetServer.prototype.close.call(server, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          for (const [socket, state] of idle) if (state === 'kept-alive') socket.end();
+          // A new connection that sends nothing is not waited for until the deadline.
+          setTimeout(() => {
+            for (const [socket, state] of idle) if (state === 'new') socket.destroy();
+          }, firstRequestGraceMs).unref();
+        }),
+      );
     });
 }

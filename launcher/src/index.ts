@@ -12,6 +12,7 @@ export {
   type ComposeOptions,
   type ServiceName,
 } from './compose';
+export { seedDemoBook } from './demo-data';
 export { scanPdf } from './demo-files';
 export { freePort, reservablePort } from './ports';
 export {
@@ -22,3 +23,10 @@ export {
   TRACING_IMPORT,
   type Deployable,
 } from './topology';
+export {
+  componentEnvironment,
+  startProcesses,
+  type ComponentPorts,
+  type ProcessesOptions,
+  type RunningProcesses,
+} from './processes';

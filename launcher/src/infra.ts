@@ -9,6 +9,7 @@ import {
   type EventBus,
   type Logger,
 } from '@loanflow/platform';
+import type { ComponentName } from './topology';
 import { LocalS3 } from './local-s3';
 import { freePort } from './ports';
 import pg from 'pg';
@@ -122,11 +123,13 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'
 export async function eventBus(
   dataDir: string,
   log: Logger,
-): Promise<{ bus: EventBus; description: string; started?: Started }> {
+  opts: { inProcessAllowed: boolean } = { inProcessAllowed: true },
+): Promise<{ bus: EventBus; description: string; url?: string; started?: Started }> {
   if (process.env.NATS_URL) {
     return {
       bus: await JetStreamBus.connect({ url: process.env.NATS_URL, name: 'loanflow', log }),
       description: `NATS JetStream at ${process.env.NATS_URL}`,
+      url: process.env.NATS_URL,
     };
   }
   const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
@@ -159,9 +162,14 @@ export async function eventBus(
     return {
       bus,
       description: `local nats-server (JetStream) at ${url}`,
+      url,
       started: { name: 'nats-server', stop },
     };
   }
+  if (!opts.inProcessAllowed)
+    throw new Error(
+      'separate processes share their events through NATS: set NATS_URL, or put nats-server on the PATH',
+    );
   log.warn(
     'no NATS_URL and no nats-server on the PATH: using the in-process event bus (events are not kept across restarts)',
   );
@@ -293,4 +301,82 @@ function s3Server(log: Logger): ObjectStoreEndpoint | undefined {
     secretKey: e.S3_SECRET_KEY!,
     region: e.S3_REGION ?? 'us-east-1',
   };
+}
+
+/**
+ * What both `npm start` and `npm run start:services` run the services on: the database, the event
+ * bus, the keys, the object store and where the report streams go, as variables for every
+ * component and for some only. Separate processes need an event bus they can all reach: NATS.
+ */
+export interface LocalInfrastructure {
+  /** The variables every component reads. */
+  env: NodeJS.ProcessEnv;
+  /** Variables of one component only. */
+  serviceEnv: Partial<Record<ComponentName, NodeJS.ProcessEnv>>;
+  /** The bus of this process (`npm start` hands it to every service). */
+  bus: EventBus;
+  /** One line each for the banner. */
+  describe: { database: string; events: string; reportStreams: string; objectStore: string };
+  /** Stops what was started here, in reverse order. */
+  stop(): Promise<void>;
+}
+
+export async function localInfrastructure(
+  dataDir: string,
+  log: Logger,
+  opts: { needsNats: boolean },
+): Promise<LocalInfrastructure> {
+  const started: Started[] = [];
+  const stop = async () => {
+    for (const s of started.reverse())
+      await s.stop().catch((err: unknown) => log.error({ err, what: s.name }, 'stop failed'));
+  };
+  try {
+    const db = await database(dataDir, log);
+    if (db.started) started.push(db.started);
+    const events = await eventBus(dataDir, log, { inProcessAllowed: !opts.needsNats });
+    if (events.started) started.push(events.started);
+    started.push({ name: 'event bus', stop: () => events.bus.close() });
+    const keys = secrets(dataDir);
+    const s3 = await objectStore(dataDir, log);
+    if (s3.stop) started.push({ name: 'local object store', stop: s3.stop });
+    const reportStreamsDir = join(dataDir, 'report-streams');
+    return {
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        ...(events.url ? { NATS_URL: events.url } : {}),
+        AUTH_JWT_PRIVATE_KEY: keys.jwtPrivateKey,
+        AUTH_JWT_PUBLIC_KEY: keys.jwtPublicKey,
+        PII_ENCRYPTION_KEY: keys.piiEncryptionKey,
+        PII_INDEX_KEY: keys.piiIndexKey,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
+      serviceEnv: {
+        applications: { SERVICE_TOKEN_PUBLIC_KEY: keys.serviceTokenPublicKey },
+        notifications: { SERVICE_TOKEN_PRIVATE_KEY: keys.serviceTokenPrivateKey },
+        // Without KAFKA_BROKERS the report streams go to JSON-lines files in the data folder.
+        reporting: process.env.KAFKA_BROKERS ? {} : { REPORT_STREAMS_DIR: reportStreamsDir },
+        documents: {
+          S3_ENDPOINT: s3.endpoint,
+          S3_ACCESS_KEY: s3.accessKey,
+          S3_SECRET_KEY: s3.secretKey,
+          S3_REGION: s3.region,
+        },
+      },
+      bus: events.bus,
+      describe: {
+        database: db.started ? 'embedded PostgreSQL' : 'DATABASE_URL',
+        events: events.description,
+        reportStreams: process.env.KAFKA_BROKERS
+          ? `Kafka ${process.env.KAFKA_BROKERS}`
+          : reportStreamsDir,
+        objectStore: s3.stop ? `local store ${s3.endpoint}` : s3.endpoint,
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -78,6 +78,8 @@ describe('applications service stops gracefully on SIGTERM', () => {
 
     const client = promiseClient(
       createGrpcClient(pb.ApplicationsServiceClient, `127.0.0.1:${port}`),
+      // Refused calls seen at once, not waited for until the process is back.
+      { waitForReady: false },
     );
     const metadata = new Metadata();
     metadata.set(

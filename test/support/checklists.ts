@@ -8,7 +8,7 @@ import { scanPdf, uploadDocument } from './uploads';
  * approval chain call this before each step, as the bankers would file the papers.
  */
 export async function fileDocuments(
-  system: TestSystem,
+  system: Pick<TestSystem, 'baseUrl' | 'login'>,
   who: string,
   applicationId: string,
   stage?: string,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { bankers } from './bankers';
+import { bankers, type Bank } from './bankers';
 import { fileDocuments } from './checklists';
 import { mobile, residentId } from './identities';
-import type { TestSystem, TestUser } from './system';
+import type { TestUser } from './system';
 import type { Body } from './uploads';
 
 /**
@@ -97,7 +97,7 @@ function creditCode(): string {
   return body + alphabet[(31 - (sum % 31)) % 31];
 }
 
-export function lifecycle(system: () => TestSystem) {
+export function lifecycle(system: () => Bank) {
   const { ids, call, eventually, loadIds } = bankers(system);
 
   const ok = <T>(res: { status: number; body: T }, status: number, what: string): T => {

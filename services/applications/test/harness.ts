@@ -476,6 +476,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     cleanups.push(stopService);
     const client = promiseClient(
       createGrpcClient(applicationsV1.ApplicationsServiceClient, `127.0.0.1:${service.grpcPort}`),
+      // A stopped service's refusal is seen at once (the lifecycle tests assert it).
+      { waitForReady: false },
     );
     cleanups.push(async () => client.close());
 

@@ -44,7 +44,10 @@ type ClientCtor<C> = new (
 ) => C;
 
 /**
- * A client with a trace interceptor and keepalive; unary calls retry on UNAVAILABLE. Pass
+ * A client with a trace interceptor and keepalive; unary calls retry on UNAVAILABLE. The channel
+ * tries a lost peer again after 200 ms, backing off to 2 s at most (grpc-js waits up to 120 s by
+ * default), so a peer that restarts — a rolling update, a process sent SIGTERM — is found again
+ * within a call's deadline. Pass
  * `retries: false` for a client of streaming uploads: a retrying call keeps what it sent to replay
  * it, which for a stream of many megabytes is memory held for nothing.
  */
@@ -58,6 +61,8 @@ export function createGrpcClient<C>(
     interceptors: [traceInterceptor],
     ...(retries ? { 'grpc.service_config': retryServiceConfig(Ctor.serviceName) } : {}),
     'grpc.keepalive_time_ms': 30000,
+    'grpc.initial_reconnect_backoff_ms': 200,
+    'grpc.max_reconnect_backoff_ms': 2000,
     'grpc.enable_retries': retries ? 1 : 0,
   } as Partial<ChannelOptions>);
 }
@@ -85,7 +90,18 @@ export type PromiseClient<C> = {
     : never;
 } & { close(): void };
 
-export function promiseClient<C extends { close(): void }>(client: C): PromiseClient<C> {
+/**
+ * By default a call waits for its peer within its deadline (grpc-js `waitForReady`): a peer that
+ * is restarting, or that refuses new calls while it drains, is waited for instead of failing the
+ * caller's request at once; a peer that stays down fails the call with DEADLINE_EXCEEDED. Pass
+ * `waitForReady: false` to see a refused call as UNAVAILABLE at once (the tests of a server's own
+ * shutdown do, to show it turns new calls away).
+ */
+export function promiseClient<C extends { close(): void }>(
+  client: C,
+  opts: { waitForReady?: boolean } = {},
+): PromiseClient<C> {
+  const waitForReady = opts.waitForReady ?? true;
   return new Proxy(client as object, {
     get(target, prop) {
       if (prop === 'close') return () => client.close();
@@ -94,10 +110,14 @@ export function promiseClient<C extends { close(): void }>(client: C): PromiseCl
       return (request: unknown, options: RpcOptions = {}) =>
         new Promise((resolve, reject) => {
           const deadline = new Date(Date.now() + (options.timeoutMs ?? 5000));
+          // grpc-js takes wait-for-ready as an option of the metadata; a copy, so that the
+          // caller's metadata (often reused for many calls) is left as it was.
+          const metadata = options.metadata?.clone() ?? new Metadata();
+          metadata.setOptions({ ...metadata.getOptions(), waitForReady });
           (method as UnaryMethod<unknown, unknown>).call(
             target,
             request,
-            options.metadata ?? new Metadata(),
+            metadata,
             { deadline },
             (err, res) => (err ? reject(fromGrpcError(err)) : resolve(res)),
           );
