@@ -7,8 +7,9 @@
 #   4. the image run as the pods run it (read-only root, /tmp a tmpfs, no capabilities, no new
 #      privileges) against the local PostgreSQL and NATS; then its user must be 10001, its gRPC
 #      health must answer SERVING, /app must not be writable, and SIGTERM must stop it cleanly.
-# Idempotent: the base and the build layers are reused on a second run. Needs root; slow (npm ci
-# from the registry), so it is not part of npm test.
+# Idempotent: the base is made once and reused; the image is built again each run (buildah
+# without --layers: with the vfs driver, committing every step costs more than it saves).
+# Needs root; slow (`npm ci` from the registry), so it is not part of npm test.
 #   sudo test/container/check.sh            # TARGET=accounting by default
 set -euo pipefail
 
@@ -90,7 +91,7 @@ else
 fi
 
 step "buildah bud --target $TARGET → $IMAGE (npm ci needs the registry: host network)"
-buildah bud --layers --isolation chroot --network host \
+buildah bud --isolation chroot --network host \
   --build-arg "NODE_IMAGE=$BASE_IMAGE" --target "$TARGET" -t "$IMAGE" -f "$REPO/Dockerfile" "$REPO"
 
 step 'image contents: no dev dependencies, no launcher, no tests'

@@ -71,8 +71,11 @@ const last = (name: string, keyword: string): string | undefined =>
     .flatMap((s) => s.instructions.filter((i) => i.keyword === keyword).reverse())
     .map((i) => i.args)[0];
 const all = (name: string, keyword: string): string[] =>
-  lineage(name).flatMap((s) => s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args));
-const json = (args: string | undefined): unknown => (args === undefined ? undefined : JSON.parse(args));
+  lineage(name).flatMap((s) =>
+    s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args),
+  );
+const json = (args: string | undefined): unknown =>
+  args === undefined ? undefined : JSON.parse(args);
 
 /** The workspace folder of an entry point: services/accounting/dist/main.js → services/accounting. */
 const workspaceOf = (entry: string) => entry.slice(0, entry.indexOf('/dist/'));
@@ -130,8 +133,13 @@ describe('Dockerfile', () => {
       expect(stage(name).instructions.map((i) => i.keyword)).toContain('USER');
       expect(last(name, 'USER')).toMatch(/^10001(:10001)?$/);
       expect(json(last(name, 'ENTRYPOINT'))).toEqual(['/usr/bin/tini', '--']);
-      expect(all(name, 'RUN').join('\n')).toMatch(/apt-get install -y --no-install-recommends tini/);
-      const workspace = name === 'ops' ? 'packages/ops' : workspaceOf(DEPLOYABLES.find((d) => d.name === name)!.entry);
+      expect(all(name, 'RUN').join('\n')).toMatch(
+        /apt-get install -y --no-install-recommends tini/,
+      );
+      const workspace =
+        name === 'ops'
+          ? 'packages/ops'
+          : workspaceOf(DEPLOYABLES.find((d) => d.name === name)!.entry);
       const installs = all(name, 'RUN').filter((r) => r.includes('npm ci'));
       expect(installs).toEqual([expect.stringContaining(`--omit=dev`)]);
       expect(installs[0]).toMatch(new RegExp(`--workspace ${workspace}( |$)`));
@@ -178,14 +186,13 @@ describe('Dockerfile', () => {
  * name, a folder excluded with everything in it, `!` re-includes, the last matching line wins.
  */
 function ignored(patterns: string[], path: string): boolean {
+  const wildcard: Record<string, string> = { '**/': '(?:.*/)?', '*': '[^/]*', '?': '[^/]' };
   const toRegExp = (p: string) =>
     new RegExp(
       `^${p
-        .replace(/[.+^$()|[\]{}]/g, '\\$&')
-        .replace(/\*\*\//g, '\u0000')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]')
-        .replace(/\u0000/g, '(?:.*/)?')}$`,
+        .split(/(\*\*\/|\*|\?)/)
+        .map((part) => wildcard[part] ?? part.replace(/[.+^$()|[\]{}\\]/g, '\\$&'))
+        .join('')}$`,
     );
   const parts = path.split('/');
   const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
