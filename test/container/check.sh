@@ -5,7 +5,8 @@
 #      this machine's Node.js 20 and npm, laid out as the official image does (/usr/local);
 #   3. buildah bud --target $TARGET with NODE_IMAGE pointing at that base;
 #   4. the image run as the pods run it (read-only root, /tmp a tmpfs, no capabilities, no new
-#      privileges) against the local PostgreSQL and NATS; then its user must be 10001, its gRPC
+#      privileges) against the local infrastructure (npm run infra:up: PostgreSQL, NATS, Kafka,
+#      S3Proxy, with test/infra's default credentials); then its user must be 10001, its gRPC
 #      health must answer SERVING, /app must not be writable, and SIGTERM must stop it cleanly.
 # Idempotent: the base is made once and reused; the image is built again each run (buildah
 # without --layers: with the vfs driver, committing every step costs more than it saves).
@@ -157,6 +158,8 @@ podman run -d --name "$CONTAINER" --network host "${LIMITS[@]}" \
   -e "${VARIABLE}_GRPC_HOST=127.0.0.1" -e "${VARIABLE}_GRPC_PORT=$GRPC_PORT" \
   -e "METRICS_PORT=$METRICS_PORT" -e METRICS_HOST=127.0.0.1 \
   -e AUTH_JWT_PUBLIC_KEY -e SHUTDOWN_TIMEOUT_MS=5000 \
+  -e KAFKA_BROKERS=127.0.0.1:19092 -e S3_ENDPOINT=http://127.0.0.1:19000 \
+  -e S3_ACCESS_KEY=loanflow -e S3_SECRET_KEY=loanflow-secret \
   "$IMAGE"
 
 step 'gRPC health (grpc.health.v1 Check, service "")'
