@@ -100,6 +100,7 @@ export async function start(
     },
   );
   const liveStreams = new LiveStreams();
+  let draining = false;
   const health = upstreamHealth(pool, {
     identity: config.IDENTITY_ADDR,
     accounting: config.ACCOUNTING_ADDR,
@@ -135,7 +136,9 @@ export async function start(
     loginAttemptsPerIp: config.GATEWAY_LOGIN_ATTEMPTS_PER_IP,
     loginWindowSeconds: config.GATEWAY_LOGIN_WINDOW_SECONDS,
     userCheckTtlMs: config.GATEWAY_USER_CHECK_TTL_MS,
-    ready: health.check,
+    // Draining (after SIGTERM): not ready, so the load balancer sends nothing new, while what
+    // is already on its way is still served.
+    ready: async () => ({ ...(await health.check()), serving: !draining }),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65000;
@@ -164,6 +167,11 @@ export async function start(
       clearInterval(purge);
       // Live streams never finish by themselves: ended first, they do not hold up the drain.
       liveStreams.closeAll();
+      // Kubernetes takes a terminating pod out of its Service while the SIGTERM is on its way;
+      // requests routed before that still arrive in this window and are served in full.
+      draining = true;
+      if (config.SHUTDOWN_NOT_SERVING_MS > 0)
+        await new Promise((r) => setTimeout(r, config.SHUTDOWN_NOT_SERVING_MS));
       await closeServer(config.SHUTDOWN_TIMEOUT_MS);
       health.close();
       identity.close();

@@ -20,21 +20,30 @@ const traceInterceptor: Interceptor = (options, nextCall) =>
     },
   });
 
-/** Transparent retries of calls that never reached a server (UNAVAILABLE), with backoff. */
-const retryServiceConfig = (serviceName: string) =>
+/**
+ * Calls spread over every address the peer's name resolves to (round robin): a gRPC channel keeps
+ * its connections, so behind one virtual IP every call of a client would go to one replica; in
+ * Kubernetes a service's peers are reached through a headless Service, whose DNS name gives each
+ * ready pod. With `retries`, transparent retries of calls that never reached a server
+ * (UNAVAILABLE), with backoff.
+ */
+const serviceConfig = (serviceName: string, retries: boolean) =>
   JSON.stringify({
-    methodConfig: [
-      {
-        name: [{ service: serviceName }],
-        retryPolicy: {
-          maxAttempts: 4,
-          initialBackoff: '0.1s',
-          maxBackoff: '2s',
-          backoffMultiplier: 2,
-          retryableStatusCodes: ['UNAVAILABLE'],
-        },
-      },
-    ],
+    loadBalancingConfig: [{ round_robin: {} }],
+    methodConfig: retries
+      ? [
+          {
+            name: [{ service: serviceName }],
+            retryPolicy: {
+              maxAttempts: 4,
+              initialBackoff: '0.1s',
+              maxBackoff: '2s',
+              backoffMultiplier: 2,
+              retryableStatusCodes: ['UNAVAILABLE'],
+            },
+          },
+        ]
+      : [],
   });
 
 type ClientCtor<C> = new (
@@ -59,7 +68,9 @@ export function createGrpcClient<C>(
   const retries = opts.retries ?? true;
   return new Ctor(address, credentials.createInsecure(), {
     interceptors: [traceInterceptor],
-    ...(retries ? { 'grpc.service_config': retryServiceConfig(Ctor.serviceName) } : {}),
+    'grpc.service_config': serviceConfig(Ctor.serviceName, retries),
+    // A scaled-out peer's new replicas are found without waiting for a connection to fail.
+    'grpc.dns_min_time_between_resolutions_ms': 10000,
     'grpc.keepalive_time_ms': 30000,
     'grpc.initial_reconnect_backoff_ms': 200,
     'grpc.max_reconnect_backoff_ms': 2000,
