@@ -59,11 +59,15 @@ export async function renderDirectory(dir: string): Promise<K8sObject[]> {
   });
 }
 
+const overlayKustomization = (overlay: Overlay) =>
+  parse(readFileSync(join(DEPLOY_DIR, 'overlays', overlay, 'kustomization.yaml'), 'utf8')) as {
+    namespace: string;
+    components?: string[];
+  };
+
 /** The components an overlay's own kustomization.yaml already lists. */
 export function includedComponents(overlay: Overlay): Component[] {
-  const file = join(DEPLOY_DIR, 'overlays', overlay, 'kustomization.yaml');
-  const k = parse(readFileSync(file, 'utf8')) as { components?: string[] };
-  return (k.components ?? []).map((c) => basename(c) as Component);
+  return (overlayKustomization(overlay).components ?? []).map((c) => basename(c) as Component);
 }
 
 function subsets<T>(items: readonly T[]): T[][] {
@@ -72,7 +76,9 @@ function subsets<T>(items: readonly T[]): T[][] {
 
 /**
  * An overlay with extra components: a throw-away kustomization that takes the overlay as its
- * resource (kustomize wants paths relative to the kustomization, never absolute).
+ * resource (kustomize wants paths relative to the kustomization, never absolute) and keeps its
+ * namespace, as deploy/README.md tells operators to: without it the components' objects land
+ * outside the namespace and their generated ConfigMaps are not found by the overlay's pods.
  */
 async function renderWith(
   overlay: Overlay,
@@ -88,6 +94,7 @@ async function renderWith(
       [
         'apiVersion: kustomize.config.k8s.io/v1beta1',
         'kind: Kustomization',
+        `namespace: ${overlayKustomization(overlay).namespace}`,
         `resources: [${rel(overlayDir)}]`,
         `components: [${components.map((c) => rel(join(DEPLOY_DIR, 'components', c))).join(', ')}]`,
         '',
@@ -125,7 +132,7 @@ export function combinations(): Combination[] {
   return out;
 }
 
-/** Every file under deploy/, so that a cached rendering is used only for the same manifests. */
+/** Every file under deploy/ and this one: a cached rendering serves only the same manifests. */
 function fingerprint(): string {
   const hash = createHash('sha256');
   const walk = (dir: string): void => {
@@ -138,6 +145,8 @@ function fingerprint(): string {
     }
   };
   walk(DEPLOY_DIR);
+  // And how it is rendered.
+  hash.update(readFileSync(__filename));
   return hash.digest('hex').slice(0, 16);
 }
 
