@@ -16,11 +16,10 @@ import {
   CLOSE_DAY_ENTRY,
   DEPLOYABLES,
   METRICS_PORT,
-  PEERS,
   TRACING_IMPORT,
-  type ComponentName,
-} from '../../launcher/src/topology';
-import { reportingEnv, topicSettings } from '../../services/reporting/src/main';
+  type Deployable,
+} from '@loanflow/launcher';
+import { reportingEnv, topicSettings } from '@loanflow/reporting';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -40,6 +39,8 @@ import {
   type K8sObject,
   type Rendering,
 } from './render';
+
+type ComponentName = Deployable['name'];
 
 const SCHEMAS: Record<ComponentName, z.ZodObject> = {
   identity: identityEnv,
@@ -81,8 +82,7 @@ const SECRET_SAMPLES: Record<string, string> = {
   POSTGRES_PASSWORD: 'secret',
 };
 
-const label = (o: K8sObject | Pod, key = 'app.kubernetes.io/name') =>
-  ('owner' in o ? o.labels : (o.metadata.labels ?? {}))[key];
+const label = (pod: Pod) => pod.labels['app.kubernetes.io/name'];
 const spec = <T>(o: K8sObject) => o.spec as T;
 const of = (r: Rendering, kind: string) => r.objects.filter((o) => o.kind === kind);
 
@@ -381,8 +381,8 @@ describe('policy over the rendered manifests', () => {
             (rule.to ?? []).map((t) => t.podSelector!.matchLabels['app.kubernetes.io/name']),
           );
         expect([d.name, reached.sort()]).toEqual([d.name, [...d.peers].sort()]);
-        const callers = (Object.keys(PEERS) as ComponentName[]).filter((c) =>
-          PEERS[c].includes(d.name as never),
+        const callers = DEPLOYABLES.filter((c) => c.peers.includes(d.name as never)).map(
+          (c) => c.name,
         );
         const from = rulesOf(d.name, 'ingress').flatMap((rule) =>
           (rule.from ?? []).map((f) => f.podSelector?.matchLabels['app.kubernetes.io/name']),

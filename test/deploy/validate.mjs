@@ -8,6 +8,7 @@
 //   networking.k8s.io/v1 ServiceCIDR);
 // - KEDA: @kubernetes-models/keda 0.4.2 (keda.sh/v1alpha1);
 // - Strimzi: @kubernetes-models/strimzi-kafka-operator 1.0.1 (kafka.strimzi.io/v1, Strimzi 0.49+).
+import process from 'node:process';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import {
   Kafka,
