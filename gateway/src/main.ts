@@ -26,7 +26,7 @@ import { loadGatewayConfig, type GatewayConfig } from './config';
 import { purgeIdempotencyKeys } from './http/idempotency';
 import { LiveStreams } from './http/sse';
 
-export { loadGatewayConfig } from './config';
+export { gatewayEnv, loadGatewayConfig } from './config';
 
 export interface RunningGateway {
   httpPort: number;

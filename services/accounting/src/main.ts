@@ -27,7 +27,7 @@ import { accountingService } from './infra/grpc-handlers';
 import { postLoanService } from './infra/post-loan-handlers';
 
 export * from './domain/schedule';
-export { loadAccountingConfig } from './config';
+export { accountingEnv, loadAccountingConfig } from './config';
 export { closeBusinessDate } from './app/end-of-day';
 export { bankCalendar } from '@loanflow/platform';
 export { DEFAULT_CLASSIFICATION_POLICY } from './domain/loan/classification';

@@ -24,7 +24,7 @@ import { seedCatalogue } from './infra/catalogue-repo';
 import { contractSigned, loanDisbursed, processCompleted } from './infra/event-consumers';
 import { applicationsService } from './infra/grpc-handlers';
 
-export { loadApplicationsConfig } from './config';
+export { applicationsEnv, loadApplicationsConfig } from './config';
 export { creditCodeCheckChar, residentIdCheckChar } from './domain/identity';
 
 export interface RunningApplications {

@@ -24,7 +24,7 @@ import { documentsService } from './infra/grpc-handlers';
 import { grpcPeers } from './infra/peers';
 import { ObjectStore } from './infra/storage';
 
-export { loadDocumentsConfig } from './config';
+export { documentsEnv, loadDocumentsConfig } from './config';
 export { amountInCapitals } from './domain/contracts/numerals';
 export { ObjectStore } from './infra/storage';
 

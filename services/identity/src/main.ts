@@ -16,7 +16,7 @@ import { loadIdentityConfig, type IdentityConfig } from './config';
 import { identityService } from './infra/grpc-handlers';
 import { DEMO_DIRECTORY } from './demo';
 
-export { loadIdentityConfig } from './config';
+export { identityEnv, loadIdentityConfig } from './config';
 export { DEMO_DIRECTORY, DEMO_PASSWORD } from './demo';
 export { PASSWORD_RULE } from './domain/passwords';
 export type { DirectorySeed } from './app/seed';

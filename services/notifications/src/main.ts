@@ -28,7 +28,7 @@ import { startConsumers } from './infra/event-consumers';
 import { notificationsService } from './infra/grpc-handlers';
 import { InboxHub } from './infra/inbox-hub';
 
-export { loadNotificationsConfig } from './config';
+export { notificationsEnv, loadNotificationsConfig } from './config';
 export type { NotificationsConfig } from './config';
 /** The pooled SMTP channel on its own (the benchmark sends through it without the dispatcher). */
 export { smtpEmailChannel, type SmtpEmailOptions } from './infra/channels';

@@ -18,7 +18,7 @@ import { reportingService } from './infra/grpc-handlers';
 import type { StreamContext } from './streams';
 import { sinkFromConfig, startStreamWorkers } from './streams/workers';
 
-export { loadReportingConfig } from './config';
+export { reportingEnv, loadReportingConfig } from './config';
 export type { ReportingConfig } from './config';
 // The report streams' workers, for the benchmark and the rebuild command.
 export { recordStreams } from './streams';

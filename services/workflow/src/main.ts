@@ -32,7 +32,7 @@ import {
 } from './infra/event-handlers';
 import type { TerminationCause } from './domain/engine';
 
-export { loadWorkflowConfig } from './config';
+export { workflowEnv, loadWorkflowConfig } from './config';
 /** The pure engine and the BPMN parser, for benchmarks of the engine without the service. */
 export { parseDefinition } from './domain/bpmn/parse';
 export * as engine from './domain/engine';
