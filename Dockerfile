@@ -148,6 +148,8 @@ CMD ["node", "--import", "./packages/platform/dist/tracing.js", "gateway/dist/ma
 # Kubernetes API and the gateway, not a service, so it serves nothing and is not traced.
 FROM runtime AS ops
 RUN npm ci --omit=dev --no-audit --no-fund --workspace packages/ops && npm cache clean --force
+# The platform (and proto) for the topology of the deployables the tool knows.
+COPY --from=platform /app ./
 COPY --from=build /app/packages/ops/dist packages/ops/dist
 USER 10001:10001
 CMD ["node", "packages/ops/dist/main.js"]

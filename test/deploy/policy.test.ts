@@ -284,6 +284,13 @@ describe('policy over the rendered manifests', () => {
             { name: 'metrics', containerPort: METRICS_PORT },
           ]),
         );
+        // A gRPC service is reached through a headless Service (its callers balance over the
+        // pods); the gateway behind one virtual IP.
+        const service = of(r, 'Service').find((s) => s.metadata.name === `loanflow-${d.name}`);
+        expect([d.name, spec<{ clusterIP?: string }>(service!).clusterIP]).toEqual([
+          d.name,
+          d.protocol === 'grpc' ? 'None' : undefined,
+        ]);
         const env = resolvedEnv(pod, r);
         expect(literal(env, 'METRICS_PORT')).toBe(String(METRICS_PORT));
         expect(literal(env, d.portVariable) ?? String(d.port)).toBe(String(d.port));

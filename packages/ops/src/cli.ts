@@ -1,7 +1,7 @@
-// The topology module alone: the package's index loads compose() and with it every service,
-// seconds of start-up an operator's command does not need (topology.ts imports nothing).
+// The topology module alone: the platform's index loads gRPC, OpenTelemetry and the database
+// driver, start-up an operator's command does not need (topology.ts imports nothing).
 // eslint-disable-next-line no-restricted-imports
-import { DEPLOYABLES } from '@loanflow/launcher/dist/topology';
+import { DEPLOYABLES } from '@loanflow/platform/dist/topology';
 
 /** The services the ops tool acts on: every deployable of the topology (Deployment `loanflow-<name>`). */
 export const SERVICES: readonly string[] = DEPLOYABLES.map((d) => d.name);

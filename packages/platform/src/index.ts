@@ -21,3 +21,4 @@ export * from './dates';
 export * from './validation';
 export * from './service-tokens';
 export * from './metrics';
+export * from './topology';
