@@ -20,6 +20,7 @@ import {
   type Deployable,
 } from '@loanflow/launcher';
 import { reportingEnv, topicSettings } from '@loanflow/reporting';
+import { componentEnvironment } from '@loanflow/launcher';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -301,6 +302,29 @@ describe('policy over the rendered manifests', () => {
             `loanflow-${peer}:${port}`,
           ]);
         }
+      }
+    });
+
+    it('`npm run start:services` gives each process the variables its pod gets', () => {
+      // Its listening host and port stay at their defaults in a pod (0.0.0.0, the container
+      // port, checked above); the rest of what the supervisor sets per process, the pod has too.
+      const r = byName(name);
+      const trafficPorts = Object.fromEntries(DEPLOYABLES.map((d) => [d.name, d.port]));
+      for (const d of DEPLOYABLES) {
+        const pod = pods(of(r, 'Deployment')).find(
+          (p) => p.owner.metadata.name === `loanflow-${d.name}`,
+        )!;
+        const own = Object.keys(
+          componentEnvironment(d, {
+            env: {},
+            host: '127.0.0.1',
+            trafficPorts: trafficPorts as Record<ComponentName, number>,
+            metricsPort: METRICS_PORT,
+          }),
+        ).filter((v) => v !== d.hostVariable && v !== d.portVariable);
+        expect(own.length).toBeGreaterThan(d.peers.length);
+        const env = resolvedEnv(pod, r);
+        expect([d.name, own.filter((v) => !env.has(v))]).toEqual([d.name, []]);
       }
     });
 
