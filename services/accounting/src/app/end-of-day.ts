@@ -130,7 +130,7 @@ export async function closeBusinessDate(
     }
   } finally {
     lockClient.release();
-    endOfDayDuration.observe({ outcome }, seconds());
+    endOfDayDuration.observe({ service: 'accounting', outcome }, seconds());
   }
 }
 
@@ -273,7 +273,7 @@ export async function workOpenChunks(
       });
       if (!took) return;
       done++;
-      endOfDayChunks.inc({ role });
+      endOfDayChunks.inc({ service: 'accounting', role });
     }
   };
   // A failure stops the claiming here, and is reported once the chunks in hand have ended (none

@@ -7,7 +7,7 @@ import { Counter, Histogram } from 'prom-client';
 export const endOfDayDuration = new Histogram({
   name: 'loanflow_eod_duration_seconds',
   help: 'Time to close a business date (the end-of-day batch), from the coordinator',
-  labelNames: ['outcome'] as const,
+  labelNames: ['service', 'outcome'] as const,
   // From a small book's seconds to a large book's hour-long night.
   buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
   registers: [metricsRegistry],
@@ -17,6 +17,6 @@ export const endOfDayDuration = new Histogram({
 export const endOfDayChunks = new Counter({
   name: 'loanflow_eod_chunks_total',
   help: 'End-of-day chunks committed by this process',
-  labelNames: ['role'] as const,
+  labelNames: ['service', 'role'] as const,
   registers: [metricsRegistry],
 });
