@@ -54,9 +54,13 @@ async function main(): Promise<void> {
     await seedDemoBook(processes.baseUrl, DEMO_PASSWORD, log);
     console.log(banner(processes.baseUrl, processes.addresses, infra.describe));
     console.log(
-      `Processes: ${Object.entries(processes.pids())
-        .map(([name, pid]) => `${name} ${pid}`)
-        .join(', ')}`,
+      [
+        'Processes (send one SIGTERM to watch it drain; metrics at http://127.0.0.1:<port>/metrics):',
+        ...Object.entries(processes.pids()).map(
+          ([name, pid]) =>
+            `  ${name.padEnd(14)} pid ${String(pid).padEnd(8)} metrics port ${processes.ports.metrics[name as ComponentName]}`,
+        ),
+      ].join('\n'),
     );
   }
 }
