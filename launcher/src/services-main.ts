@@ -46,19 +46,20 @@ async function main(): Promise<void> {
     const ports: Partial<Record<ComponentName, number>> = {};
     for (const d of DEPLOYABLES) ports[d.name] = Number(process.env[d.portVariable] ?? d.port);
 
-    processes = await startProcesses({
+    const running = await startProcesses({
       env: infra.env,
       serviceEnv: { ...infra.serviceEnv, identity: { IDENTITY_DEMO_SEED: 'true' } },
       ports,
     });
-    await seedDemoBook(processes.baseUrl, DEMO_PASSWORD, log);
-    console.log(banner(processes.baseUrl, processes.addresses, infra.describe));
+    processes = running;
+    await seedDemoBook(running.baseUrl, DEMO_PASSWORD, log);
+    console.log(banner(running.baseUrl, running.addresses, infra.describe));
     console.log(
       [
         'Processes (send one SIGTERM to watch it drain; metrics at http://127.0.0.1:<port>/metrics):',
-        ...Object.entries(processes.pids()).map(
+        ...Object.entries(running.pids()).map(
           ([name, pid]) =>
-            `  ${name.padEnd(14)} pid ${String(pid).padEnd(8)} metrics port ${processes.ports.metrics[name as ComponentName]}`,
+            `  ${name.padEnd(14)} pid ${String(pid).padEnd(8)} metrics port ${running.ports.metrics[name as ComponentName]}`,
         ),
       ].join('\n'),
     );
