@@ -20,7 +20,7 @@ import {
   closeBusinessDate,
   closeBusinessDatesThrough,
   type ClosedDay,
-  type EndOfDayOptions,
+  endOfDayOptions,
 } from './app/end-of-day';
 import { loadAccountingConfig } from './config';
 import { formatIsoDate, parseIsoDate, type DayNumber } from './domain/schedule/calendar';
@@ -72,14 +72,7 @@ export async function closeDays(
   const log = opts.log ?? createLogger('accounting-close-day', config.LOG_LEVEL);
   const schema = config.ACCOUNTING_DB_SCHEMA;
   const calendar = bankCalendar(config.BANK_TIME_ZONE, opts.now);
-  const endOfDay: EndOfDayOptions = {
-    policy: config.CLASSIFICATION_FLOORS,
-    chunkSize: config.EOD_CHUNK_SIZE,
-    parallelism: config.EOD_PARALLELISM,
-    log,
-    calendar,
-    dueSoonNoticeDays: config.DUE_SOON_NOTICE_DAYS,
-  };
+  const endOfDay = endOfDayOptions(config, log, calendar);
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     schema,

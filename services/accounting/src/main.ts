@@ -16,7 +16,7 @@ import {
   type Logger,
 } from '@loanflow/platform';
 import { documentsV1 } from '@loanflow/proto';
-import { closeBusinessDate, type EndOfDayOptions } from './app/end-of-day';
+import { closeBusinessDate, endOfDayOptions } from './app/end-of-day';
 import { EndOfDayWorker } from './app/end-of-day-worker';
 import { loadAccountingConfig, type AccountingConfig } from './config';
 import { parseIsoDate } from './domain/schedule/calendar';
@@ -87,14 +87,7 @@ export async function start(
   });
 
   const calendar = bankCalendar(config.BANK_TIME_ZONE, opts.now);
-  const endOfDay: EndOfDayOptions = {
-    policy: config.CLASSIFICATION_FLOORS,
-    chunkSize: config.EOD_CHUNK_SIZE,
-    parallelism: config.EOD_PARALLELISM,
-    log,
-    calendar,
-    dueSoonNoticeDays: config.DUE_SOON_NOTICE_DAYS,
-  };
+  const endOfDay = endOfDayOptions(config, log, calendar);
   // Chunks of an end of day another process (a replica, the CronJob) coordinates.
   const eodWorker = config.EOD_WORKER
     ? new EndOfDayWorker(

@@ -68,6 +68,27 @@ export interface EndOfDayOptions {
   processName?: string;
 }
 
+/** The batch's options as the configuration gives them (the service and close-day alike). */
+export function endOfDayOptions(
+  config: {
+    CLASSIFICATION_FLOORS: ClassificationPolicy;
+    EOD_CHUNK_SIZE: number;
+    EOD_PARALLELISM: number;
+    DUE_SOON_NOTICE_DAYS: number;
+  },
+  log: Logger,
+  calendar: BankCalendar,
+): EndOfDayOptions {
+  return {
+    policy: config.CLASSIFICATION_FLOORS,
+    chunkSize: config.EOD_CHUNK_SIZE,
+    parallelism: config.EOD_PARALLELISM,
+    log,
+    calendar,
+    dueSoonNoticeDays: config.DUE_SOON_NOTICE_DAYS,
+  };
+}
+
 /** The outcome of closing a date: its totals, and the date open next. */
 export interface ClosedDay {
   day: DayRecord | undefined;
