@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       SHUTDOWN_TIMEOUT_MS: 10000,
       SHUTDOWN_NOT_SERVING_MS: 0,
+      METRICS_PORT: 0,
+      METRICS_HOST: '0.0.0.0',
       EVENTS_START_AT: 'all',
       EVENTS_NAMESPACE: '',
       BANK_TIME_ZONE: 'Asia/Shanghai',
