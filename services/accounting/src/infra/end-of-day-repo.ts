@@ -681,7 +681,12 @@ export async function loanDays(
             a.compound_interest::numeric(20, 2)::text AS compound_interest,
             l.next_due_date, l.maturity_date
        FROM unnest($1::uuid[]) AS x(id)
-       JOIN loans l ON l.id = x.id JOIN loan_accruals a ON a.loan_id = x.id
+       -- One index lookup per loan of the chunk (OFFSET 0 keeps the planner from flattening
+       -- these): the statistics of the night's start say no loan is accrued through today yet,
+       -- and with a join on accrued_through the planner scanned every accrual of the book for
+       -- each chunk (9 s per chunk of 2,000 in a book of 100,000).
+       CROSS JOIN LATERAL (SELECT * FROM loans WHERE id = x.id OFFSET 0) l
+       CROSS JOIN LATERAL (SELECT * FROM loan_accruals WHERE loan_id = x.id OFFSET 0) a
       WHERE a.accrued_through = $2
       ORDER BY l.id`,
     [loanIds, toIso(day)],
