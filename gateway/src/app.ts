@@ -76,8 +76,14 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    const checks = await deps.ready();
+  app.get('/readyz', async (req, res) => {
+    let checks = await deps.ready();
+    // `?scope=gateway`: this gateway's own readiness (its database, not draining), as Kubernetes
+    // asks it; a service behind it that is down must not take every gateway out of rotation.
+    if (req.query.scope === 'gateway')
+      checks = Object.fromEntries(
+        Object.entries(checks).filter(([name]) => name === 'database' || name === 'serving'),
+      );
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });

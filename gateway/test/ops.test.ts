@@ -214,5 +214,11 @@ describe('gateway: operations endpoints', () => {
         reporting: true,
       },
     });
+
+    // The load balancer's question: can this gateway serve? A service behind it being down
+    // does not take every gateway out of rotation (its routes answer 503 on their own).
+    const own = await api(system.baseUrl, 'GET', '/readyz?scope=gateway');
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({ status: 'ready', checks: { database: true, serving: true } });
   });
 });
