@@ -224,105 +224,90 @@ describe('skaffold.yaml against the repository', () => {
   });
 });
 
-// deploy/ is written by another branch: where it is not here yet, these checks wait for the merge.
-const deployPresent = existsSync(path.join(root, 'deploy'));
-const withDeploy = deployPresent ? test : test.skip;
-if (!deployPresent) {
-  console.warn(
-    'skaffold.test.ts: deploy/ is not in this worktree: the overlay checks are skipped until it is merged',
-  );
-}
+describe('skaffold.yaml against the kustomize overlays', () => {
+  const overlays = [
+    ...(config.manifests?.kustomize?.paths ?? []),
+    ...(config.profiles ?? []).flatMap((p) => p.manifests?.kustomize?.paths ?? []),
+  ];
 
-describe(
-  'skaffold.yaml against the kustomize overlays' + (deployPresent ? '' : ' (skipped: no deploy/)'),
-  () => {
-    const overlays = [
-      ...(config.manifests?.kustomize?.paths ?? []),
-      ...(config.profiles ?? []).flatMap((p) => p.manifests?.kustomize?.paths ?? []),
-    ];
+  test('every kustomize path is a directory with a kustomization', () => {
+    for (const overlay of overlays) {
+      const dir = path.join(root, overlay);
+      expect({ overlay, isDirectory: existsSync(dir) && statSync(dir).isDirectory() }).toEqual({
+        overlay,
+        isDirectory: true,
+      });
+      expect({
+        overlay,
+        kustomization: existsSync(path.join(dir, 'kustomization.yaml')),
+      }).toEqual({
+        overlay,
+        kustomization: true,
+      });
+    }
+  });
 
-    withDeploy('every kustomize path is a directory with a kustomization', () => {
-      for (const overlay of overlays) {
-        const dir = path.join(root, overlay);
-        expect({ overlay, isDirectory: existsSync(dir) && statSync(dir).isDirectory() }).toEqual({
+  interface K8sObject {
+    kind?: string;
+    metadata?: { name?: string; namespace?: string };
+    spec?: {
+      ports?: { name?: string; port?: number }[];
+      template?: { spec?: { containers?: { image?: string }[] } };
+      jobTemplate?: { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } };
+    };
+  }
+  const render = (overlay: string): K8sObject[] =>
+    documentsOf(
+      execFileSync('kubectl', ['kustomize', path.join(root, overlay)], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+      overlay,
+    ).filter((o): o is K8sObject => o !== null && typeof o === 'object');
+
+  test('each overlay has the gateway Service skaffold forwards to and uses the images it builds', () => {
+    const built = new Set(artifacts.map((a) => a.image));
+    for (const overlay of overlays) {
+      const objects = render(overlay);
+      const gateway = objects.find(
+        (o) => o.kind === 'Service' && o.metadata?.name === 'loanflow-gateway',
+      );
+      expect({ overlay, gateway: gateway !== undefined }).toEqual({ overlay, gateway: true });
+      expect(gateway!.spec?.ports).toContainEqual(
+        expect.objectContaining({ name: 'http', port: 8080 }),
+      );
+      // kubectl's defaultNamespace applies where the overlay sets none.
+      expect({ overlay, namespace: gateway!.metadata?.namespace ?? NAMESPACE }).toEqual({
+        overlay,
+        namespace: NAMESPACE,
+      });
+
+      // skaffold replaces an image in the manifests only where its name is an artifact's.
+      const images = objects.flatMap((o) => [
+        ...(o.spec?.template?.spec?.containers ?? []),
+        ...(o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []),
+      ]);
+      const ours = images
+        .map((c) => (c.image ?? '').replace(/[:@].*$/, ''))
+        .filter((image) => image.startsWith('loanflow/'));
+      for (const image of ours)
+        expect({ overlay, image, built: built.has(image) }).toEqual({
           overlay,
-          isDirectory: true,
+          image,
+          built: true,
         });
+      for (const d of DEPLOYABLES) {
         expect({
           overlay,
-          kustomization: existsSync(path.join(dir, 'kustomization.yaml')),
+          image: `loanflow/${d.name}`,
+          used: ours.includes(`loanflow/${d.name}`),
         }).toEqual({
           overlay,
-          kustomization: true,
+          image: `loanflow/${d.name}`,
+          used: true,
         });
       }
-    });
-
-    interface K8sObject {
-      kind?: string;
-      metadata?: { name?: string; namespace?: string };
-      spec?: {
-        ports?: { name?: string; port?: number }[];
-        template?: { spec?: { containers?: { image?: string }[] } };
-        jobTemplate?: { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } };
-      };
     }
-    const render = (overlay: string): K8sObject[] =>
-      documentsOf(
-        execFileSync('kubectl', ['kustomize', path.join(root, overlay)], {
-          encoding: 'utf8',
-          timeout: 120_000,
-          maxBuffer: 64 * 1024 * 1024,
-        }),
-        overlay,
-      ).filter((o): o is K8sObject => o !== null && typeof o === 'object');
-
-    withDeploy(
-      'each overlay has the gateway Service skaffold forwards to and uses the images it builds',
-      () => {
-        const built = new Set(artifacts.map((a) => a.image));
-        for (const overlay of overlays) {
-          const objects = render(overlay);
-          const gateway = objects.find(
-            (o) => o.kind === 'Service' && o.metadata?.name === 'loanflow-gateway',
-          );
-          expect({ overlay, gateway: gateway !== undefined }).toEqual({ overlay, gateway: true });
-          expect(gateway!.spec?.ports).toContainEqual(
-            expect.objectContaining({ name: 'http', port: 8080 }),
-          );
-          // kubectl's defaultNamespace applies where the overlay sets none.
-          expect({ overlay, namespace: gateway!.metadata?.namespace ?? NAMESPACE }).toEqual({
-            overlay,
-            namespace: NAMESPACE,
-          });
-
-          // skaffold replaces an image in the manifests only where its name is an artifact's.
-          const images = objects.flatMap((o) => [
-            ...(o.spec?.template?.spec?.containers ?? []),
-            ...(o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []),
-          ]);
-          const ours = images
-            .map((c) => (c.image ?? '').replace(/[:@].*$/, ''))
-            .filter((image) => image.startsWith('loanflow/'));
-          for (const image of ours)
-            expect({ overlay, image, built: built.has(image) }).toEqual({
-              overlay,
-              image,
-              built: true,
-            });
-          for (const d of DEPLOYABLES) {
-            expect({
-              overlay,
-              image: `loanflow/${d.name}`,
-              used: ours.includes(`loanflow/${d.name}`),
-            }).toEqual({
-              overlay,
-              image: `loanflow/${d.name}`,
-              used: true,
-            });
-          }
-        }
-      },
-    );
-  },
-);
+  });
+});
