@@ -33,6 +33,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services,gateway}/**/src/**/*.test.ts',
         '<rootDir>/gateway/src/**/*.test.ts',
+        '<rootDir>/web/src/**/*.test.ts',
         '<rootDir>/test/lint/**/*.test.ts',
       ],
     },
@@ -43,7 +44,7 @@ module.exports = {
         '<rootDir>/{packages,services}/*/test/**/*.test.ts',
         '<rootDir>/gateway/test/**/*.test.ts',
         '<rootDir>/launcher/test/**/*.test.ts',
-        '<rootDir>/test/{smoke,e2e,deploy}/**/*.test.ts',
+        '<rootDir>/test/{smoke,e2e,deploy,browser}/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/infra/jest-env.js'],
     },

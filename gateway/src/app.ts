@@ -14,7 +14,8 @@ import helmet from 'helmet';
 import { idempotency } from './http/idempotency';
 import { accessLog, authenticate, requestId, tracing, userStanding } from './http/middleware';
 import { mountRoutes } from './http/api/mount';
-import { openApiDocument } from './http/api/openapi';
+import { apiDocument } from './http/api/document';
+import { workbench } from './http/workbench';
 import { allRoutes, type RouteDeps } from './http/routes/index';
 import { errorHandler, notFoundRoute } from './http/problem';
 import { loginThrottle } from './http/throttle';
@@ -29,18 +30,15 @@ export interface GatewayAppDeps extends RouteDeps {
   loginWindowSeconds?: number;
   /** How long what the directory says of a user (active, locked) is trusted, at most 1 s. */
   userCheckTtlMs?: number;
+  /** The built workbench (web/dist); a plain page pointing at /docs when it is not built. */
+  webDir?: string;
   /** Readiness of the upstream services; see upstreamHealth(). */
   ready: () => Promise<Record<string, boolean>>;
 }
 
 export function createApp(deps: GatewayAppDeps): Express {
   const routes = allRoutes(deps);
-  const document = openApiDocument(routes, {
-    title: 'LoanFlow API',
-    version: '1.0.0',
-    description:
-      'Credit approval and servicing. Money is a decimal string in yuan, never a JSON number. Errors are RFC 9457 problem details.',
-  });
+  const document = apiDocument(routes);
   const signedIn = authenticate(
     deps.jwtPublicKey,
     userStanding(deps.identity, { ttlMs: deps.userCheckTtlMs, timeoutMs: deps.rpcTimeoutMs }),
@@ -91,14 +89,6 @@ export function createApp(deps: GatewayAppDeps): Express {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'LoanFlow API' }));
-  app.get('/', (_req, res) => {
-    res
-      .type('html')
-      .send(
-        '<!doctype html><meta charset="utf-8"><title>LoanFlow</title><h1>LoanFlow</h1>' +
-          '<p>Credit approval and servicing. API: <a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></p>',
-      );
-  });
 
   // Guessing passwords from one address is slowed before the body is even read.
   app.post(
@@ -117,6 +107,8 @@ export function createApp(deps: GatewayAppDeps): Express {
       bodyLimit: deps.bodyLimit,
     }),
   );
+  // The workbench (web/): its files, and its index page for every page path it routes itself.
+  app.use(workbench(deps.webDir));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
   return app;

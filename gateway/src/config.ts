@@ -57,6 +57,11 @@ export const gatewayEnv = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'like 256kb')
     .default('256kb'),
+  /**
+   * The built workbench (web/dist) served at /; by default the one beside this gateway in the
+   * repository or the container image. A folder without index.html serves a plain page instead.
+   */
+  GATEWAY_WEB_DIR: z.string().min(1).optional(),
   /** Upstream call deadline. */
   GATEWAY_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /**

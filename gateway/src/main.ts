@@ -132,6 +132,7 @@ export async function start(
     tokenTtlSeconds: config.AUTH_TOKEN_TTL_SECONDS,
     rpcTimeoutMs: config.GATEWAY_RPC_TIMEOUT_MS,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
+    webDir: config.GATEWAY_WEB_DIR,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     loginAttemptsPerIp: config.GATEWAY_LOGIN_ATTEMPTS_PER_IP,
     loginWindowSeconds: config.GATEWAY_LOGIN_WINDOW_SECONDS,

@@ -1330,12 +1330,66 @@ async function cmdStatus(components) {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
+/**
+ * Debian's Chromium for the workbench's browser tests (test/browser): CHROMIUM_PATH, or
+ * /usr/bin/chromium, installed with apt-get when missing and this runs as root.
+ */
+async function ensureChromium() {
+  const wanted = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  // Chinese labels need a CJK font, or screenshots show boxes.
+  const cjkFont = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+  if (fs.existsSync(wanted) && (process.env.CHROMIUM_PATH || fs.existsSync(cjkFont))) {
+    line('chromium', 'ready', wanted);
+    return 0;
+  }
+  if (
+    process.env.CHROMIUM_PATH ||
+    typeof process.getuid !== 'function' ||
+    process.getuid() !== 0 ||
+    !findOnPath('apt-get')
+  ) {
+    line(
+      'chromium',
+      'FAILED',
+      `${wanted} is missing: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+    return 1;
+  }
+  mkdirp(HOME);
+  const logFile = path.join(HOME, 'chromium-install.log');
+  progress('chromium', `installing Debian's chromium and a CJK font (apt-get; log ${logFile})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update'],
+    ['install', '-y', '--no-install-recommends', 'chromium', 'fonts-wqy-microhei'],
+  ]) {
+    const r = await runLogged('apt-get', args, { logFile, env });
+    if (r.code !== 0) {
+      line(
+        'chromium',
+        'FAILED',
+        `apt-get ${args[0]}: ${r.error ? errorText(r.error) : `exit ${r.code}`}\n${indent(tail(logFile))}`,
+      );
+      return 1;
+    }
+  }
+  if (!fs.existsSync(wanted)) {
+    line('chromium', 'FAILED', `installed, but ${wanted} is still missing`);
+    return 1;
+  }
+  line('chromium', 'ready', `${wanted} (installed)`);
+  return 0;
+}
+
 async function main() {
   const [cmd, ...names] = process.argv.slice(2);
   const components = selectComponents(names);
   switch (cmd) {
-    case 'up':
-      return cmdUp(components);
+    case 'up': {
+      const code = await cmdUp(components);
+      // The browser tests' Chromium comes with a full `up` (not with a chosen component).
+      return code === 0 && names.length === 0 ? ensureChromium() : code;
+    }
     case 'down':
       return cmdDown(components);
     case 'status':

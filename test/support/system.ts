@@ -41,6 +41,8 @@ export interface TestUser {
   email?: string;
   mobile?: string;
   language?: 'zh-CN' | 'en';
+  /** As the directory shows the user; the username when absent. */
+  displayName?: string;
 }
 
 /** A cast that covers the rules: front office in two branches, a back-office role and head office. */
@@ -208,7 +210,10 @@ export async function startSystem(
     afterIdentity: async (identity) => {
       await identity.seed({
         branches: TEST_BRANCHES,
-        users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u, displayName: u.username })),
+        users: (opts.users ?? DEFAULT_USERS).map((u) => ({
+          ...u,
+          displayName: u.displayName ?? u.username,
+        })),
         password: TEST_PASSWORD,
       });
     },

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RouteSpec } from './route';
 import { Problem } from './schemas';
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
 interface Converter {
   convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema;

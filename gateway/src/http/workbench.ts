@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { Router } from 'express';
+
+/** web/dist beside this gateway: in the repository and in the gateway's container image alike. */
+export const DEFAULT_WEB_DIR = resolve(__dirname, '..', '..', '..', 'web', 'dist');
+
+/** Paths the workbench never answers: the API, its document, the probes and the metrics. */
+const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics|assets)(\/|$)/;
+
+/**
+ * Serves the workbench: its hashed assets cached for a year (a new build has new names), and its
+ * index page, never cached, for `/` and every page path the client routes itself (a bookmark of
+ * /applications/…, a reload on /tasks). Only GET/HEAD asking for HTML get the page; anything else
+ * falls through to the 404 problem. Without a build, `/` says where the API is.
+ */
+export function workbench(webDir: string = DEFAULT_WEB_DIR): Router {
+  const router = Router();
+  const index = join(webDir, 'index.html');
+  if (!existsSync(index)) {
+    router.get('/', (_req, res) => {
+      res
+        .type('html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>LoanFlow</title><h1>LoanFlow</h1>' +
+            '<p>Credit approval and servicing. API: <a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></p>' +
+            '<p>The workbench is not built: <code>npm run build</code>.</p>',
+        );
+    });
+    return router;
+  }
+  router.use(
+    '/assets',
+    express.static(join(webDir, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: true,
+    }),
+  );
+  router.use(
+    express.static(webDir, {
+      index: false,
+      maxAge: 0,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
+  router.get(/.*/, (req, res, next) => {
+    if (NOT_PAGES.test(req.path) || !req.accepts('html')) {
+      next();
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}
