@@ -3,12 +3,7 @@ import { App as AntApp, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode } from 'react';
-import {
-  createBrowserRouter,
-  Navigate,
-  RouterProvider,
-  useLocation,
-} from 'react-router-dom';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import { ApiError } from './api/problem';
 import { session } from './auth/session';
 import { hasRole, useUser } from './auth/useSession';
