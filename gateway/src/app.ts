@@ -48,8 +48,10 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.set('trust proxy', false);
   app.use(httpMetrics);
   // Security headers on every answer (API, pages, documents, errors): a CSP that the Swagger UI
-  // page satisfies (its scripts and styles are files of its own; icons are data: URIs), no
-  // framing by other sites, no MIME sniffing, no referrer.
+  // page and the workbench satisfy (every script is a file of their own, no eval; styles may be
+  // inline, as antd's CSS-in-JS writes them; images may be data: icons or blob: URLs of scans the
+  // workbench fetched with its token; workers only from this origin), no framing by other sites,
+  // no MIME sniffing, no referrer.
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -57,7 +59,8 @@ export function createApp(deps: GatewayAppDeps): Express {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          workerSrc: ["'self'"],
           frameAncestors: ["'none'"],
           formAction: ["'self'"],
           objectSrc: ["'none'"],
