@@ -22,6 +22,7 @@ COPY services/documents/package.json services/documents/
 COPY services/notifications/package.json services/notifications/
 COPY services/reporting/package.json services/reporting/
 COPY gateway/package.json gateway/
+COPY web/package.json web/
 COPY launcher/package.json launcher/
 COPY test/package.json test/
 
@@ -35,7 +36,8 @@ RUN npm run proto \
       services/identity services/applications services/workflow services/accounting \
       services/documents services/notifications services/reporting gateway \
  && find packages services gateway -path '*/dist/*' \
-      \( -name '*.test.*' -o -name 'test-support.*' \) -delete
+      \( -name '*.test.*' -o -name 'test-support.*' \) -delete \
+ && npm run build --workspace web
 
 # What every image shares: tini as PID 1 (it forwards SIGTERM to Node, which then drains, and
 # reaps zombies), the non-root user and the manifests npm ci needs.
@@ -140,6 +142,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --workspace gateway && npm cache clea
 COPY --from=platform /app ./
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/gateway/migrations gateway/migrations
+# The workbench (web/): static files the gateway serves at /, beside it as in the repository.
+COPY --from=build /app/web/dist web/dist
 USER 10001:10001
 EXPOSE 8080 9464
 CMD ["node", "--import", "./packages/platform/dist/tracing.js", "gateway/dist/main.js"]

@@ -27,6 +27,7 @@ import { purgeIdempotencyKeys } from './http/idempotency';
 import { LiveStreams } from './http/sse';
 
 export { gatewayEnv, loadGatewayConfig } from './config';
+export { DEFAULT_WEB_DIR } from './http/workbench';
 
 export interface RunningGateway {
   httpPort: number;

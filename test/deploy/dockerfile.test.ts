@@ -3,7 +3,8 @@
 // secret let into the build context fails here, without a container engine.
 // (test/container/check.sh builds and runs an image for real; it needs root and the registry.)
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { DEFAULT_WEB_DIR } from '@loanflow/gateway';
 import { CLOSE_DAY_ENTRY, DEPLOYABLES, METRICS_PORT, TRACING_IMPORT } from '@loanflow/launcher';
 
 const ROOT = join(__dirname, '..', '..');
@@ -159,6 +160,8 @@ describe('Dockerfile', () => {
       const expected = ['dist', 'migrations', 'schemas', 'processes']
         .filter((f) => f === 'dist' || existsSync(join(ROOT, workspace, f)))
         .map((f) => `/app/${workspace}/${f}`);
+      // The gateway serves the built workbench.
+      if (name === 'gateway') expected.push('/app/web/dist');
       expect(fromBuild.sort()).toEqual(expected.sort());
       // The shared platform (its migrations included) comes with every service.
       expect(all(name, 'COPY')).toContain('--from=platform /app ./');
@@ -173,6 +176,15 @@ describe('Dockerfile', () => {
       '/app/packages/proto/dist',
     ]);
     expect(existsSync(join(ROOT, 'packages/platform/migrations'))).toBe(true);
+  });
+
+  it('builds the workbench after the gateway (its API types come from the gateway) and puts it where the gateway looks', () => {
+    const runs = all('build', 'RUN').join(' && ');
+    expect(runs.indexOf('npm run build --workspace web')).toBeGreaterThan(runs.indexOf('tsc -b'));
+    const copy = all('gateway', 'COPY').find((c) => c.includes('/app/web/dist'));
+    expect(copy?.split(/\s+/)[2]).toBe('web/dist');
+    // gateway/dist/http/workbench.js looks in ../../../web/dist: /app/web/dist in the image.
+    expect(relative(join(ROOT, 'gateway/dist/http'), DEFAULT_WEB_DIR)).toBe('../../../web/dist');
   });
 
   it("the accounting image holds the end-of-day CronJob's entry point", () => {
