@@ -12,6 +12,7 @@ export function banner(
   return [
     '',
     `LoanFlow is running at ${url}`,
+    `  Workbench    ${url}/  (信贷工作台: log in as a demo user below; phones too)`,
     `  API docs     ${url}/docs    (OpenAPI: ${url}/openapi.json)`,
     `  Health       ${url}/healthz  ${url}/readyz`,
     `  Database     ${infra.database}; events: ${infra.events}`,
