@@ -30,7 +30,10 @@ describe('workbench: the approval chain by clicks', () => {
     const wb = await openWorkbench(browser, system.baseUrl);
     await logIn(wb.page, who);
     await wb.page.goto(`/tasks?scope=${scope}&step=${step}`);
-    await wb.page.locator(`[data-row-key="${task.id}"] a`).first().click();
+    await wb.page
+      .locator(`[data-row-key="${task.id}"]`)
+      .getByRole('button', { name: /办\s?理/ })
+      .click();
     await wb.page.waitForURL(/\/tasks\/.+/);
     await wb.page.getByTestId('task-summary').waitFor();
     await wb.page.getByTestId('application-status').waitFor();

@@ -175,7 +175,9 @@ export default function TaskPage() {
   return (
     <div style={{ paddingBottom: phone ? 96 : 0 }}>
       <Space style={{ marginBottom: 8 }}>
-        <Link to="/tasks">← {t('title')}</Link>
+        <Link to="/tasks" style={{ color: '#1456c8' }}>
+          ← {t('title')}
+        </Link>
       </Space>
       <h1 className="page-title">{view ? t(`step.${view.step}` as never) : t('taskTitle')}</h1>
       <PageState loading={task.isLoading} error={task.error} retry={() => void task.refetch()}>
@@ -479,7 +481,11 @@ function TaskSummary({ view, names }: { view: TaskView; names: (id: string) => s
   const { language } = useLanguage();
   return (
     <Card size="small" data-testid="task-summary">
-      <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
+      <Descriptions
+        size="small"
+        styles={{ label: { color: 'rgba(0,0,0,0.7)' } }}
+        column={{ xs: 1, sm: 2 }}
+      >
         <Descriptions.Item label={t('step')}>
           {t(`step.${view.step}` as never)}{' '}
           {view.overdue ? <Tag color="red">{t('overdue')}</Tag> : null}
@@ -514,12 +520,22 @@ function ApplicationCard({
       size="small"
       title={t('application')}
       data-testid="task-application"
-      extra={a ? <Link to={`/applications/${a.id}`}>{t('action.open')}</Link> : null}
+      extra={
+        a ? (
+          <Link to={`/applications/${a.id}`} style={{ color: '#1456c8' }}>
+            {t('action.open')}
+          </Link>
+        ) : null
+      }
     >
       <PageState loading={application.isLoading} error={application.error}>
         {a ? (
           <>
-            <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
+            <Descriptions
+              size="small"
+              styles={{ label: { color: 'rgba(0,0,0,0.7)' } }}
+              column={{ xs: 1, sm: 2 }}
+            >
               <Descriptions.Item label={t('customer')}>{a.customerName}</Descriptions.Item>
               <Descriptions.Item label={t('status')}>
                 <Tag data-testid="application-status">{t(`status.${a.status}` as never)}</Tag>
@@ -534,7 +550,7 @@ function ApplicationCard({
               </Descriptions.Item>
               <Descriptions.Item label={t('product')}>{a.productCode}</Descriptions.Item>
               <Descriptions.Item label={t('amount')}>
-                <Money value={a.amount} inWords />
+                <Money value={a.amount} />
               </Descriptions.Item>
               <Descriptions.Item label={t('term')}>
                 {t('months', { count: a.termMonths })}
@@ -557,7 +573,7 @@ function ApplicationCard({
                     <List.Item key={r.ruleId}>
                       <Tag
                         color={
-                          r.outcome === 'pass' ? 'green' : r.outcome === 'warn' ? 'gold' : 'red'
+                          r.outcome === 'pass' ? undefined : r.outcome === 'warn' ? 'orange' : 'red'
                         }
                       >
                         {t(`rule.${r.outcome}` as never)}

@@ -19,7 +19,7 @@ import {
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, data } from '../../api/client';
 import { act } from './act';
 import type { components } from '../../api/schema';
@@ -119,7 +119,7 @@ export default function TasksPage() {
       dataIndex: 'step',
       render: (_, task) => (
         <Space size={4} wrap>
-          <Link to={`/tasks/${encodeURIComponent(task.id)}`}>{stepLabel(task.step)}</Link>
+          <Typography.Text strong>{stepLabel(task.step)}</Typography.Text>
           {badges(task)}
         </Space>
       ),
@@ -275,7 +275,6 @@ export default function TasksPage() {
           stringMode
           min="0"
           defaultValue={minAmount || undefined}
-          key={`min-${minAmount}`}
           onBlur={(e) => update({ min: amountParam(e.target.value) })}
           onPressEnter={(e) => update({ min: amountParam((e.target as HTMLInputElement).value) })}
           style={{ width: 140 }}
@@ -286,7 +285,6 @@ export default function TasksPage() {
           stringMode
           min="0"
           defaultValue={maxAmount || undefined}
-          key={`max-${maxAmount}`}
           onBlur={(e) => update({ max: amountParam(e.target.value) })}
           onPressEnter={(e) => update({ max: amountParam((e.target as HTMLInputElement).value) })}
           style={{ width: 140 }}
@@ -325,7 +323,7 @@ export default function TasksPage() {
                     <span>{task.customerName}</span>
                     <Money value={task.amount} />
                   </Flex>
-                  <Typography.Text type={task.overdue ? 'danger' : 'secondary'}>
+                  <Typography.Text type={task.overdue ? 'danger' : undefined}>
                     {t('due')}: {task.dueAt ? dateTimeText(task.dueAt, language) : '—'}
                   </Typography.Text>
                   {scope === 'group' && !task.assignee ? (
@@ -352,7 +350,6 @@ export default function TasksPage() {
             columns={columns}
             dataSource={items}
             pagination={false}
-            loading={tasks.isFetching && !tasks.isLoading}
             scroll={{ x: 'max-content' }}
             size="middle"
           />
