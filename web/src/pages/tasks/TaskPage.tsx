@@ -250,7 +250,7 @@ export default function TaskPage() {
                               </Typography.Text>{' '}
                               <Tag>{t(`action.${h.action}` as never)}</Tag>
                               <div>
-                                <Typography.Text type="secondary">
+                                <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>
                                   {dateTimeText(h.at, language)} ·{' '}
                                   {h.actor === 'system' ? 'system' : names.name(h.actor)}
                                 </Typography.Text>
@@ -410,6 +410,7 @@ function ActionBar(props: {
             size={size}
             style={style}
             data-testid="action-reject"
+            styles={{ root: { color: '#b21f1f', borderColor: '#b21f1f' } }}
             onClick={() => props.onComplete('reject')}
           >
             {t('reject')}
@@ -651,7 +652,7 @@ function VoteCard({
                     <span>{names(m)}</span>
                     {vote ? <Tag color="blue">{t('done')}</Tag> : <Tag>—</Tag>}
                     {vote ? (
-                      <Typography.Text type="secondary">
+                      <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>
                         {dateTimeText(vote.at, language)} {vote.opinion}
                       </Typography.Text>
                     ) : null}
@@ -663,7 +664,7 @@ function VoteCard({
         </>
       )}
       <div>
-        <Typography.Text type="secondary">{t('voteRule')}</Typography.Text>
+        <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>{t('voteRule')}</Typography.Text>
       </div>
     </Card>
   );
@@ -676,7 +677,7 @@ function DocumentsCard(props: { docs?: Doc[]; loading: boolean; error: unknown }
     <Card size="small" title={t('documents')} data-testid="task-documents">
       <PageState loading={props.loading} error={props.error}>
         {docs.length === 0 ? (
-          <Typography.Text type="secondary">{t('noDocuments')}</Typography.Text>
+          <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>{t('noDocuments')}</Typography.Text>
         ) : (
           <Flex wrap gap={8}>
             {docs.map((d) => (
@@ -724,7 +725,7 @@ function DocThumb({ doc }: { doc: Doc }) {
         {url ? (
           <img src={url} alt={doc.fileName} style={{ maxWidth: '100%', maxHeight: '100%' }} />
         ) : (
-          <Typography.Text type="secondary">
+          <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>
             {doc.mediaType.split('/')[1]?.toUpperCase()}
           </Typography.Text>
         )}
