@@ -204,7 +204,7 @@ async function pageThrough(browser: Browser, system: TestSystem, n: number) {
   for (let i = 0; i < n; i++) {
     const before = await firstRowKey(page);
     const started = performance.now();
-    await page.locator('.ant-pagination-next').click();
+    await page.getByTestId('tasks-next').click();
     for (;;) {
       const key = await firstRowKey(page).catch(() => null);
       if (key && key !== before) break;

@@ -140,6 +140,13 @@ describe('workbench: the approval chain by clicks', () => {
     {
       const { page, context } = await openTask('committee.he', id, 'committee_vote');
       await expect(page.getByTestId('votes-cast').textContent()).resolves.toContain('2/3');
+      // Each member's vote so far, and the running tally: one against, one for.
+      await expect(page.getByTestId('running-tally').textContent()).resolves.toContain(
+        '同意 1 票，否决 1 票',
+      );
+      expect((await page.getByTestId('member-vote').allTextContents()).sort()).toEqual(
+        ['同意', '否决'].sort(),
+      );
       await expect(page.getByTestId('task-history').textContent()).resolves.toContain(
         '抵押物评估报告缺失',
       );

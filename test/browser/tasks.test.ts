@@ -20,6 +20,7 @@ describe('workbench: 我的业务 and the phone approval', () => {
   let browser: Browser;
   const { call } = bankers(() => system);
   const ids: string[] = [];
+  let urged = '';
 
   beforeAll(async () => {
     system = await startSystem({ users: DEMO_USERS });
@@ -38,6 +39,11 @@ describe('workbench: 我的业务 and the phone approval', () => {
       );
       return res.body.items.length >= 12 ? true : undefined;
     });
+    // 催办: the account manager urges the first application's routing twice.
+    const { task } = await taskOf(system, 'market.wang', ids[0]!, 'market_routing');
+    for (const reason of ['客户急需用款', '请今天处理'])
+      expect((await call('am.li', 'POST', `/tasks/${task.id}:urge`, { reason })).status).toBe(200);
+    urged = task.id;
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -58,12 +64,23 @@ describe('workbench: 我的业务 and the phone approval', () => {
       (await rows.count()) === 2 ? true : undefined,
     );
     const second = await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-row-key')));
+    // The urged task carries its badge with the count, on whichever page it is; no other does.
+    const badges = page.locator('[data-testid="task-table"] [data-testid="urged-badge"]');
+    const urgedRow = page.locator(`[data-testid="task-table"] tbody tr[data-row-key="${urged}"]`);
+    expect([...first, ...second]).toContain(urged);
+    const checkBadges = async (keys: (string | null)[]) => {
+      expect(await badges.count()).toBe(keys.includes(urged) ? 1 : 0);
+      if (keys.includes(urged))
+        await expect(urgedRow.getByTestId('urged-badge').textContent()).resolves.toBe('催办 ×2');
+    };
+    await checkBadges(second);
     expect(second.filter((k) => first.includes(k))).toEqual([]);
     expect(page.url()).toContain('page=');
     await page.getByTestId('tasks-prev').click();
     await eventually('back on the first page', async () =>
       (await rows.count()) === 10 ? true : undefined,
     );
+    await checkBadges(first);
     await screenshot(page, 'tasks-desktop');
     expect(await accessibilityViolations(page)).toEqual([]);
 

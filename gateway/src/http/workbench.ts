@@ -2,11 +2,18 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { Router } from 'express';
 
+/** The route label of the workbench's files and pages in the HTTP metrics. */
+export const WORKBENCH_ROUTE = '(workbench)';
+
 /** web/dist beside this gateway: in the repository and in the gateway's container image alike. */
 export const DEFAULT_WEB_DIR = resolve(__dirname, '..', '..', '..', 'web', 'dist');
 
-/** Paths the workbench never answers: the API, its document, the probes and the metrics. */
-const NOT_PAGES = /^\/(api|docs|openapi\.json|healthz|readyz|metrics|assets)(\/|$)/;
+/**
+ * The workbench's own page paths (web/src/App.tsx routes them): only these get its index page,
+ * so a mistyped URL is still a 404 problem and the API, the probes and /docs are never shadowed.
+ */
+const PAGES =
+  /^\/($|login$|tasks(\/|$)|applications(\/|$)|contracts\/|loans(\/|$)|business-day$|post-loan(\/|$)|reports$|notifications$|admin\/|proxies$)/;
 
 /**
  * Serves the workbench: its hashed assets cached for a year (a new build has new names), and its
@@ -29,6 +36,12 @@ export function workbench(webDir: string = DEFAULT_WEB_DIR): Router {
     });
     return router;
   }
+  // One metrics series for the workbench's files and pages (not one per asset or page path).
+  router.use((req, _res, next) => {
+    if (req.path.startsWith('/assets/') || PAGES.test(req.path))
+      (req as { route?: unknown }).route = { path: WORKBENCH_ROUTE };
+    next();
+  });
   router.use(
     '/assets',
     express.static(join(webDir, 'assets'), {
@@ -45,8 +58,12 @@ export function workbench(webDir: string = DEFAULT_WEB_DIR): Router {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
-  router.get(/.*/, (req, res, next) => {
-    if (NOT_PAGES.test(req.path) || !req.accepts('html')) {
+  router.use((req, res, next) => {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !PAGES.test(req.path) ||
+      !req.accepts('html')
+    ) {
       next();
       return;
     }

@@ -90,6 +90,8 @@ const Task = z
     branchId: z.string(),
     customerName: z.string(),
     cancelReason: z.string().meta({ description: 'why a cancelled task was cancelled' }),
+    urgeCount: z.int().min(0).meta({ description: '催办: how often the task was urged while open' }),
+    lastUrgedAt: z.string().meta({ description: 'When it was last urged; empty: never' }),
   })
   .meta({ id: 'Task' });
 
@@ -113,6 +115,9 @@ const ProcessInstance = z
         opinion: z.string(),
         formData: AnyObject.optional(),
         taskId: z.string(),
+        outcome: z
+          .string()
+          .meta({ description: 'approve | reject on a completion (a committee vote); else empty' }),
       }),
     ),
     startedAt: z.string(),

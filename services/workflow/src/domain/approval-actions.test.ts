@@ -707,7 +707,7 @@ describe('transfer, delegate, add signer, urge', () => {
     expect(signed.variables.reviewOutcome).toBe('reject');
   });
 
-  it('urge (催办) reminds whoever holds the task and changes no task', async () => {
+  it('urge (催办) reminds whoever holds the task, who keeps it; the task counts the urge', async () => {
     const { state } = await start(model, {}, NOW, starter);
     const taskId = openTaskAt(state, 'review').id;
     const result = await urge(model, state, taskId, starter, NOW);
@@ -721,7 +721,16 @@ describe('transfer, delegate, add signer, urge', () => {
       candidateUsers: [],
       reason: '',
     });
-    expect(result.state.tasks).toEqual(state.tasks);
+    // Nobody else holds it now and it is still open; only the count and the time are new.
+    expect(result.state.tasks).toEqual(
+      state.tasks.map((t) => (t.id === taskId ? { ...t, urgeCount: 1, lastUrgedAt: NOW } : t)),
+    );
+    const again = await urge(model, result.state, taskId, starter, '2025-03-04T09:00:00.000Z');
+    expect(openTaskAt(again.state, 'review')).toMatchObject({
+      urgeCount: 2,
+      lastUrgedAt: '2025-03-04T09:00:00.000Z',
+      assignee: 'rv1',
+    });
   });
 
   it('urge carries what the urger said to whoever holds the task', async () => {

@@ -63,6 +63,9 @@ export interface TaskState {
   localVariables: Variables;
   /** Why the task was cancelled (sent back, vote decided, the application was withdrawn …). */
   cancelReason?: string;
+  /** 催办: how often the task was urged while open, and when last. */
+  urgeCount?: number;
+  lastUrgedAt?: string;
 }
 
 export interface MultiInstanceBody {

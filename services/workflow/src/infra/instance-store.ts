@@ -182,7 +182,8 @@ export interface CommandWrites {
 
 const TASK_COLUMNS = `id text, element_id text, name text, step text, state text, assignee text, owner text,
   candidate_groups text[], candidate_users text[], created_at timestamptz, due_at timestamptz,
-  ended_at timestamptz, ended_by text, outcome text, working_days numeric, cancel_reason text`;
+  ended_at timestamptz, ended_by text, outcome text, working_days numeric, cancel_reason text,
+  urge_count integer, last_urged_at timestamptz`;
 
 /**
  * The common table expressions that write what a command changed: the instance row (only if
@@ -226,6 +227,8 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
       ended_by: t.completedBy,
       outcome: t.outcome,
       cancel_reason: t.status === 'cancelled' ? (t.cancelReason ?? null) : null,
+      urge_count: t.urgeCount ?? 0,
+      last_urged_at: t.lastUrgedAt ?? null,
       working_days:
         t.status === 'completed' && t.finishedAt
           ? workingDaysTaken(new Date(t.createdAt), new Date(t.finishedAt))
@@ -237,16 +240,17 @@ function commandParts(w: CommandWrites, p: (v: unknown) => string): string[] {
     parts.push(`task_rows AS (
       INSERT INTO tasks (id, instance_id, business_key, element_id, name, step, state, assignee, owner,
         candidate_groups, candidate_users, product_code, amount, branch_id, customer_name, created_at, due_at,
-        ended_at, ended_by, outcome, cancel_reason)
+        ended_at, ended_by, outcome, cancel_reason, urge_count, last_urged_at)
       SELECT id, ${id}, ${p(w.instance.businessKey)}, element_id, name, step, state, assignee, owner,
         candidate_groups, candidate_users, ${p(c.productCode ?? null)}, ${p(c.amount ?? null)}::numeric,
         ${p(c.branchId ?? null)}, ${p(c.customerName ?? null)}, created_at, due_at, ended_at, ended_by, outcome,
-        cancel_reason
+        cancel_reason, urge_count, last_urged_at
         FROM changed
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, owner = excluded.owner,
         candidate_groups = excluded.candidate_groups, candidate_users = excluded.candidate_users,
         due_at = excluded.due_at, ended_at = excluded.ended_at, ended_by = excluded.ended_by,
         outcome = excluded.outcome, cancel_reason = excluded.cancel_reason,
+        urge_count = excluded.urge_count, last_urged_at = excluded.last_urged_at,
         claimed_at = CASE WHEN excluded.assignee IS DISTINCT FROM tasks.assignee THEN now() ELSE tasks.claimed_at END)`);
     parts.push(`cycle_times AS (
       INSERT INTO step_durations (task_id, instance_id, step, started_at, ended_at, working_days, outcome)

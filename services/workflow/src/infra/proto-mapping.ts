@@ -36,6 +36,7 @@ export function instanceToPb(
           opinion: h.opinion ?? h.reason ?? '',
           formData: h.formData,
           taskId: h.taskId ? `${i.id}:${h.taskId}` : '',
+          outcome: h.outcome ?? '',
         }))
       : [],
     startedAt: s.startedAt,
@@ -64,6 +65,8 @@ export function taskToPb(instance: InstanceRef, t: TaskState, now = new Date()):
     branchId: instance.context.branchId ?? '',
     customerName: instance.context.customerName ?? '',
     cancelReason: t.status === 'cancelled' ? (t.cancelReason ?? '') : '',
+    urgeCount: t.urgeCount ?? 0,
+    lastUrgedAt: t.lastUrgedAt ?? '',
   });
 }
 
@@ -157,6 +160,8 @@ export const taskListEntryToPb = (r: TaskListEntry, now: Date): pb.Task => ({
   branchId: r.branchId ?? '',
   customerName: r.customerName ?? '',
   cancelReason: r.cancelReason ?? '',
+  urgeCount: r.urgeCount,
+  lastUrgedAt: r.lastUrgedAt?.toISOString() ?? '',
 });
 
 export const taskActedOnToPb = (a: TaskActedOn): pb.ActOnTaskResponse => ({

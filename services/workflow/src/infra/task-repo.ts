@@ -20,6 +20,8 @@ export interface TaskListEntry {
   createdAt: Date;
   dueAt: Date | null;
   cancelReason: string | null;
+  urgeCount: number;
+  lastUrgedAt: Date | null;
 }
 
 /** Which tasks to list; every given condition must hold. */
@@ -63,6 +65,8 @@ interface Row {
   created_at: Date;
   due_at: Date | null;
   cancel_reason: string | null;
+  urge_count: number;
+  last_urged_at: Date | null;
 }
 
 /** Tasks by creation, oldest first. */
@@ -118,6 +122,8 @@ export async function findTasks(db: Queryable, f: TaskFilter): Promise<TaskListE
     createdAt: r.created_at,
     dueAt: r.due_at,
     cancelReason: r.cancel_reason,
+    urgeCount: r.urge_count,
+    lastUrgedAt: r.last_urged_at,
   }));
 }
 

@@ -640,6 +640,12 @@ function VoteCard({
         <>
           <Typography.Text strong data-testid="votes-cast">
             {t('votesCast', { done: votes.length, total: members.length || '?' })}
+          </Typography.Text>{' '}
+          <Typography.Text data-testid="running-tally">
+            {t('tallySoFar', {
+              approvals: votes.filter((v) => v.outcome === 'approve').length,
+              rejections: votes.filter((v) => v.outcome === 'reject').length,
+            })}
           </Typography.Text>
           <List
             size="small"
@@ -650,7 +656,19 @@ function VoteCard({
                 <List.Item key={m}>
                   <Space wrap>
                     <span>{names(m)}</span>
-                    {vote ? <Tag color="blue">{t('done')}</Tag> : <Tag>—</Tag>}
+                    {vote?.outcome === 'approve' ? (
+                      <Tag color="blue" data-testid="member-vote">
+                        {t('approve')}
+                      </Tag>
+                    ) : vote?.outcome === 'reject' ? (
+                      <Tag color="red" data-testid="member-vote">
+                        {t('reject')}
+                      </Tag>
+                    ) : vote ? (
+                      <Tag color="blue">{t('done')}</Tag>
+                    ) : (
+                      <Tag>—</Tag>
+                    )}
                     {vote ? (
                       <Typography.Text style={{ color: 'rgba(0,0,0,0.7)' }}>
                         {dateTimeText(vote.at, language)} {vote.opinion}

@@ -110,6 +110,12 @@ export default function TasksPage() {
   const badges = (task: Task) => (
     <Space size={4} wrap>
       {task.overdue ? <Tag color="red">{t('overdue')}</Tag> : null}
+      {task.urgeCount > 0 ? (
+        <Tag color="orange" style={{ color: '#873800' }} data-testid="urged-badge">
+          {t('urged')}
+          {task.urgeCount > 1 ? ` ×${task.urgeCount}` : ''}
+        </Tag>
+      ) : null}
     </Space>
   );
 

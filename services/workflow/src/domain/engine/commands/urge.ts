@@ -19,6 +19,8 @@ export async function urge(
   requireActor(actor);
   return execute(model, state, now, (run) => {
     const task = run.openTask(taskId);
+    task.urgeCount = (task.urgeCount ?? 0) + 1;
+    task.lastUrgedAt = now;
     run.effects.push({
       type: 'taskUrged',
       taskId: task.id,
