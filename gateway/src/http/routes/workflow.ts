@@ -90,7 +90,10 @@ const Task = z
     branchId: z.string(),
     customerName: z.string(),
     cancelReason: z.string().meta({ description: 'why a cancelled task was cancelled' }),
-    urgeCount: z.int().min(0).meta({ description: '催办: how often the task was urged while open' }),
+    urgeCount: z
+      .int()
+      .min(0)
+      .meta({ description: '催办: how often the task was urged while open' }),
     lastUrgedAt: z.string().meta({ description: 'When it was last urged; empty: never' }),
   })
   .meta({ id: 'Task' });
