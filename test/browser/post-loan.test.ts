@@ -66,6 +66,12 @@ describe('workbench: post-loan', () => {
     await promise.locator('#amount').fill('5000.00');
     await promise.locator('button[type=submit]').click();
     await page.getByTestId('case-promises').getByText('¥5,000.00').waitFor();
+    await page.getByTestId('case-promises').getByRole('button', { name: '已兑现' }).click();
+    await page
+      .getByTestId('case-promises')
+      .getByRole('button', { name: '已兑现' })
+      .waitFor({ state: 'detached' });
+    await expect(page.getByTestId('case-promises').textContent()).resolves.toContain('已兑现');
     await page.locator('.ant-drawer-close').click();
     await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
     await screenshot(page, 'post-loan-desktop');
@@ -77,6 +83,23 @@ describe('workbench: post-loan', () => {
     await lit.locator('#court').fill('上海市浦东新区人民法院');
     await lit.locator('button[type=submit]').click();
     await page.getByTestId('litigations').getByText('上海市浦东新区人民法院').first().waitFor();
+    // The lawsuit moves on; its history shows the move.
+    const move = page.getByTestId('litigation-status-form');
+    await move.locator('#status').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option[title="已受理"]')
+      .click();
+    await move.locator('button[type=submit]').click();
+    // Accepting needs the court's case number: said beside its field.
+    await move
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: 'case number' })
+      .or(move.locator('.ant-form-item-explain-error').filter({ hasText: 'required' }))
+      .first()
+      .waitFor();
+    await move.locator('#caseNumber').fill('(2025)沪0115民初12345号');
+    await move.locator('button[type=submit]').click();
+    await page.getByTestId('litigations').getByText('已起诉 → 已受理').waitFor();
 
     await page.getByRole('tab', { name: '抵债资产' }).click();
     await pickLoan(page, '#asset-loan');

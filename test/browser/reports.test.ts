@@ -47,6 +47,11 @@ describe('workbench: report dashboards', () => {
       page.getByTestId('export-xlsx-portfolio').click(),
     ]);
     expect(xlsx.suggestedFilename()).toMatch(/^portfolio-.*\.xlsx$/);
+    // A filter the API refuses: its reason beside the field.
+    const branch = page.locator('#branchId');
+    await branch.fill('not a branch');
+    await page.locator('form:has(#branchId) button[type=submit]').click();
+    await page.locator('.ant-form-item-explain-error').filter({ hasText: 'branch code' }).waitFor();
     expect(complaints).toEqual([]);
     await context.close();
   });

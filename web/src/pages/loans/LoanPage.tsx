@@ -273,7 +273,13 @@ export default function LoanPage() {
               ]}
             />
           </Card>
-          <Card title={<h2 className="section-title">{t('balances')}</h2>}>
+          <Card
+            title={
+              <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+                {t('balances')}
+              </h2>
+            }
+          >
             <Descriptions
               size="small"
               column={screens.lg ? 4 : screens.sm ? 2 : 1}
@@ -646,7 +652,13 @@ function RepaymentForm({
   };
 
   return (
-    <Card title={<h2 className="section-title">{t('postRepayment')}</h2>}>
+    <Card
+      title={
+        <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+          {t('postRepayment')}
+        </h2>
+      }
+    >
       {problem.length > 0 ? (
         <div style={{ marginBottom: 12 }} role="alert">
           <ErrorState error={error} />

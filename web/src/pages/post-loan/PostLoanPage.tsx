@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  App,
   Button,
   Card,
   Drawer,
@@ -399,6 +400,7 @@ function Collection({ t, writer }: { t: T; writer: boolean }) {
 
 function CaseDetail({ id, t, writer }: { id: string; t: T; writer: boolean }) {
   const client = useQueryClient();
+  const { message } = App.useApp();
   const today = useBusinessDate();
   const [actionForm] = Form.useForm();
   const [promiseForm] = Form.useForm();
@@ -419,7 +421,9 @@ function CaseDetail({ id, t, writer }: { id: string; t: T; writer: boolean }) {
           <Typography.Text strong>
             {k.loan?.loanNumber} · {t(k.status as Key)} · {k.openedOn}
           </Typography.Text>
-          <h2 className="section-title">{t('actions')}</h2>
+          <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+            {t('actions')}
+          </h2>
           <List
             dataSource={k.actions}
             data-testid="case-actions"
@@ -430,12 +434,36 @@ function CaseDetail({ id, t, writer }: { id: string; t: T; writer: boolean }) {
               </List.Item>
             )}
           />
-          <h2 className="section-title">{t('promises')}</h2>
+          <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+            {t('promises')}
+          </h2>
           <List
             dataSource={k.promises}
             data-testid="case-promises"
             renderItem={(p) => (
-              <List.Item>
+              <List.Item
+                actions={
+                  writer && p.status === 'pending'
+                    ? (['kept', 'broken'] as const).map((status) => (
+                        <Button
+                          key={status}
+                          onClick={() =>
+                            void data(
+                              api.PATCH('/promises/{id}', {
+                                params: { path: { id: p.id } },
+                                body: { status, resolvedOn: today ?? p.promisedDate },
+                              }),
+                            ).then(refresh, (e: unknown) =>
+                              message.error(e instanceof Error ? e.message : String(e)),
+                            )
+                          }
+                        >
+                          {t(`ps.${status}`)}
+                        </Button>
+                      ))
+                    : undefined
+                }
+              >
                 {p.promisedDate} · <Money value={p.amount} /> · {t(`ps.${p.status}` as Key)}
               </List.Item>
             )}
@@ -603,7 +631,14 @@ function Litigations({ t, writer }: { t: T; writer: boolean }) {
                     <WriteForm
                       form={statusForm}
                       testId="litigation-status-form"
-                      fields={['status', 'changedOn', 'judgementAmount', 'judgementDate', 'notes']}
+                      fields={[
+                        'status',
+                        'changedOn',
+                        'judgementAmount',
+                        'judgementDate',
+                        'caseNumber',
+                        'notes',
+                      ]}
                       initialValues={{ changedOn: today }}
                       submitLabel={t('changeStatus')}
                       send={(body) =>
@@ -630,6 +665,9 @@ function Litigations({ t, writer }: { t: T; writer: boolean }) {
                         <Form.Item name="judgementAmount" label={t('judgementAmount')}>
                           <Input size="large" prefix="¥" />
                         </Form.Item>
+                        <Form.Item name="caseNumber" label={t('caseNumber')}>
+                          <Input size="large" />
+                        </Form.Item>
                       </Space>
                     </WriteForm>
                   ) : null}
@@ -640,7 +678,14 @@ function Litigations({ t, writer }: { t: T; writer: boolean }) {
         </PageState>
       ) : null}
       {writer && loanId ? (
-        <Card size="small" title={<h2 className="section-title">{t('file')}</h2>}>
+        <Card
+          size="small"
+          title={
+            <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+              {t('file')}
+            </h2>
+          }
+        >
           <WriteForm
             form={form}
             testId="litigation-form"
@@ -756,7 +801,14 @@ function Assets({ t, writer }: { t: T; writer: boolean }) {
         </PageState>
       ) : null}
       {writer && loanId ? (
-        <Card size="small" title={<h2 className="section-title">{t('register')}</h2>}>
+        <Card
+          size="small"
+          title={
+            <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+              {t('register')}
+            </h2>
+          }
+        >
           <WriteForm
             form={form}
             testId="asset-form"

@@ -1,11 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Col, Grid, Row, Space, Table, Tabs, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Grid,
+  Input,
+  Row,
+  Space,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useMemo, useState } from 'react';
 import { api, data, fetchBlob, saveBlob } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Chart } from '../../components/Chart';
 import { Money } from '../../components/Money';
 import { PageState } from '../../components/PageState';
+import { formFieldErrors } from '../../api/problem';
 import { defineMessages, register } from '../../i18n/catalogue';
 import { useLanguage, useT } from '../../i18n/language';
 
@@ -27,6 +44,12 @@ const messages = register(
       tiers: '五级分类（万元）',
       overdue: '逾期分布',
       none: '暂无可读报表',
+      branchId: '机构',
+      productCode: '产品',
+      from: '起始日',
+      to: '截止日',
+      asOfDate: '统计日',
+      apply: '查询',
     },
     {
       title: 'Reports',
@@ -40,6 +63,12 @@ const messages = register(
       tiers: 'Five-tier portfolio (10k yuan)',
       overdue: 'Overdue buckets',
       none: 'No report you may read',
+      branchId: 'Branch',
+      productCode: 'Product',
+      from: 'From',
+      to: 'To',
+      asOfDate: 'As of',
+      apply: 'Apply',
     },
   ),
 );
@@ -66,7 +95,7 @@ export default function ReportsPage() {
           items={reports.map((r) => ({
             key: r.report,
             label: language === 'en' ? r.titleEn : r.titleZh,
-            children: <ReportView name={r.report} />,
+            children: <ReportView name={r.report} filters={r.filters} />,
           }))}
         />
       </PageState>
@@ -74,25 +103,66 @@ export default function ReportsPage() {
   );
 }
 
-function ReportView({ name }: { name: string }) {
+type Filter = Partial<Record<'branchId' | 'productCode' | 'from' | 'to' | 'asOf', string>>;
+const DATE_FILTERS = ['from', 'to', 'asOf'];
+
+function ReportView({ name, filters }: { name: string; filters: string[] }) {
   const t = useT(messages);
   const { language } = useLanguage();
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string>();
+  const [filter, setFilter] = useState<Filter>({});
+  const [form] = Form.useForm<Record<string, unknown>>();
   const report = useQuery({
-    queryKey: ['report', name],
+    queryKey: ['report', name, filter],
     queryFn: () =>
       data(
         api.GET('/reports/{report}', {
-          params: { path: { report: name as 'pipeline' }, query: { format: 'json' } },
+          params: { path: { report: name as 'pipeline' }, query: { ...filter, format: 'json' } },
         }),
       ) as Promise<Report>,
   });
+  // A refused filter (400 naming the field, 403 naming branchId) goes beside its field.
+  const { fields, rest } = report.error
+    ? formFieldErrors(report.error, filters)
+    : { fields: [], rest: [] };
+  useEffect(() => {
+    if (fields.length > 0) form.setFields(fields);
+  }, [report.error]);
   const r = report.data;
+  const apply = (v: Record<string, unknown>) => {
+    const next: Filter = {};
+    for (const f of filters) {
+      const x = v[f];
+      if (!x) continue;
+      (next as Record<string, string>)[f] = dayjs.isDayjs(x)
+        ? x.format('YYYY-MM-DD')
+        : String(x).trim();
+    }
+    form.setFields(filters.map((f) => ({ name: f, errors: [] })));
+    setFilter(next);
+  };
+  const filterForm = (
+    <Form form={form} layout="inline" onFinish={apply} style={{ rowGap: 8 }}>
+      {filters.map((f) => (
+        <Form.Item key={f} name={f} label={t(f === 'asOf' ? 'asOfDate' : (f as 'from'))}>
+          {DATE_FILTERS.includes(f) ? (
+            <DatePicker size="large" />
+          ) : (
+            <Input size="large" style={{ width: 160 }} allowClear />
+          )}
+        </Form.Item>
+      ))}
+      <Button type="primary" htmlType="submit" size="large">
+        {t('apply')}
+      </Button>
+    </Form>
+  );
   const exportAs = async (format: 'csv' | 'xlsx') => {
     setBusy(format);
     try {
-      const blob = await fetchBlob(`/reports/${name}?format=${format}`);
+      const query = new URLSearchParams({ ...filter, format });
+      const blob = await fetchBlob(`/reports/${name}?${query}`);
       saveBlob(blob, `${name}-${r?.asOf ?? 'report'}.${format}`);
     } catch (e) {
       void message.error(e instanceof Error ? e.message : String(e));
@@ -100,10 +170,18 @@ function ReportView({ name }: { name: string }) {
       setBusy(undefined);
     }
   };
+  if (report.error && fields.length > 0)
+    return (
+      <Space direction="vertical" style={{ width: '100%' }}>
+        {filterForm}
+        {rest.length > 0 ? <Alert type="error" showIcon message={rest.join('; ')} /> : null}
+      </Space>
+    );
   return (
     <PageState loading={report.isLoading} error={report.error} retry={() => void report.refetch()}>
       {r ? (
         <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          {filterForm}
           <Space wrap>
             <Typography.Text type="secondary">{t('asOf', { date: r.asOf })}</Typography.Text>
             <Button
@@ -241,7 +319,14 @@ function Charts({ report }: { report: Report }) {
     <Row gutter={[16, 16]}>
       {charts.map((c) => (
         <Col key={c.key} xs={24} lg={12}>
-          <Card size="small" title={<h2 className="section-title">{c.title}</h2>}>
+          <Card
+            size="small"
+            title={
+              <h2 className="section-title" style={{ fontSize: 16, margin: 0 }}>
+                {c.title}
+              </h2>
+            }
+          >
             <Chart
               option={c.option}
               label={c.title}
