@@ -152,6 +152,7 @@ describe('workbench: loans and the business day close', () => {
     await page.getByTestId('loan-schedule').waitFor();
     await expect(page.getByTestId('repayment-form').count()).resolves.toBe(0);
     await screenshot(page, 'loan-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(complaints).toEqual([]);
     await context.close();
   });

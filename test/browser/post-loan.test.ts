@@ -127,4 +127,29 @@ describe('workbench: post-loan', () => {
     expect(complaints).toEqual([]);
     await context.close();
   });
+  it('works on the phone', async () => {
+    const { page, context, complaints } = await openWorkbench(browser, system.baseUrl, {
+      phone: true,
+    });
+    await logIn(page, 'postloan.hu');
+    await page.goto('/post-loan');
+    await page.getByTestId('cases-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await screenshot(page, 'post-loan-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(complaints).toEqual([]);
+    await context.close();
+  });
+
+  it('offers the business day close on the phone too', async () => {
+    const { page, context, complaints } = await openWorkbench(browser, system.baseUrl, {
+      phone: true,
+    });
+    await logIn(page, 'admin');
+    await page.goto('/business-day');
+    await page.getByTestId('close-day').waitFor();
+    await screenshot(page, 'business-day-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(complaints).toEqual([]);
+    await context.close();
+  });
 });

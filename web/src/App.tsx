@@ -158,6 +158,9 @@ function Themed() {
           colorTextPlaceholder: '#5f6672',
           colorTextTertiary: '#5f6672',
           colorLink: '#1456c8',
+          // Hovered and focused buttons and links keep AA contrast too.
+          colorPrimaryHover: '#0f47a8',
+          colorLinkHover: '#0f47a8',
         },
       }}
     >

@@ -9,7 +9,6 @@ import {
   Progress,
   Space,
   Statistic,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -21,6 +20,7 @@ import { ErrorState, PageState } from '../../components/PageState';
 import { dateTimeText } from '../../format/date';
 import { defineMessages, register } from '../../i18n/catalogue';
 import { useLanguage, useT } from '../../i18n/language';
+import { ScrollTable } from './ScrollTable';
 
 type DayClose = components['schemas']['DayClose'];
 type Simulation = components['schemas']['Simulation'];
@@ -196,12 +196,13 @@ export default function BusinessDayPage() {
               />
             ) : null}
             {closes.length > 0 ? (
-              <Table<DayClose>
+              <ScrollTable<DayClose>
+                label={t('closes')}
                 rowKey={(c) => c.day.businessDate}
                 size="small"
                 dataSource={closes}
                 pagination={false}
-                scroll={{ x: 'max-content' }}
+
                 data-testid="close-totals"
                 title={() => <strong>{t('closes')}</strong>}
                 columns={[
@@ -238,12 +239,13 @@ export default function BusinessDayPage() {
               />
             ) : null}
             {b.simulations.length > 0 ? (
-              <Table<Simulation>
+              <ScrollTable<Simulation>
+                label={t('simulations')}
                 rowKey="id"
                 size="small"
                 dataSource={b.simulations}
                 pagination={false}
-                scroll={{ x: 'max-content' }}
+
                 title={() => <strong>{t('simulations')}</strong>}
                 columns={[
                   { title: t('through'), dataIndex: 'throughDate' },

@@ -30,6 +30,7 @@ import { defineMessages, register } from '../../i18n/catalogue';
 import { useT } from '../../i18n/language';
 import { ROLE_GROUPS } from '../../nav';
 import { loanWords, TIER_COLORS } from './words';
+import { ScrollTable } from './ScrollTable';
 
 type Loan = components['schemas']['Loan'];
 type Installment = components['schemas']['LoanInstallment'];
@@ -342,12 +343,13 @@ function ScheduleTable({
     paid: '#237804',
   } as const;
   return (
-    <Table<Installment>
+    <ScrollTable<Installment>
+      label={t('schedule')}
       rowKey="period"
       size="small"
       dataSource={items}
       pagination={false}
-      scroll={{ x: 'max-content' }}
+
       data-testid="loan-schedule"
       columns={[
         { title: t('period'), dataIndex: 'period' },
@@ -470,12 +472,13 @@ function Segments({ loan, t }: { loan: Loan; t: T }) {
         empty={lines.length === 0}
         retry={() => void statement.refetch()}
       >
-        <Table<StatementLine>
+        <ScrollTable<StatementLine>
+          label={t('segments')}
           rowKey={(r) => `${r.kind}-${r.start}`}
           size="small"
           dataSource={lines}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+
           data-testid="loan-segments"
           columns={[
             {
@@ -525,12 +528,13 @@ function Segments({ loan, t }: { loan: Loan; t: T }) {
 function Repayments({ items, t }: { items: Repayment[]; t: T }) {
   if (items.length === 0) return <Alert type="info" showIcon message={t('noRepayments')} />;
   return (
-    <Table<Repayment>
+    <ScrollTable<Repayment>
+      label={t('repayments')}
       rowKey="id"
       size="small"
       dataSource={items}
       pagination={false}
-      scroll={{ x: 'max-content' }}
+
       data-testid="loan-repayments"
       columns={[
         { title: t('valueDate'), dataIndex: 'valueDate' },

@@ -9,7 +9,6 @@ import {
   List,
   Select,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -22,6 +21,7 @@ import { PageState } from '../../components/PageState';
 import { defineMessages, register } from '../../i18n/catalogue';
 import { useT } from '../../i18n/language';
 import { loanWords, TIER_COLORS, TIERS } from './words';
+import { ScrollTable } from './ScrollTable';
 
 type Loan = components['schemas']['Loan'];
 
@@ -193,11 +193,12 @@ export default function LoansPage() {
         retry={() => void loans.refetch()}
       >
         {screens.md ? (
-          <Table<Loan>
+          <ScrollTable<Loan>
+            label={t('title')}
             rowKey="id"
             dataSource={items}
             pagination={false}
-            scroll={{ x: 'max-content' }}
+
             data-testid="loans-table"
             columns={[
               {

@@ -11,7 +11,6 @@ import {
   Segmented,
   Select,
   Space,
-  Table,
   Tabs,
   Tag,
   Timeline,
@@ -28,6 +27,7 @@ import { defineMessages, register } from '../../i18n/catalogue';
 import { useT } from '../../i18n/language';
 import { ROLE_GROUPS } from '../../nav';
 import { DateField, LoanPicker, useBusinessDate, WriteForm } from './postLoanKit';
+import { ScrollTable } from '../loans/ScrollTable';
 
 type CaseSummary = components['schemas']['CollectionCaseSummary'];
 type Litigation = components['schemas']['Litigation'];
@@ -306,11 +306,12 @@ function Collection({ t, writer }: { t: T; writer: boolean }) {
         ) : null}
       </Space>
       <PageState loading={cases.isLoading} error={cases.error} empty={items.length === 0}>
-        <Table<CaseSummary>
+        <ScrollTable<CaseSummary>
+          label={t('collection')}
           rowKey="id"
           dataSource={items}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+
           size={screens.md ? 'middle' : 'small'}
           data-testid="cases-table"
           columns={[
