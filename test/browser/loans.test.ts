@@ -52,7 +52,6 @@ describe('workbench: loans and the business day close', () => {
     await page.goto('/business-day');
     const date = page.getByTestId('business-date');
     await expect(date.textContent()).resolves.toContain('2025-12-30');
-    await screenshot(page, 'business-day-desktop');
     expect(await accessibilityViolations(page)).toEqual([]);
     for (const [day, next] of [
       ['2025-12-30', '2025-12-31'],
@@ -69,6 +68,7 @@ describe('workbench: loans and the business day close', () => {
     const rows = page.getByTestId('close-totals').locator('tbody tr.ant-table-row');
     await expect(rows.count()).resolves.toBe(2);
     await expect(rows.first().textContent()).resolves.toMatch(/2025-12-31.*1.*¥/);
+    await screenshot(page, 'business-day-desktop');
     // 2026-01-01 is after today on the bank's clock: refused, and said so.
     await page.getByTestId('close-day').click();
     await page.locator('.ant-modal-confirm-btns button.ant-btn-primary').click();

@@ -73,7 +73,8 @@ describe('workbench: post-loan', () => {
       .waitFor({ state: 'detached' });
     await expect(page.getByTestId('case-promises').textContent()).resolves.toContain('已兑现');
     await page.locator('.ant-drawer-close').click();
-    await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
+    await page.locator('.ant-drawer-mask').waitFor({ state: 'hidden' });
+    await page.locator('.ant-drawer-content').waitFor({ state: 'hidden' });
     await screenshot(page, 'post-loan-desktop');
     expect(await accessibilityViolations(page)).toEqual([]);
 
