@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import {
   Button,
   Card,
+  Collapse,
   Form,
   Grid,
   Input,
@@ -46,6 +47,7 @@ const messages = register(
       first: '第一页',
       branchPlaceholder: '如 SH001',
       days: '{n} 天',
+      filters: '筛选条件',
     },
     {
       title: 'Loans',
@@ -66,6 +68,7 @@ const messages = register(
       first: 'First page',
       branchPlaceholder: 'e.g. SH001',
       days: '{n} days',
+      filters: 'Filters',
     },
   ),
 );
@@ -129,63 +132,75 @@ export default function LoansPage() {
     <Tag color={TIER_COLORS[c]}>{w(`tier.${c}` as 'tier.normal')}</Tag>
   );
 
+  const filterForm = (
+    <Form
+      form={form}
+      layout={screens.md ? 'inline' : 'vertical'}
+      initialValues={filters}
+      onFinish={apply}
+      style={{ marginBottom: 16, rowGap: 8 }}
+      aria-label={t('title')}
+    >
+      <Form.Item name="branchId" label={t('branch')}>
+        <Input placeholder={t('branchPlaceholder')} allowClear style={{ width: 140 }} />
+      </Form.Item>
+      <Form.Item name="status" label={t('status')}>
+        <Select
+          allowClear
+          placeholder={t('any')}
+          style={{ width: 140 }}
+          options={['active', 'closed', 'written_off'].map((s) => ({
+            value: s,
+            label: w(`loanStatus.${s}` as 'loanStatus.active'),
+          }))}
+        />
+      </Form.Item>
+      <Form.Item name="classification" label={t('tier')}>
+        <Select
+          allowClear
+          placeholder={t('any')}
+          style={{ width: 140 }}
+          options={TIERS.map((c) => ({ value: c, label: w(`tier.${c}`) }))}
+        />
+      </Form.Item>
+      <Form.Item name="minDaysPastDue" label={t('minDpd')}>
+        <InputNumber min={0} max={100000} style={{ width: 120 }} />
+      </Form.Item>
+      <Form.Item>
+        <Space>
+          <Button type="primary" htmlType="submit">
+            {t('action.search')}
+          </Button>
+          <Button
+            onClick={() => {
+              form.resetFields();
+              form.setFieldsValue({
+                branchId: undefined,
+                status: undefined,
+                classification: undefined,
+                minDaysPastDue: undefined,
+              });
+              apply({});
+            }}
+          >
+            {t('action.reset')}
+          </Button>
+        </Space>
+      </Form.Item>
+    </Form>
+  );
+
   return (
     <Card title={<h1 className="page-title">{t('title')}</h1>}>
-      <Form
-        form={form}
-        layout={screens.md ? 'inline' : 'vertical'}
-        initialValues={filters}
-        onFinish={apply}
-        style={{ marginBottom: 16, rowGap: 8 }}
-        aria-label={t('title')}
-      >
-        <Form.Item name="branchId" label={t('branch')}>
-          <Input placeholder={t('branchPlaceholder')} allowClear style={{ width: 140 }} />
-        </Form.Item>
-        <Form.Item name="status" label={t('status')}>
-          <Select
-            allowClear
-            placeholder={t('any')}
-            style={{ width: 140 }}
-            options={['active', 'closed', 'written_off'].map((s) => ({
-              value: s,
-              label: w(`loanStatus.${s}` as 'loanStatus.active'),
-            }))}
-          />
-        </Form.Item>
-        <Form.Item name="classification" label={t('tier')}>
-          <Select
-            allowClear
-            placeholder={t('any')}
-            style={{ width: 140 }}
-            options={TIERS.map((c) => ({ value: c, label: w(`tier.${c}`) }))}
-          />
-        </Form.Item>
-        <Form.Item name="minDaysPastDue" label={t('minDpd')}>
-          <InputNumber min={0} max={100000} style={{ width: 120 }} />
-        </Form.Item>
-        <Form.Item>
-          <Space>
-            <Button type="primary" htmlType="submit">
-              {t('action.search')}
-            </Button>
-            <Button
-              onClick={() => {
-                form.resetFields();
-                form.setFieldsValue({
-                  branchId: undefined,
-                  status: undefined,
-                  classification: undefined,
-                  minDaysPastDue: undefined,
-                });
-                apply({});
-              }}
-            >
-              {t('action.reset')}
-            </Button>
-          </Space>
-        </Form.Item>
-      </Form>
+      {screens.md ? (
+        filterForm
+      ) : (
+        <Collapse
+          size="small"
+          style={{ marginBottom: 16 }}
+          items={[{ key: 'f', label: t('filters'), children: filterForm, forceRender: true }]}
+        />
+      )}
       <PageState
         loading={loans.isLoading}
         error={loans.error}
