@@ -149,7 +149,20 @@ function Themed() {
   return (
     <ConfigProvider
       locale={language === 'zh-CN' ? zhCN : enUS}
-      theme={{ token: { colorPrimary: '#1456c8', borderRadius: 6 } }}
+      theme={{
+        token: {
+          colorPrimary: '#1456c8',
+          borderRadius: 6,
+          // Secondary text, placeholders and group titles with AA contrast (axe: 4.5:1).
+          colorTextDescription: '#5f6672',
+          colorTextPlaceholder: '#5f6672',
+          colorTextTertiary: '#5f6672',
+          colorLink: '#1456c8',
+          // Hovered and focused buttons and links keep AA contrast too.
+          colorPrimaryHover: '#0f47a8',
+          colorLinkHover: '#0f47a8',
+        },
+      }}
     >
       <AntApp>
         <RouterProvider router={router} />
