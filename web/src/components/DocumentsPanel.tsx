@@ -26,6 +26,7 @@ import { defineMessages, register } from '../i18n/catalogue';
 import { useLanguage, useT } from '../i18n/language';
 import { PdfPages } from './DocumentPdfPages';
 import { PageState } from './PageState';
+import './DocumentsPanel.css';
 
 export type DocumentInfo = components['schemas']['Document'];
 export type DocumentType = DocumentInfo['documentType'];
@@ -203,11 +204,10 @@ export function DocumentUploader({
   const label = useDocumentTypeLabel();
   const { message } = AntApp.useApp();
   const client = useQueryClient();
-  const [type, setType] = useState<DocumentType | undefined>(missing[0]);
+  // The type the user picked; else the first one still missing (after each upload, the next).
+  const [picked, setPicked] = useState<DocumentType>();
+  const type: DocumentType = picked ?? missing[0] ?? 'other';
   const [error, setError] = useState<string>();
-  useEffect(() => {
-    if (!type || !DOCUMENT_TYPES.includes(type)) setType(missing[0] ?? 'other');
-  }, [missing, type]);
   const options = useMemo(
     () =>
       [...missing, ...DOCUMENT_TYPES.filter((d) => !missing.includes(d))].map((d) => ({
@@ -223,7 +223,7 @@ export function DocumentUploader({
           <Select
             id="document-type"
             value={type}
-            onChange={setType}
+            onChange={setPicked}
             options={options}
             style={{ maxWidth: 360 }}
           />
@@ -236,13 +236,14 @@ export function DocumentUploader({
         customRequest={({ file, onSuccess, onError }) => {
           const blob = file as File;
           setError(undefined);
-          uploadDocument(applicationId, type ?? 'other', blob)
+          uploadDocument(applicationId, type, blob)
             .then((out) => {
               void message.success(
                 t(out.duplicate ? 'doc.duplicate' : 'doc.uploaded', { name: blob.name }),
               );
               void client.invalidateQueries({ queryKey: ['documents', applicationId] });
               void client.invalidateQueries({ queryKey: ['checklist', applicationId] });
+              setPicked(undefined);
               onUploaded?.();
               onSuccess?.(out);
             })

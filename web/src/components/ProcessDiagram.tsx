@@ -122,7 +122,7 @@ export function ProcessDiagram({
       <div
         ref={container}
         className="process-diagram"
-        role="img"
+        role="figure"
         aria-label={t('diagram.label')}
         data-state={state}
         data-active={active}

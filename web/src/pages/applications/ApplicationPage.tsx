@@ -40,6 +40,7 @@ import { ROLE_GROUPS } from '../../nav';
 import { PreAssessmentView } from './PreAssessment';
 import { STATUS_COLOURS } from './status';
 import { useDirectory } from './users';
+import './applications.css';
 
 type Application = components['schemas']['Application'];
 type ProcessInstance = components['schemas']['ProcessInstance'];
@@ -467,7 +468,7 @@ export default function ApplicationPage() {
       retry={() => void application.refetch()}
     >
       {a ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space direction="vertical" size={16} style={{ width: '100%' }} className="lf-app-page">
           <Card
             title={
               <h1 className="page-title">

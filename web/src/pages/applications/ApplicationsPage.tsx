@@ -12,6 +12,7 @@ import { defineMessages, register } from '../../i18n/catalogue';
 import { useLanguage, useT } from '../../i18n/language';
 import { ROLE_GROUPS } from '../../nav';
 import { APPLICATION_STATUSES, STATUS_COLOURS } from './status';
+import './applications.css';
 
 type Application = components['schemas']['Application'];
 
@@ -118,6 +119,7 @@ export default function ApplicationsPage() {
 
   return (
     <Card
+      className="lf-app-page"
       title={<h1 className="page-title">{t('title')}</h1>}
       extra={
         hasRole(user, ROLE_GROUPS.frontOffice) ? (

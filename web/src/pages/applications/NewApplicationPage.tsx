@@ -36,6 +36,7 @@ import { useLanguage, useT } from '../../i18n/language';
 import { PreAssessmentView } from './PreAssessment';
 import { SchedulePreview } from './SchedulePreview';
 import { STATUS_COLOURS } from './status';
+import './applications.css';
 
 type Customer = components['schemas']['Customer'];
 type CustomerInput = components['schemas']['CustomerInput'];
@@ -594,9 +595,10 @@ export default function NewApplicationPage() {
   ];
 
   return (
-    <Card title={<h1 className="page-title">{t('title')}</h1>}>
+    <Card className="lf-app-page" title={<h1 className="page-title">{t('title')}</h1>}>
       <Steps
         current={step}
+        className="wizard-steps"
         items={stepItems}
         size="small"
         direction={screens.md ? 'horizontal' : 'vertical'}

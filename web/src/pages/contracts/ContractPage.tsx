@@ -25,6 +25,7 @@ import { PageState } from '../../components/PageState';
 import { dateText, dateTimeText } from '../../format/date';
 import { defineMessages, register } from '../../i18n/catalogue';
 import { useLanguage, useT } from '../../i18n/language';
+import '../applications/applications.css';
 import { useDirectory } from '../applications/users';
 
 type Contract = components['schemas']['Contract'];
@@ -291,7 +292,7 @@ export default function ContractPage() {
       retry={() => void contract.refetch()}
     >
       {c ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space direction="vertical" size={16} style={{ width: '100%' }} className="lf-app-page">
           <Card
             title={
               <h1 className="page-title">
