@@ -59,10 +59,10 @@ describe('workbench: new application, applications list, application page', () =
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.locator('#filter-status').click();
     await page.locator('.ant-select-item-option[title="已批准"]').click();
-    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('button.filter-search').click();
     await page.waitForURL(/status=approved/);
     await page.locator('.ant-empty').first().waitFor();
-    await page.getByRole('button', { name: '重置' }).click();
+    await page.locator('button.filter-reset').click();
     await link.click();
     await page.waitForURL(new RegExp(`/applications/${entered.applicationId}$`));
     expect(complaints).toEqual([]);

@@ -58,7 +58,7 @@ export async function enterApplicationInWizard(
   await page.getByRole('button', { name: '查找客户' }).click();
   if (opts.existing) {
     await page.locator('.customer-results .ant-list-item').first().waitFor();
-    await page.locator('.customer-results').getByRole('button', { name: '选择' }).first().click();
+    await page.locator('.customer-results button.choose-customer').first().click();
   } else {
     await page.getByText('没有找到客户，可新建').waitFor();
     if (opts.screenshots) {

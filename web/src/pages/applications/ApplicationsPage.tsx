@@ -164,10 +164,11 @@ export default function ApplicationsPage() {
         </Form.Item>
         <Form.Item>
           <Space>
-            <Button type="primary" htmlType="submit">
+            <Button type="primary" htmlType="submit" className="filter-search">
               {t('action.search')}
             </Button>
             <Button
+              className="filter-reset"
               onClick={() => {
                 form.resetFields();
                 form.setFieldsValue({ status: undefined, product: undefined, customer: undefined });

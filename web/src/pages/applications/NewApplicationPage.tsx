@@ -267,7 +267,12 @@ function CustomerStep({ onChosen }: { onChosen: (c: Customer) => void }) {
               renderItem={(c) => (
                 <List.Item
                   actions={[
-                    <Button key="choose" type="primary" onClick={() => onChosen(c)}>
+                    <Button
+                      key="choose"
+                      type="primary"
+                      className="choose-customer"
+                      onClick={() => onChosen(c)}
+                    >
                       {t('choose')}
                     </Button>,
                   ]}
