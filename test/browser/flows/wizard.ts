@@ -82,7 +82,7 @@ export async function enterApplicationInWizard(
 
   // 3. Amount, term, method: the schedule preview fills as they are typed.
   const terms = page.locator('.terms-form');
-  await terms.getByLabel('申请金额（元）').fill(opts.amount ?? '200000');
+  await terms.getByLabel('申请金额（元）').fill(opts.amount ?? '100000');
   await terms.getByLabel('期限（月）').fill(String(termMonths));
   await terms.getByLabel('还款方式').click();
   await page.locator(`.ant-select-item-option[title="${opts.methodLabel ?? '等额本息'}"]`).click();

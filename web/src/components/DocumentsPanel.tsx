@@ -53,6 +53,8 @@ const messages = register(
       'doc.pages': '第 {n} 页',
       'doc.close': '关闭',
       'doc.version': '第 {v} 版',
+      'stage.disbursement': '放款审查',
+      'stage.contract': '合同签订',
       'docType.id_card_front': '身份证正面',
       'docType.id_card_back': '身份证反面',
       'docType.income_proof': '收入证明',
@@ -89,6 +91,8 @@ const messages = register(
       'doc.pages': 'Page {n}',
       'doc.close': 'Close',
       'doc.version': 'version {v}',
+      'stage.disbursement': 'Disbursement review',
+      'stage.contract': 'Contract',
       'docType.id_card_front': 'ID card (front)',
       'docType.id_card_back': 'ID card (back)',
       'docType.income_proof': 'Proof of income',
@@ -277,6 +281,12 @@ export function DocumentChecklist({ checklist }: { checklist: Checklist }) {
   const label = useDocumentTypeLabel();
   const { language } = useLanguage();
   const stages = [...new Set(checklist.items.map((i) => i.stage))];
+  const stageLabel = (stage: string) => {
+    const own = t(`stage.${stage}` as 'stage.disbursement');
+    if (own !== `stage.${stage}`) return own;
+    const step = stepT(`step.${stage}` as 'step.investigation');
+    return step === `step.${stage}` ? stage : step;
+  };
   return (
     <div className="document-checklist" data-complete={checklist.complete}>
       {checklist.complete ? (
@@ -292,7 +302,7 @@ export function DocumentChecklist({ checklist }: { checklist: Checklist }) {
       )}
       {stages.map((stage) => (
         <div key={stage} className="checklist-stage" style={{ marginTop: 8 }}>
-          <Typography.Text strong>{stepT(`step.${stage}` as 'step.investigation')}</Typography.Text>
+          <Typography.Text strong>{stageLabel(stage)}</Typography.Text>
           <div style={{ marginTop: 4 }}>
             {checklist.items
               .filter((i) => i.stage === stage)

@@ -639,6 +639,9 @@ export default function NewApplicationPage() {
         <CustomerStep
           onChosen={(c) => {
             setCustomer(c);
+            const income = c.individual?.monthlyIncome;
+            if (income && !terms.getFieldValue('monthlyIncome'))
+              terms.setFieldsValue({ monthlyIncome: income });
             if (product && product.customerType && product.customerType !== c.type)
               setProduct(undefined);
             setStep(1);
