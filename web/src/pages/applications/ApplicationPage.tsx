@@ -99,6 +99,23 @@ const messages = register(
       'process.terminated': '已终止',
       by: '{who}',
       applicationEvents: '申请记录',
+      'action.started': '发起',
+      'action.completed': '完成',
+      'action.claimed': '签收',
+      'action.unclaimed': '退回队列',
+      'action.delegated': '委派',
+      'action.transferred': '转办',
+      'action.sentBack': '退回',
+      'action.signerAdded': '加签',
+      'action.urged': '催办',
+      'action.withdrawn': '撤回',
+      'action.terminated': '终止',
+      'action.ended': '结束',
+      'action.migrated': '迁移版本',
+      'action.resolved': '委派办结',
+      'action.timerFired': '超时',
+      'action.jobCompleted': '自动完成',
+      'action.messageCorrelated': '收到消息',
     },
     {
       title: 'Application · {name}',
@@ -151,6 +168,23 @@ const messages = register(
       'process.terminated': 'terminated',
       by: '{who}',
       applicationEvents: 'Application events',
+      'action.started': 'Started',
+      'action.completed': 'Completed',
+      'action.claimed': 'Claimed',
+      'action.unclaimed': 'Unclaimed',
+      'action.delegated': 'Delegated',
+      'action.transferred': 'Transferred',
+      'action.sentBack': 'Sent back',
+      'action.signerAdded': 'Signer added',
+      'action.urged': 'Urged',
+      'action.withdrawn': 'Withdrawn',
+      'action.terminated': 'Terminated',
+      'action.ended': 'Ended',
+      'action.migrated': 'Migrated',
+      'action.resolved': 'Resolved',
+      'action.timerFired': 'Timer fired',
+      'action.jobCompleted': 'Done automatically',
+      'action.messageCorrelated': 'Message received',
     },
   ),
 );
@@ -160,10 +194,14 @@ export function ApprovalHistory({ process }: { process: ProcessInstance }) {
   const t = useT(messages);
   const { language } = useLanguage();
   const { nameOf } = useDirectory();
+  const actionLabel = (action: string) => {
+    const label = t(`action.${action}` as 'action.started');
+    return label === `action.${action}` ? action : label;
+  };
   const colour = (action: string) =>
-    /reject|terminat|withdraw/.test(action)
+    /reject|terminat|withdraw/i.test(action)
       ? 'red'
-      : /send.?back|return/.test(action)
+      : /sent.?back|return/i.test(action)
         ? 'orange'
         : /approve|complete/.test(action)
           ? 'green'
@@ -180,7 +218,9 @@ export function ApprovalHistory({ process }: { process: ProcessInstance }) {
               <Typography.Text strong>
                 {h.elementName || t(`step.${h.elementId}` as 'step.investigation')}
               </Typography.Text>
-              <Tag color={colour(h.action)}>{h.action}</Tag>
+              <Tag color={colour(h.action)} data-action={h.action}>
+                {actionLabel(h.action)}
+              </Tag>
               <Typography.Text type="secondary">
                 {nameOf(h.actor)} · {dateTimeText(h.at, language)}
               </Typography.Text>
@@ -628,7 +668,11 @@ export default function ApplicationPage() {
                   key: `${h.at}-${i}`,
                   children: (
                     <Space wrap size={4}>
-                      <Tag>{h.action}</Tag>
+                      <Tag>
+                        {t(`status.${h.action}` as 'status.draft') === `status.${h.action}`
+                          ? h.action
+                          : t(`status.${h.action}` as 'status.draft')}
+                      </Tag>
                       <Typography.Text type="secondary">
                         {dateTimeText(h.at, language)}
                       </Typography.Text>
