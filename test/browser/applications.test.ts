@@ -1,4 +1,6 @@
 import type { Browser } from 'playwright-core';
+import { fileDocuments } from '../support/checklists';
+import { residentId } from '../support/identities';
 import { eventually } from '../support/poll';
 import { api, startSystem, TEST_PASSWORD, type TestSystem } from '../support/system';
 import { enterApplicationInWizard, type EnteredApplication } from './flows/wizard';
@@ -138,4 +140,46 @@ describe('workbench: new application, applications list, application page', () =
     expect(await accessibilityViolations(phone.page)).toEqual([]);
     await phone.context.close();
   }, 120_000);
+  it('withdraws an application in approval for the front office', async () => {
+    const token = await system.login('am.li');
+    const post = async (path: string, body?: unknown) =>
+      api<{ id: string }>(system.baseUrl, 'POST', `/api/v1${path}`, {
+        token,
+        body,
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      });
+    const customer = await post('/customers', {
+      type: 'individual',
+      name: '钱撤回',
+      individual: {
+        residentId: residentId('1984-09-09'),
+        mobile: '13912345678',
+        monthlyIncome: '40000.00',
+      },
+    });
+    expect(customer.status).toBe(201);
+    const created = await post('/applications', {
+      customerId: customer.body.id,
+      productCode: 'PERSONAL_CONSUMER',
+      amount: '50000.00',
+      termMonths: 12,
+      repaymentMethod: 'equal_installments',
+      purpose: 'withdrawn in the browser',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await fileDocuments(system, 'am.li', id, 'market_routing');
+    expect((await post(`/applications/${id}/submit`)).status).toBe(200);
+
+    const { page, context } = await openWorkbench(browser, system.baseUrl);
+    await logIn(page, 'am.li', TEST_PASSWORD);
+    await page.goto(`/applications/${id}`);
+    await page.getByRole('button', { name: '撤回申请' }).click();
+    const modal = page.locator('.ant-modal');
+    await modal.getByLabel('撤回原因').fill('客户不再需要这笔贷款');
+    await modal.locator('.ant-btn-dangerous').click();
+    await page.locator('.application-status', { hasText: '已撤回' }).waitFor();
+    await expect(page.getByRole('button', { name: '撤回申请' }).count()).resolves.toBe(0);
+    await context.close();
+  }, 60_000);
 });
