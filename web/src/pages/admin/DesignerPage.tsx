@@ -216,7 +216,7 @@ export default function DesignerPage() {
   };
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space className="admin-page" direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card
         title={<h1 className="page-title">{t('title')}</h1>}
         extra={
