@@ -163,5 +163,14 @@ describe('workbench: process designer', () => {
       return res.body.items.find((t) => t.businessKey === applicationId);
     });
     expect(task.elementId).toBe(newId);
+
+    // The version list counts the instances running on each version.
+    const again = await openWorkbench(browser, system.baseUrl);
+    await logIn(again.page, 'admin');
+    await again.page.goto('/admin/process');
+    const v2Row = again.page.getByTestId('versions').locator('tr', { hasText: 'v2' });
+    await expect(v2Row.getByTestId('running').textContent()).resolves.toBe('1');
+    expect(again.complaints).toEqual([]);
+    await again.context.close();
   });
 });

@@ -48,6 +48,7 @@ const messages = register(
       download: '下载 XML',
       latest: '最新',
       modified: '有未部署的修改',
+      running: '在途实例',
     },
     {
       title: 'Process designer',
@@ -73,6 +74,7 @@ const messages = register(
       download: 'Download XML',
       latest: 'latest',
       modified: 'Unsaved changes',
+      running: 'Running instances',
     },
   ),
 );
@@ -84,6 +86,7 @@ interface Definition {
   name: string;
   deployedBy: string;
   deployedAt: string;
+  activeInstances: number;
 }
 
 /** 流程设计: the deployed credit process in bpmn-js, edited by drag and drop, deployed as a version. */
@@ -342,6 +345,12 @@ export default function DesignerPage() {
                 ),
               },
               { title: t('name'), dataIndex: 'name' },
+              {
+                title: t('running'),
+                dataIndex: 'activeInstances',
+                align: 'right' as const,
+                render: (n: number) => <span data-testid="running">{n}</span>,
+              },
               { title: t('deployedBy'), dataIndex: 'deployedBy' },
               {
                 title: t('deployedAt'),
