@@ -127,4 +127,29 @@ describe('workbench: calendar, users, proxies', () => {
       await context.close();
     }
   });
+
+  it('shows the administration pages on a phone', async () => {
+    const { page, context, complaints } = await openWorkbench(browser, system.baseUrl, {
+      phone: true,
+    });
+    await logIn(page, 'admin');
+    for (const [path, title, ready, name] of [
+      [
+        '/admin/process',
+        '流程设计',
+        '[data-testid="versions"] .ant-tag-geekblue',
+        'designer-phone',
+      ],
+      ['/admin/calendar', '节假日', '[data-testid="holidays"]', 'calendar-phone'],
+      ['/admin/users', '用户', '[data-testid="users"] .ant-list-item', 'users-phone'],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.locator('h1').first().textContent()).resolves.toBe(title);
+      await page.locator(ready).first().waitFor();
+      await screenshot(page, name);
+      expect(await accessibilityViolations(page)).toEqual([]);
+    }
+    expect(complaints).toEqual([]);
+    await context.close();
+  });
 });

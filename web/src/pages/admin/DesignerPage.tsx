@@ -9,6 +9,7 @@ import {
   Grid,
   Input,
   InputNumber,
+  List,
   Row,
   Space,
   Table,
@@ -325,49 +326,86 @@ export default function DesignerPage() {
           empty={(definitions.data ?? []).length === 0}
           retry={() => void definitions.refetch()}
         >
-          <Table<Definition>
-            rowKey="id"
-            size="small"
-            data-testid="versions"
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            dataSource={definitions.data ?? []}
-            columns={[
-              {
-                title: t('version'),
-                dataIndex: 'version',
-                render: (v: number, d) => (
-                  <Space>
-                    <span>v{v}</span>
-                    {d.id === latest?.id ? <Tag color="blue">{t('latest')}</Tag> : null}
-                    {d.id === openId ? <Tag color="geekblue">{t('editing')}</Tag> : null}
-                  </Space>
-                ),
-              },
-              { title: t('name'), dataIndex: 'name' },
-              {
-                title: t('running'),
-                dataIndex: 'activeInstances',
-                align: 'right' as const,
-                render: (n: number) => <span data-testid="running">{n}</span>,
-              },
-              { title: t('deployedBy'), dataIndex: 'deployedBy' },
-              {
-                title: t('deployedAt'),
-                dataIndex: 'deployedAt',
-                render: (v: string) => dateTimeText(v, language),
-              },
-              {
-                title: '',
-                key: 'open',
-                render: (_: unknown, d) => (
-                  <Button size="small" onClick={() => void open(d.id)} disabled={d.id === openId}>
-                    {t('edit')}
-                  </Button>
-                ),
-              },
-            ]}
-          />
+          {screens.md ? (
+            <Table<Definition>
+              rowKey="id"
+              size="small"
+              data-testid="versions"
+              pagination={false}
+              scroll={{ x: 'max-content' }}
+              dataSource={definitions.data ?? []}
+              columns={[
+                {
+                  title: t('version'),
+                  dataIndex: 'version',
+                  render: (v: number, d) => (
+                    <Space>
+                      <span>v{v}</span>
+                      {d.id === latest?.id ? <Tag color="blue">{t('latest')}</Tag> : null}
+                      {d.id === openId ? <Tag color="geekblue">{t('editing')}</Tag> : null}
+                    </Space>
+                  ),
+                },
+                { title: t('name'), dataIndex: 'name' },
+                {
+                  title: t('running'),
+                  dataIndex: 'activeInstances',
+                  align: 'right' as const,
+                  render: (n: number) => <span data-testid="running">{n}</span>,
+                },
+                { title: t('deployedBy'), dataIndex: 'deployedBy' },
+                {
+                  title: t('deployedAt'),
+                  dataIndex: 'deployedAt',
+                  render: (v: string) => dateTimeText(v, language),
+                },
+                {
+                  title: '',
+                  key: 'open',
+                  render: (_: unknown, d) => (
+                    <Button size="small" onClick={() => void open(d.id)} disabled={d.id === openId}>
+                      {t('edit')}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          ) : (
+            <List<Definition>
+              data-testid="versions"
+              dataSource={definitions.data ?? []}
+              renderItem={(d) => (
+                <List.Item
+                  actions={[
+                    <Button key="open" onClick={() => void open(d.id)} disabled={d.id === openId}>
+                      {t('edit')}
+                    </Button>,
+                  ]}
+                >
+                  <List.Item.Meta
+                    title={
+                      <Space wrap>
+                        <span>v{d.version}</span>
+                        {d.id === latest?.id ? <Tag color="blue">{t('latest')}</Tag> : null}
+                        {d.id === openId ? <Tag color="geekblue">{t('editing')}</Tag> : null}
+                      </Space>
+                    }
+                    description={
+                      <>
+                        <div>{d.name}</div>
+                        <div>
+                          {t('running')}: <span data-testid="running">{d.activeInstances}</span>
+                        </div>
+                        <div>
+                          {d.deployedBy} · {dateTimeText(d.deployedAt, language)}
+                        </div>
+                      </>
+                    }
+                  />
+                </List.Item>
+              )}
+            />
+          )}
         </PageState>
       </Card>
     </Space>
