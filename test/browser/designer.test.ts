@@ -90,6 +90,7 @@ describe('workbench: process designer', () => {
     await page.locator('#loanflow_dueDays').fill('2');
     await page.locator('#loanflow_dueDays').press('Tab');
 
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'designer-desktop');
     expect(await accessibilityViolations(page)).toEqual([]);
 
