@@ -136,6 +136,7 @@ const ProcessDefinition = z
     name: z.string(),
     deployedBy: z.string(),
     deployedAt: z.string(),
+    activeInstances: z.int().meta({ description: 'How many instances run on this version now' }),
     xml: z.string(),
     routes: z.array(
       z.object({

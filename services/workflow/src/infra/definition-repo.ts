@@ -90,6 +90,20 @@ export async function listDefinitions(db: Queryable, key?: string): Promise<Stor
   return rows.map(toDefinition);
 }
 
+/** Active instances per definition id (only ids with some), from the partial index. */
+export async function activeInstanceCounts(
+  db: Queryable,
+  ids?: string[],
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ definition_id: string; n: string }>(
+    `SELECT definition_id, count(*) AS n FROM process_instances
+      WHERE status = 'active' ${ids ? 'AND definition_id = ANY($1::uuid[])' : ''}
+      GROUP BY definition_id`,
+    ids ? [ids] : [],
+  );
+  return new Map(rows.map((r) => [r.definition_id, Number(r.n)]));
+}
+
 export async function insertDefinition(
   db: Queryable,
   d: Omit<StoredDefinition, 'deployedAt'> & { xml: string },

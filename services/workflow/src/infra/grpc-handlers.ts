@@ -32,6 +32,7 @@ import {
 import { setProxy } from '../app/proxies';
 import { listHolidayYears, publishHolidayYear } from '../app/calendar';
 import { refuseNul } from './wire';
+import { activeInstanceCounts } from './definition-repo';
 
 const SERVICE = 'loanflow.workflow.v1.WorkflowService';
 
@@ -78,15 +79,22 @@ export function workflowService(
     ),
     listDefinitions: handler(
       anyStaff,
-      async (req: pb.ListDefinitionsRequest): Promise<pb.ListDefinitionsResponse> => ({
-        definitions: (await allDefinitions(deps, req.key)).map((d) => definitionToPb(d)),
-      }),
+      async (req: pb.ListDefinitionsRequest): Promise<pb.ListDefinitionsResponse> => {
+        const definitions = await allDefinitions(deps, req.key);
+        const counts = await activeInstanceCounts(deps.pool);
+        return {
+          definitions: definitions.map((d) => definitionToPb(d, '', false, counts.get(d.id) ?? 0)),
+        };
+      },
     ),
     getDefinition: handler(
       anyStaff,
       async (req: pb.GetDefinitionRequest): Promise<pb.GetDefinitionResponse> => {
         const { definition, xml } = await getDefinition(deps, req);
-        return { definition: definitionToPb(definition, xml, true) };
+        const counts = await activeInstanceCounts(deps.pool, [definition.id]);
+        return {
+          definition: definitionToPb(definition, xml, true, counts.get(definition.id) ?? 0),
+        };
       },
     ),
     getInstance: handler(

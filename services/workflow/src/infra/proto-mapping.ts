@@ -74,6 +74,7 @@ export const definitionToPb = (
   d: StoredDefinition,
   xml = '',
   detail = false,
+  activeInstances = 0,
 ): pb.ProcessDefinition => ({
   id: d.id,
   key: d.key,
@@ -84,6 +85,7 @@ export const definitionToPb = (
   xml,
   routes: detail ? routesOf(d.model) : [],
   forms: detail ? formsOf(d.model) : [],
+  activeInstances,
 });
 
 /** Every outgoing flow of every exclusive gateway: the route rules in words a client can show. */
