@@ -1,12 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { bankers, eventually } from '../support/bankers';
 import { startSystem, type TestSystem } from '../support/system';
-import { createSubmittedApplication, taskOf } from './flows/application';
+import { taskOf } from './flows/application';
+import { enterApplicationInWizard, fileMissingThroughPage } from './flows/wizard';
 import { DEMO_USERS, launchBrowser, logIn, openWorkbench, screenshot } from './support';
 
 /**
- * The credit approval chain clicked in the browser by the demo bank's users, from a submitted
- * application to final approval: routing, assignment, investigation, review, a committee member
+ * The credit approval chain clicked in the browser by the demo bank's users, from a new
+ * application entered in the wizard (a new customer, a mortgage of 2,000,000 over 240 months, the
+ * papers uploaded through the pages) to final approval: routing, assignment, investigation, review, a committee member
  * sending the file back to the investigation, the investigation redone, a split vote (one reject,
  * two approve: two thirds carry it), the risk assessment and the final approval.
  */
@@ -78,8 +80,30 @@ describe('workbench: the approval chain by clicks', () => {
     await context.close();
   }
 
-  it('takes a mortgage from submitted to approved, through a send-back and a split vote', async () => {
-    const id = await createSubmittedApplication(system);
+  it('takes a mortgage from entry to approval, through a send-back and a split vote', async () => {
+    // 客户经理: the customer and the application in the wizard, submitted; then the papers the
+    // later steps need, filed on the application's page.
+    let id: string;
+    {
+      const { page, context, complaints } = await openWorkbench(browser, system.baseUrl);
+      await logIn(page, 'am.li');
+      const entered = await enterApplicationInWizard(page, {
+        customerName: '王伟',
+        monthlyIncome: '90000.00',
+        productCode: 'MORTGAGE',
+        amount: '2000000',
+        termMonths: 240,
+        purpose: 'Purchase of a first home',
+      });
+      expect(entered.opinion).toBe('recommend');
+      id = entered.applicationId;
+      expect((await fileMissingThroughPage(page, id)).length).toBeGreaterThan(0);
+      await expect(
+        page.locator('.document-checklist .ant-tag[data-present="false"]').count(),
+      ).resolves.toBe(0);
+      expect(complaints).toEqual([]);
+      await context.close();
+    }
 
     // 市场部归口分配
     {

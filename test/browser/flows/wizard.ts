@@ -128,3 +128,31 @@ export async function enterApplicationInWizard(
   if (!applicationId) throw new Error(`no application link after submitting: ${href}`);
   return { applicationId, customerName, residentId, filed: missing, opinion };
 }
+
+/**
+ * Files, through the application page's uploader, every document its checklist still lacks (any
+ * stage), as the signed-in user: the rest of the papers an approval needs after the wizard.
+ */
+export async function fileMissingThroughPage(page: Page, applicationId: string): Promise<string[]> {
+  await page.goto(`/applications/${applicationId}`);
+  const checklist = page.locator('.document-checklist');
+  await checklist.waitFor();
+  const missing = await checklist
+    .locator('.ant-tag[data-present="false"]')
+    .evaluateAll((tags) => tags.map((t) => t.getAttribute('data-document-type') ?? ''));
+  const input = page.locator('.document-uploader input[type=file]');
+  const filed: string[] = [];
+  for (const type of [...new Set(missing)]) {
+    await input.setInputFiles({
+      name: `${type}.pdf`,
+      mimeType: 'application/pdf',
+      buffer: scanPdf(type),
+    });
+    await checklist
+      .locator(`.ant-tag[data-document-type="${type}"][data-present="true"]`)
+      .first()
+      .waitFor();
+    filed.push(type);
+  }
+  return filed;
+}
