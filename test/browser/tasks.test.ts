@@ -138,7 +138,7 @@ describe('workbench: 我的业务 and the phone approval', () => {
     await card.locator('.ant-card-head').tap();
     await page.waitForURL(/\/tasks\/.+/);
     await page.getByTestId('application-status').waitFor();
-    await page.getByTestId('task-documents').getByText('id_card_front').first().waitFor();
+    await page.getByTestId('task-documents').getByText('身份证正面').first().waitFor();
     const approve = page.getByTestId('action-approve');
     const box = await approve.boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(44);

@@ -31,6 +31,7 @@ import { useT } from '../../i18n/language';
 import { ROLE_GROUPS } from '../../nav';
 import { loanWords, TIER_COLORS } from './words';
 import { ScrollTable } from './ScrollTable';
+import { useProductName } from '../../components/products';
 
 type Loan = components['schemas']['Loan'];
 type Installment = components['schemas']['LoanInstallment'];
@@ -200,6 +201,7 @@ type T = ReturnType<typeof useT<keyof typeof messages.zh>>;
 export default function LoanPage() {
   const { id = '' } = useParams();
   const t = useT(messages);
+  const productName = useProductName();
   const w = useT(loanWords);
   const user = useUser();
   const screens = Grid.useBreakpoint();
@@ -227,7 +229,7 @@ export default function LoanPage() {
                 { label: t('loanNumber'), children: l.loanNumber },
                 { label: t('contract'), children: l.contractNumber || '—' },
                 { label: t('branch'), children: l.branchId },
-                { label: t('product'), children: l.productCode },
+                { label: t('product'), children: productName(l.productCode) },
                 {
                   label: t('status'),
                   children: w(`loanStatus.${l.status}` as 'loanStatus.active'),

@@ -23,6 +23,7 @@ import { defineMessages, register } from '../../i18n/catalogue';
 import { useT } from '../../i18n/language';
 import { loanWords, TIER_COLORS, TIERS } from './words';
 import { ScrollTable } from './ScrollTable';
+import { useProductName } from '../../components/products';
 
 type Loan = components['schemas']['Loan'];
 
@@ -83,6 +84,7 @@ interface Filters {
 /** 贷款账户: the loans of the user's branch scope, filtered, paged by the API's page token. */
 export default function LoansPage() {
   const t = useT(messages);
+  const productName = useProductName();
   const w = useT(loanWords);
   const screens = Grid.useBreakpoint();
   const [params, setParams] = useSearchParams();
@@ -222,7 +224,11 @@ export default function LoansPage() {
                 render: (v: string, l) => <Link to={`/loans/${l.id}`}>{v}</Link>,
               },
               { title: t('branch'), dataIndex: 'branchId' },
-              { title: t('product'), dataIndex: 'productCode' },
+              {
+                title: t('product'),
+                dataIndex: 'productCode',
+                render: (code: string) => productName(code),
+              },
               {
                 title: t('status'),
                 dataIndex: 'status',
@@ -268,7 +274,7 @@ export default function LoansPage() {
                   description={
                     <Space direction="vertical" size={0}>
                       <span>
-                        {l.branchId} · {l.productCode} ·{' '}
+                        {l.branchId} · {productName(l.productCode)} ·{' '}
                         {w(`loanStatus.${l.status}` as 'loanStatus.active')}
                       </span>
                       <span>

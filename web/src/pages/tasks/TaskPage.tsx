@@ -31,6 +31,8 @@ import { Money } from '../../components/Money';
 import { PageState } from '../../components/PageState';
 import { dateTimeText } from '../../format/date';
 import { maskId, maskPhone } from '../../format/mask';
+import { useDocumentTypeLabel } from '../../components/DocumentsPanel';
+import { useProductName } from '../../components/products';
 import { useLanguage, useT } from '../../i18n/language';
 import { act, type Instance, type TaskAction, type TaskView } from './act';
 import { messages } from './messages';
@@ -515,6 +517,7 @@ function ApplicationCard({
   customer?: components['schemas']['Customer'];
 }) {
   const t = useT(messages);
+  const productName = useProductName();
   const a = application.data;
   return (
     <Card
@@ -549,7 +552,9 @@ function ApplicationCard({
                   customer?.individual?.mobileMasked ?? customer?.corporate?.contactMobileMasked,
                 )}
               </Descriptions.Item>
-              <Descriptions.Item label={t('product')}>{a.productCode}</Descriptions.Item>
+              <Descriptions.Item label={t('product')}>
+                {productName(a.productCode)}
+              </Descriptions.Item>
               <Descriptions.Item label={t('amount')}>
                 <Money value={a.amount} />
               </Descriptions.Item>
@@ -709,6 +714,7 @@ function DocumentsCard(props: { docs?: Doc[]; loading: boolean; error: unknown }
 }
 
 function DocThumb({ doc }: { doc: Doc }) {
+  const docTypeLabel = useDocumentTypeLabel();
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!doc.hasThumbnail) return;
@@ -749,7 +755,7 @@ function DocThumb({ doc }: { doc: Doc }) {
         )}
       </div>
       <Typography.Text style={{ fontSize: 12 }} ellipsis={{ tooltip: doc.fileName }}>
-        {doc.documentType}
+        {docTypeLabel(doc.documentType)}
       </Typography.Text>
     </div>
   );

@@ -6,7 +6,6 @@ import {
   Card,
   Flex,
   Grid,
-  Input,
   InputNumber,
   List,
   Select,
@@ -26,6 +25,7 @@ import type { components } from '../../api/schema';
 import { ApiError } from '../../api/problem';
 import { Money } from '../../components/Money';
 import { PageState } from '../../components/PageState';
+import { useProductName, useProducts } from '../../components/products';
 import { dateTimeText } from '../../format/date';
 import { useLanguage, useT } from '../../i18n/language';
 import { messages, STEPS } from './messages';
@@ -58,7 +58,6 @@ export default function TasksPage() {
   const pageToken = params.get('page') ?? '';
   // The tokens of the pages before this one (back goes to the previous token).
   const [previous, setPrevious] = useState<string[]>([]);
-  const [product, setProduct] = useState(productCode);
 
   const update = (changes: Record<string, string | undefined>, keepPage = false) => {
     const next = new URLSearchParams(params);
@@ -103,6 +102,8 @@ export default function TasksPage() {
   });
 
   const stepLabel = (s: string) => t(`step.${s}` as never);
+  const products = useProducts();
+  const productName = useProductName();
   const open = (task: Task) => navigate(`/tasks/${encodeURIComponent(task.id)}`);
   const items = tasks.data?.items ?? [];
   const nextToken = tasks.data?.nextPageToken ?? null;
@@ -131,7 +132,7 @@ export default function TasksPage() {
       ),
     },
     { title: t('customer'), dataIndex: 'customerName' },
-    { title: t('product'), dataIndex: 'productCode' },
+    { title: t('product'), dataIndex: 'productCode', render: (code: string) => productName(code) },
     {
       title: t('amount'),
       dataIndex: 'amount',
@@ -266,14 +267,19 @@ export default function TasksPage() {
             ...STEPS.map((s) => ({ value: s, label: stepLabel(s) })),
           ]}
         />
-        <Input.Search
+        <Select
           aria-label={t('product')}
-          placeholder={t('product')}
+          data-testid="tasks-product"
           style={{ width: 190 }}
-          value={product}
-          onChange={(e) => setProduct(e.target.value)}
-          onSearch={(v) => update({ product: v.trim().toUpperCase() || undefined })}
-          allowClear
+          value={productCode}
+          onChange={(v) => update({ product: v || undefined })}
+          options={[
+            { value: '', label: t('allProducts') },
+            ...(products.data?.items ?? []).map((p) => ({
+              value: p.code,
+              label: productName(p.code),
+            })),
+          ]}
         />
         <InputNumber<string>
           aria-label={t('minAmount')}
