@@ -33,7 +33,7 @@ interface Canvas {
   addMarker(element: string, marker: string): void;
 }
 interface Registry {
-  get(id: string): unknown;
+  get(id: string): { businessObject?: { name?: string } } | undefined;
   getAll(): { id: string; type: string; source?: { id: string }; target?: { id: string } }[];
 }
 
@@ -47,17 +47,22 @@ export function ProcessDiagram({
   activeElementIds = [],
   completedElementIds = [],
   height = 420,
+  onActiveNames,
 }: {
   definitionId: string;
   activeElementIds?: readonly string[];
   completedElementIds?: readonly string[];
   height?: number;
+  /** The names the diagram gives the current steps, once it is drawn (for a caption). */
+  onActiveNames?: (names: string[]) => void;
 }) {
   const t = useT(messages);
   const container = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<Canvas | undefined>(undefined);
   const [state, setState] = useState<'loading' | 'done' | 'error'>('loading');
   const active = activeElementIds.join(',');
+  const onActiveNamesRef = useRef(onActiveNames);
+  onActiveNamesRef.current = onActiveNames;
   const done = completedElementIds.join(',');
 
   useEffect(() => {
@@ -98,6 +103,9 @@ export function ProcessDiagram({
           canvas.addMarker(el.id, 'lf-done');
       }
       canvas.zoom('fit-viewport', 'auto');
+      onActiveNamesRef.current?.(
+        [...activeIds].map((id) => registry.get(id)?.businessObject?.name || id),
+      );
       canvasRef.current = canvas;
       setState('done');
     })().catch(() => {

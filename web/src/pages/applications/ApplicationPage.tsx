@@ -499,6 +499,7 @@ export default function ApplicationPage() {
   const canFile = !!user && !hasRole(user, ['auditor']) && user.roles.length > 0;
   const c = customer.data;
   const p = process.data;
+  const [activeNames, setActiveNames] = useState<string[]>();
   const completed = [...new Set((p?.history ?? []).map((h) => h.elementId).filter(Boolean))];
 
   return (
@@ -645,7 +646,9 @@ export default function ApplicationPage() {
                   <>
                     {p.activeElementIds.length > 0 ? (
                       <Typography.Paragraph>
-                        {t('activeSteps', { steps: p.activeElementIds.join(', ') })}
+                        {t('activeSteps', {
+                          steps: (activeNames ?? p.activeElementIds).join('、'),
+                        })}
                       </Typography.Paragraph>
                     ) : null}
                     <ProcessDiagram
@@ -653,6 +656,7 @@ export default function ApplicationPage() {
                       activeElementIds={p.activeElementIds}
                       completedElementIds={completed}
                       height={screens.md ? 420 : 300}
+                      onActiveNames={setActiveNames}
                     />
                   </>
                 ) : (
