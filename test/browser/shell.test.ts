@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
+import { eventually } from '../support/poll';
 import { startSystem, type TestSystem } from '../support/system';
+import { createSubmittedApplication } from './flows/application';
 import {
   accessibilityViolations,
   DEMO_USERS,
@@ -131,6 +133,31 @@ describe('workbench: log-in, header, menu, language', () => {
     await page.locator('#password').fill('correct horse battery staple');
     await page.locator('form button[type=submit]').click();
     await page.waitForURL(/\/notifications$/);
+    await context.close();
+  });
+
+  it('rings the bell live: a new task for the group raises the unread count without a reload', async () => {
+    const { page, context, complaints } = await openWorkbench(browser, system.baseUrl);
+    await logIn(page, 'market.wang', 'correct horse battery staple');
+    const bell = page.getByTestId('notification-bell');
+    await bell.waitFor();
+    const unread = async () =>
+      Number((await bell.getAttribute('aria-label'))?.match(/(\d+) 条未读/)?.[1] ?? NaN);
+    const before = await eventually('the unread count', async () => {
+      const n = await unread();
+      return Number.isNaN(n) ? undefined : n;
+    });
+    // The account manager submits an application: its routing task is the market group's.
+    await createSubmittedApplication(system);
+    const after = await eventually('the count raised live', async () => {
+      const n = await unread();
+      return n > before ? n : undefined;
+    });
+    expect(after).toBeGreaterThan(before);
+    await bell.click();
+    await page.locator('.bell-panel .bell-unread').first().waitFor();
+    await screenshot(page, 'notification-bell-desktop');
+    expect(complaints).toEqual([]);
     await context.close();
   });
 });
