@@ -102,13 +102,13 @@ describe('workbench: log-in, header, menu, language', () => {
     await page.goto('/notifications');
     await expect(page.locator('h1').first().textContent()).resolves.toBe('消息中心');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
-    await page.getByTestId('language').click();
-    await page.getByTitle('English').click();
+    await page.getByTestId('language').getByText('English').click();
     await expect(page.locator('h1').first().textContent()).resolves.toBe('Messages');
     await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Risk manager');
     await expect(page.locator('.app-sider').textContent()).resolves.toContain('My work');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await screenshot(page, 'notifications-en-desktop');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.reload();
     await expect(page.locator('h1').first().textContent()).resolves.toBe('Messages');
     expect(complaints).toEqual([]);
@@ -157,6 +157,10 @@ describe('workbench: log-in, header, menu, language', () => {
     await bell.click();
     await page.locator('.bell-panel .bell-unread').first().waitFor();
     await screenshot(page, 'notification-bell-desktop');
+    await page.goto('/notifications');
+    await page.locator('.ant-list-item').first().waitFor();
+    await screenshot(page, 'notifications-desktop');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(complaints).toEqual([]);
     await context.close();
   });

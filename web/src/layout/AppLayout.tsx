@@ -1,13 +1,13 @@
 import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Drawer, Grid, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
+import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { session } from '../auth/session';
 import { hasRole, useUser } from '../auth/useSession';
 import { PageState } from '../components/PageState';
-import { LANGUAGES, type Language } from '../i18n/catalogue';
-import { useLanguage, useT } from '../i18n/language';
+import { useT } from '../i18n/language';
+import { LanguageSwitch } from './LanguageSwitch';
 import { NAV } from '../nav';
 import { NotificationBell } from './NotificationBell';
 
@@ -18,7 +18,6 @@ import { NotificationBell } from './NotificationBell';
 export function AppLayout() {
   const t = useT();
   const user = useUser();
-  const { language, setLanguage } = useLanguage();
   const location = useLocation();
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -93,18 +92,7 @@ export function AppLayout() {
               </Tag>
             </span>
           )}
-          <Select<Language>
-            size="small"
-            value={language}
-            onChange={setLanguage}
-            aria-label={t('header.language')}
-            data-testid="language"
-            options={LANGUAGES.map((l) => ({
-              value: l,
-              label: l === 'zh-CN' ? '中文' : 'English',
-            }))}
-            style={{ width: phone ? 84 : 96 }}
-          />
+          <LanguageSwitch compact={phone} />
           <NotificationBell />
           <Button
             type="text"

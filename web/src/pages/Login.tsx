@@ -1,12 +1,12 @@
-import { Alert, Button, Card, Form, Input, Select, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import { showFieldErrors } from '../components/forms';
 import { session } from '../auth/session';
-import { LANGUAGES, type Language } from '../i18n/catalogue';
-import { useLanguage, useT } from '../i18n/language';
+import { useT } from '../i18n/language';
+import { LanguageSwitch } from '../layout/LanguageSwitch';
 
 interface Credentials {
   username: string;
@@ -16,7 +16,6 @@ interface Credentials {
 /** Log in; afterwards back to the page the user was on (`?next=`), or 我的业务. */
 export default function Login() {
   const t = useT();
-  const { language, setLanguage } = useLanguage();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [form] = Form.useForm<Credentials>();
@@ -81,16 +80,7 @@ export default function Login() {
           </Button>
         </Form>
         <div className="login-language">
-          <Select<Language>
-            size="small"
-            value={language}
-            onChange={setLanguage}
-            aria-label={t('header.language')}
-            options={LANGUAGES.map((l) => ({
-              value: l,
-              label: l === 'zh-CN' ? '中文' : 'English',
-            }))}
-          />
+          <LanguageSwitch />
         </div>
       </Card>
     </main>
