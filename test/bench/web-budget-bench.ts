@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DEFAULT_WEB_DIR } from '@loanflow/gateway';
 import type { Browser, Page } from 'playwright-core';
 import { bankers } from '../support/bankers';
 import { fileDocuments } from '../support/checklists';
@@ -19,7 +20,7 @@ import { f1, hostLine, latencies, positive, progress, runBench, table } from './
  * - a group queue of BENCH_WEB_TASKS (default 10,000) open tasks, paged on the server: from a
  *   click on "next page" to that page's rows on screen.
  */
-const WEB_DIST = join(__dirname, '..', '..', 'web', 'dist');
+const WEB_DIST = DEFAULT_WEB_DIR;
 const ROWS = '[data-testid=task-table] tbody tr.ant-table-row';
 
 async function main(): Promise<void> {
@@ -60,10 +61,16 @@ async function main(): Promise<void> {
             budget(cold.max <= 1500),
           ],
           [
-            `a page of the ${queue.toLocaleString('en')}-task queue (${pages} pages)`,
+            `a page of the ${queue.toLocaleString('en')}-task queue (${pages} pages: request to rows)`,
             `p50 ${f1(paging.p50)} ms, p99 ${f1(paging.p99)} ms, max ${f1(paging.max)} ms`,
             '≤ 200 ms',
             budget(paging.max <= 200),
+          ],
+          [
+            '  of which the API answered the page',
+            `p50 ${f1(paging.answered.p50)} ms, max ${f1(paging.answered.max)} ms`,
+            '',
+            '',
           ],
         ],
       ),
@@ -121,6 +128,17 @@ async function seedQueue(system: TestSystem, n: number): Promise<number> {
      FROM ${schema}.tasks t, generate_series(1, $2::int) g WHERE t.id = $1`,
     [task.id, n - 1],
   );
+  if (process.env.BENCH_WEB_EXPLAIN) {
+    await system.db.query(`ANALYZE ${schema}.tasks`);
+    const plan = await system.db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ANALYZE SELECT * FROM ${schema}.tasks WHERE assignee IS NULL
+         AND (candidate_groups && $1::text[] OR $2 = ANY(candidate_users))
+         AND (branch_id IS NULL OR branch_id = ANY($3)) AND state = 'open'
+         AND (created_at, id) > ($4::timestamptz, $5) ORDER BY created_at, id LIMIT 21`,
+      [['market_specialist'], 'x', ['SH001'], '2000-01-01T00:00:00Z', ''],
+    );
+    progress(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+  }
   const count = await system.db.query<{ n: string }>(
     `SELECT count(*) AS n FROM ${schema}.tasks WHERE state = 'open'`,
   );
@@ -148,7 +166,8 @@ async function initialJavaScript(browser: Browser, system: TestSystem) {
   page.on('response', (r) => {
     if (r.request().resourceType() === 'script') seen.push(r.url());
   });
-  await page.goto('/login');
+  // The log-in page, which then goes on to the group's queue of 我的业务.
+  await page.goto(`/login?next=${encodeURIComponent('/tasks?scope=group')}`);
   await page.locator('#username').waitFor();
   const login = jsSize(seen);
   await page.locator('#username').fill('market.wang');
@@ -195,24 +214,51 @@ async function firstRowKey(page: Page): Promise<string | null> {
   return page.locator(ROWS).first().getAttribute('data-row-key');
 }
 
+/**
+ * Watches, in the page, for the table's first row to change, and notes when (the page's clock).
+ * Measured in the browser: Playwright's own click (scrolling, actionability checks) is not the
+ * page's time.
+ */
+const WATCH_ROWS = `(() => {
+  const rows = '${ROWS}';
+  const key = () => document.querySelector(rows)?.getAttribute('data-row-key');
+  const before = key();
+  window.__lfRowsAt = undefined;
+  const table = document.querySelector('[data-testid=task-table]');
+  new MutationObserver((_m, o) => {
+    const now = key();
+    if (now && now !== before) { window.__lfRowsAt = performance.now(); o.disconnect(); }
+  }).observe(table, { subtree: true, childList: true, attributes: true });
+})()`;
+
+/** The last /api/v1/tasks request's start and end, and when its rows were on the page. */
+const TIMES = `(() => {
+  const calls = performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === '/api/v1/tasks');
+  const last = calls[calls.length - 1];
+  return window.__lfRowsAt === undefined || !last ? null
+    : { start: last.startTime, answered: last.responseEnd, rows: window.__lfRowsAt };
+})()`;
+
 async function pageThrough(browser: Browser, system: TestSystem, n: number) {
   const { page, context } = await openWorkbench(browser, system.baseUrl);
   await context.addInitScript(await sessionScript(system, 'market.wang'));
   await page.goto('/tasks?scope=group');
   await page.locator(ROWS).first().waitFor();
   const samples: number[] = [];
+  const answered: number[] = [];
   for (let i = 0; i < n; i++) {
     const before = await firstRowKey(page);
-    const started = performance.now();
+    await page.evaluate(WATCH_ROWS);
     await page.getByTestId('tasks-next').click();
-    for (;;) {
-      const key = await firstRowKey(page).catch(() => null);
-      if (key && key !== before) break;
-    }
-    samples.push(performance.now() - started);
+    let times: { start: number; answered: number; rows: number } | null = null;
+    while (!times) times = await page.evaluate(TIMES);
+    if ((await firstRowKey(page)) === before) throw new Error('the page did not change');
+    // From the request (the click's effect) to the new rows in the document.
+    samples.push(times.rows - times.start);
+    answered.push(times.answered - times.start);
   }
   await context.close();
-  return latencies(samples);
+  return { ...latencies(samples), answered: latencies(answered) };
 }
 
 runBench(main);
