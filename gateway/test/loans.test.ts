@@ -447,6 +447,32 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       await call('postloan.sh', 'POST', `/repayments/${randomUUID()}:reverse`, { reason: 'x' }),
       404,
     );
+
+    // 还款记录: both, newest first, the reversed one marked, who posted each; a page at a time.
+    type Page = {
+      items: (Repayment & { postedBy: string; postedAt: string })[];
+      nextPageToken: string | null;
+    };
+    const listed = await call<Page>('am.sh', 'GET', `/loans/${loan.id}/repayments`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((r) => [r.id, r.status, r.amount])).toEqual([
+      [other.body.repayment.id, 'reversed', '1.00'],
+      [first.body.repayment.id, 'posted', '3000.00'],
+    ]);
+    expect(listed.body.items[1]).toMatchObject({ reference: 'TELLER-778', kind: 'regular' });
+    expect(
+      listed.body.items.every((r) => r.postedBy !== '' && !Number.isNaN(Date.parse(r.postedAt))),
+    ).toBe(true);
+    expect(listed.body.nextPageToken).toBeNull();
+    const page1 = await call<Page>('am.sh', 'GET', `/loans/${loan.id}/repayments?pageSize=1`);
+    expect(page1.body.items.map((r) => r.id)).toEqual([other.body.repayment.id]);
+    const page2 = await call<Page>(
+      'am.sh',
+      'GET',
+      `/loans/${loan.id}/repayments?pageSize=1&pageToken=${page1.body.nextPageToken}`,
+    );
+    expect(page2.body.items.map((r) => r.id)).toEqual([first.body.repayment.id]);
+    expect(page2.body.nextPageToken).toBeNull();
   });
 
   it('states the interest segment by segment as JSON, CSV and PDF', async () => {
@@ -803,6 +829,9 @@ describe('gateway: loan accounts through REST (accounting service)', () => {
       403,
     );
     expectProblem(await call('am.bj', 'GET', `/loans/${loan.id}`), 403);
+    expectProblem(await call('am.bj', 'GET', `/loans/${loan.id}/repayments`), 403);
+    expectProblem(await call('am.sh', 'GET', `/loans/${loan.id}/repayments?pageToken=x`), 400);
+    expectProblem(await call('am.sh', 'GET', `/loans/${randomUUID()}/repayments`), 404);
     expectProblem(
       await call('am.bj', 'GET', `/loans/${loan.id}/statement?from=${FIRST_DAY}&to=${FIRST_DAY}`),
       403,

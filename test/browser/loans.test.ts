@@ -135,6 +135,16 @@ describe('workbench: loans and the business day close', () => {
     await row.first().waitFor();
     await expect(row.first().textContent()).resolves.toContain('¥1,000.00');
     await expect(row.first().textContent()).resolves.toContain('CASH-0001');
+    // The list comes from the server: another user, another session, still sees it.
+    const other = await openWorkbench(browser, system.baseUrl);
+    await logIn(other.page, 'risk.lin');
+    await other.page.goto(`/loans/${loanId}`);
+    await other.page.getByRole('tab', { name: '还款记录' }).click();
+    const listed = other.page.getByTestId('loan-repayments').locator('tbody tr.ant-table-row');
+    await listed.first().waitFor();
+    await expect(listed.first().textContent()).resolves.toContain('CASH-0001');
+    await expect(listed.first().textContent()).resolves.toContain('¥1,000.00');
+    await other.context.close();
     expect(complaints).toEqual([]);
     await context.close();
   });

@@ -397,8 +397,18 @@ export const Repayment = z
     status: words(['posted', 'reversed'], 'repayment status'),
     reference: z.string(),
     source: z.string(),
+    postedBy: z
+      .string()
+      .meta({ description: 'Who posted it (user id); empty in the answer to the posting' }),
+    postedAt: z
+      .string()
+      .meta({ description: 'When it was posted; empty in the answer to the posting' }),
   })
   .meta({ id: 'Repayment' });
+
+export const RepaymentPage = z
+  .object({ items: z.array(Repayment), nextPageToken: z.string().nullable() })
+  .meta({ id: 'RepaymentPage' });
 
 export const RepaymentResult = z
   .object({ repayment: Repayment, loan: Loan })

@@ -39,6 +39,7 @@ import {
   RecoveryRequest,
   RefundRequest,
   RepaymentRequest,
+  RepaymentPage,
   RepaymentResult,
   ReversalResult,
   Schedule,
@@ -86,6 +87,10 @@ const LoanQuery = z.strictObject({
   customerId: uuid.optional(),
   pageSize: queryInt(1, 100).optional(),
   pageToken: text(512).optional(),
+});
+const RepaymentQuery = z.strictObject({
+  pageSize: queryInt(1, 100).optional(),
+  pageToken: uuid.meta({ description: 'The nextPageToken of the page before' }).optional(),
 });
 const StatementQuery = z.strictObject({
   from: isoDate,
@@ -365,6 +370,27 @@ export function accountingRoutes(deps: RouteDeps): RouteSpec[] {
     }),
 
     // ---- Repayments ----
+    defineRoute({
+      operationId: 'listRepayments',
+      method: 'get',
+      path: '/loans/{loanId}/repayments',
+      tag: TAG,
+      summary: "A loan's repayments, newest first, reversed ones too (branch-scoped)",
+      access: { signedIn: true },
+      grpc: grpc('ListRepayments'),
+      request: { params: loanParams, query: RepaymentQuery },
+      responses: {
+        200: { description: 'A page of repayments', schema: RepaymentPage },
+        404: noLoan,
+      },
+      async handle({ params, query, call }) {
+        const out = await acct.listRepayments(
+          pb.ListRepaymentsRequest.fromPartial({ ...query, loanId: params.loanId }),
+          call,
+        );
+        return ok({ items: out.repayments, nextPageToken: out.nextPageToken || null });
+      },
+    }),
     defineRoute({
       operationId: 'postRepayment',
       method: 'post',

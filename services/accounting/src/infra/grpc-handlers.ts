@@ -13,7 +13,7 @@ import { getBusinessDate, startBusinessDateSimulation } from '../app/business-da
 import type { AccountingDeps } from '../app/deps';
 import { runEndOfDay, type ClosedDay, type EndOfDayOptions } from '../app/end-of-day';
 import { getStatement, getTrialBalance, reconcileLoans } from '../app/ledger';
-import { getLoan, listLoans } from '../app/loan-queries';
+import { getLoan, listLoans, listRepayments } from '../app/loan-queries';
 import { decideLoanImport, getLoanImport, openLoan, requestLoanImport } from '../app/opening';
 import { publishLpr, recordRateChange } from '../app/rates';
 import { postRepayment, refundCredit } from '../app/repayments';
@@ -141,12 +141,16 @@ export function accountingService(
       const page = await listLoans(deps, ctx.principal(), req);
       return { loans: page.loans.map((r) => loanMessage(r)), nextPageToken: page.nextPageToken };
     },
+    listRepayments: async (
+      req: pb.ListRepaymentsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListRepaymentsResponse> => listRepayments(deps, ctx.principal(), req),
     postRepayment: (
       req: pb.PostRepaymentRequest,
       ctx: CallContext,
     ): Promise<pb.PostRepaymentResponse> =>
       postRepayment(deps, ctx.principal(), req, (o) => ({
-        repayment: o.repayment,
+        repayment: pb.Repayment.fromPartial(o.repayment),
         loan: loanOf(o.loan),
       })),
     reverseRepayment: (
@@ -154,7 +158,7 @@ export function accountingService(
       ctx: CallContext,
     ): Promise<pb.ReverseRepaymentResponse> =>
       reverseRepayment(deps, ctx.principal(), req, deps.policy, (o) => ({
-        repayment: o.repayment,
+        repayment: pb.Repayment.fromPartial(o.repayment),
         loan: loanOf(o.loan),
         adjustments: o.adjustments,
       })),

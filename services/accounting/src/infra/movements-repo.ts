@@ -192,6 +192,22 @@ export async function repaymentById(
   return rows[0] && repaymentOf(rows[0]);
 }
 
+/** A page of a loan's repayments, newest first, after the repayment `before` (a page token). */
+export async function repaymentsOfLoan(
+  db: Queryable,
+  loanId: string,
+  limit: number,
+  before?: string,
+): Promise<RepaymentRecord[]> {
+  const { rows } = await db.query<RepaymentRow>(
+    `SELECT * FROM repayments WHERE loan_id = $1
+       AND ($3::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM repayments WHERE id = $3))
+     ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [loanId, limit, before ?? null],
+  );
+  return rows.map(repaymentOf);
+}
+
 /** The loan's posted repayments but one, for a replay without it. */
 export async function postedRepaymentsExcept(
   tx: Queryable,

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -27,7 +27,8 @@ import { ErrorState, PageState } from '../../components/PageState';
 import { showFieldErrors } from '../../components/forms';
 import { percent } from '../../format/money';
 import { defineMessages, register } from '../../i18n/catalogue';
-import { useT } from '../../i18n/language';
+import { useLanguage, useT } from '../../i18n/language';
+import { dateTimeText } from '../../format/date';
 import { ROLE_GROUPS } from '../../nav';
 import { loanWords, TIER_COLORS } from './words';
 import { ScrollTable } from './ScrollTable';
@@ -108,7 +109,9 @@ const messages = register(
       'prepay.lower_installment': '减少月供',
       reference: '业务参考号',
       posted: '已入账：{amount}',
-      noRepayments: '本次会话未登记还款；各期已还金额见还款计划',
+      noRepayments: '尚无还款记录',
+      more: '加载更多',
+      postedAt: '入账时间',
       valueDate: '入账日',
       allocation: '冲销',
       amountFormat: '请输入金额，最多两位小数',
@@ -183,8 +186,9 @@ const messages = register(
       'prepay.lower_installment': 'Lower the installment',
       reference: 'Reference',
       posted: 'Posted: {amount}',
-      noRepayments:
-        'No repayment posted in this session; what each installment has received is in the schedule',
+      noRepayments: 'No repayments yet',
+      more: 'Load more',
+      postedAt: 'Posted at',
       valueDate: 'Value date',
       allocation: 'Allocation',
       amountFormat: 'Enter an amount with at most 2 decimals',
@@ -209,7 +213,7 @@ export default function LoanPage() {
     queryKey: ['loan', id],
     queryFn: () => data(api.GET('/loans/{loanId}', { params: { path: { loanId: id } } })),
   });
-  const [posted, setPosted] = useState<Repayment[]>([]);
+  const client = useQueryClient();
   const mayRepay = hasRole(user, ROLE_GROUPS.cashiers);
   const l = loan.data;
 
@@ -304,7 +308,11 @@ export default function LoanPage() {
             />
           </Card>
           {mayRepay && l.status === 'active' ? (
-            <RepaymentForm loan={l} t={t} onPosted={(r) => setPosted((p) => [r, ...p])} />
+            <RepaymentForm
+              loan={l}
+              t={t}
+              onPosted={() => void client.invalidateQueries({ queryKey: ['repayments', id] })}
+            />
           ) : null}
           <Card>
             <Tabs
@@ -318,7 +326,7 @@ export default function LoanPage() {
                 {
                   key: 'repayments',
                   label: t('repayments'),
-                  children: <Repayments items={posted} t={t} />,
+                  children: <Repayments loanId={l.id} t={t} />,
                 },
               ]}
             />
@@ -527,8 +535,41 @@ function Segments({ loan, t }: { loan: Loan; t: T }) {
   );
 }
 
-function Repayments({ items, t }: { items: Repayment[]; t: T }) {
-  if (items.length === 0) return <Alert type="info" showIcon message={t('noRepayments')} />;
+/** 还款记录: the loan's repayments from the server, newest first, a page at a time. */
+function Repayments({ loanId, t }: { loanId: string; t: T }) {
+  const list = useInfiniteQuery({
+    queryKey: ['repayments', loanId],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/loans/{loanId}/repayments', {
+          params: {
+            path: { loanId },
+            query: { pageSize: '20', ...(pageParam ? { pageToken: pageParam } : {}) },
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.nextPageToken ?? undefined,
+  });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <PageState loading={list.isLoading} error={list.error} retry={() => void list.refetch()}>
+      {items.length === 0 ? (
+        <Alert type="info" showIcon message={t('noRepayments')} />
+      ) : (
+        <RepaymentTable items={items} t={t} />
+      )}
+      {list.hasNextPage ? (
+        <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+          {t('more')}
+        </Button>
+      ) : null}
+    </PageState>
+  );
+}
+
+function RepaymentTable({ items, t }: { items: Repayment[]; t: T }) {
+  const { language } = useLanguage();
   return (
     <ScrollTable<Repayment>
       label={t('repayments')}
@@ -540,6 +581,11 @@ function Repayments({ items, t }: { items: Repayment[]; t: T }) {
       data-testid="loan-repayments"
       columns={[
         { title: t('valueDate'), dataIndex: 'valueDate' },
+        {
+          title: t('postedAt'),
+          dataIndex: 'postedAt',
+          render: (v: string) => dateTimeText(v || null, language),
+        },
         {
           title: t('amount'),
           dataIndex: 'amount',
@@ -569,7 +615,7 @@ function Repayments({ items, t }: { items: Repayment[]; t: T }) {
                   ['credit', 'creditBalance'],
                 ] as const
               )
-                .filter(([k]) => r.allocation[k] && Number(r.allocation[k]) !== 0)
+                .filter(([k]) => r.allocation[k] && !/^-?0*(\.0*)?$/.test(r.allocation[k]))
                 .map(([k, label]) => (
                   <span key={k}>
                     {t(label)}: <Money value={r.allocation[k]} />
