@@ -44,6 +44,28 @@ function literal(node: ts.Expression): Map<string, string> | undefined {
   return out;
 }
 
+/** A catalogue given by name (`const zh = {…}` in the same file): its object literal. */
+function resolve(source: ts.SourceFile, node: ts.Expression): ts.Expression {
+  let e = node;
+  while (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e))
+    e = e.expression;
+  if (!ts.isIdentifier(e)) return e;
+  const name = e.text;
+  let found: ts.Expression | undefined;
+  const visit = (n: ts.Node) => {
+    if (
+      ts.isVariableDeclaration(n) &&
+      ts.isIdentifier(n.name) &&
+      n.name.text === name &&
+      n.initializer
+    )
+      found = n.initializer;
+    else ts.forEachChild(n, visit);
+  };
+  visit(source);
+  return found ? resolve(source, found) : e;
+}
+
 function catalogues(): Found[] {
   const found: Found[] = [];
   for (const file of sources(SRC)) {
@@ -57,8 +79,8 @@ function catalogues(): Found[] {
         node.expression.text === 'defineMessages' &&
         node.arguments.length === 2
       ) {
-        const zh = literal(node.arguments[0]!);
-        const en = literal(node.arguments[1]!);
+        const zh = literal(resolve(source, node.arguments[0]!));
+        const en = literal(resolve(source, node.arguments[1]!));
         const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
         if (!zh || !en)
           throw new Error(`${relative(SRC, file)}:${line}: catalogues must be literal strings`);
