@@ -74,6 +74,15 @@ describe('workbench: contract generated, viewed, signed and verified', () => {
     await screenshot(page, 'contract-desktop');
     expect(await accessibilityViolations(page)).toEqual([]);
 
+    // Left unsigned, the contract is listed on the application's page, and the link comes back.
+    const contractUrl = page.url();
+    await page.goto(`/applications/${applicationId}`);
+    const listed = page.getByTestId('application-contracts');
+    await expect(listed.textContent()).resolves.toContain('待签署');
+    await listed.getByRole('link').first().click();
+    await page.waitForURL(contractUrl);
+    await page.locator('.contract-terms').waitFor();
+
     // Signed for both parties am.li stands for; the contract is then signed.
     for (const party of ['lender', 'borrower']) {
       await page.locator(`button[data-party="${party}"]`).click();
@@ -91,6 +100,10 @@ describe('workbench: contract generated, viewed, signed and verified', () => {
       expect(text).toContain('有效');
       expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}.*\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     }
+    await page.goto(`/applications/${applicationId}`);
+    await expect(page.getByTestId('application-contracts').textContent()).resolves.toContain(
+      '已签署',
+    );
     expect(complaints).toEqual([]);
     await context.close();
   }, 180_000);

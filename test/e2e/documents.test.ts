@@ -453,6 +453,23 @@ describe('end to end: documents through the gateway on the real S3 server', () =
     );
     expect(borrower.body.contract.status).toBe('signed');
 
+    // The application's contracts, as its page lists them: this one, signed by both.
+    const listed = await call<{ items: Body[] }>(
+      'am.sh',
+      'GET',
+      `/contracts?applicationId=${applicationId}`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((c: Body) => [c.id, c.status, c.signatures.length])).toEqual([
+      [contract.id, 'signed', 2],
+    ]);
+    expect((await call('am.sh', 'GET', '/contracts?applicationId=nope')).status).toBe(400);
+    expect((await call('am.sh', 'GET', '/contracts')).status).toBe(400);
+    // Another branch learns nothing of them (as of the application itself).
+    const outsider = await call('am.bj', 'GET', `/contracts?applicationId=${applicationId}`);
+    expect([403, 404]).toContain(outsider.status);
+    expect(JSON.stringify(outsider.body)).not.toContain(contract.id);
+
     const verified = await call<Body>('audit.hq', 'POST', `/contracts/${contract.id}:verify`, {});
     expect(verified.body).toMatchObject({
       intact: true,

@@ -408,6 +408,24 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         ok(await d.listContractTemplates({ productCode: query.productCode ?? '' }, call)),
     }),
     defineRoute({
+      operationId: 'listContracts',
+      method: 'get',
+      path: '/contracts',
+      tag: 'Contracts',
+      summary: 'The contracts of an application, newest first, with their signatures',
+      access: signedIn,
+      grpc: svc('ListContracts'),
+      request: { query: s.ContractsQuery },
+      responses: {
+        200: { description: 'The contracts (none yet: an empty list)', schema: s.ContractList },
+        404: { description: 'No such application (or not in your branches)' },
+      },
+      handle: async ({ query, call }) => {
+        const out = await d.listContracts({ applicationId: query.applicationId }, call);
+        return ok({ items: out.contracts.map((c) => contractView(c)) });
+      },
+    }),
+    defineRoute({
       operationId: 'getContract',
       method: 'get',
       path: '/contracts/{id}',

@@ -45,6 +45,7 @@ import {
   findContractByRequestId,
   insertContract,
   insertSignature,
+  contractsOf,
   latestContractOf,
   linkLoan,
   loadCredentials,
@@ -558,6 +559,25 @@ export async function getContract(
   const c = await contractById(deps.pool, id);
   await resolveOwner(deps, caller, { kind: 'application', id: c.applicationId });
   return withSignatures(deps.pool, c);
+}
+
+/**
+ * The contracts of an application, newest first, with their signatures: for whoever may see the
+ * application (its branch scope); none yet is an empty list.
+ */
+export async function listContracts(
+  deps: DocumentsDeps,
+  caller: Caller,
+  applicationId: string,
+): Promise<SignedContract[]> {
+  const owner = await resolveOwner(
+    deps,
+    caller,
+    { kind: 'application', id: applicationId },
+    'applicationId',
+  );
+  const contracts = await contractsOf(deps.pool, owner.id);
+  return Promise.all(contracts.map((c) => withSignatures(deps.pool, c)));
 }
 
 /** Who does the disbursement review (集中审查放款) and may look at it. */

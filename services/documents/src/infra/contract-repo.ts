@@ -154,6 +154,15 @@ export async function findContractByRequestId(
   return rows[0] && toContract(rows[0]);
 }
 
+/** Every contract of the application, newest first. */
+export async function contractsOf(db: Queryable, applicationId: string): Promise<Contract[]> {
+  const { rows } = await db.query<ContractRow>(
+    'SELECT * FROM contracts WHERE application_id = $1 ORDER BY generated_at DESC, id DESC',
+    [applicationId],
+  );
+  return rows.map(toContract);
+}
+
 /** The application's most recently generated contract. */
 export async function latestContractOf(
   db: Queryable,

@@ -11,6 +11,7 @@ import { documentsV1 as pb } from '@loanflow/proto';
 import {
   generateContract,
   getContract,
+  listContracts,
   getDisbursementReview,
   listContractTemplates,
   signContract,
@@ -148,6 +149,12 @@ export function documentsService(
       ctx: CallContext,
     ): Promise<pb.GetContractResponse> => ({
       contract: contractToPb(await getContract(deps, callerOf(ctx), req.id)),
+    }),
+    listContracts: async (
+      req: pb.ListContractsRequest,
+      ctx: CallContext,
+    ): Promise<pb.ListContractsResponse> => ({
+      contracts: (await listContracts(deps, callerOf(ctx), req.applicationId)).map(contractToPb),
     }),
     listContractTemplates: async (
       req: pb.ListContractTemplatesRequest,

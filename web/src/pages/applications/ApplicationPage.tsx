@@ -69,6 +69,10 @@ const messages = register(
       decidedAt: '审批完成',
       approved: '批准金额 / 利率 / 期限',
       contract: '合同',
+      'contractStatus.generated': '待签署',
+      'contractStatus.signing': '签署中',
+      'contractStatus.signed': '已签署',
+      contractSuperseded: '已被新合同取代',
       loan: '贷款',
       preAssessment: '预审结果',
       documents: '影像资料',
@@ -138,6 +142,10 @@ const messages = register(
       decidedAt: 'Decided',
       approved: 'Approved amount / rate / term',
       contract: 'Contract',
+      'contractStatus.generated': 'To be signed',
+      'contractStatus.signing': 'Being signed',
+      'contractStatus.signed': 'Signed',
+      contractSuperseded: 'Superseded by a newer contract',
       loan: 'Loan',
       preAssessment: 'Pre-assessment',
       documents: 'Documents',
@@ -500,6 +508,11 @@ export default function ApplicationPage() {
   const c = customer.data;
   const p = process.data;
   const [activeNames, setActiveNames] = useState<string[]>();
+  const contracts = useQuery({
+    queryKey: ['contracts', id],
+    queryFn: () => data(api.GET('/contracts', { params: { query: { applicationId: id } } })),
+    enabled: !!id,
+  });
   const completed = [...new Set((p?.history ?? []).map((h) => h.elementId).filter(Boolean))];
 
   return (
@@ -596,9 +609,20 @@ export default function ApplicationPage() {
                   {a.approvedTermMonths ?? '—'}
                 </Descriptions.Item>
               ) : null}
-              {a.contractId ? (
+              {contracts.data?.items.length ? (
                 <Descriptions.Item label={t('contract')}>
-                  <Link to={`/contracts/${a.contractId}`}>{a.contractNumber ?? a.contractId}</Link>
+                  <Space direction="vertical" size={0} data-testid="application-contracts">
+                    {contracts.data.items.map((c, i) => (
+                      <span key={c.id}>
+                        <Link to={`/contracts/${c.id}`}>{c.contractNumber}</Link>{' '}
+                        <Tag>
+                          {i > 0 && c.status !== 'signed'
+                            ? t('contractSuperseded')
+                            : t(`contractStatus.${c.status}` as 'contractStatus.generated')}
+                        </Tag>
+                      </span>
+                    ))}
+                  </Space>
                 </Descriptions.Item>
               ) : null}
               {a.loanId ? (
