@@ -361,12 +361,10 @@ export const ContractResponse = z.object({ contract: Contract.optional() });
 export const ContractsQuery = z.strictObject({
   applicationId: uuid.meta({ description: 'The application whose contracts are listed' }),
 });
-export const ContractList = z
-  .object({ items: z.array(Contract) })
-  .meta({
-    id: 'ContractList',
-    description: 'Newest first; a regenerated contract supersedes the one before',
-  });
+export const ContractList = z.object({ items: z.array(Contract) }).meta({
+  id: 'ContractList',
+  description: 'Newest first; a regenerated contract supersedes the one before',
+});
 
 export const ContractVerification = z
   .object({
