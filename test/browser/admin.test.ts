@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { bankers } from '../support/bankers';
 import { startSystem, type TestSystem } from '../support/system';
 import {
   accessibilityViolations,
@@ -117,15 +119,35 @@ describe('workbench: calendar, users, proxies', () => {
       await page.goto('/proxies');
       await expect(page.locator('h1').first().textContent()).resolves.toBe('委托');
       await choose(page, '#proxy_proxyUserId', phone ? '韩雪' : 'credit.han');
-      await page.locator('#proxy_fromDate').fill(phone ? '2031-03-02' : '2031-02-02');
-      await page.locator('#proxy_toDate').fill(phone ? '2031-03-06' : '2031-02-06');
+      // Far ahead, so that the period is still to come whatever the day the test runs.
+      await page.locator('#proxy_fromDate').fill(phone ? '2099-03-02' : '2099-02-02');
+      await page.locator('#proxy_toDate').fill(phone ? '2099-03-06' : '2099-02-06');
       await page.getByRole('button', { name: '设置委托' }).click();
       await page.getByTestId('proxies').getByText('韩雪 (北京分行) (credit.han)').first().waitFor();
+      // The list is the server's: after a reload, and as the proxy sees it.
+      await page.reload();
+      const listed = page.getByTestId('proxies');
+      await listed
+        .getByText(phone ? '2099-03-02' : '2099-02-02')
+        .first()
+        .waitFor();
       await screenshot(page, phone ? 'proxies-phone' : 'proxies-desktop');
       expect(await accessibilityViolations(page)).toEqual([]);
       expect(complaints).toEqual([]);
       await context.close();
     }
+  });
+
+  it('lists proxies from the server: the proxy sees both, another colleague none, the administrator all', async () => {
+    const { call } = bankers(() => system);
+    const mine = await call<{ items: { fromDate: string }[] }>('credit.han', 'GET', '/proxies');
+    expect(mine.body.items.map((p) => p.fromDate).sort()).toEqual(['2099-02-02', '2099-03-02']);
+    const other = await call<{ items: unknown[] }>('am.li', 'GET', '/proxies');
+    expect(other.body.items).toEqual([]);
+    const all = await call<{ items: { fromDate: string }[] }>('admin', 'GET', '/proxies');
+    expect(all.body.items.length).toBeGreaterThanOrEqual(2);
+    const refused = await call('am.li', 'GET', `/proxies?userId=${randomUUID()}`);
+    expect(refused.status).toBe(403);
   });
 
   it('shows the administration pages on a phone', async () => {

@@ -554,6 +554,44 @@ export function workflowRoutes(deps: RouteDeps): RouteSpec[] {
       },
     }),
     defineRoute({
+      operationId: 'listProxies',
+      method: 'get',
+      path: '/proxies',
+      tag: 'Tasks',
+      summary:
+        "委托 in force or to come: mine (given and taken), or anyone's for administrators (userId filters)",
+      access: { roles: STAFF },
+      grpc: 'loanflow.workflow.v1.WorkflowService/ListProxies',
+      request: {
+        query: z.strictObject({
+          userId: uuid.meta({ description: "Administrators: this user's only (by id)" }).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Earliest first; users by id',
+          schema: z.object({
+            items: z.array(
+              z
+                .object({
+                  userId: z.string().meta({ description: 'The absent user' }),
+                  proxyUserId: z.string().meta({ description: 'Who stands in' }),
+                  fromDate: isoDate,
+                  toDate: isoDate,
+                  createdBy: z.string(),
+                  createdAt: z.string(),
+                })
+                .meta({ id: 'Proxy' }),
+            ),
+          }),
+        },
+      },
+      async handle({ query, call }) {
+        const out = await deps.workflow.listProxies({ userId: query.userId ?? '' }, call);
+        return ok({ items: out.proxies });
+      },
+    }),
+    defineRoute({
       operationId: 'setProxy',
       method: 'post',
       path: '/proxies',

@@ -7,7 +7,7 @@ import {
 } from '@loanflow/platform';
 import * as engine from '../domain/engine';
 import { parseTaskRowId } from '../infra/instance-store';
-import { saveAbsence } from '../infra/proxy-repo';
+import { absencesFrom, saveAbsence, type Absence } from '../infra/proxy-repo';
 import { openTaskIdsAssignedTo } from '../infra/task-repo';
 import { requireWriter } from './access';
 import { resolvePeople } from './directory';
@@ -60,6 +60,22 @@ export async function setProxy(
     handed++;
   }
   return handed;
+}
+
+/**
+ * 委托 in force or to come (ending today or later, in the bank's calendar): the caller's own —
+ * those they gave and those they stand in for — or, for administrators, everyone's or one user's.
+ */
+export async function listProxies(
+  deps: WorkflowDeps,
+  p: Principal,
+  req: { userId: string },
+): Promise<(Absence & { createdAt: Date })[]> {
+  if (req.userId && req.userId !== p.userId && !hasRole(p, 'admin'))
+    throw permissionDenied("only administrators see someone else's proxies");
+  const today = businessDateInChina(deps.now?.() ?? new Date());
+  const who = hasRole(p, 'admin') ? req.userId || undefined : p.userId;
+  return absencesFrom(deps.pool, today, who);
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   taskViewToPb,
   terminatedToPb,
 } from './proto-mapping';
-import { setProxy } from '../app/proxies';
+import { listProxies, setProxy } from '../app/proxies';
 import { listHolidayYears, publishHolidayYear } from '../app/calendar';
 import { refuseNul } from './wire';
 import { activeInstanceCounts } from './definition-repo';
@@ -120,6 +120,19 @@ export function workflowService(
       writers('setting a proxy'),
       async (req: pb.SetProxyRequest, p, ctx): Promise<pb.SetProxyResponse> => ({
         tasksHandedOver: await setProxy(deps, p, req, ctx.token()),
+      }),
+    ),
+    listProxies: handler(
+      anyStaff,
+      async (req: pb.ListProxiesRequest, p): Promise<pb.ListProxiesResponse> => ({
+        proxies: (await listProxies(deps, p, req)).map((a) => ({
+          userId: a.userId,
+          proxyUserId: a.proxyUserId,
+          fromDate: a.fromDate,
+          toDate: a.toDate,
+          createdBy: a.createdBy,
+          createdAt: a.createdAt.toISOString(),
+        })),
       }),
     ),
     getTask: handler(anyStaff, async (req: pb.GetTaskRequest, p): Promise<pb.GetTaskResponse> =>

@@ -30,3 +30,34 @@ export async function proxiesOn(
   );
   return new Map(rows.map((r) => [r.user_id, r.proxy_user_id]));
 }
+
+/** Absences ending on or after `from` (in force or to come), of `userId` as absent or proxy (all when absent), earliest first. */
+export async function absencesFrom(
+  db: Queryable,
+  from: string,
+  userId?: string,
+): Promise<(Absence & { createdAt: Date })[]> {
+  const { rows } = await db.query<{
+    user_id: string;
+    proxy_user_id: string;
+    from_date: string;
+    to_date: string;
+    created_by: string;
+    created_at: Date;
+  }>(
+    `SELECT user_id, proxy_user_id, to_char(from_date, 'YYYY-MM-DD') AS from_date,
+            to_char(to_date, 'YYYY-MM-DD') AS to_date, created_by, created_at
+       FROM proxies
+      WHERE to_date >= $1::date AND ($2::text IS NULL OR user_id = $2 OR proxy_user_id = $2)
+      ORDER BY from_date, user_id LIMIT 500`,
+    [from, userId ?? null],
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    proxyUserId: r.proxy_user_id,
+    fromDate: r.from_date,
+    toDate: r.to_date,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  }));
+}

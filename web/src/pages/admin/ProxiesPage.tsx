@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { components } from '../../api/schema';
 import { Alert, App, Button, Card, Form, Input, List, Select, Space } from 'antd';
 import { useState } from 'react';
 import { api, data, idempotencyKey } from '../../api/client';
@@ -23,10 +24,10 @@ const messages = register(
       toDate: '结束日期',
       set: '设置委托',
       done: '委托已设置，已移交 {count} 个在办任务',
-      recent: '本次设置的委托',
-      recentNote: '系统暂不提供委托列表查询，此处仅显示在本浏览器会话中设置的委托。',
+      recent: '生效中及待生效的委托',
+      recentNote: '我委托他人的和他人委托我的（管理员可见全部）。',
       period: '{from} 至 {to}',
-      handedOver: '已移交 {count} 个任务',
+      setBy: '设置人：{who}',
       order: '结束日期不能早于开始日期',
     },
     {
@@ -40,11 +41,10 @@ const messages = register(
       toDate: 'To',
       set: 'Set proxy',
       done: 'Proxy set; {count} open tasks handed over',
-      recent: 'Proxies set here',
-      recentNote:
-        'The system cannot list proxies yet; this shows the ones set in this browser session.',
+      recent: 'Proxies in force or to come',
+      recentNote: 'Those I gave and those given to me (administrators see all).',
       period: '{from} to {to}',
-      handedOver: '{count} tasks handed over',
+      setBy: 'Set by {who}',
       order: 'The end date cannot be before the start date',
     },
   ),
@@ -56,23 +56,8 @@ interface ProxyForm {
   fromDate: string;
   toDate: string;
 }
-interface SetProxy {
-  who: string;
-  proxy: string;
-  fromDate: string;
-  toDate: string;
-  tasks: number;
-}
-const STORE = 'loanflow.proxies';
+type Proxy = components['schemas']['Proxy'];
 const FIELDS = ['userId', 'proxyUserId', 'fromDate', 'toDate'] as const;
-
-function stored(): SetProxy[] {
-  try {
-    return JSON.parse(sessionStorage.getItem(STORE) ?? '[]') as SetProxy[];
-  } catch {
-    return [];
-  }
-}
 
 /** 委托: hand my tasks to a colleague for a period (administrators may set it for anyone). */
 export default function ProxiesPage() {
@@ -84,7 +69,11 @@ export default function ProxiesPage() {
   const [form] = Form.useForm<ProxyForm>();
   const [busy, setBusy] = useState(false);
   const [rest, setRest] = useState<string[]>([]);
-  const [recent, setRecent] = useState<SetProxy[]>(stored);
+  const client = useQueryClient();
+  const proxies = useQuery({
+    queryKey: ['proxies'],
+    queryFn: () => data(api.GET('/proxies')),
+  });
 
   const users = useQuery({
     queryKey: ['users', 'pick'],
@@ -116,16 +105,7 @@ export default function ProxiesPage() {
         }),
       );
       message.success(t('done', { count: out.tasksHandedOver }));
-      const entry: SetProxy = {
-        who: v.userId || user?.userId || '',
-        proxy: v.proxyUserId,
-        fromDate: v.fromDate,
-        toDate: v.toDate,
-        tasks: out.tasksHandedOver,
-      };
-      const next = [entry, ...recent].slice(0, 20);
-      setRecent(next);
-      sessionStorage.setItem(STORE, JSON.stringify(next));
+      void client.invalidateQueries({ queryKey: ['proxies'] });
       form.resetFields();
     } catch (e) {
       if (e instanceof ApiError) setRest(showFieldErrors(form, e, FIELDS));
@@ -202,22 +182,24 @@ export default function ProxiesPage() {
       </Card>
       <Card title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('recent')}</h2>}>
         <p className="designer-muted">{t('recentNote')}</p>
-        <List<SetProxy>
-          data-testid="proxies"
-          dataSource={recent}
-          locale={{ emptyText: t('state.empty') }}
-          renderItem={(p) => (
-            <List.Item>
-              <List.Item.Meta
-                title={`${nameOf(p.who)} → ${nameOf(p.proxy)}`}
-                description={`${t('period', {
-                  from: dateText(p.fromDate, language),
-                  to: dateText(p.toDate, language),
-                })} · ${t('handedOver', { count: p.tasks })}`}
-              />
-            </List.Item>
-          )}
-        />
+        <PageState loading={proxies.isLoading} error={proxies.error}>
+          <List<Proxy>
+            data-testid="proxies"
+            dataSource={proxies.data?.items ?? []}
+            locale={{ emptyText: t('state.empty') }}
+            renderItem={(p) => (
+              <List.Item>
+                <List.Item.Meta
+                  title={`${nameOf(p.userId)} → ${nameOf(p.proxyUserId)}`}
+                  description={`${t('period', {
+                    from: dateText(p.fromDate, language),
+                    to: dateText(p.toDate, language),
+                  })} · ${t('setBy', { who: nameOf(p.createdBy) })}`}
+                />
+              </List.Item>
+            )}
+          />
+        </PageState>
       </Card>
     </Space>
   );
