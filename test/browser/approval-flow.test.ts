@@ -61,8 +61,9 @@ describe('workbench: the approval chain by clicks', () => {
     const { page, context } = await openTask('credit.zhou', applicationId, 'investigation');
     await page.locator('#step_formData_opinion').click();
     await page.locator('.ant-select-item-option[title="推荐"]').click();
-    await page.locator('#step_formData_recommendedAmount').fill('1800000.00');
-    await page.locator('#step_formData_recommendedRatePercent').fill('3.5000');
+    // Typed as people type them; the form writes what the step's schema asks (1800000.00, 3.5000).
+    await page.locator('#step_formData_recommendedAmount').fill('1800000');
+    await page.locator('#step_formData_recommendedRatePercent').fill('3.5');
     await page.locator('#step_formData_recommendedTermMonths').fill('240');
     await page.locator('#step_opinion').fill('收入稳定，抵押充足');
     await screenshot(page, name);
@@ -94,6 +95,7 @@ describe('workbench: the approval chain by clicks', () => {
         amount: '2000000',
         termMonths: 240,
         purpose: 'Purchase of a first home',
+        correctMobile: true,
       });
       expect(entered.opinion).toBe('recommend');
       id = entered.applicationId;

@@ -9,6 +9,8 @@ export interface WizardOptions {
   residentId?: string;
   mobile?: string;
   monthlyIncome?: string;
+  /** Save the new customer with a wrong mobile number first: refused beside the field, corrected. */
+  correctMobile?: boolean;
   /** Find an existing customer by resident ID instead of creating one. */
   existing?: boolean;
   productCode?: string;
@@ -68,9 +70,15 @@ export async function enterApplicationInWizard(
     const form = page.locator('.new-customer-form');
     await form.getByLabel('姓名 / 名称').fill(customerName);
     await form.getByLabel('身份证号').fill(residentId);
-    await form.getByLabel('手机号').fill(opts.mobile ?? randomMobile());
     await form.getByLabel('月收入').fill(opts.monthlyIncome ?? '30000.00');
     await form.getByLabel('职业').fill('工程师');
+    if (opts.correctMobile) {
+      // The API refuses it; the error stands beside the field; the corrected form saves.
+      await form.getByLabel('手机号').fill('1391234');
+      await form.getByRole('button', { name: '保存客户' }).click();
+      await form.locator('.ant-form-item-explain-error').first().waitFor();
+    }
+    await form.getByLabel('手机号').fill(opts.mobile ?? randomMobile());
     await form.getByRole('button', { name: '保存客户' }).click();
   }
 

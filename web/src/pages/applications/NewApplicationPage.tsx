@@ -318,7 +318,9 @@ function NewCustomerForm({
   const t = useT(messages);
   const [form] = Form.useForm<CustomerInput>();
   const type = Form.useWatch('type', form) ?? 'individual';
-  const [key] = useState(idempotencyKey);
+  // One key per attempt that may have written: a refused body (4xx) wrote nothing, so the
+  // corrected one is a new command with a new key; a lost answer is retried with the same key.
+  const [key, setKey] = useState(idempotencyKey);
   const [busy, setBusy] = useState(false);
   const [rest, setRest] = useState<string[]>([]);
   const submit = async (values: CustomerInput) => {
@@ -334,6 +336,7 @@ function NewCustomerForm({
       );
       onCreated(created);
     } catch (e) {
+      if (e instanceof ApiError && e.status < 500) setKey(idempotencyKey());
       setRest(showFieldErrors(form, e, ['type', 'name', 'individual', 'corporate']));
       if (e instanceof ApiError && e.errors.length === 0) setRest([e.detail ?? e.title]);
     } finally {

@@ -14,6 +14,7 @@ import { api, data } from '../../api/client';
 import type { components } from '../../api/schema';
 import { useT } from '../../i18n/language';
 import { messages } from './messages';
+import { decimalPlaces, padDecimals } from './decimals';
 
 type Role = components['schemas']['User']['roles'][number];
 interface Prop {
@@ -120,6 +121,7 @@ export function shanghaiDateTime(d: Dayjs): string {
  * Fields are named ['formData', field], so the API's `formData.<field>` errors land beside them.
  */
 export function StepFields({ schema }: { schema: FormSchema }) {
+  const form = Form.useFormInstance();
   const t = useT(messages);
   const props = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
@@ -217,10 +219,20 @@ export function StepFields({ schema }: { schema: FormSchema }) {
             </Form.Item>
           );
         const isMoney = /Amount$/.test(name);
+        const places = decimalPlaces(prop.pattern);
         return (
           <Form.Item {...common}>
             <Input
               aria-label={label}
+              // 250000 → 250000.00, 6.5 → 6.5000: what the step's schema asks for, typed as people do.
+              onBlur={
+                places === undefined
+                  ? undefined
+                  : (e) => {
+                      const padded = padDecimals(e.target.value, places);
+                      if (padded !== e.target.value) form.setFieldValue(['formData', name], padded);
+                    }
+              }
               prefix={isMoney ? '¥' : undefined}
               suffix={/RatePercent$/.test(name) ? '%' : undefined}
               inputMode={isMoney || /RatePercent$/.test(name) ? 'decimal' : undefined}
